@@ -1,0 +1,150 @@
+#include "cli/CliSupport.h"
+
+#include "data/DataLocator.h"
+#include "runs/RunStore.h"
+#include "training/Presets.h"
+#include "util/StudioError.h"
+
+#include <QTextStream>
+
+#include <atomic>
+#include <csignal>
+#include <ctime>
+#include <iostream>
+#include <thread>
+#include <unistd.h>
+
+namespace studio::cli {
+
+void parseOrExit(QCommandLineParser& parser, const QStringList& args, const QString& description)
+{
+    parser.setApplicationDescription(description);
+    const auto helpOption = parser.addHelpOption();
+    if (!parser.parse(args)) {
+        std::fprintf(stderr, "error: %s\n(see %s --help)\n", qPrintable(parser.errorText()), qPrintable(args.first()));
+        std::exit(2);
+    }
+    if (parser.isSet(helpOption)) {
+        std::fputs(qPrintable(parser.helpText().replace("mnist-studio-cli", args.first())), stdout);
+        std::exit(0);
+    }
+}
+
+void addDataOption(QCommandLineParser& parser)
+{
+    parser.addOption({"data", "Dataset folder with the four IDX files (raw or .gz).", "DIR"});
+}
+
+void addRunsOption(QCommandLineParser& parser)
+{
+    parser.addOption({"runs", "Runs folder (default $MNIST_STUDIO_RUNS or ~/.local/share/mnist-studio/runs).", "DIR"});
+}
+
+Dataset loadDatasetFor(const QCommandLineParser& parser)
+{
+    const auto location = locateData(parser.value("data").toStdString());
+    if (!location.found())
+        throw StudioError(location.missingMessage());
+    return loadDataset(location.folder);
+}
+
+QString runsFolder(const QCommandLineParser& parser) { return RunStore::defaultFolder(parser.value("runs")); }
+
+void addConfigOptions(QCommandLineParser& parser)
+{
+    parser.addOption({"config", "Start from this JSON config (seed 000's config.json loads as is).", "FILE"});
+    QString presetIds;
+    for (const auto& p : presets())
+        presetIds += (presetIds.isEmpty() ? "" : ", ") + QString::fromStdString(p.id);
+    parser.addOption({"preset", "Start from a preset recipe: " + presetIds + ".", "ID"});
+    for (const auto& f : configFields()) {
+        QString help = QString::fromUtf8(f.help);
+        if (!f.choices.empty()) {
+            QStringList c;
+            for (const auto& s : f.choices)
+                c << QString::fromStdString(s);
+            help += " (" + c.join(", ") + ")";
+        }
+        parser.addOption({QString::fromLatin1(f.key).replace('_', '-'), help, "VALUE"});
+    }
+}
+
+TrainConfig configFromOptions(const QCommandLineParser& parser)
+{
+    TrainConfig config;
+    if (parser.isSet("preset")) {
+        const auto* p = findPreset(parser.value("preset").toStdString());
+        if (!p)
+            throw StudioError("Unknown preset \"" + parser.value("preset").toStdString() + "\".");
+        config = p->config;
+    }
+    if (parser.isSet("config")) {
+        std::vector<std::string> ignored;
+        config = loadConfigFile(parser.value("config"), &ignored);
+        for (const auto& k : ignored)
+            std::fprintf(stderr, "warning: %s: ignoring unknown key \"%s\"\n", qPrintable(parser.value("config")), k.c_str());
+    }
+    for (const auto& f : configFields()) {
+        const auto flag = QString::fromLatin1(f.key).replace('_', '-');
+        if (parser.isSet(flag))
+            setConfigField(config, f, parser.value(flag));
+    }
+    validateConfig(config);
+    return config;
+}
+
+int guarded(const std::function<int()>& command)
+{
+    try {
+        return command();
+    } catch (const StudioError& e) {
+        std::fprintf(stderr, "error: %s\n", e.what());
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "error: unexpected failure: %s\n", e.what());
+    }
+    return 1;
+}
+
+std::int64_t parseRunId(const QString& text)
+{
+    bool ok = false;
+    const auto id = text.toLongLong(&ok);
+    if (!ok || id <= 0)
+        throw StudioError("\"" + text.toStdString() + "\" is not a run id (a positive number; see `runs list`).");
+    return id;
+}
+
+bool stdoutIsTerminal() { return ::isatty(STDOUT_FILENO) == 1; }
+
+struct InterruptWatcher::Impl {
+    std::atomic<bool> done{false};
+    std::thread thread;
+    sigset_t set;
+};
+
+InterruptWatcher::InterruptWatcher(std::function<void()> onSignal) : m_impl(new Impl)
+{
+    sigemptyset(&m_impl->set);
+    sigaddset(&m_impl->set, SIGINT);
+    sigaddset(&m_impl->set, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &m_impl->set, nullptr);
+    m_impl->thread = std::thread([impl = m_impl, onSignal = std::move(onSignal)] {
+        const timespec tick{0, 100'000'000};
+        while (!impl->done) {
+            if (sigtimedwait(&impl->set, nullptr, &tick) > 0) {
+                std::fputs("\ninterrupt: stopping after the current batch and saving a resumable checkpoint…\n", stderr);
+                onSignal();
+            }
+        }
+    });
+}
+
+InterruptWatcher::~InterruptWatcher()
+{
+    m_impl->done = true;
+    m_impl->thread.join();
+    pthread_sigmask(SIG_UNBLOCK, &m_impl->set, nullptr);
+    delete m_impl;
+}
+
+} // namespace studio::cli

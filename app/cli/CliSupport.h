@@ -1,0 +1,52 @@
+#pragma once
+#include "data/Dataset.h"
+#include "training/TrainConfig.h"
+
+#include <QCommandLineParser>
+#include <QStringList>
+
+#include <cstdio>
+#include <functional>
+#include <string>
+
+namespace studio::cli {
+
+/// Parses `args` (args[0] is "mnist-studio-cli <command>") for one command; --help prints the
+/// command's help and exits 0, a bad flag prints the problem and exits 2.
+void parseOrExit(QCommandLineParser& parser, const QStringList& args, const QString& description);
+
+/// --data, --runs and --threads, shared by the commands that need them.
+void addDataOption(QCommandLineParser& parser);
+void addRunsOption(QCommandLineParser& parser);
+
+/// Loads the dataset from --data / MNIST_STUDIO_DATA / set-up folder / XDG (throws StudioError).
+Dataset loadDatasetFor(const QCommandLineParser& parser);
+/// The runs folder for --runs.
+QString runsFolder(const QCommandLineParser& parser);
+
+/// Adds --<key> (underscores as dashes) for every config field plus --config FILE and --preset ID.
+void addConfigOptions(QCommandLineParser& parser);
+/// --preset, then --config, then individual flags over the defaults; validated (throws StudioError).
+TrainConfig configFromOptions(const QCommandLineParser& parser);
+
+/// Runs `command`, turning StudioError and other exceptions into "error: …" on stderr, exit 1.
+int guarded(const std::function<int()>& command);
+
+/// A run id argument, or throws StudioError.
+std::int64_t parseRunId(const QString& text);
+
+bool stdoutIsTerminal();
+
+/// Blocks SIGINT/SIGTERM for every thread created after it and calls `onSignal` from a watcher
+/// thread when one arrives, until destroyed.
+class InterruptWatcher {
+public:
+    explicit InterruptWatcher(std::function<void()> onSignal);
+    ~InterruptWatcher();
+
+private:
+    struct Impl;
+    Impl* m_impl;
+};
+
+} // namespace studio::cli

@@ -1,0 +1,92 @@
+// predict: classify image files with a checkpoint through the canvas preprocessing.
+#include "cli/CliSupport.h"
+#include "cli/Commands.h"
+
+#include "inference/Predictor.h"
+#include "runs/RunStore.h"
+#include "util/StudioError.h"
+#include "util/TorchThreads.h"
+
+#include <QDir>
+#include <QImage>
+
+#include <opencv2/core/mat.hpp>
+
+#include <cstring>
+
+namespace studio::cli {
+namespace {
+
+/// Decodes any Qt-readable image into an 8-bit grayscale matrix (alpha composited on white).
+cv::Mat readGray(const QString& path)
+{
+    QImage image(path);
+    if (image.isNull())
+        throw StudioError("Cannot read image " + path.toStdString() + " (missing, or not a PNG/JPG/BMP/… file).");
+    if (image.hasAlphaChannel()) {
+        QImage flat(image.size(), QImage::Format_RGB32);
+        flat.fill(Qt::white);
+        for (int y = 0; y < image.height(); ++y)
+            for (int x = 0; x < image.width(); ++x) {
+                const QColor c = image.pixelColor(x, y);
+                const double a = c.alphaF();
+                flat.setPixelColor(x, y, QColor::fromRgbF(c.redF() * a + (1 - a), c.greenF() * a + (1 - a), c.blueF() * a + (1 - a)));
+            }
+        image = flat;
+    }
+    image = image.convertToFormat(QImage::Format_Grayscale8);
+    cv::Mat gray(image.height(), image.width(), CV_8U);
+    for (int y = 0; y < image.height(); ++y)
+        std::memcpy(gray.ptr(y), image.constScanLine(y), static_cast<std::size_t>(image.width()));
+    return gray;
+}
+
+} // namespace
+
+int predictCommand(const QStringList& args)
+{
+    QCommandLineParser parser;
+    addRunsOption(parser);
+    parser.addOption({"checkpoint", "Checkpoint file to predict with.", "FILE"});
+    parser.addOption({"run", "Use this run's best checkpoint instead.", "ID"});
+    parser.addOption({"save-input", "Also save each 28×28 model input as PNG into DIR.", "DIR"});
+    parser.addPositionalArgument("images", "Image files (PNG, JPG, …), dark-on-light or light-on-dark.", "IMAGE...");
+    parseOrExit(parser, args, "Classify digit images with a trained model.");
+    return guarded([&] {
+        configureTorchThread(1);
+        QString checkpoint = parser.value("checkpoint");
+        if (parser.isSet("run"))
+            checkpoint = QDir(RunStore(runsFolder(parser)).runDir(parseRunId(parser.value("run")))).filePath("best.pt");
+        if (checkpoint.isEmpty())
+            throw StudioError("predict needs --checkpoint FILE or --run ID.");
+        const auto images = parser.positionalArguments();
+        if (images.isEmpty())
+            throw StudioError("predict needs at least one image file.");
+        const Predictor predictor(checkpoint);
+        int failures = 0;
+        for (const auto& path : images) {
+            try {
+                const auto r = predictor.predict(readGray(path));
+                if (parser.isSet("save-input")) {
+                    QDir().mkpath(parser.value("save-input"));
+                    QImage(r.input28.data, 28, 28, 28, QImage::Format_Grayscale8)
+                        .save(QDir(parser.value("save-input")).filePath(QFileInfo(path).completeBaseName() + "-28x28.png"));
+                }
+                if (r.empty) {
+                    std::printf("%s: no ink found\n", qPrintable(path));
+                    continue;
+                }
+                std::printf("%s: %d (p=%.4f) [", qPrintable(path), r.predicted, r.probabilities[static_cast<std::size_t>(r.predicted)]);
+                for (std::size_t c = 0; c < r.probabilities.size(); ++c)
+                    std::printf("%s%.4f", c ? " " : "", r.probabilities[c]);
+                std::printf("]\n");
+            } catch (const StudioError& e) {
+                std::fprintf(stderr, "error: %s\n", e.what());
+                ++failures;
+            }
+        }
+        return failures ? 1 : 0;
+    });
+}
+
+} // namespace studio::cli

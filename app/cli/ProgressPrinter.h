@@ -1,0 +1,26 @@
+#pragma once
+#include "training/TrainingEvents.h"
+
+#include <chrono>
+
+namespace studio::cli {
+
+/// Prints training progress: on a terminal a live bar with loss, accuracy, lr, images/s and ETA
+/// (redrawn at most 10 times a second); otherwise plain lines (every 10 % of an epoch).
+/// Every epoch ends with a summary line.
+class ProgressPrinter : public TrainingObserver {
+public:
+    ProgressPrinter(bool terminal, int numEpochs, std::int64_t firstStep);
+    void onBatch(const BatchEvent& e) override;
+    void onEpoch(const EpochEvent& e) override;
+    void onFinished(const FinishedEvent& e) override;
+
+private:
+    bool m_terminal;
+    int m_numEpochs;
+    std::int64_t m_firstStep;
+    std::chrono::steady_clock::time_point m_start = std::chrono::steady_clock::now();
+    std::chrono::steady_clock::time_point m_lastDraw{};
+};
+
+} // namespace studio::cli

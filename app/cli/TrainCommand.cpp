@@ -1,0 +1,101 @@
+// train and resume: wire a Trainer to the run store, a progress printer and Ctrl-C.
+#include "cli/CliSupport.h"
+#include "cli/Commands.h"
+#include "cli/ProgressPrinter.h"
+
+#include "models/ModelRegistry.h"
+#include "runs/RunRecorder.h"
+#include "runs/RunStore.h"
+#include "training/Trainer.h"
+#include "util/StudioError.h"
+
+#include <QDir>
+
+namespace studio::cli {
+namespace {
+
+int exitCodeFor(FinishReason r)
+{
+    return r == FinishReason::Completed || r == FinishReason::EarlyStopped ? 0 : r == FinishReason::StoppedByUser ? 130 : 1;
+}
+
+/// Runs the trainer with the store recorder and progress output; Ctrl-C stops it cleanly.
+int runTraining(Trainer& trainer, RunStore& store, std::int64_t runId)
+{
+    RunRecorder recorder(store, runId, trainer.position().elapsedSeconds);
+    ProgressPrinter printer(stdoutIsTerminal(), trainer.config().numEpochs, trainer.position().step);
+    trainer.addObserver(&recorder);
+    trainer.addObserver(&printer);
+    FinishedEvent result;
+    {
+        InterruptWatcher watcher([&] { trainer.stop(); });
+        result = trainer.run();
+    }
+    std::printf("run %lld: %s (best epoch %d, val acc %.2f%%) in %s\n", static_cast<long long>(runId),
+                toString(result.reason).c_str(), result.bestEpoch, result.bestValAccuracy * 100,
+                qPrintable(store.runDir(runId)));
+    if (result.reason == FinishReason::Error)
+        std::fprintf(stderr, "error: %s\n", result.message.c_str());
+    return exitCodeFor(result.reason);
+}
+
+} // namespace
+
+int trainCommand(const QStringList& args)
+{
+    QCommandLineParser parser;
+    addDataOption(parser);
+    addRunsOption(parser);
+    addConfigOptions(parser);
+    parser.addOption({"save-config", "Also write the effective config to FILE.", "FILE"});
+    parseOrExit(parser, args, "Train a model and record the run in the run store.");
+    return guarded([&] {
+        const auto config = configFromOptions(parser);
+        const auto dataset = loadDatasetFor(parser);
+        if (parser.isSet("save-config"))
+            saveConfigFile(parser.value("save-config"), config);
+        RunStore store(runsFolder(parser));
+        const auto params = findModel(config.model)->parameterCount();
+        const auto runId = store.createRun(config, QString::fromStdString(dataset.name), params);
+        saveConfigFile(QDir(store.runDir(runId)).filePath("config.json"), config);
+        Trainer trainer(config, dataset, store.runDir(runId));
+        std::printf("run %lld: %s (%lld parameters) on %s: %lld train / %lld validation images, %lld batches/epoch\n",
+                    static_cast<long long>(runId), config.model.c_str(), static_cast<long long>(params),
+                    dataset.name.c_str(), static_cast<long long>(trainer.trainingSize()),
+                    static_cast<long long>(trainer.validationSize()), static_cast<long long>(trainer.batchesPerEpoch()));
+        return runTraining(trainer, store, runId);
+    });
+}
+
+int resumeCommand(const QStringList& args)
+{
+    QCommandLineParser parser;
+    addDataOption(parser);
+    addRunsOption(parser);
+    parser.addOption({"run", "The run to continue (see `runs list`).", "ID"});
+    parseOrExit(parser, args, "Continue a stopped, interrupted or failed run from its latest checkpoint.");
+    return guarded([&] {
+        if (!parser.isSet("run"))
+            throw StudioError("resume needs --run ID.");
+        const auto runId = parseRunId(parser.value("run"));
+        RunStore store(runsFolder(parser));
+        const auto record = store.run(runId);
+        if (!record)
+            throw StudioError("No run " + std::to_string(runId) + " in " + store.folder().toStdString() + ".");
+        const QString latest = QDir(store.runDir(runId)).filePath("latest.pt");
+        const auto saved = readCheckpointMeta(latest);
+        if (saved.position.epoch >= saved.config.numEpochs || record->status == "completed" ||
+            record->status == "early-stopped")
+            throw StudioError("Run " + std::to_string(runId) + " is " + record->status.toStdString() +
+                              "; there is nothing to resume.");
+        const auto dataset = loadDatasetFor(parser);
+        Trainer trainer(saved.config, dataset, store.runDir(runId));
+        trainer.resumeFrom(latest);
+        store.markResumed(runId);
+        std::printf("run %lld: resuming %s at epoch %d, batch %lld\n", static_cast<long long>(runId),
+                    saved.config.model.c_str(), saved.position.epoch + 1, static_cast<long long>(saved.position.batch));
+        return runTraining(trainer, store, runId);
+    });
+}
+
+} // namespace studio::cli

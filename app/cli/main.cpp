@@ -1,0 +1,55 @@
+// mnist-studio-cli: the studio's engine without a window (train, resume, evaluate, predict, …).
+#include "cli/CliSupport.h"
+#include "cli/Commands.h"
+
+#include <QCoreApplication>
+
+#include <cstdio>
+#include <map>
+
+namespace {
+
+const char* kUsage =
+    "usage: mnist-studio-cli <command> [options]   (mnist-studio-cli <command> --help for its options)\n"
+    "\n"
+    "commands:\n"
+    "  train         train a model (flags for every config field, --config FILE, --preset ID)\n"
+    "  resume        continue a stopped or interrupted run (--run ID)\n"
+    "  evaluate      accuracy, loss and predictions.csv of a run or checkpoint on a split\n"
+    "  predict       classify image files (PNG/JPG, either polarity) with a checkpoint\n"
+    "  summary       layer table and parameter count of an architecture (--arch ID)\n"
+    "  lr-schedule   the learning rate of every step of a config, as CSV\n"
+    "  presets       list the preset recipes\n"
+    "  runs          list | show ID | export ID: the run store\n";
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName("mnist-studio-cli");
+    QCoreApplication::setApplicationVersion(STUDIO_VERSION);
+    auto args = QCoreApplication::arguments();
+    if (args.size() < 2 || args[1] == "--help" || args[1] == "-h" || args[1] == "help") {
+        std::fputs(kUsage, args.size() < 2 ? stderr : stdout);
+        return args.size() < 2 ? 2 : 0;
+    }
+    if (args[1] == "--version") {
+        std::printf("mnist-studio-cli %s\n", STUDIO_VERSION);
+        return 0;
+    }
+    using namespace studio::cli;
+    const std::map<QString, int (*)(const QStringList&)> commands = {
+        {"train", trainCommand},       {"resume", resumeCommand},          {"evaluate", evaluateCommand},
+        {"predict", predictCommand},   {"summary", summaryCommand},        {"lr-schedule", lrScheduleCommand},
+        {"presets", presetsCommand},   {"runs", runsCommand},
+    };
+    const auto it = commands.find(args[1]);
+    if (it == commands.end()) {
+        std::fprintf(stderr, "error: unknown command \"%s\"\n\n%s", qPrintable(args[1]), kUsage);
+        return 2;
+    }
+    const QString command = args.takeAt(1);
+    args[0] = "mnist-studio-cli " + command;
+    return it->second(args);
+}

@@ -1,0 +1,3 @@
+// Precompiled header for torch-heavy targets (studio_core, tests, benches, apps).
+#pragma once
+#include <torch/torch.h>

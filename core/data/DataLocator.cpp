@@ -1,0 +1,50 @@
+#include "data/DataLocator.h"
+
+#include "data/Dataset.h"
+
+#include <cstdlib>
+
+namespace studio {
+
+std::string DataLocation::missingMessage() const
+{
+    std::string m = "No IDX dataset found. Looked in:\n";
+    for (const auto& s : searched)
+        m += "  " + s + "\n";
+    m += "A dataset folder holds train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte "
+         "and t10k-labels-idx1-ubyte (raw or .gz).\n"
+         "Fetch MNIST with scripts/setup.sh --no-build, or point --data DIR or MNIST_STUDIO_DATA at such a "
+         "folder (Fashion-MNIST: /usr/share/datasets/fashion-mnist from Debian's dataset-fashion-mnist).";
+    return m;
+}
+
+DataLocation locateData(const std::string& flagValue)
+{
+    DataLocation loc;
+    auto tryFolder = [&](const std::string& folder, const std::string& origin) {
+        loc.searched.push_back(folder + " (" + origin + ")");
+        if (holdsIdxDataset(folder))
+            loc.folder = folder;
+        return loc.found();
+    };
+    if (!flagValue.empty()) {
+        tryFolder(flagValue, "from --data");
+        return loc;
+    }
+    if (const char* env = std::getenv("MNIST_STUDIO_DATA"); env && *env) {
+        tryFolder(env, "from MNIST_STUDIO_DATA");
+        return loc;
+    }
+    if (tryFolder(STUDIO_SETUP_DATA_DIR, "filled by scripts/setup.sh"))
+        return loc;
+    std::string xdg;
+    if (const char* x = std::getenv("XDG_DATA_HOME"); x && *x)
+        xdg = x;
+    else if (const char* home = std::getenv("HOME"); home && *home)
+        xdg = std::string(home) + "/.local/share";
+    if (!xdg.empty())
+        tryFolder(xdg + "/mnist-studio/mnist", "user data folder");
+    return loc;
+}
+
+} // namespace studio

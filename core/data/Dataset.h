@@ -1,0 +1,45 @@
+#pragma once
+#include <torch/types.h>
+
+#include <string>
+#include <vector>
+
+namespace studio {
+
+/// Images (N×28×28 uint8) with their labels (N int64), kept in memory.
+struct LabeledImages {
+    torch::Tensor images;
+    torch::Tensor labels;
+
+    std::int64_t size() const { return labels.defined() ? labels.size(0) : 0; }
+    /// The samples at `indices` (int64), in that order.
+    LabeledImages select(const torch::Tensor& indices) const;
+    /// The first min(n, size()) samples (n <= 0: all).
+    LabeledImages head(std::int64_t n) const;
+};
+
+/// A train/test pair of IDX sets from one folder, with the normalisation statistics of its
+/// training images.
+struct Dataset {
+    std::string name;   ///< "MNIST", "Fashion-MNIST" or the folder name
+    std::string folder;
+    LabeledImages train;
+    LabeledImages test;
+    int numClasses = 10;
+    double mean = 0.1307; ///< of train pixels in [0,1], rounded to 4 decimals
+    double std = 0.3081;
+    std::vector<std::string> classNames;
+};
+
+/// Loads train-images/train-labels/t10k-images/t10k-labels (-idx?-ubyte, raw or .gz, dots or
+/// dashes before "idx") from `folder`. Throws StudioError naming the missing or malformed file,
+/// or an image/label count mismatch. Never returns a partial dataset.
+Dataset loadDataset(const std::string& folder);
+
+/// Mean and standard deviation of uint8 pixels scaled to [0,1], exact (histogram based).
+std::pair<double, double> pixelStatistics(const torch::Tensor& images);
+
+/// True when `folder` holds the four IDX files loadDataset needs.
+bool holdsIdxDataset(const std::string& folder);
+
+} // namespace studio

@@ -1,0 +1,31 @@
+#pragma once
+#include "data/Dataset.h"
+#include "models/Classifier.h"
+
+#include <QString>
+
+#include <functional>
+
+namespace studio {
+
+/// A model's output on a labelled set.
+struct Predictions {
+    torch::Tensor probabilities; ///< N×C float, softmax of the logits
+    torch::Tensor labels;        ///< N int64
+    torch::Tensor predicted;     ///< N int64, argmax
+    double meanLoss = 0.0;       ///< mean cross-entropy
+    double accuracy = 0.0;       ///< fraction in [0,1]
+    bool cancelled = false;      ///< stopped early by `cancel`; the fields cover nothing
+
+    std::int64_t size() const { return labels.defined() ? labels.size(0) : 0; }
+};
+
+/// Runs the model over `data` in batches (eval mode, no grad; the model's training mode is
+/// restored afterwards). `cancel`, when set, is polled between batches.
+Predictions predict(ClassifierImpl& model, const LabeledImages& data, double mean, double std,
+                    std::int64_t batchSize = 1000, const std::function<bool()>& cancel = {});
+
+/// Writes index,label,pred,p0..p{C-1} atomically.
+void writePredictionsCsv(const QString& path, const Predictions& predictions);
+
+} // namespace studio

@@ -1,0 +1,37 @@
+#include "inference/Predictor.h"
+
+#include "data/ModelInput.h"
+#include "inference/CanvasPreprocessor.h"
+
+#include <torch/csrc/autograd/grad_mode.h>
+
+namespace studio {
+
+Predictor::Predictor(const QString& checkpointPath) : m_loaded(loadModelFromCheckpoint(checkpointPath)) {}
+
+std::vector<float> Predictor::probabilities(const cv::Mat& image28) const
+{
+    torch::NoGradGuard noGrad;
+    const cv::Mat contiguous = image28.isContinuous() ? image28 : image28.clone();
+    // from_blob does not own the pixels: toModelInput makes its own float copy.
+    const auto pixels = torch::from_blob(contiguous.data, {1, 28, 28}, torch::kUInt8);
+    const auto logits = m_loaded.model->forward(toModelInput(pixels, m_loaded.meta.mean, m_loaded.meta.std));
+    const auto p = torch::softmax(logits, 1).contiguous();
+    return {p.data_ptr<float>(), p.data_ptr<float>() + p.numel()};
+}
+
+Predictor::Result Predictor::predict(const cv::Mat& gray) const
+{
+    const auto pre = CanvasPreprocessor::process(gray);
+    Result r;
+    r.input28 = pre.image;
+    r.empty = pre.empty;
+    if (pre.empty)
+        return r;
+    r.probabilities = probabilities(pre.image);
+    r.predicted = static_cast<int>(std::max_element(r.probabilities.begin(), r.probabilities.end()) -
+                                   r.probabilities.begin());
+    return r;
+}
+
+} // namespace studio

@@ -1,0 +1,38 @@
+#pragma once
+#include "training/Checkpoint.h"
+
+#include <opencv2/core/mat.hpp>
+
+#include <QString>
+
+#include <array>
+#include <vector>
+
+namespace studio {
+
+/// Scores single images with a trained checkpoint: the shared path of CLI `predict` and the
+/// drawing canvas. Not thread-safe: use one instance per thread.
+class Predictor {
+public:
+    /// Loads the checkpoint (throws StudioError naming the file).
+    explicit Predictor(const QString& checkpointPath);
+
+    struct Result {
+        std::vector<float> probabilities; ///< one per class, summing to 1
+        int predicted = -1;
+        cv::Mat input28;                  ///< the preprocessed 28×28 image the model saw
+        bool empty = true;                ///< no ink: probabilities are empty
+    };
+
+    /// Preprocesses `gray` (CanvasPreprocessor) and runs the model.
+    Result predict(const cv::Mat& gray) const;
+    /// Runs the model on an already preprocessed 28×28 CV_8U image.
+    std::vector<float> probabilities(const cv::Mat& image28) const;
+
+    const CheckpointMeta& meta() const { return m_loaded.meta; }
+
+private:
+    LoadedModel m_loaded;
+};
+
+} // namespace studio

@@ -1,0 +1,48 @@
+#include "models/DeeperCnn.h"
+
+#include "models/Layers.h"
+
+#include <torch/nn/modules/batchnorm.h>
+#include <torch/nn/modules/pooling.h>
+
+namespace studio {
+namespace {
+
+torch::nn::Sequential block(int in, int out, Activation a, double dropout)
+{
+    torch::nn::Sequential s;
+    for (int c : {in, out}) {
+        s->push_back(layers::conv(c, out, 3, 1, true));
+        s->push_back(torch::nn::BatchNorm2d(out));
+        layers::addActivation(s, a);
+    }
+    s->push_back(torch::nn::MaxPool2d(2));
+    layers::addDropout(s, dropout);
+    return s;
+}
+
+} // namespace
+
+DeeperCnnImpl::DeeperCnnImpl(const ModelOptions& o)
+{
+    const double p = layers::dropoutOr(o, 0.5);
+    m_block1 = register_module("block1", block(1, 32, o.activation, p / 2));
+    m_block2 = register_module("block2", block(32, 64, o.activation, p / 2));
+    m_block3 = register_module("block3", block(64, 128, o.activation, p / 2));
+    torch::nn::Sequential fc1(torch::nn::Linear(128 * 3 * 3, 192), torch::nn::BatchNorm1d(192));
+    layers::addActivation(fc1, o.activation);
+    layers::addDropout(fc1, p);
+    m_fc1 = register_module("fc1", fc1);
+    m_fc2 = register_module("fc2", torch::nn::Linear(192, o.numClasses));
+}
+
+torch::Tensor DeeperCnnImpl::forwardTapped(const torch::Tensor& x, LayerTap* tap)
+{
+    auto h = tapped(tap, "block1", m_block1->forward(x));
+    h = tapped(tap, "block2", m_block2->forward(h));
+    h = tapped(tap, "block3", m_block3->forward(h));
+    h = tapped(tap, "fc1", m_fc1->forward(h.flatten(1)));
+    return tapped(tap, "fc2", m_fc2->forward(h));
+}
+
+} // namespace studio

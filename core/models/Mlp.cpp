@@ -1,0 +1,27 @@
+#include "models/Mlp.h"
+
+#include "models/Layers.h"
+
+namespace studio {
+
+MlpImpl::MlpImpl(const ModelOptions& o)
+{
+    torch::nn::Sequential fc1(torch::nn::Linear(784, 512));
+    layers::addActivation(fc1, o.activation);
+    layers::addDropout(fc1, layers::dropoutOr(o, 0.2));
+    torch::nn::Sequential fc2(torch::nn::Linear(512, 256));
+    layers::addActivation(fc2, o.activation);
+    m_fc1 = register_module("fc1", fc1);
+    m_fc2 = register_module("fc2", fc2);
+    m_out = register_module("fc3", torch::nn::Linear(256, o.numClasses));
+}
+
+torch::Tensor MlpImpl::forwardTapped(const torch::Tensor& x, LayerTap* tap)
+{
+    auto h = tapped(tap, "flatten", x.flatten(1));
+    h = tapped(tap, "fc1", m_fc1->forward(h));
+    h = tapped(tap, "fc2", m_fc2->forward(h));
+    return tapped(tap, "fc3", m_out->forward(h));
+}
+
+} // namespace studio

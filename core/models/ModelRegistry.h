@@ -1,0 +1,39 @@
+#pragma once
+#include "models/Classifier.h"
+
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace studio {
+
+/// One architecture the studio can train.
+struct ModelInfo {
+    std::string id;           ///< stable key used in configs, checkpoints and the CLI
+    std::string displayName;
+    std::string description;  ///< one line
+    std::string seed;         ///< which seed project it comes from
+    bool hasActivationChoice = false;
+    double defaultDropout = 0.0;
+    std::function<Classifier(const ModelOptions&)> build;
+
+    /// Number of parameters with default options (builds the model once).
+    std::int64_t parameterCount() const;
+};
+
+/// Every registered architecture, in the order the studio lists them.
+const std::vector<ModelInfo>& modelRegistry();
+
+/// The architecture with this id, or nullptr.
+const ModelInfo* findModel(const std::string& id);
+
+/// Builds `id` (throws StudioError listing the known ids when unknown).
+Classifier buildModel(const std::string& id, const ModelOptions& options = {});
+
+/// Total number of parameter elements of a module.
+std::int64_t countParameters(const torch::nn::Module& module);
+
+/// All ids, comma separated (for messages and --help).
+std::string modelIdList();
+
+} // namespace studio

@@ -1,0 +1,98 @@
+#include "models/ResNet.h"
+
+#include "models/Layers.h"
+
+#include <torch/nn/init.h>
+#include <torch/nn/modules/activation.h>
+#include <torch/nn/modules/dropout.h>
+#include <torch/nn/modules/pooling.h>
+#include <torch/nn/modules/linear.h>
+
+namespace studio {
+
+ResidualBlockImpl::ResidualBlockImpl(int in, int out, int stride)
+{
+    m_conv1 = register_module("conv1", layers::conv(in, out, 3, 1, false, stride));
+    m_bn1 = register_module("bn1", torch::nn::BatchNorm2d(out));
+    m_conv2 = register_module("conv2", layers::conv(out, out, 3, 1, false));
+    m_bn2 = register_module("bn2", torch::nn::BatchNorm2d(out));
+    torch::nn::Sequential shortcut;
+    if (stride != 1 || in != out) {
+        shortcut->push_back(layers::conv(in, out, 1, 0, false, stride));
+        shortcut->push_back(torch::nn::BatchNorm2d(out));
+    }
+    m_shortcut = register_module("shortcut", shortcut);
+}
+
+torch::Tensor ResidualBlockImpl::forward(const torch::Tensor& x)
+{
+    auto out = torch::relu(m_bn1->forward(m_conv1->forward(x)));
+    out = m_bn2->forward(m_conv2->forward(out));
+    out += m_shortcut->is_empty() ? x : m_shortcut->forward(x);
+    return torch::relu(out);
+}
+
+namespace {
+
+torch::nn::Sequential residualStage(int in, int out, int stride)
+{
+    return torch::nn::Sequential(ResidualBlock(in, out, stride), ResidualBlock(out, out, 1));
+}
+
+/// `count` conv3×3+BN+ReLU layers, the first taking `in` channels at `stride`.
+torch::nn::Sequential plainLayers(int in, int out, int count, int stride)
+{
+    torch::nn::Sequential s;
+    for (int i = 0; i < count; ++i) {
+        s->push_back(layers::conv(i == 0 ? in : out, out, 3, 1, true, i == 0 ? stride : 1));
+        s->push_back(torch::nn::BatchNorm2d(out));
+        s->push_back(torch::nn::ReLU());
+    }
+    return s;
+}
+
+} // namespace
+
+ResNetImpl::ResNetImpl(const ModelOptions& o, bool residual)
+{
+    if (residual) {
+        m_stem = register_module("stem", torch::nn::Sequential(layers::conv(1, 32, 3, 1, false),
+                                                               torch::nn::BatchNorm2d(32), torch::nn::ReLU()));
+        m_layer1 = register_module("layer1", residualStage(32, 32, 1));
+        m_layer2 = register_module("layer2", residualStage(32, 64, 2));
+        m_layer3 = register_module("layer3", residualStage(64, 128, 2));
+    } else {
+        // PlainCNN's first block starts at the input: its first conv is the "stem".
+        m_stem = register_module("stem", plainLayers(1, 32, 1, 1));
+        m_layer1 = register_module("layer1", plainLayers(32, 32, 3, 1));
+        m_layer2 = register_module("layer2", plainLayers(32, 64, 4, 2));
+        m_layer3 = register_module("layer3", plainLayers(64, 128, 4, 2));
+    }
+    m_head = register_module("head", torch::nn::Sequential(torch::nn::Dropout(layers::dropoutOr(o, 0.25)),
+                                                           torch::nn::Linear(128, o.numClasses)));
+    if (residual) {
+        for (auto& m : modules(/*include_self=*/false)) {
+            if (auto* c = m->as<torch::nn::Conv2d>()) {
+                torch::nn::init::kaiming_normal_(c->weight, 0.0, torch::kFanOut, torch::kReLU);
+            } else if (auto* bn = m->as<torch::nn::BatchNorm2d>()) {
+                torch::nn::init::constant_(bn->weight, 1.0);
+                torch::nn::init::constant_(bn->bias, 0.0);
+            } else if (auto* fc = m->as<torch::nn::Linear>()) {
+                torch::nn::init::normal_(fc->weight, 0.0, 0.01);
+                torch::nn::init::constant_(fc->bias, 0.0);
+            }
+        }
+    }
+}
+
+torch::Tensor ResNetImpl::forwardTapped(const torch::Tensor& x, LayerTap* tap)
+{
+    auto h = tapped(tap, "stem", m_stem->forward(x));
+    h = tapped(tap, "layer1", m_layer1->forward(h));
+    h = tapped(tap, "layer2", m_layer2->forward(h));
+    h = tapped(tap, "layer3", m_layer3->forward(h));
+    h = tapped(tap, "pool", h.mean({2, 3}));
+    return tapped(tap, "head", m_head->forward(h));
+}
+
+} // namespace studio

@@ -1,0 +1,65 @@
+#include "models/SimpleCnn.h"
+
+#include "models/Layers.h"
+
+#include <torch/nn/modules/activation.h>
+#include <torch/nn/modules/pooling.h>
+
+namespace studio {
+namespace {
+
+torch::nn::Sequential convReluPool(int in, int out, int padding, Activation a)
+{
+    torch::nn::Sequential s(layers::conv(in, out, 3, padding, true));
+    layers::addActivation(s, a);
+    s->push_back(torch::nn::MaxPool2d(2));
+    return s;
+}
+
+torch::nn::Sequential denseAct(int in, int out, Activation a, double dropout)
+{
+    torch::nn::Sequential s(torch::nn::Linear(in, out));
+    layers::addActivation(s, a);
+    layers::addDropout(s, dropout);
+    return s;
+}
+
+} // namespace
+
+SimpleCnnImpl::SimpleCnnImpl(const ModelOptions& o)
+{
+    m_conv1 = register_module("conv1", convReluPool(1, 32, 1, o.activation));
+    m_conv2 = register_module("conv2", convReluPool(32, 64, 1, o.activation));
+    m_fc1 = register_module("fc1", denseAct(64 * 7 * 7, 128, o.activation, layers::dropoutOr(o, 0.5)));
+    m_fc2 = register_module("fc2", torch::nn::Linear(128, o.numClasses));
+}
+
+torch::Tensor SimpleCnnImpl::forwardTapped(const torch::Tensor& x, LayerTap* tap)
+{
+    auto h = tapped(tap, "conv1", m_conv1->forward(x));
+    h = tapped(tap, "conv2", m_conv2->forward(h));
+    h = tapped(tap, "fc1", m_fc1->forward(h.flatten(1)));
+    return tapped(tap, "fc2", m_fc2->forward(h));
+}
+
+TfCnnImpl::TfCnnImpl(const ModelOptions& o)
+{
+    m_conv1 = register_module("conv1", convReluPool(1, 32, 0, o.activation));
+    m_conv2 = register_module("conv2", convReluPool(32, 64, 0, o.activation));
+    torch::nn::Sequential c3(layers::conv(64, 64, 3, 0, true));
+    layers::addActivation(c3, o.activation);
+    m_conv3 = register_module("conv3", c3);
+    m_fc1 = register_module("fc1", denseAct(64 * 3 * 3, 64, o.activation, layers::dropoutOr(o, 0.5)));
+    m_fc2 = register_module("fc2", torch::nn::Linear(64, o.numClasses));
+}
+
+torch::Tensor TfCnnImpl::forwardTapped(const torch::Tensor& x, LayerTap* tap)
+{
+    auto h = tapped(tap, "conv1", m_conv1->forward(x));
+    h = tapped(tap, "conv2", m_conv2->forward(h));
+    h = tapped(tap, "conv3", m_conv3->forward(h));
+    h = tapped(tap, "fc1", m_fc1->forward(h.flatten(1)));
+    return tapped(tap, "fc2", m_fc2->forward(h));
+}
+
+} // namespace studio

@@ -1,0 +1,40 @@
+#include "runs/RunRecorder.h"
+
+namespace studio {
+
+RunRecorder::RunRecorder(RunStore& store, std::int64_t runId, double secondsBefore)
+    : m_store(store), m_runId(runId), m_seconds(secondsBefore)
+{
+    if (const auto r = store.run(runId)) {
+        m_bestEpoch = r->bestEpoch;
+        m_bestValAccuracy = r->bestValAccuracy;
+        m_bestValLoss = r->bestValLoss;
+    }
+}
+
+void RunRecorder::onBatch(const BatchEvent& e)
+{
+    m_pending.push_back({e.step, e.epoch, e.loss, e.accuracy, e.lr, e.imagesPerSecond});
+}
+
+void RunRecorder::onEpoch(const EpochEvent& e)
+{
+    if (e.isBest) {
+        m_bestEpoch = e.epoch;
+        m_bestValAccuracy = e.valAccuracy;
+        m_bestValLoss = e.valLoss;
+    }
+    m_seconds += e.seconds;
+    m_store.recordEpoch(m_runId, {e.epoch, e.trainLoss, e.trainAccuracy, e.valLoss, e.valAccuracy, e.lr, e.seconds},
+                        m_pending, m_bestEpoch, m_bestValAccuracy, m_bestValLoss, m_seconds);
+    m_pending.clear();
+}
+
+void RunRecorder::onFinished(const FinishedEvent& e)
+{
+    m_store.recordBatches(m_runId, m_pending);
+    m_pending.clear();
+    m_store.finishRun(m_runId, QString::fromStdString(toString(e.reason)), QString::fromStdString(e.message), e.seconds);
+}
+
+} // namespace studio

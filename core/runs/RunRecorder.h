@@ -1,0 +1,25 @@
+#pragma once
+#include "runs/RunStore.h"
+#include "training/TrainingEvents.h"
+
+namespace studio {
+
+/// Writes a trainer's events into the run store: batches are buffered and committed with their
+/// epoch (one transaction per epoch), the rest on finish. Lives on the training thread.
+class RunRecorder : public TrainingObserver {
+public:
+    RunRecorder(RunStore& store, std::int64_t runId, double secondsBefore = 0.0);
+    void onBatch(const BatchEvent& e) override;
+    void onEpoch(const EpochEvent& e) override;
+    void onFinished(const FinishedEvent& e) override;
+
+private:
+    RunStore& m_store;
+    std::int64_t m_runId;
+    std::vector<BatchRecord> m_pending;
+    int m_bestEpoch = 0;
+    double m_bestValAccuracy = 0.0, m_bestValLoss = 0.0;
+    double m_seconds;
+};
+
+} // namespace studio

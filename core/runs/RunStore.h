@@ -1,0 +1,100 @@
+#pragma once
+#include "training/TrainConfig.h"
+
+#include <QDateTime>
+#include <QJsonObject>
+#include <QSqlDatabase>
+#include <QString>
+
+#include <optional>
+#include <vector>
+
+namespace studio {
+
+/// A run as the store records it.
+struct RunRecord {
+    std::int64_t id = 0;
+    QString name;
+    QString tags;
+    QString model;
+    QString status;           ///< running, completed, early-stopped, stopped, diverged, interrupted, error
+    QString message;          ///< why it ended
+    QString dataset;
+    QString study;            ///< ablation study it belongs to ("" for none)
+    TrainConfig config;
+    QDateTime started;
+    QDateTime ended;
+    int epochsDone = 0;
+    int bestEpoch = 0;
+    double bestValAccuracy = 0.0;
+    double bestValLoss = 0.0;
+    double testAccuracy = -1.0; ///< -1 until evaluated
+    double testLoss = -1.0;
+    std::int64_t parameters = 0;
+    double seconds = 0.0;     ///< training wall time
+    bool resumable() const { return status == "stopped" || status == "interrupted" || status == "error"; }
+};
+
+struct EpochRecord {
+    int epoch = 0;            ///< 1-based
+    double trainLoss = 0, trainAccuracy = 0, valLoss = 0, valAccuracy = 0, lr = 0, seconds = 0;
+};
+
+struct BatchRecord {
+    std::int64_t step = 0;
+    int epoch = 0;
+    double loss = 0, accuracy = 0, lr = 0, imagesPerSecond = 0;
+};
+
+/// The record of every run: a SQLite database (WAL) `runs.sqlite` in the runs folder, with each
+/// run's checkpoints in a `run-<id>` subfolder. Each instance owns one connection: use it on the
+/// thread that created it. Opening marks runs whose process is gone as interrupted.
+class RunStore {
+public:
+    explicit RunStore(const QString& folder);
+    ~RunStore();
+    RunStore(const RunStore&) = delete;
+    RunStore& operator=(const RunStore&) = delete;
+
+    /// --runs DIR > $MNIST_STUDIO_RUNS > $XDG_DATA_HOME/mnist-studio/runs.
+    static QString defaultFolder(const QString& flagValue = {});
+
+    QString folder() const { return m_folder; }
+    QString runDir(std::int64_t id) const;
+
+    /// A new run in state "running" owned by this process; creates its folder.
+    std::int64_t createRun(const TrainConfig& config, const QString& dataset, std::int64_t parameters,
+                           const QString& study = {});
+    std::optional<RunRecord> run(std::int64_t id) const;
+    std::vector<RunRecord> runs() const;
+    std::vector<EpochRecord> epochs(std::int64_t id) const;
+    std::vector<BatchRecord> batches(std::int64_t id) const;
+
+    /// One transaction: the epoch row, the batches since the last commit and the run's summary.
+    void recordEpoch(std::int64_t id, const EpochRecord& epoch, const std::vector<BatchRecord>& batches,
+                     int bestEpoch, double bestValAccuracy, double bestValLoss, double seconds);
+    void recordBatches(std::int64_t id, const std::vector<BatchRecord>& batches);
+    void finishRun(std::int64_t id, const QString& status, const QString& message, double seconds);
+    /// Back to "running", owned by this process.
+    void markResumed(std::int64_t id);
+    void setTestResult(std::int64_t id, double accuracy, double loss, const QJsonObject& metrics);
+    QJsonObject evaluation(std::int64_t id) const;
+    void rename(std::int64_t id, const QString& name);
+    void setTags(std::int64_t id, const QString& tags);
+    /// Removes the rows and the run's folder.
+    void deleteRun(std::int64_t id);
+
+    /// Per-epoch history as CSV (epoch,train_loss,train_acc,val_loss,val_acc,lr,seconds).
+    void exportHistoryCsv(std::int64_t id, const QString& path) const;
+    /// Run, config, epochs and batches as one JSON document.
+    void exportJson(std::int64_t id, const QString& path) const;
+
+private:
+    void exec(const QString& sql) const;
+    void markInterruptedRuns();
+
+    QString m_folder;
+    QString m_connection;
+};
+
+} // namespace studio

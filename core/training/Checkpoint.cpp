@@ -1,0 +1,182 @@
+#include "training/Checkpoint.h"
+
+#include "models/ModelRegistry.h"
+#include "util/StudioError.h"
+
+#include <torch/serialize/input-archive.h>
+#include <torch/serialize/output-archive.h>
+
+#include <QFileInfo>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSaveFile>
+
+#include <cmath>
+
+namespace studio {
+namespace {
+
+constexpr const char* kFormat = "mnist-studio-checkpoint";
+constexpr int kVersion = 1;
+
+QJsonValue finiteOrNull(double v) { return std::isfinite(v) ? QJsonValue(v) : QJsonValue(); }
+
+std::string metaToJson(const CheckpointMeta& m)
+{
+    const auto& p = m.position;
+    QJsonObject pos{{"epoch", p.epoch},
+                    {"batch", qint64(p.batch)},
+                    {"step", qint64(p.step)},
+                    {"partial_loss_sum", p.partialLossSum},
+                    {"partial_correct", qint64(p.partialCorrect)},
+                    {"partial_seen", qint64(p.partialSeen)},
+                    {"elapsed_seconds", p.elapsedSeconds},
+                    {"best", finiteOrNull(p.early.best)},
+                    {"best_epoch", p.early.bestEpoch},
+                    {"epochs_without_improvement", p.early.epochsWithoutImprovement}};
+    QJsonObject o{{"format", kFormat},
+                  {"version", kVersion},
+                  {"config", configToJson(m.config)},
+                  {"position", pos},
+                  {"mean", m.mean},
+                  {"std", m.std},
+                  {"dataset", QString::fromStdString(m.dataset)},
+                  {"val_accuracy", finiteOrNull(m.valAccuracy)},
+                  {"val_loss", finiteOrNull(m.valLoss)}};
+    return QJsonDocument(o).toJson(QJsonDocument::Compact).toStdString();
+}
+
+CheckpointMeta metaFromJson(const QString& path, const std::string& text)
+{
+    const auto doc = QJsonDocument::fromJson(QByteArray::fromStdString(text));
+    const auto o = doc.object();
+    if (o.value("format").toString() != kFormat)
+        throw StudioError("Checkpoint " + path.toStdString() + " is not a MNIST Studio checkpoint.");
+    if (o.value("version").toInt() > kVersion)
+        throw StudioError("Checkpoint " + path.toStdString() + " was written by a newer MNIST Studio (format " +
+                          std::to_string(o.value("version").toInt()) + ").");
+    CheckpointMeta m;
+    m.config = configFromJson(o.value("config").toObject());
+    const auto pos = o.value("position").toObject();
+    auto& p = m.position;
+    p.epoch = pos.value("epoch").toInt();
+    p.batch = pos.value("batch").toInteger();
+    p.step = pos.value("step").toInteger();
+    p.partialLossSum = pos.value("partial_loss_sum").toDouble();
+    p.partialCorrect = pos.value("partial_correct").toInteger();
+    p.partialSeen = pos.value("partial_seen").toInteger();
+    p.elapsedSeconds = pos.value("elapsed_seconds").toDouble();
+    p.early.best = pos.value("best").toDouble(std::nan(""));
+    p.early.bestEpoch = pos.value("best_epoch").toInt();
+    p.early.epochsWithoutImprovement = pos.value("epochs_without_improvement").toInt();
+    m.mean = o.value("mean").toDouble(0.1307);
+    m.std = o.value("std").toDouble(0.3081);
+    m.dataset = o.value("dataset").toString().toStdString();
+    m.valAccuracy = o.value("val_accuracy").toDouble(std::nan(""));
+    m.valLoss = o.value("val_loss").toDouble(std::nan(""));
+    return m;
+}
+
+torch::serialize::InputArchive openArchive(const QString& path)
+{
+    if (!QFileInfo::exists(path))
+        throw StudioError("Checkpoint " + path.toStdString() + " does not exist.");
+    torch::serialize::InputArchive archive;
+    try {
+        archive.load_from(path.toStdString());
+    } catch (const std::exception& e) {
+        throw StudioError("Checkpoint " + path.toStdString() + " is corrupt or not a checkpoint (" +
+                          std::string(e.what()).substr(0, 200) + ").");
+    }
+    return archive;
+}
+
+CheckpointMeta readMeta(const QString& path, torch::serialize::InputArchive& archive)
+{
+    c10::IValue meta;
+    try {
+        archive.read("meta", meta);
+    } catch (const std::exception&) {
+        throw StudioError("Checkpoint " + path.toStdString() + " is not a MNIST Studio checkpoint (no metadata).");
+    }
+    if (!meta.isString())
+        throw StudioError("Checkpoint " + path.toStdString() + " has unreadable metadata.");
+    return metaFromJson(path, meta.toStringRef());
+}
+
+} // namespace
+
+void saveCheckpoint(const QString& path, torch::nn::Module& model, torch::optim::Optimizer* optimizer,
+                    const CheckpointMeta& meta)
+{
+    torch::serialize::OutputArchive root;
+    torch::serialize::OutputArchive modelArchive;
+    model.save(modelArchive);
+    root.write("model", modelArchive);
+    if (optimizer) {
+        torch::serialize::OutputArchive optimizerArchive;
+        optimizer->save(optimizerArchive);
+        root.write("optimizer", optimizerArchive);
+    }
+    root.write("meta", c10::IValue(metaToJson(meta)));
+
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly))
+        throw StudioError("Cannot write checkpoint " + path.toStdString() + ": " + file.errorString().toStdString() + ".");
+    bool writeFailed = false;
+    root.save_to([&](const void* data, std::size_t size) -> std::size_t {
+        if (file.write(static_cast<const char*>(data), static_cast<qint64>(size)) != static_cast<qint64>(size))
+            writeFailed = true;
+        return size;
+    });
+    if (writeFailed || !file.commit()) {
+        file.cancelWriting();
+        throw StudioError("Cannot write checkpoint " + path.toStdString() + ": " + file.errorString().toStdString() +
+                          " (the previous checkpoint is kept).");
+    }
+}
+
+CheckpointMeta readCheckpointMeta(const QString& path)
+{
+    auto archive = openArchive(path);
+    return readMeta(path, archive);
+}
+
+CheckpointMeta loadCheckpoint(const QString& path, torch::nn::Module& model, torch::optim::Optimizer* optimizer)
+{
+    auto archive = openArchive(path);
+    auto meta = readMeta(path, archive);
+    try {
+        torch::serialize::InputArchive modelArchive;
+        archive.read("model", modelArchive);
+        model.load(modelArchive);
+    } catch (const std::exception& e) {
+        throw StudioError("Checkpoint " + path.toStdString() + " holds a " + meta.config.model +
+                          " model that does not fit this architecture (" + std::string(e.what()).substr(0, 160) + ").");
+    }
+    if (optimizer) {
+        try {
+            torch::serialize::InputArchive optimizerArchive;
+            archive.read("optimizer", optimizerArchive);
+            optimizer->load(optimizerArchive);
+        } catch (const std::exception& e) {
+            throw StudioError("Checkpoint " + path.toStdString() + " has no usable optimizer state (" +
+                              std::string(e.what()).substr(0, 160) + ").");
+        }
+    }
+    return meta;
+}
+
+LoadedModel loadModelFromCheckpoint(const QString& path)
+{
+    const auto meta = readCheckpointMeta(path);
+    ModelOptions options;
+    options.dropout = meta.config.dropoutRate;
+    options.activation = meta.config.activation;
+    auto model = buildModel(meta.config.model, options);
+    loadCheckpoint(path, *model, nullptr);
+    model->eval();
+    return {model, meta};
+}
+
+} // namespace studio

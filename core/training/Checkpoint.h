@@ -1,0 +1,55 @@
+#pragma once
+#include "models/Classifier.h"
+#include "training/EarlyStopping.h"
+#include "training/TrainConfig.h"
+
+#include <torch/optim/optimizer.h>
+
+#include <QString>
+
+namespace studio {
+
+/// Where training stands. Randomness is a pure function of (seed, epoch, batch) — shuffling,
+/// augmentation and dropout are reseeded from it — so this position is the whole RNG state.
+struct TrainingPosition {
+    int epoch = 0;                 ///< 0-based epoch being trained (== epochs completed at a boundary)
+    std::int64_t batch = 0;        ///< next batch within `epoch` (0 at an epoch boundary)
+    std::int64_t step = 0;         ///< global optimisation steps taken
+    double partialLossSum = 0.0;   ///< running sums of the unfinished epoch
+    std::int64_t partialCorrect = 0;
+    std::int64_t partialSeen = 0;
+    double elapsedSeconds = 0.0;   ///< training wall time so far
+    EarlyStopping::State early;
+};
+
+/// Everything a checkpoint says besides tensors.
+struct CheckpointMeta {
+    TrainConfig config;
+    TrainingPosition position;
+    double mean = 0.1307;          ///< input normalisation the model was trained with
+    double std = 0.3081;
+    std::string dataset;
+    double valAccuracy = 0.0;      ///< of the epoch it was written after (NaN mid-epoch)
+    double valLoss = 0.0;
+};
+
+/// Writes model (+ optimizer when given) and meta atomically: a crash or full disk leaves the
+/// previous file intact. Throws StudioError naming the file.
+void saveCheckpoint(const QString& path, torch::nn::Module& model, torch::optim::Optimizer* optimizer,
+                    const CheckpointMeta& meta);
+
+/// Reads only the meta of a checkpoint. Throws StudioError for a missing, corrupt or foreign file.
+CheckpointMeta readCheckpointMeta(const QString& path);
+
+/// Loads weights (and optimizer state when given) into an already built model of the checkpoint's
+/// architecture. Throws StudioError naming the file when it is corrupt or holds another architecture.
+CheckpointMeta loadCheckpoint(const QString& path, torch::nn::Module& model, torch::optim::Optimizer* optimizer);
+
+/// Builds the checkpoint's architecture and loads its weights (eval mode).
+struct LoadedModel {
+    Classifier model;
+    CheckpointMeta meta;
+};
+LoadedModel loadModelFromCheckpoint(const QString& path);
+
+} // namespace studio

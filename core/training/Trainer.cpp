@@ -1,0 +1,326 @@
+#include "training/Trainer.h"
+
+#include "data/BatchStream.h"
+#include "data/Split.h"
+#include "evaluation/Predictions.h"
+#include "models/ModelRegistry.h"
+#include "training/EarlyStopping.h"
+#include "training/LrSchedule.h"
+#include "training/OptimizerFactory.h"
+#include "util/Seed.h"
+#include "util/StudioError.h"
+#include "util/TorchThreads.h"
+
+#include <torch/nn/functional/loss.h>
+#include <torch/utils.h>
+
+#include <QDir>
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+
+namespace studio {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double secondsSince(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+
+std::string formatLr(double lr)
+{
+    char b[32];
+    std::snprintf(b, sizeof b, "%.3g", lr);
+    return b;
+}
+
+} // namespace
+
+std::string toString(FinishReason r)
+{
+    switch (r) {
+    case FinishReason::Completed: return "completed";
+    case FinishReason::EarlyStopped: return "early-stopped";
+    case FinishReason::StoppedByUser: return "stopped";
+    case FinishReason::Diverged: return "diverged";
+    case FinishReason::Error: return "error";
+    }
+    return "error";
+}
+
+TrainingSets trainingSets(const Dataset& dataset, const TrainConfig& config)
+{
+    const auto pool = dataset.train.head(config.limitTrain);
+    const auto split = splitTrainValidation(pool.size(), config.valFraction, config.seed);
+    return {pool.select(split.train), pool.select(split.validation)};
+}
+
+Trainer::Trainer(TrainConfig config, const Dataset& dataset, QString runDir)
+    : m_config(std::move(config)), m_mean(dataset.mean), m_std(dataset.std), m_datasetName(dataset.name),
+      m_runDir(std::move(runDir))
+{
+    validateConfig(m_config);
+    auto sets = trainingSets(dataset, m_config);
+    m_train = std::move(sets.train);
+    m_validation = std::move(sets.validation);
+    if (m_train.size() == 0)
+        throw StudioError("The training split is empty: " + std::to_string(dataset.train.head(m_config.limitTrain).size()) +
+                          " images with val_fraction " + std::to_string(m_config.valFraction) + ".");
+    torch::manual_seed(m_config.seed);
+    ModelOptions options;
+    options.dropout = m_config.dropoutRate;
+    options.activation = m_config.activation;
+    m_model = buildModel(m_config.model, options);
+    m_optimizer = makeOptimizer(m_config, m_model->parameters(), learningRateAt(m_config, 0, batchesPerEpoch()));
+    m_position.early.best = std::nan("");
+    QDir().mkpath(m_runDir);
+}
+
+Trainer::~Trainer() = default;
+
+void Trainer::addObserver(TrainingObserver* observer) { m_observers.push_back(observer); }
+
+std::int64_t Trainer::batchesPerEpoch() const { return BatchStream::batchesPerEpoch(m_train.size(), m_config.batchSize); }
+
+QString Trainer::latestPath() const { return QDir(m_runDir).filePath("latest.pt"); }
+QString Trainer::bestPath() const { return QDir(m_runDir).filePath("best.pt"); }
+
+void Trainer::resumeFrom(const QString& checkpointPath)
+{
+    const auto saved = readCheckpointMeta(checkpointPath);
+    if (saved.config.model != m_config.model)
+        throw StudioError("Checkpoint " + checkpointPath.toStdString() + " holds a " + saved.config.model +
+                          " model but this run trains " + m_config.model + ".");
+    loadCheckpoint(checkpointPath, *m_model, m_optimizer.get());
+    m_position = saved.position;
+}
+
+void Trainer::pause()
+{
+    m_paused = true;
+}
+
+void Trainer::resume()
+{
+    {
+        std::lock_guard lock(m_pauseMutex);
+        m_paused = false;
+    }
+    m_pauseChanged.notify_all();
+}
+
+void Trainer::stop()
+{
+    {
+        std::lock_guard lock(m_pauseMutex);
+        m_stop = true;
+    }
+    m_pauseChanged.notify_all();
+}
+
+bool Trainer::isPaused() const { return m_paused; }
+
+bool Trainer::waitWhilePaused()
+{
+    if (m_paused) {
+        std::unique_lock lock(m_pauseMutex);
+        m_pauseChanged.wait(lock, [&] { return !m_paused || m_stop; });
+    }
+    return !m_stop;
+}
+
+CheckpointMeta Trainer::meta(double valAccuracy, double valLoss) const
+{
+    CheckpointMeta m;
+    m.config = m_config;
+    m.position = m_position;
+    m.mean = m_mean;
+    m.std = m_std;
+    m.dataset = m_datasetName;
+    m.valAccuracy = valAccuracy;
+    m.valLoss = valLoss;
+    return m;
+}
+
+FinishedEvent Trainer::finish(FinishReason reason, std::string message)
+{
+    FinishedEvent f;
+    f.reason = reason;
+    f.message = std::move(message);
+    f.epochsCompleted = m_position.epoch;
+    f.bestEpoch = m_position.early.bestEpoch;
+    f.seconds = m_position.elapsedSeconds;
+    if (f.bestEpoch > 0) {
+        const bool byLoss = m_config.earlyStoppingMonitor == Monitor::ValLoss;
+        (byLoss ? f.bestValLoss : f.bestValAccuracy) = m_position.early.best;
+        try {
+            const auto best = readCheckpointMeta(bestPath());
+            f.bestValAccuracy = best.valAccuracy;
+            f.bestValLoss = best.valLoss;
+        } catch (const StudioError&) {
+        }
+    }
+    return f;
+}
+
+FinishedEvent Trainer::stopped()
+{
+    saveCheckpoint(latestPath(), *m_model, m_optimizer.get(), meta(std::nan(""), std::nan("")));
+    for (auto* o : m_observers)
+        o->onCheckpoint({latestPath().toStdString(), "latest", m_position.epoch});
+    return finish(FinishReason::StoppedByUser,
+                  "Stopped by user at epoch " + std::to_string(m_position.epoch + 1) + ", batch " +
+                      std::to_string(m_position.batch) + "/" + std::to_string(batchesPerEpoch()) +
+                      "; resuming continues from there.");
+}
+
+FinishedEvent Trainer::run()
+{
+    FinishedEvent result;
+    try {
+        result = train();
+    } catch (const std::exception& e) {
+        result = finish(FinishReason::Error, e.what());
+    }
+    for (auto* o : m_observers)
+        o->onFinished(result);
+    return result;
+}
+
+FinishedEvent Trainer::train()
+{
+    configureTorchThread(m_config.threads);
+    namespace F = torch::nn::functional;
+    const auto perEpoch = batchesPerEpoch();
+    auto& pos = m_position;
+    EarlyStopping early(m_config.earlyStoppingMonitor, m_config.earlyStoppingPatience, m_config.earlyStoppingMinDelta);
+    early.restore(pos.early);
+
+    while (pos.epoch < m_config.numEpochs) {
+        const auto epochStart = Clock::now();
+        double pausedSeconds = 0.0;
+        BatchPlan plan;
+        plan.batchSize = m_config.batchSize;
+        plan.seed = m_config.seed;
+        plan.epoch = pos.epoch;
+        plan.firstBatch = pos.batch;
+        plan.augment = m_config.augment;
+        plan.mean = m_mean;
+        plan.std = m_std;
+        BatchStream stream(m_train, plan);
+        const auto stopNow = [&] {
+            pos.elapsedSeconds += secondsSince(epochStart) - pausedSeconds;
+            return stopped();
+        };
+        m_model->train();
+        double lr = learningRateAt(m_config, pos.step, perEpoch);
+        double throughput = 0.0;
+        auto last = Clock::now();
+        while (true) {
+            if (m_paused) {
+                const auto pauseStart = Clock::now();
+                const bool go = waitWhilePaused();
+                pausedSeconds += secondsSince(pauseStart);
+                last = Clock::now();
+                if (!go)
+                    return stopNow();
+            }
+            if (m_stop)
+                return stopNow();
+            auto batch = stream.next();
+            if (!batch)
+                break;
+            torch::manual_seed(mixSeed(m_config.seed, 0xd1u, static_cast<std::uint64_t>(pos.epoch),
+                                       static_cast<std::uint64_t>(batch->index)));
+            lr = learningRateAt(m_config, pos.step, perEpoch);
+            setLearningRate(*m_optimizer, lr);
+            m_optimizer->zero_grad();
+            const auto logits = m_model->forward(batch->images);
+            const auto loss = F::cross_entropy(logits, batch->labels);
+            const double lossValue = loss.item<double>();
+            if (!std::isfinite(lossValue)) {
+                pos.elapsedSeconds += secondsSince(epochStart) - pausedSeconds;
+                return finish(FinishReason::Diverged,
+                              "Loss became " + std::string(std::isnan(lossValue) ? "NaN" : "infinite") + " at step " +
+                                  std::to_string(pos.step) + " (epoch " + std::to_string(pos.epoch + 1) + ", batch " +
+                                  std::to_string(batch->index) + ") with learning rate " + formatLr(lr) +
+                                  "; training stopped and the checkpoints of earlier epochs are kept.");
+            }
+            loss.backward();
+            m_optimizer->step();
+            const auto n = batch->labels.size(0);
+            const auto correct = logits.argmax(1).eq(batch->labels).sum().item<std::int64_t>();
+            pos.partialLossSum += lossValue * static_cast<double>(n);
+            pos.partialCorrect += correct;
+            pos.partialSeen += n;
+            pos.batch = batch->index + 1;
+            ++pos.step;
+            const double dt = secondsSince(last);
+            last = Clock::now();
+            const double rate = dt > 0 ? static_cast<double>(n) / dt : 0.0;
+            throughput = throughput == 0.0 ? rate : 0.9 * throughput + 0.1 * rate;
+            BatchEvent be{pos.step - 1, pos.epoch + 1, batch->index, perEpoch, lossValue,
+                          static_cast<double>(correct) / static_cast<double>(n), lr, throughput};
+            for (auto* o : m_observers)
+                o->onBatch(be);
+        }
+
+        // Validation (stop and pause are honoured between its batches too).
+        double valLoss = std::nan(""), valAccuracy = std::nan("");
+        if (m_validation.size() > 0) {
+            const auto val = predict(*m_model, m_validation, m_mean, m_std, 1000, [&] { return m_stop.load(); });
+            if (val.cancelled)
+                return stopNow();
+            valLoss = val.meanLoss;
+            valAccuracy = val.accuracy;
+        }
+        EpochEvent ev;
+        ev.epoch = pos.epoch + 1;
+        ev.numEpochs = m_config.numEpochs;
+        ev.trainLoss = pos.partialSeen ? pos.partialLossSum / static_cast<double>(pos.partialSeen) : std::nan("");
+        ev.trainAccuracy = pos.partialSeen ? static_cast<double>(pos.partialCorrect) / static_cast<double>(pos.partialSeen)
+                                           : std::nan("");
+        ev.valLoss = valLoss;
+        ev.valAccuracy = valAccuracy;
+        ev.lr = lr;
+        ev.seconds = secondsSince(epochStart) - pausedSeconds;
+        const double monitored = m_config.earlyStoppingMonitor == Monitor::ValLoss ? valLoss : valAccuracy;
+        ev.isBest = m_validation.size() > 0 ? early.update(ev.epoch, monitored) : true;
+        if (m_validation.size() == 0)
+            early.restore({monitored, ev.epoch, 0});
+
+        pos.epoch += 1;
+        pos.batch = 0;
+        pos.partialLossSum = 0.0;
+        pos.partialCorrect = 0;
+        pos.partialSeen = 0;
+        pos.elapsedSeconds += ev.seconds;
+        pos.early = early.state();
+        ev.step = pos.step;
+
+        saveCheckpoint(latestPath(), *m_model, m_optimizer.get(), meta(valAccuracy, valLoss));
+        for (auto* o : m_observers)
+            o->onCheckpoint({latestPath().toStdString(), "latest", ev.epoch});
+        if (ev.isBest) {
+            saveCheckpoint(bestPath(), *m_model, m_optimizer.get(), meta(valAccuracy, valLoss));
+            for (auto* o : m_observers)
+                o->onCheckpoint({bestPath().toStdString(), "best", ev.epoch});
+        }
+        for (auto* o : m_observers)
+            o->onEpoch(ev);
+
+        if (early.shouldStop()) {
+            if (m_config.restoreBestWeights)
+                loadCheckpoint(bestPath(), *m_model, nullptr);
+            return finish(FinishReason::EarlyStopped,
+                          "Early stopped after epoch " + std::to_string(ev.epoch) + ": " +
+                              toString(m_config.earlyStoppingMonitor) + " did not improve for " +
+                              std::to_string(m_config.earlyStoppingPatience) + " epochs (best: epoch " +
+                              std::to_string(early.state().bestEpoch) + ")" +
+                              (m_config.restoreBestWeights ? "; best weights restored." : "."));
+        }
+    }
+    return finish(FinishReason::Completed, "Completed " + std::to_string(m_config.numEpochs) + " epochs.");
+}
+
+} // namespace studio

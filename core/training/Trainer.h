@@ -1,0 +1,83 @@
+#pragma once
+#include "data/Dataset.h"
+#include "models/Classifier.h"
+#include "training/Checkpoint.h"
+#include "training/TrainConfig.h"
+#include "training/TrainingEvents.h"
+
+#include <torch/optim/optimizer.h>
+
+#include <QString>
+
+#include <atomic>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+namespace studio {
+
+/// The training and validation images a configuration uses: the first limit_train training images,
+/// split by val_fraction and seed.
+struct TrainingSets {
+    LabeledImages train;
+    LabeledImages validation;
+};
+TrainingSets trainingSets(const Dataset& dataset, const TrainConfig& config);
+
+/// Trains one configuration on a dataset, writing latest.pt every epoch (and on stop) and best.pt
+/// whenever the monitored validation metric improves, into `runDir`. run() blocks: call it on a
+/// worker thread. pause(), resume() and stop() may be called from any thread and take effect
+/// before the next batch (or validation batch).
+class Trainer {
+public:
+    /// `config` must be valid (validateConfig). Builds the model with the config's seed.
+    Trainer(TrainConfig config, const Dataset& dataset, QString runDir);
+    ~Trainer();
+
+    void addObserver(TrainingObserver* observer);
+    /// Continues from a checkpoint of this configuration's architecture (throws StudioError).
+    void resumeFrom(const QString& checkpointPath);
+
+    /// Trains until completion, early stop, stop, divergence or error; never throws.
+    FinishedEvent run();
+
+    void pause();
+    void resume();
+    void stop();
+    bool isPaused() const;
+
+    Classifier model() const { return m_model; }
+    const TrainConfig& config() const { return m_config; }
+    const TrainingPosition& position() const { return m_position; }
+    std::int64_t batchesPerEpoch() const;
+    std::int64_t trainingSize() const { return m_train.size(); }
+    std::int64_t validationSize() const { return m_validation.size(); }
+    QString latestPath() const;
+    QString bestPath() const;
+
+private:
+    FinishedEvent train();
+    bool waitWhilePaused(); ///< false when stop was requested
+    CheckpointMeta meta(double valAccuracy, double valLoss) const;
+    FinishedEvent stopped();
+    FinishedEvent finish(FinishReason reason, std::string message);
+
+    TrainConfig m_config;
+    LabeledImages m_train;
+    LabeledImages m_validation;
+    double m_mean, m_std;
+    std::string m_datasetName;
+    QString m_runDir;
+    Classifier m_model;
+    std::unique_ptr<torch::optim::Optimizer> m_optimizer;
+    TrainingPosition m_position;
+    std::vector<TrainingObserver*> m_observers;
+
+    std::atomic<bool> m_stop{false};
+    std::atomic<bool> m_paused{false};
+    mutable std::mutex m_pauseMutex;
+    std::condition_variable m_pauseChanged;
+};
+
+} // namespace studio

@@ -1,0 +1,158 @@
+#include "models/ModelRegistry.h"
+#include "training/Checkpoint.h"
+#include "training/OptimizerFactory.h"
+#include "util/StudioError.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <csignal>
+#include <sys/resource.h>
+
+using namespace studio;
+
+namespace {
+bool sameState(torch::nn::Module& a, torch::nn::Module& b)
+{
+    const auto pa = a.named_parameters(), pb = b.named_parameters();
+    const auto ba = a.named_buffers(), bb = b.named_buffers();
+    for (const auto& p : pa)
+        if (!torch::equal(p.value(), pb[p.key()]))
+            return false;
+    for (const auto& p : ba)
+        if (!torch::equal(p.value(), bb[p.key()]))
+            return false;
+    return pa.size() == pb.size() && ba.size() == bb.size();
+}
+} // namespace
+
+class TestCheckpoint : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void roundTripRestoresWeightsBuffersAndMeta();
+    void corruptOrForeignFilesGiveClearErrors();
+    void anotherArchitectureIsRejected();
+    void failedWriteKeepsThePreviousCheckpoint();
+};
+
+void TestCheckpoint::roundTripRestoresWeightsBuffersAndMeta()
+{
+    QTemporaryDir dir;
+    TrainConfig config;
+    config.model = "resnet";
+    auto model = buildModel("resnet");
+    model->train();
+    model->forward(torch::randn({4, 1, 28, 28})); // moves BatchNorm running stats
+    auto optimizer = makeOptimizer(config, model->parameters(), 0.01);
+    CheckpointMeta meta;
+    meta.config = config;
+    meta.position.epoch = 3;
+    meta.position.batch = 17;
+    meta.position.step = 1234;
+    meta.position.early = {0.25, 2, 1};
+    meta.mean = 0.2;
+    meta.std = 0.4;
+    meta.dataset = "MNIST";
+    meta.valAccuracy = 0.987;
+    const auto path = dir.filePath("c.pt");
+    saveCheckpoint(path, *model, optimizer.get(), meta);
+
+    const auto loaded = loadModelFromCheckpoint(path);
+    QVERIFY(sameState(*model, *loaded.model));
+    QCOMPARE(loaded.meta.position.step, 1234);
+    QCOMPARE(loaded.meta.position.batch, 17);
+    QCOMPARE(loaded.meta.position.early.bestEpoch, 2);
+    QCOMPARE(loaded.meta.mean, 0.2);
+    QCOMPARE(loaded.meta.valAccuracy, 0.987);
+    QVERIFY(loaded.meta.config == config);
+    QVERIFY(!loaded.model->is_training());
+}
+
+void TestCheckpoint::corruptOrForeignFilesGiveClearErrors()
+{
+    QTemporaryDir dir;
+    const auto path = dir.filePath("bad.pt");
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write("this is not a zip archive at all");
+    f.close();
+    try {
+        readCheckpointMeta(path);
+        QFAIL("corrupt checkpoint accepted");
+    } catch (const StudioError& e) {
+        QVERIFY2(QString(e.what()).contains("bad.pt is corrupt"), e.what());
+    }
+    try {
+        readCheckpointMeta(dir.filePath("nothing.pt"));
+        QFAIL("missing checkpoint accepted");
+    } catch (const StudioError& e) {
+        QVERIFY2(QString(e.what()).contains("does not exist"), e.what());
+    }
+    // A valid torch archive without our metadata.
+    torch::serialize::OutputArchive foreign;
+    foreign.write("weights", torch::ones({3}));
+    foreign.save_to(dir.filePath("foreign.pt").toStdString());
+    try {
+        readCheckpointMeta(dir.filePath("foreign.pt"));
+        QFAIL("foreign checkpoint accepted");
+    } catch (const StudioError& e) {
+        QVERIFY2(QString(e.what()).contains("not a MNIST Studio checkpoint"), e.what());
+    }
+}
+
+void TestCheckpoint::anotherArchitectureIsRejected()
+{
+    QTemporaryDir dir;
+    TrainConfig config;
+    config.model = "tiny-v1";
+    auto tiny = buildModel("tiny-v1");
+    CheckpointMeta meta;
+    meta.config = config;
+    saveCheckpoint(dir.filePath("tiny.pt"), *tiny, nullptr, meta);
+    auto other = buildModel("simple-cnn");
+    try {
+        loadCheckpoint(dir.filePath("tiny.pt"), *other, nullptr);
+        QFAIL("mismatched architecture accepted");
+    } catch (const StudioError& e) {
+        QVERIFY2(QString(e.what()).contains("holds a tiny-v1 model that does not fit"), e.what());
+    }
+}
+
+void TestCheckpoint::failedWriteKeepsThePreviousCheckpoint()
+{
+    QTemporaryDir dir;
+    auto model = buildModel("tiny-v2");
+    CheckpointMeta meta;
+    meta.config.model = "tiny-v2";
+    meta.position.epoch = 1;
+    const auto path = dir.filePath("latest.pt");
+    saveCheckpoint(path, *model, nullptr, meta);
+    const auto sizeBefore = QFileInfo(path).size();
+    QVERIFY(sizeBefore > 20000);
+
+    // Simulate a full disk (works for root too): files may not grow past 8 KiB.
+    std::signal(SIGXFSZ, SIG_IGN);
+    rlimit old{};
+    getrlimit(RLIMIT_FSIZE, &old);
+    rlimit tiny = old;
+    tiny.rlim_cur = 8192;
+    QCOMPARE(setrlimit(RLIMIT_FSIZE, &tiny), 0);
+    meta.position.epoch = 2;
+    QString message;
+    try {
+        saveCheckpoint(path, *model, nullptr, meta);
+    } catch (const StudioError& e) {
+        message = e.what();
+    }
+    setrlimit(RLIMIT_FSIZE, &old);
+    QVERIFY2(message.contains("Cannot write checkpoint") && message.contains("latest.pt"), qPrintable(message));
+    QCOMPARE(QFileInfo(path).size(), sizeBefore);
+    QCOMPARE(readCheckpointMeta(path).position.epoch, 1);
+    QCOMPARE(QDir(dir.path()).entryList(QDir::Files).size(), 1); // no temporary file left behind
+}
+
+QTEST_GUILESS_MAIN(TestCheckpoint)
+#include "tst_checkpoint.moc"

@@ -1,0 +1,182 @@
+// End to end: the CLI as a user runs it, on a small generated dataset.
+#include "support/SyntheticData.h"
+
+#include <QDir>
+#include <QImage>
+#include <QPainter>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace studio;
+
+namespace {
+
+struct Result {
+    int code = -1;
+    QString out, err;
+};
+
+} // namespace
+
+class TestCli : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void trainEvaluateListExport();
+    void resumeContinuesAStoppedRun();
+    void summaryEndsWithTheParameterCount();
+    void lrScheduleWritesOneRowPerStep();
+    void predictClassifiesImageFiles();
+    void badInputGivesAMessageAndNonZeroExit();
+
+private:
+    Result cli(const QStringList& args);
+    QTemporaryDir m_dir;
+    QString m_data, m_runs;
+};
+
+Result TestCli::cli(const QStringList& args)
+{
+    QProcess p;
+    auto env = QProcessEnvironment::systemEnvironment();
+    env.insert("MNIST_STUDIO_DATA", m_data);
+    env.insert("MNIST_STUDIO_RUNS", m_runs);
+    p.setProcessEnvironment(env);
+    p.start(STUDIO_CLI_PATH, args);
+    p.waitForFinished(300000);
+    return {p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError())};
+}
+
+void TestCli::initTestCase()
+{
+    m_data = m_dir.filePath("data");
+    m_runs = m_dir.filePath("runs");
+    test::writeIdxFolder(test::syntheticDataset(30, 10), m_data, true);
+}
+
+void TestCli::trainEvaluateListExport()
+{
+    const auto train = cli({"train", "--model", "simple-cnn", "--num-epochs", "2", "--batch-size", "32",
+                            "--threads", "1", "--name", "smoke"});
+    QVERIFY2(train.code == 0, qPrintable(train.out + train.err));
+    QVERIFY(train.out.contains("epoch 2/2: train loss"));
+    QVERIFY(train.out.contains("run 1: completed"));
+    QVERIFY(QFile::exists(m_runs + "/run-1/best.pt"));
+    QVERIFY(QFile::exists(m_runs + "/run-1/config.json"));
+
+    const auto eval = cli({"evaluate", "--run", "1"});
+    QVERIFY2(eval.code == 0, qPrintable(eval.out + eval.err));
+    QVERIFY(eval.out.contains("test split: 100 images, accuracy"));
+    QFile csv(m_runs + "/run-1/predictions.csv");
+    QVERIFY(csv.open(QIODevice::ReadOnly));
+    const auto lines = QString(csv.readAll()).trimmed().split('\n');
+    QCOMPARE(lines.size(), 101);
+    QCOMPARE(lines[0], QString("index,label,pred,p0,p1,p2,p3,p4,p5,p6,p7,p8,p9"));
+    QCOMPARE(lines[1].split(',').size(), 13);
+
+    const auto list = cli({"runs", "list"});
+    QVERIFY(list.out.contains("smoke"));
+    QVERIFY(list.out.contains("completed"));
+    const auto exported = cli({"runs", "export", "1", "--out", m_dir.filePath("h.csv")});
+    QCOMPARE(exported.code, 0);
+    QFile h(m_dir.filePath("h.csv"));
+    QVERIFY(h.open(QIODevice::ReadOnly));
+    QCOMPARE(QString(h.readAll()).trimmed().split('\n').size(), 3);
+}
+
+void TestCli::resumeContinuesAStoppedRun()
+{
+    // A run stopped by SIGINT (Ctrl-C) is resumable and resumes to completion.
+    QProcess p;
+    auto env = QProcessEnvironment::systemEnvironment();
+    env.insert("MNIST_STUDIO_DATA", m_data);
+    env.insert("MNIST_STUDIO_RUNS", m_runs);
+    p.setProcessEnvironment(env);
+    p.start(STUDIO_CLI_PATH, {"train", "--model", "mlp", "--num-epochs", "30", "--batch-size", "8", "--threads", "1"});
+    QVERIFY(p.waitForStarted());
+    QByteArray out;
+    QTRY_VERIFY_WITH_TIMEOUT((out += p.readAllStandardOutput()).contains("epoch 1/30:"), 60000);
+    p.terminate(); // SIGTERM, handled like Ctrl-C
+    QVERIFY(p.waitForFinished(10000));
+    QCOMPARE(p.exitCode(), 130);
+    const auto show = cli({"runs", "show", "2"});
+    QVERIFY2(show.out.contains("status      stopped"), qPrintable(show.out));
+    const auto resumed = cli({"resume", "--run", "2"});
+    QVERIFY2(resumed.out.contains("resuming mlp at epoch"), qPrintable(resumed.out + resumed.err));
+    QCOMPARE(resumed.code, 0);
+    QVERIFY(resumed.out.contains("epoch 30/30:"));
+    QVERIFY(resumed.out.contains("run 2: completed"));
+    QVERIFY(!resumed.out.contains("epoch 1/30:")); // it continued, it did not start over
+    QCOMPARE(cli({"resume", "--run", "2"}).code, 1);  // nothing left to resume
+}
+
+void TestCli::summaryEndsWithTheParameterCount()
+{
+    const auto r = cli({"summary", "--arch", "tiny-v3"});
+    QCOMPARE(r.code, 0);
+    QCOMPARE(r.out.trimmed().split('\n').last(), QString("total params: 8650"));
+    QVERIFY(r.out.contains("conv1"));
+}
+
+void TestCli::lrScheduleWritesOneRowPerStep()
+{
+    const auto r = cli({"lr-schedule", "--preset", "seed003-tiny", "--train-images", "1000", "--val-fraction", "0"});
+    QCOMPARE(r.code, 0);
+    const auto rows = r.out.trimmed().split('\n');
+    QCOMPARE(rows.size(), 1 + 15 * 8); // 1000 images / 128 = 8 batches, 15 epochs
+    QCOMPARE(rows[0], QString("step,epoch,lr"));
+    QVERIFY(rows[1].startsWith("0,0.0000,0.1"));
+}
+
+void TestCli::predictClassifiesImageFiles()
+{
+    // Class 3 of the synthetic set is a bright block in the top row, fourth column.
+    QImage img(280, 280, QImage::Format_RGB32);
+    img.fill(Qt::white);
+    QPainter painter(&img);
+    painter.fillRect(QRect(150, 30, 50, 80), Qt::black);
+    painter.end();
+    const auto path = m_dir.filePath("digit.png");
+    QVERIFY(img.save(path));
+    const auto r = cli({"predict", "--run", "1", path});
+    QVERIFY2(r.code == 0, qPrintable(r.out + r.err));
+    QVERIFY(r.out.startsWith(path + ": "));
+    const auto probs = r.out.section('[', 1).section(']', 0, 0).split(' ');
+    QCOMPARE(probs.size(), 10);
+    double sum = 0;
+    for (const auto& p : probs)
+        sum += p.toDouble();
+    QVERIFY(std::abs(sum - 1.0) < 1e-3);
+}
+
+void TestCli::badInputGivesAMessageAndNonZeroExit()
+{
+    auto r = cli({"train", "--learning-rate", "0"});
+    QCOMPARE(r.code, 1);
+    QVERIFY2(r.err.contains("learning_rate must be between"), qPrintable(r.err));
+    r = cli({"train", "--model", "resnet50"});
+    QVERIFY(r.err.contains("model \"resnet50\" is unknown"));
+    r = cli({"evaluate", "--checkpoint", m_dir.filePath("nope.pt")});
+    QCOMPARE(r.code, 1);
+    QVERIFY(r.err.contains("nope.pt does not exist"));
+    r = cli({"frobnicate"});
+    QCOMPARE(r.code, 2);
+    QVERIFY(r.err.contains("unknown command"));
+    QProcess p;
+    auto env = QProcessEnvironment::systemEnvironment();
+    env.insert("MNIST_STUDIO_DATA", m_dir.filePath("empty"));
+    env.insert("MNIST_STUDIO_RUNS", m_runs);
+    p.setProcessEnvironment(env);
+    p.start(STUDIO_CLI_PATH, {"train", "--num-epochs", "1"});
+    p.waitForFinished(60000);
+    const QString err = p.readAllStandardError();
+    QCOMPARE(p.exitCode(), 1);
+    QVERIFY2(err.contains("No IDX dataset found. Looked in:") && err.contains("from MNIST_STUDIO_DATA"), qPrintable(err));
+    r = cli({"predict", "--run", "1", m_dir.filePath("missing.png")});
+    QCOMPARE(r.code, 1);
+    QVERIFY(r.err.contains("Cannot read image"));
+}
+
+QTEST_GUILESS_MAIN(TestCli)
+#include "tst_cli.moc"

@@ -1,0 +1,164 @@
+#include "runs/RunRecorder.h"
+#include "runs/RunStore.h"
+
+#include <QDir>
+#include <QFile>
+#include <QSqlDatabase>
+#include <QSqlQuery>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace studio;
+
+class TestRunStore : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void recordsSurviveAReopen();
+    void deadProcessRunsBecomeInterrupted();
+    void finishedRunsKeepTheirStatusAndPartialBatches();
+    void deleteRemovesRowsAndFiles();
+    void exportsHistoryCsvAndJson();
+};
+
+namespace {
+void recordTwoEpochs(RunStore& store, std::int64_t id)
+{
+    RunRecorder rec(store, id);
+    for (int epoch = 1; epoch <= 2; ++epoch) {
+        for (int b = 0; b < 3; ++b)
+            rec.onBatch({(epoch - 1) * 3 + b, epoch, b, 3, 1.0 / (b + epoch), 0.5, 0.01, 1000});
+        EpochEvent e;
+        e.epoch = epoch;
+        e.trainLoss = 0.5 / epoch;
+        e.trainAccuracy = 0.8 + 0.05 * epoch;
+        e.valLoss = 0.4 / epoch;
+        e.valAccuracy = 0.9 + 0.02 * epoch;
+        e.lr = 0.01;
+        e.seconds = 2.5;
+        e.isBest = true;
+        rec.onEpoch(e);
+    }
+}
+} // namespace
+
+void TestRunStore::recordsSurviveAReopen()
+{
+    QTemporaryDir dir;
+    std::int64_t id = 0;
+    TrainConfig config;
+    config.name = "first";
+    config.model = "tiny-v3";
+    {
+        RunStore store(dir.path());
+        id = store.createRun(config, "MNIST", 8650);
+        QVERIFY(QDir(store.runDir(id)).exists());
+        recordTwoEpochs(store, id);
+    }
+    RunStore reopened(dir.path());
+    const auto r = reopened.run(id);
+    QVERIFY(r.has_value());
+    QCOMPARE(r->model, QString("tiny-v3"));
+    QCOMPARE(r->name, QString("first"));
+    QCOMPARE(r->parameters, 8650);
+    QCOMPARE(r->epochsDone, 2);
+    QCOMPARE(r->bestEpoch, 2);
+    QCOMPARE(r->bestValAccuracy, 0.94);
+    QCOMPARE(r->seconds, 5.0);
+    QVERIFY(r->config == config);
+    QCOMPARE(int(reopened.epochs(id).size()), 2);
+    QCOMPARE(reopened.epochs(id)[1].valLoss, 0.2);
+    QCOMPARE(int(reopened.batches(id).size()), 6);
+}
+
+void TestRunStore::deadProcessRunsBecomeInterrupted()
+{
+    QTemporaryDir dir;
+    std::int64_t id = 0;
+    {
+        RunStore store(dir.path());
+        id = store.createRun(TrainConfig{}, "MNIST", 1);
+        recordTwoEpochs(store, id);
+        // The run was started by a process that no longer exists (as after a kill -9).
+        auto db = QSqlDatabase::addDatabase("QSQLITE", "raw");
+        db.setDatabaseName(QDir(dir.path()).filePath("runs.sqlite"));
+        QVERIFY(db.open());
+        QSqlQuery q(db);
+        QVERIFY(q.exec(QString("UPDATE runs SET pid = 999999999 WHERE id = %1").arg(id)));
+        db.close();
+    }
+    QSqlDatabase::removeDatabase("raw");
+    RunStore reopened(dir.path());
+    const auto r = reopened.run(id);
+    QCOMPARE(r->status, QString("interrupted"));
+    QVERIFY(r->resumable());
+    QCOMPARE(r->epochsDone, 2); // committed epochs are kept
+    QVERIFY(r->message.contains("resume"));
+    // A live run of this very process stays running.
+    const auto live = reopened.createRun(TrainConfig{}, "MNIST", 1);
+    RunStore again(dir.path());
+    QCOMPARE(again.run(live)->status, QString("running"));
+}
+
+void TestRunStore::finishedRunsKeepTheirStatusAndPartialBatches()
+{
+    QTemporaryDir dir;
+    RunStore store(dir.path());
+    const auto id = store.createRun(TrainConfig{}, "MNIST", 1);
+    RunRecorder rec(store, id);
+    rec.onBatch({0, 1, 0, 10, 2.3, 0.1, 0.01, 900});
+    rec.onBatch({1, 1, 1, 10, 2.1, 0.2, 0.01, 950});
+    FinishedEvent f;
+    f.reason = FinishReason::StoppedByUser;
+    f.message = "Stopped by user at epoch 1";
+    f.seconds = 1.5;
+    rec.onFinished(f);
+    const auto r = store.run(id);
+    QCOMPARE(r->status, QString("stopped"));
+    QCOMPARE(r->message, QString("Stopped by user at epoch 1"));
+    QVERIFY(r->ended.isValid());
+    QCOMPARE(int(store.batches(id).size()), 2); // the unfinished epoch's batches are not lost
+    store.markResumed(id);
+    QCOMPARE(store.run(id)->status, QString("running"));
+}
+
+void TestRunStore::deleteRemovesRowsAndFiles()
+{
+    QTemporaryDir dir;
+    RunStore store(dir.path());
+    const auto keep = store.createRun(TrainConfig{}, "MNIST", 1);
+    const auto gone = store.createRun(TrainConfig{}, "MNIST", 1);
+    recordTwoEpochs(store, gone);
+    QFile f(QDir(store.runDir(gone)).filePath("latest.pt"));
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write("x");
+    f.close();
+    store.rename(keep, "kept");
+    store.setTags(keep, "baseline");
+    store.deleteRun(gone);
+    QVERIFY(!store.run(gone));
+    QVERIFY(store.epochs(gone).empty());
+    QVERIFY(!QDir(store.runDir(gone)).exists());
+    QCOMPARE(int(store.runs().size()), 1);
+    QCOMPARE(store.run(keep)->name, QString("kept"));
+    QCOMPARE(store.run(keep)->tags, QString("baseline"));
+}
+
+void TestRunStore::exportsHistoryCsvAndJson()
+{
+    QTemporaryDir dir;
+    RunStore store(dir.path());
+    const auto id = store.createRun(TrainConfig{}, "MNIST", 1);
+    recordTwoEpochs(store, id);
+    store.exportHistoryCsv(id, dir.filePath("h.csv"));
+    QFile csv(dir.filePath("h.csv"));
+    QVERIFY(csv.open(QIODevice::ReadOnly));
+    const auto lines = QString(csv.readAll()).trimmed().split('\n');
+    QCOMPARE(lines.size(), 3);
+    QCOMPARE(lines[0], QString("epoch,train_loss,train_acc,val_loss,val_acc,lr,seconds"));
+    QVERIFY(lines[2].startsWith("2,0.25,0.9,0.2,0.94,"));
+    store.exportJson(id, dir.filePath("r.json"));
+    QVERIFY(QFileInfo(dir.filePath("r.json")).size() > 200);
+}
+
+QTEST_GUILESS_MAIN(TestRunStore)
+#include "tst_runstore.moc"

@@ -1,0 +1,167 @@
+#include "training/Presets.h"
+#include "training/TrainConfig.h"
+#include "util/StudioError.h"
+
+#include <QJsonDocument>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace studio;
+
+class TestTrainConfig : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void defaultsAndPresetsAreValid();
+    void seed000ConfigJsonLoadsAsIs();
+    void jsonRoundTripKeepsEveryField();
+    void invalidValuesNameTheirField_data();
+    void invalidValuesNameTheirField();
+    void wrongTypesAndChoicesNameTheirField();
+    void fileErrorsNameTheFile();
+    void cliTextSetsFields();
+};
+
+void TestTrainConfig::defaultsAndPresetsAreValid()
+{
+    QVERIFY(configProblems(TrainConfig{}).empty());
+    QCOMPARE(int(presets().size()), 6);
+    for (const auto& p : presets())
+        QVERIFY2(configProblems(p.config).empty(), p.id.c_str());
+}
+
+void TestTrainConfig::seed000ConfigJsonLoadsAsIs()
+{
+    // The file seed 000 writes (json.dump(config, indent=2)).
+    const QByteArray seed = R"({
+  "model": "MNISTResNet",
+  "batch_size": 128,
+  "learning_rate": 0.1,
+  "weight_decay": 0.0001,
+  "momentum": 0.9,
+  "num_epochs": 30,
+  "warmup_epochs": 3,
+  "dropout_rate": 0.25,
+  "seed": 42,
+  "optimizer": "SGD",
+  "scheduler": "CosineAnnealingLR",
+  "early_stopping_patience": 10
+})";
+    QTemporaryDir dir;
+    QFile f(dir.filePath("config.json"));
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write(seed);
+    f.close();
+    std::vector<std::string> ignored;
+    const auto c = loadConfigFile(f.fileName(), &ignored);
+    QVERIFY(ignored.empty());
+    QCOMPARE(c.model, std::string("resnet"));
+    QCOMPARE(c.batchSize, 128);
+    QCOMPARE(c.learningRate, 0.1);
+    QCOMPARE(c.weightDecay, 1e-4);
+    QCOMPARE(c.momentum, 0.9);
+    QCOMPARE(c.numEpochs, 30);
+    QCOMPARE(c.warmupEpochs, 3.0);
+    QCOMPARE(c.dropoutRate, 0.25);
+    QCOMPARE(c.seed, std::uint64_t(42));
+    QCOMPARE(c.optimizer, OptimizerKind::Sgd);
+    QCOMPARE(c.scheduler, SchedulerKind::WarmupCosine);
+    QCOMPARE(c.earlyStoppingPatience, 10);
+}
+
+void TestTrainConfig::jsonRoundTripKeepsEveryField()
+{
+    auto c = findPreset("seed003-tiny")->config;
+    c.name = "round trip";
+    c.nesterov = true;
+    c.earlyStoppingMonitor = Monitor::ValAccuracy;
+    c.augment.eraseAreaMax = 0.2;
+    c.limitTrain = 1234;
+    QTemporaryDir dir;
+    saveConfigFile(dir.filePath("c.json"), c);
+    QVERIFY(loadConfigFile(dir.filePath("c.json")) == c);
+    QCOMPARE(configToJson(c).size(), qsizetype(configFields().size()));
+    QCOMPARE(configToJson(c).value("scheduler").toString(), QString("onecycle"));
+}
+
+void TestTrainConfig::invalidValuesNameTheirField_data()
+{
+    QTest::addColumn<QString>("key");
+    QTest::addColumn<QString>("value");
+    QTest::addColumn<QString>("message");
+    QTest::newRow("lr zero") << "learning_rate" << "0" << "learning_rate must be between";
+    QTest::newRow("lr absurd") << "learning_rate" << "1000" << "learning_rate must be between";
+    QTest::newRow("batch zero") << "batch_size" << "0" << "batch_size must be between 1 and 65536, got 0";
+    QTest::newRow("negative epochs") << "num_epochs" << "-3" << "num_epochs must be between";
+    QTest::newRow("unknown arch") << "model" << "vgg16" << "model \"vgg16\" is unknown";
+    QTest::newRow("warmup too long") << "warmup_epochs" << "10" << "warmup_epochs (10) must be less than num_epochs (10)";
+    QTest::newRow("momentum one") << "momentum" << "1" << "momentum must be between";
+    QTest::newRow("val fraction") << "val_fraction" << "0.95" << "val_fraction must be between";
+    QTest::newRow("dropout") << "dropout_rate" << "-0.5" << "dropout_rate must be between 0 and 0.95, or -1";
+}
+
+void TestTrainConfig::invalidValuesNameTheirField()
+{
+    QFETCH(QString, key);
+    QFETCH(QString, value);
+    QFETCH(QString, message);
+    TrainConfig c;
+    c.scheduler = SchedulerKind::WarmupCosine;
+    setConfigField(c, *findConfigField(key.toStdString()), value);
+    try {
+        validateConfig(c);
+        QFAIL("invalid config accepted");
+    } catch (const StudioError& e) {
+        QVERIFY2(QString(e.what()).contains(message), e.what());
+    }
+}
+
+void TestTrainConfig::wrongTypesAndChoicesNameTheirField()
+{
+    auto expectError = [](const QByteArray& json, const QString& fragment) {
+        try {
+            configFromJson(QJsonDocument::fromJson(json).object());
+            QFAIL("accepted");
+        } catch (const StudioError& e) {
+            QVERIFY2(QString(e.what()).contains(fragment), e.what());
+        }
+    };
+    expectError(R"({"batch_size": "lots"})", "batch_size must be a whole number");
+    expectError(R"({"batch_size": 12.5})", "batch_size must be a whole number");
+    expectError(R"({"optimizer": "rmsprop"})", "optimizer must be one of sgd, adam, adamw, got \"rmsprop\"");
+    expectError(R"({"nesterov": "yes"})", "nesterov must be true or false");
+    std::vector<std::string> ignored;
+    configFromJson(QJsonDocument::fromJson(R"({"learnin_rate": 0.1, "seed": 3})").object(), &ignored);
+    QCOMPARE(ignored, std::vector<std::string>{"learnin_rate"});
+}
+
+void TestTrainConfig::fileErrorsNameTheFile()
+{
+    QTemporaryDir dir;
+    QVERIFY_THROWS_EXCEPTION(StudioError, loadConfigFile(dir.filePath("missing.json")));
+    QFile f(dir.filePath("broken.json"));
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write("{\"model\": ");
+    f.close();
+    try {
+        loadConfigFile(f.fileName());
+        QFAIL("broken JSON accepted");
+    } catch (const StudioError& e) {
+        QVERIFY(QString(e.what()).contains("broken.json"));
+        QVERIFY(QString(e.what()).contains("not a JSON object"));
+    }
+}
+
+void TestTrainConfig::cliTextSetsFields()
+{
+    TrainConfig c;
+    setConfigField(c, *findConfigField("scheduler"), "OneCycleLR");
+    setConfigField(c, *findConfigField("augmentation"), "on");
+    setConfigField(c, *findConfigField("batch_size"), "256");
+    QCOMPARE(c.scheduler, SchedulerKind::OneCycle);
+    QVERIFY(c.augment.enabled);
+    QCOMPARE(c.batchSize, 256);
+    QVERIFY_THROWS_EXCEPTION(StudioError, setConfigField(c, *findConfigField("batch_size"), "abc"));
+}
+
+QTEST_GUILESS_MAIN(TestTrainConfig)
+#include "tst_trainconfig.moc"

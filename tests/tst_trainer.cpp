@@ -1,0 +1,299 @@
+#include "data/Dataset.h"
+#include "evaluation/Predictions.h"
+#include "support/SyntheticData.h"
+#include "training/Trainer.h"
+
+#include <QDir>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <thread>
+
+using namespace studio;
+
+namespace {
+
+TrainConfig smallConfig()
+{
+    TrainConfig c;
+    c.model = "simple-cnn";
+    c.batchSize = 32;
+    c.numEpochs = 2;
+    c.learningRate = 1e-3;
+    c.threads = 1;
+    c.valFraction = 0.2;
+    return c;
+}
+
+/// Records events and can act on them (stop or pause at a batch).
+struct Recorder : TrainingObserver {
+    std::vector<BatchEvent> batches;
+    std::vector<EpochEvent> epochs;
+    std::vector<CheckpointEvent> checkpoints;
+    FinishedEvent finished;
+    std::function<void(const BatchEvent&)> onBatchHook;
+    std::function<void(const EpochEvent&)> onEpochHook;
+    void onBatch(const BatchEvent& e) override
+    {
+        batches.push_back(e);
+        if (onBatchHook)
+            onBatchHook(e);
+    }
+    void onEpoch(const EpochEvent& e) override
+    {
+        epochs.push_back(e);
+        if (onEpochHook)
+            onEpochHook(e);
+    }
+    void onCheckpoint(const CheckpointEvent& e) override { checkpoints.push_back(e); }
+    void onFinished(const FinishedEvent& e) override { finished = e; }
+};
+
+bool sameWeights(torch::nn::Module& a, torch::nn::Module& b)
+{
+    auto pb = b.named_parameters();
+    for (const auto& p : a.named_parameters())
+        if (!torch::equal(p.value(), pb[p.key()]))
+            return false;
+    auto bb = b.named_buffers();
+    for (const auto& p : a.named_buffers())
+        if (!torch::equal(p.value(), bb[p.key()]))
+            return false;
+    return true;
+}
+
+} // namespace
+
+class TestTrainer : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void learnsASyntheticTask();
+    void learnsRealMnistSubset();
+    void resumeAfterEpochIsExact();
+    void resumeAfterMidEpochStopIsExact();
+    void stopTakesEffectBeforeTheNextBatch();
+    void pauseFreezesAndResumeContinues();
+    void divergenceEndsTheRunAndKeepsCheckpoints();
+    void earlyStoppingStopsAndRestoresBest();
+    void checkpointOfAnotherArchitectureIsRefused();
+};
+
+void TestTrainer::learnsASyntheticTask()
+{
+    QTemporaryDir dir;
+    const auto data = test::syntheticDataset(40, 20);
+    auto c = smallConfig();
+    Trainer trainer(c, data, dir.path());
+    Recorder rec;
+    trainer.addObserver(&rec);
+    const auto result = trainer.run();
+    QCOMPARE(result.reason, FinishReason::Completed);
+    QCOMPARE(int(rec.epochs.size()), 2);
+    QCOMPARE(rec.batches.size(), std::size_t(2 * trainer.batchesPerEpoch()));
+    QVERIFY2(rec.epochs.back().valAccuracy > 0.9, qPrintable(QString::number(rec.epochs.back().valAccuracy)));
+    QVERIFY(rec.epochs.back().trainLoss < rec.epochs.front().trainLoss);
+    const auto test = predict(*trainer.model(), data.test, data.mean, data.std);
+    QVERIFY2(test.accuracy > 0.9, "test accuracy far above the 10 % of chance");
+    QVERIFY(QFile::exists(trainer.latestPath()));
+    QVERIFY(QFile::exists(trainer.bestPath()));
+}
+
+void TestTrainer::learnsRealMnistSubset()
+{
+    const auto folder = test::mnistFolder();
+    if (folder.isEmpty())
+        QSKIP("MNIST not fetched (scripts/setup.sh --no-build fetches it)");
+    const auto mnist = loadDataset(folder.toStdString());
+    QTemporaryDir dir;
+    auto c = smallConfig();
+    c.limitTrain = 3000;
+    c.threads = 2;
+    c.numEpochs = 2;
+    Trainer trainer(c, mnist, dir.path());
+    const auto result = trainer.run();
+    QCOMPARE(result.reason, FinishReason::Completed);
+    const auto test = predict(*trainer.model(), mnist.test.head(2000), mnist.mean, mnist.std);
+    QVERIFY2(test.accuracy > 0.85, qPrintable(QString("test accuracy %1").arg(test.accuracy)));
+}
+
+void TestTrainer::resumeAfterEpochIsExact()
+{
+    const auto data = test::syntheticDataset(12, 2);
+    auto c = smallConfig();
+    c.model = "tiny-v3"; // BatchNorm buffers + dropout
+    c.augment.enabled = true;
+    c.optimizer = OptimizerKind::Sgd;
+    c.scheduler = SchedulerKind::OneCycle;
+    QTemporaryDir straightDir, splitDir;
+    Trainer straight(c, data, straightDir.path());
+    QCOMPARE(straight.run().reason, FinishReason::Completed);
+
+    Trainer part1(c, data, splitDir.path());
+    Recorder stopAfterEpoch;
+    stopAfterEpoch.onEpochHook = [&](const EpochEvent&) { part1.stop(); }; // 1 epoch, then stop
+    part1.addObserver(&stopAfterEpoch);
+    QCOMPARE(part1.run().reason, FinishReason::StoppedByUser);
+    QCOMPARE(int(stopAfterEpoch.epochs.size()), 1);
+    const auto saved = readCheckpointMeta(part1.latestPath());
+    QCOMPARE(saved.position.epoch, 1);
+    QCOMPARE(saved.position.batch, 0);
+    Trainer part2(c, data, splitDir.path());
+    part2.resumeFrom(part1.latestPath());
+    QCOMPARE(part2.run().reason, FinishReason::Completed);
+    QVERIFY(sameWeights(*straight.model(), *part2.model()));
+    QCOMPARE(part2.position().step, straight.position().step);
+}
+
+void TestTrainer::resumeAfterMidEpochStopIsExact()
+{
+    const auto data = test::syntheticDataset(12, 2);
+    auto c = smallConfig();
+    c.augment.enabled = true; // simple-cnn has dropout 0.5: the RNG matters
+    QTemporaryDir straightDir, splitDir;
+    Trainer straight(c, data, straightDir.path());
+    QCOMPARE(straight.run().reason, FinishReason::Completed);
+
+    Trainer part1(c, data, splitDir.path());
+    Recorder rec;
+    rec.onBatchHook = [&](const BatchEvent& e) {
+        if (e.epoch == 1 && e.batch == 1)
+            part1.stop();
+    };
+    part1.addObserver(&rec);
+    QCOMPARE(part1.run().reason, FinishReason::StoppedByUser);
+    const auto saved = readCheckpointMeta(part1.latestPath());
+    QCOMPARE(saved.position.epoch, 0);
+    QCOMPARE(saved.position.batch, 2);
+    Trainer part2(c, data, splitDir.path());
+    part2.resumeFrom(part1.latestPath());
+    Recorder rec2;
+    part2.addObserver(&rec2);
+    QCOMPARE(part2.run().reason, FinishReason::Completed);
+    QCOMPARE(rec2.batches.front().step, 2);
+    QVERIFY(sameWeights(*straight.model(), *part2.model()));
+}
+
+void TestTrainer::stopTakesEffectBeforeTheNextBatch()
+{
+    QTemporaryDir dir;
+    const auto data = test::syntheticDataset(20, 2);
+    auto c = smallConfig();
+    Trainer trainer(c, data, dir.path());
+    Recorder rec;
+    rec.onBatchHook = [&](const BatchEvent& e) {
+        if (e.step == 3)
+            trainer.stop();
+    };
+    trainer.addObserver(&rec);
+    const auto result = trainer.run();
+    QCOMPARE(result.reason, FinishReason::StoppedByUser);
+    QCOMPARE(rec.batches.back().step, 3); // no batch ran after the request
+    QVERIFY(QString::fromStdString(result.message).contains("resuming continues"));
+    QCOMPARE(rec.finished.reason, FinishReason::StoppedByUser);
+    QCOMPARE(readCheckpointMeta(trainer.latestPath()).position.step, 4);
+}
+
+void TestTrainer::pauseFreezesAndResumeContinues()
+{
+    QTemporaryDir dir;
+    const auto data = test::syntheticDataset(20, 2);
+    auto c = smallConfig();
+    c.numEpochs = 1;
+    Trainer trainer(c, data, dir.path());
+    Recorder rec;
+    std::atomic<std::size_t> countAtPause{0};
+    rec.onBatchHook = [&](const BatchEvent& e) {
+        if (e.step == 1) {
+            trainer.pause();
+            countAtPause = rec.batches.size();
+        }
+    };
+    trainer.addObserver(&rec);
+    std::size_t countDuringPause = 0;
+    std::thread controller([&] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(400));
+        countDuringPause = rec.batches.size();
+        QVERIFY(trainer.isPaused());
+        trainer.resume();
+    });
+    const auto result = trainer.run();
+    controller.join();
+    QCOMPARE(result.reason, FinishReason::Completed);
+    QCOMPARE(countDuringPause, countAtPause.load()); // nothing trained while paused
+    QCOMPARE(rec.batches.size(), std::size_t(trainer.batchesPerEpoch()));
+}
+
+void TestTrainer::divergenceEndsTheRunAndKeepsCheckpoints()
+{
+    QTemporaryDir dir;
+    auto data = test::syntheticDataset(10, 2);
+    auto c = smallConfig();
+    c.numEpochs = 3;
+    {
+        auto first = c;
+        Trainer trainer(first, data, dir.path());
+        Recorder stopAtEpoch2;
+        stopAtEpoch2.onBatchHook = [&](const BatchEvent& e) {
+            if (e.epoch == 2)
+                trainer.stop();
+        };
+        trainer.addObserver(&stopAtEpoch2);
+        QCOMPARE(trainer.run().reason, FinishReason::StoppedByUser);
+    }
+    const auto before = readCheckpointMeta(QDir(dir.path()).filePath("latest.pt"));
+    // Absurd normalisation (a corrupt statistics value) blows the inputs up to infinity.
+    data.std = 1e-40;
+    Trainer trainer(c, data, dir.path());
+    trainer.resumeFrom(QDir(dir.path()).filePath("latest.pt"));
+    Recorder rec;
+    trainer.addObserver(&rec);
+    const auto result = trainer.run();
+    QCOMPARE(result.reason, FinishReason::Diverged);
+    const auto msg = QString::fromStdString(result.message);
+    QVERIFY2(msg.contains("at step " + QString::number(before.position.step)), qPrintable(msg));
+    QVERIFY2(msg.contains("learning rate 0.001"), qPrintable(msg));
+    QVERIFY(rec.batches.empty());
+    const auto after = readCheckpointMeta(QDir(dir.path()).filePath("latest.pt"));
+    QCOMPARE(after.position.step, before.position.step); // nothing saved was overwritten
+    QVERIFY(QFile::exists(QDir(dir.path()).filePath("best.pt")));
+}
+
+void TestTrainer::earlyStoppingStopsAndRestoresBest()
+{
+    QTemporaryDir dir;
+    const auto data = test::syntheticDataset(10, 2);
+    auto c = smallConfig();
+    c.numEpochs = 10;
+    c.earlyStoppingPatience = 2;
+    c.earlyStoppingMinDelta = 10.0; // no later epoch can beat the first by 10
+    Trainer trainer(c, data, dir.path());
+    Recorder rec;
+    trainer.addObserver(&rec);
+    const auto result = trainer.run();
+    QCOMPARE(result.reason, FinishReason::EarlyStopped);
+    QCOMPARE(int(rec.epochs.size()), 3);
+    QCOMPARE(result.bestEpoch, 1);
+    QVERIFY(QString::fromStdString(result.message).contains("best weights restored"));
+    auto best = loadModelFromCheckpoint(trainer.bestPath());
+    QVERIFY(sameWeights(*best.model, *trainer.model()));
+}
+
+void TestTrainer::checkpointOfAnotherArchitectureIsRefused()
+{
+    QTemporaryDir dir;
+    const auto data = test::syntheticDataset(5, 1);
+    auto c = smallConfig();
+    c.numEpochs = 1;
+    Trainer tiny([&] { auto t = c; t.model = "tiny-v1"; return t; }(), data, dir.path() + "/a");
+    tiny.run();
+    Trainer other(c, data, dir.path() + "/b");
+    try {
+        other.resumeFrom(tiny.latestPath());
+        QFAIL("foreign checkpoint accepted");
+    } catch (const std::exception& e) {
+        QVERIFY2(QString(e.what()).contains("holds a tiny-v1 model but this run trains simple-cnn"), e.what());
+    }
+}
+
+QTEST_GUILESS_MAIN(TestTrainer)
+#include "tst_trainer.moc"
