@@ -58,8 +58,9 @@ int main(int argc, char** argv)
     const auto p = predict(*trainer.model(), data.test, data.mean, data.std);
     const double evalSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     const double images = static_cast<double>(trainer.trainingSize()) * c.numEpochs;
-    std::printf("studio arch=%s epochs=%d aug=%d threads=%d s_per_epoch=%.1f img_per_s=%.0f eval_s=%.2f test_acc=%.2f\n",
-                c.model.c_str(), c.numEpochs, c.augment.enabled ? 1 : 0, c.threads, times.seconds / c.numEpochs,
-                images / times.seconds, evalSeconds, p.accuracy * 100);
+    std::printf(
+        "studio arch=%s epochs=%d aug=%d threads=%d s_per_epoch=%.1f img_per_s=%.0f eval_s=%.2f test_acc=%.2f\n",
+        c.model.c_str(), c.numEpochs, c.augment.enabled ? 1 : 0, c.threads, times.seconds / c.numEpochs,
+        images / times.seconds, evalSeconds, p.accuracy * 100);
     return 0;
 }

@@ -29,7 +29,10 @@ AugmentConfig identity()
     c.eraseProbability = 0;
     return c;
 }
-torch::Tensor batch() { return test::syntheticDataset(2, 1).train.images.unsqueeze(1).to(torch::kFloat32).div(255); }
+torch::Tensor batch()
+{
+    return test::syntheticDataset(2, 1).train.images.unsqueeze(1).to(torch::kFloat32).div(255);
+}
 } // namespace
 
 void TestAugmentation::identityConfigLeavesImagesUnchanged()
@@ -85,7 +88,7 @@ void TestAugmentation::erasingHitsTheConfiguredShareWithinAreaBounds()
 void TestAugmentation::streamCoversEveryImageOncePerEpoch()
 {
     auto data = test::syntheticDataset(10, 1).train; // 100 images
-    data.labels = torch::arange(100, torch::kInt64);  // labels double as ids
+    data.labels = torch::arange(100, torch::kInt64); // labels double as ids
     BatchPlan plan;
     plan.batchSize = 32;
     BatchStream stream(data, plan);

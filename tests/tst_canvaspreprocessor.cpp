@@ -64,7 +64,7 @@ void TestCanvasPreprocessor::centresTheMassAndFitsTwentyPixels()
     cv::threshold(r.image, mask, 30, 255, cv::THRESH_BINARY);
     const auto box = cv::boundingRect(mask);
     QVERIFY2(box.height >= 18 && box.height <= 22, qPrintable(QString::number(box.height))); // longer side ≈ 20
-    QVERIFY(box.width < box.height);                                                          // aspect kept
+    QVERIFY(box.width < box.height);                                                         // aspect kept
 }
 
 void TestCanvasPreprocessor::darkInkOnLightPaperGivesTheSameImage()

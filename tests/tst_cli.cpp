@@ -12,6 +12,9 @@ using namespace studio;
 
 namespace {
 
+/// The CLI under test (CTest passes its path in STUDIO_CLI).
+QString cliPath() { return qEnvironmentVariable("STUDIO_CLI"); }
+
 struct Result {
     int code = -1;
     QString out, err;
@@ -43,7 +46,7 @@ Result TestCli::cli(const QStringList& args)
     env.insert("MNIST_STUDIO_DATA", m_data);
     env.insert("MNIST_STUDIO_RUNS", m_runs);
     p.setProcessEnvironment(env);
-    p.start(STUDIO_CLI_PATH, args);
+    p.start(cliPath(), args);
     p.waitForFinished(300000);
     return {p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError())};
 }
@@ -57,8 +60,8 @@ void TestCli::initTestCase()
 
 void TestCli::trainEvaluateListExport()
 {
-    const auto train = cli({"train", "--model", "simple-cnn", "--num-epochs", "2", "--batch-size", "32",
-                            "--threads", "1", "--name", "smoke"});
+    const auto train = cli({"train", "--model", "simple-cnn", "--num-epochs", "2", "--batch-size", "32", "--threads",
+                            "1", "--name", "smoke"});
     QVERIFY2(train.code == 0, qPrintable(train.out + train.err));
     QVERIFY(train.out.contains("epoch 2/2: train loss"));
     QVERIFY(train.out.contains("run 1: completed"));
@@ -93,7 +96,7 @@ void TestCli::resumeContinuesAStoppedRun()
     env.insert("MNIST_STUDIO_DATA", m_data);
     env.insert("MNIST_STUDIO_RUNS", m_runs);
     p.setProcessEnvironment(env);
-    p.start(STUDIO_CLI_PATH, {"train", "--model", "mlp", "--num-epochs", "30", "--batch-size", "8", "--threads", "1"});
+    p.start(cliPath(), {"train", "--model", "mlp", "--num-epochs", "30", "--batch-size", "8", "--threads", "1"});
     QVERIFY(p.waitForStarted());
     QByteArray out;
     QTRY_VERIFY_WITH_TIMEOUT((out += p.readAllStandardOutput()).contains("epoch 1/30:"), 60000);
@@ -107,8 +110,8 @@ void TestCli::resumeContinuesAStoppedRun()
     QCOMPARE(resumed.code, 0);
     QVERIFY(resumed.out.contains("epoch 30/30:"));
     QVERIFY(resumed.out.contains("run 2: completed"));
-    QVERIFY(!resumed.out.contains("epoch 1/30:")); // it continued, it did not start over
-    QCOMPARE(cli({"resume", "--run", "2"}).code, 1);  // nothing left to resume
+    QVERIFY(!resumed.out.contains("epoch 1/30:"));   // it continued, it did not start over
+    QCOMPARE(cli({"resume", "--run", "2"}).code, 1); // nothing left to resume
 }
 
 void TestCli::summaryEndsWithTheParameterCount()
@@ -168,11 +171,12 @@ void TestCli::badInputGivesAMessageAndNonZeroExit()
     env.insert("MNIST_STUDIO_DATA", m_dir.filePath("empty"));
     env.insert("MNIST_STUDIO_RUNS", m_runs);
     p.setProcessEnvironment(env);
-    p.start(STUDIO_CLI_PATH, {"train", "--num-epochs", "1"});
+    p.start(cliPath(), {"train", "--num-epochs", "1"});
     p.waitForFinished(60000);
     const QString err = p.readAllStandardError();
     QCOMPARE(p.exitCode(), 1);
-    QVERIFY2(err.contains("No IDX dataset found. Looked in:") && err.contains("from MNIST_STUDIO_DATA"), qPrintable(err));
+    QVERIFY2(err.contains("No IDX dataset found. Looked in:") && err.contains("from MNIST_STUDIO_DATA"),
+             qPrintable(err));
     r = cli({"predict", "--run", "1", m_dir.filePath("missing.png")});
     QCOMPARE(r.code, 1);
     QVERIFY(r.err.contains("Cannot read image"));

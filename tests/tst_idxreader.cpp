@@ -26,8 +26,8 @@ std::vector<unsigned char> header(unsigned magic, std::vector<unsigned> dims)
 
 void writeBytes(const QString& path, const std::vector<unsigned char>& bytes)
 {
-    std::ofstream(path.toStdString(), std::ios::binary).write(reinterpret_cast<const char*>(bytes.data()),
-                                                              static_cast<std::streamsize>(bytes.size()));
+    std::ofstream(path.toStdString(), std::ios::binary)
+        .write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
 }
 
 std::vector<unsigned char> withPayload(std::vector<unsigned char> b, std::size_t n, unsigned char value = 3)
@@ -79,16 +79,20 @@ void TestIdxReader::rejectsMalformedFiles_data()
     QTest::addColumn<QByteArray>("kind");    // images or labels
     QTest::addColumn<QByteArray>("content"); // raw bytes
     QTest::addColumn<QString>("message");    // expected fragment
-    auto bytes = [](const std::vector<unsigned char>& v) { return QByteArray(reinterpret_cast<const char*>(v.data()), qsizetype(v.size())); };
+    auto bytes = [](const std::vector<unsigned char>& v) {
+        return QByteArray(reinterpret_cast<const char*>(v.data()), qsizetype(v.size()));
+    };
     QTest::newRow("empty file") << QByteArray("images") << QByteArray() << "too short for an IDX header";
     QTest::newRow("not idx") << QByteArray("images") << QByteArray("PK\x03\x04 zip archive") << "wrong magic";
-    QTest::newRow("float elements") << QByteArray("images") << bytes(withPayload(header(0x00000D03, {1, 28, 28}), 784 * 4))
+    QTest::newRow("float elements") << QByteArray("images")
+                                    << bytes(withPayload(header(0x00000D03, {1, 28, 28}), 784 * 4))
                                     << "unsupported element type 0x0d";
-    QTest::newRow("labels given as images") << QByteArray("images") << bytes(withPayload(header(0x00000801, {3}), 3))
-                                            << "expected 0x00000803";
+    QTest::newRow("labels given as images")
+        << QByteArray("images") << bytes(withPayload(header(0x00000801, {3}), 3)) << "expected 0x00000803";
     QTest::newRow("32x32 images") << QByteArray("images") << bytes(withPayload(header(0x00000803, {2, 32, 32}), 2048))
                                   << "32×32 images; expected 28×28";
-    QTest::newRow("truncated payload") << QByteArray("images") << bytes(withPayload(header(0x00000803, {10, 28, 28}), 784 * 9))
+    QTest::newRow("truncated payload") << QByteArray("images")
+                                       << bytes(withPayload(header(0x00000803, {10, 28, 28}), 784 * 9))
                                        << "truncated: the header declares 7840 data bytes but only 7056 follow";
     QTest::newRow("oversized") << QByteArray("images") << bytes(withPayload(header(0x00000803, {1, 28, 28}), 790))
                                << "oversized: 6 bytes follow";
@@ -99,8 +103,8 @@ void TestIdxReader::rejectsMalformedFiles_data()
                                       << "overflows";
     QTest::newRow("label 12") << QByteArray("labels") << bytes(withPayload(header(0x00000801, {4}), 4, 12))
                               << "label 12 at index 0, outside 0..9";
-    QTest::newRow("labels with two dims") << QByteArray("labels") << bytes(withPayload(header(0x00000802, {2, 2}), 4))
-                                          << "wrong magic 0x00000802";
+    QTest::newRow("labels with two dims")
+        << QByteArray("labels") << bytes(withPayload(header(0x00000802, {2, 2}), 4)) << "wrong magic 0x00000802";
 }
 
 void TestIdxReader::rejectsMalformedFiles()

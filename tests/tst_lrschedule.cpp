@@ -5,7 +5,10 @@
 using namespace studio;
 
 namespace {
-bool near(double a, double b) { return std::abs(a - b) <= 1e-9 + 1e-7 * std::abs(b); }
+bool near(double a, double b)
+{
+    return std::abs(a - b) <= 1e-9 + 1e-7 * std::abs(b);
+}
 } // namespace
 
 class TestLrSchedule : public QObject {
@@ -48,12 +51,12 @@ void TestLrSchedule::warmupCosineMatchesClosedForm()
     c.scheduler = SchedulerKind::WarmupCosine;
     c.learningRate = 0.1;
     c.warmupEpochs = 2;
-    c.numEpochs = 10; // 10 batches per epoch: W = 20 warmup steps, T = 100 steps
-    QVERIFY(near(learningRateAt(c, 0, 10), 0.005));   // 0.1 · 1/20
-    QVERIFY(near(learningRateAt(c, 9, 10), 0.05));    // 0.1 · 10/20
-    QVERIFY(near(learningRateAt(c, 19, 10), 0.1));    // end of warmup
-    QVERIFY(near(learningRateAt(c, 20, 10), 0.1));    // cos(0)
-    QVERIFY(near(learningRateAt(c, 60, 10), 0.05));   // halfway through the cosine: cos(π/2) = 0
+    c.numEpochs = 10;                               // 10 batches per epoch: W = 20 warmup steps, T = 100 steps
+    QVERIFY(near(learningRateAt(c, 0, 10), 0.005)); // 0.1 · 1/20
+    QVERIFY(near(learningRateAt(c, 9, 10), 0.05));  // 0.1 · 10/20
+    QVERIFY(near(learningRateAt(c, 19, 10), 0.1));  // end of warmup
+    QVERIFY(near(learningRateAt(c, 20, 10), 0.1));  // cos(0)
+    QVERIFY(near(learningRateAt(c, 60, 10), 0.05)); // halfway through the cosine: cos(π/2) = 0
     // Last step: 0.05 · (1 + cos(0.9875 π)) = 0.05 · (1 − 0.9992290362) = 3.854819e-5
     QVERIFY(std::abs(learningRateAt(c, 99, 10) - 3.854819e-5) < 1e-10);
 }
@@ -69,13 +72,14 @@ void TestLrSchedule::oneCycleMatchesPyTorch_data()
     QTest::addColumn<int>("step");
     QTest::addColumn<double>("expected");
     // Values printed by torch.optim.lr_scheduler.OneCycleLR (PyTorch 1.13, anneal_strategy='cos').
-    const std::vector<std::pair<int, double>> seed003 = {{0, 0.09999999999999998}, {1, 0.10000036040762528},
-        {500, 0.18601485324762812}, {2109, 0.7499999098980812}, {2110, 0.7499999812618594},
-        {4000, 0.5130565652422933}, {7034, 0.013333333333333334}};
+    const std::vector<std::pair<int, double>> seed003 = {
+        {0, 0.09999999999999998},   {1, 0.10000036040762528},   {500, 0.18601485324762812},  {2109, 0.7499999098980812},
+        {2110, 0.7499999812618594}, {4000, 0.5130565652422933}, {7034, 0.013333333333333334}};
     for (auto [s, v] : seed003)
         QTest::addRow("seed 003, step %d", s) << 0.75 << 15 << 469 << 0.3 << 7.5 << 7.5 << s << v;
-    const std::vector<std::pair<int, double>> small = {{0, 0.0003999999999999993}, {10, 0.0039576685835079},
-        {24, 0.01}, {25, 0.00999561416803769}, {60, 0.005313971341836176}, {99, 4e-08}};
+    const std::vector<std::pair<int, double>> small = {
+        {0, 0.0003999999999999993}, {10, 0.0039576685835079},   {24, 0.01},
+        {25, 0.00999561416803769},  {60, 0.005313971341836176}, {99, 4e-08}};
     for (auto [s, v] : small)
         QTest::addRow("defaults, step %d", s) << 0.01 << 2 << 50 << 0.25 << 25.0 << 1e4 << s << v;
 }

@@ -7,17 +7,30 @@ using namespace studio;
 
 namespace {
 // Independent parameter arithmetic (weights + biases; BatchNorm: weight + bias per channel).
-constexpr std::int64_t conv(std::int64_t in, std::int64_t out, std::int64_t k, bool bias) { return in * out * k * k + (bias ? out : 0); }
-constexpr std::int64_t fc(std::int64_t in, std::int64_t out) { return in * out + out; }
-constexpr std::int64_t bn(std::int64_t c) { return 2 * c; }
-constexpr std::int64_t tinyTrunk = conv(1, 8, 3, false) + bn(8) + conv(8, 16, 3, false) + bn(16) + conv(16, 10, 1, false) +
-                                   conv(10, 16, 3, false) + bn(16) + conv(16, 16, 3, false) + bn(16) +
-                                   conv(16, 10, 3, false) + bn(10) + conv(10, 10, 3, false) + bn(10);
+constexpr std::int64_t conv(std::int64_t in, std::int64_t out, std::int64_t k, bool bias)
+{
+    return in * out * k * k + (bias ? out : 0);
+}
+constexpr std::int64_t fc(std::int64_t in, std::int64_t out)
+{
+    return in * out + out;
+}
+constexpr std::int64_t bn(std::int64_t c)
+{
+    return 2 * c;
+}
+constexpr std::int64_t tinyTrunk = conv(1, 8, 3, false) + bn(8) + conv(8, 16, 3, false) + bn(16) +
+                                   conv(16, 10, 1, false) + conv(10, 16, 3, false) + bn(16) + conv(16, 16, 3, false) +
+                                   bn(16) + conv(16, 10, 3, false) + bn(10) + conv(10, 10, 3, false) + bn(10);
 constexpr std::int64_t block(std::int64_t in, std::int64_t out, bool projection)
 {
-    return conv(in, out, 3, false) + bn(out) + conv(out, out, 3, false) + bn(out) + (projection ? conv(in, out, 1, false) + bn(out) : 0);
+    return conv(in, out, 3, false) + bn(out) + conv(out, out, 3, false) + bn(out) +
+           (projection ? conv(in, out, 1, false) + bn(out) : 0);
 }
-constexpr std::int64_t plainLayer(std::int64_t in, std::int64_t out) { return conv(in, out, 3, true) + bn(out); }
+constexpr std::int64_t plainLayer(std::int64_t in, std::int64_t out)
+{
+    return conv(in, out, 3, true) + bn(out);
+}
 } // namespace
 
 class TestModels : public QObject {
@@ -37,21 +50,24 @@ void TestModels::parameterCountsMatchTheSeeds_data()
     QTest::addColumn<qint64>("expected");
     QTest::addColumn<qint64>("derived");
     QTest::newRow("mlp (seed 002)") << "mlp" << qint64(535818) << qint64(fc(784, 512) + fc(512, 256) + fc(256, 10));
-    QTest::newRow("simple-cnn (seed 004)") << "simple-cnn" << qint64(421642)
-                                           << qint64(conv(1, 32, 3, true) + conv(32, 64, 3, true) + fc(3136, 128) + fc(128, 10));
+    QTest::newRow("simple-cnn (seed 004)")
+        << "simple-cnn" << qint64(421642)
+        << qint64(conv(1, 32, 3, true) + conv(32, 64, 3, true) + fc(3136, 128) + fc(128, 10));
     QTest::newRow("tf-cnn (seed 001)") << "tf-cnn" << qint64(93322)
                                        << qint64(conv(1, 32, 3, true) + conv(32, 64, 3, true) + conv(64, 64, 3, true) +
                                                  fc(576, 64) + fc(64, 10));
     QTest::newRow("deeper-cnn") << "deeper-cnn" << qint64(511018)
-                                << qint64(plainLayer(1, 32) + plainLayer(32, 32) + plainLayer(32, 64) + plainLayer(64, 64) +
-                                          plainLayer(64, 128) + plainLayer(128, 128) + fc(1152, 192) + bn(192) + fc(192, 10));
+                                << qint64(plainLayer(1, 32) + plainLayer(32, 32) + plainLayer(32, 64) +
+                                          plainLayer(64, 64) + plainLayer(64, 128) + plainLayer(128, 128) +
+                                          fc(1152, 192) + bn(192) + fc(192, 10));
     QTest::newRow("resnet (seed 000)") << "resnet" << qint64(696042)
-                                       << qint64(conv(1, 32, 3, false) + bn(32) + 2 * block(32, 32, false) + block(32, 64, true) +
-                                                 block(64, 64, false) + block(64, 128, true) + block(128, 128, false) + fc(128, 10));
-    QTest::newRow("plain-cnn (seed 000)") << "plain-cnn" << qint64(677034)
-                                          << qint64(plainLayer(1, 32) + 3 * plainLayer(32, 32) + plainLayer(32, 64) +
-                                                    3 * plainLayer(64, 64) + plainLayer(64, 128) + 3 * plainLayer(128, 128) +
-                                                    fc(128, 10));
+                                       << qint64(conv(1, 32, 3, false) + bn(32) + 2 * block(32, 32, false) +
+                                                 block(32, 64, true) + block(64, 64, false) + block(64, 128, true) +
+                                                 block(128, 128, false) + fc(128, 10));
+    QTest::newRow("plain-cnn (seed 000)")
+        << "plain-cnn" << qint64(677034)
+        << qint64(plainLayer(1, 32) + 3 * plainLayer(32, 32) + plainLayer(32, 64) + 3 * plainLayer(64, 64) +
+                  plainLayer(64, 128) + 3 * plainLayer(128, 128) + fc(128, 10));
     QTest::newRow("tiny-v1 (seed 003)") << "tiny-v1" << qint64(7720) << qint64(tinyTrunk + conv(10, 10, 1, false));
     QTest::newRow("tiny-v2 (seed 003)") << "tiny-v2" << qint64(7730) << qint64(tinyTrunk + fc(10, 10));
     QTest::newRow("tiny-v3 (seed 003)") << "tiny-v3" << qint64(8650)

@@ -35,7 +35,8 @@ void TestSplit::partitionsAllIndicesWithRoundedValidationSize()
 
 void TestSplit::differentSeedsDiffer()
 {
-    QVERIFY(!torch::equal(splitTrainValidation(1000, 0.2, 1).validation, splitTrainValidation(1000, 0.2, 2).validation));
+    QVERIFY(
+        !torch::equal(splitTrainValidation(1000, 0.2, 1).validation, splitTrainValidation(1000, 0.2, 2).validation));
     QVERIFY(!torch::equal(seededPermutation(50, 1), torch::arange(50, torch::kInt64)));
 }
 

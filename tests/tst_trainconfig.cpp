@@ -1,3 +1,4 @@
+#include "support/Printers.h"
 #include "training/Presets.h"
 #include "training/TrainConfig.h"
 #include "util/StudioError.h"
@@ -88,15 +89,33 @@ void TestTrainConfig::invalidValuesNameTheirField_data()
     QTest::addColumn<QString>("key");
     QTest::addColumn<QString>("value");
     QTest::addColumn<QString>("message");
-    QTest::newRow("lr zero") << "learning_rate" << "0" << "learning_rate must be between";
-    QTest::newRow("lr absurd") << "learning_rate" << "1000" << "learning_rate must be between";
-    QTest::newRow("batch zero") << "batch_size" << "0" << "batch_size must be between 1 and 65536, got 0";
-    QTest::newRow("negative epochs") << "num_epochs" << "-3" << "num_epochs must be between";
-    QTest::newRow("unknown arch") << "model" << "vgg16" << "model \"vgg16\" is unknown";
-    QTest::newRow("warmup too long") << "warmup_epochs" << "10" << "warmup_epochs (10) must be less than num_epochs (10)";
-    QTest::newRow("momentum one") << "momentum" << "1" << "momentum must be between";
-    QTest::newRow("val fraction") << "val_fraction" << "0.95" << "val_fraction must be between";
-    QTest::newRow("dropout") << "dropout_rate" << "-0.5" << "dropout_rate must be between 0 and 0.95, or -1";
+    QTest::newRow("lr zero") << "learning_rate"
+                             << "0"
+                             << "learning_rate must be between";
+    QTest::newRow("lr absurd") << "learning_rate"
+                               << "1000"
+                               << "learning_rate must be between";
+    QTest::newRow("batch zero") << "batch_size"
+                                << "0"
+                                << "batch_size must be between 1 and 65536, got 0";
+    QTest::newRow("negative epochs") << "num_epochs"
+                                     << "-3"
+                                     << "num_epochs must be between";
+    QTest::newRow("unknown arch") << "model"
+                                  << "vgg16"
+                                  << "model \"vgg16\" is unknown";
+    QTest::newRow("warmup too long") << "warmup_epochs"
+                                     << "10"
+                                     << "warmup_epochs (10) must be less than num_epochs (10)";
+    QTest::newRow("momentum one") << "momentum"
+                                  << "1"
+                                  << "momentum must be between";
+    QTest::newRow("val fraction") << "val_fraction"
+                                  << "0.95"
+                                  << "val_fraction must be between";
+    QTest::newRow("dropout") << "dropout_rate"
+                             << "-0.5"
+                             << "dropout_rate must be between 0 and 0.95, or -1";
 }
 
 void TestTrainConfig::invalidValuesNameTheirField()

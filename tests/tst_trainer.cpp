@@ -1,5 +1,6 @@
 #include "data/Dataset.h"
 #include "evaluation/Predictions.h"
+#include "support/Printers.h"
 #include "support/SyntheticData.h"
 #include "training/Trainer.h"
 
@@ -284,7 +285,13 @@ void TestTrainer::checkpointOfAnotherArchitectureIsRefused()
     const auto data = test::syntheticDataset(5, 1);
     auto c = smallConfig();
     c.numEpochs = 1;
-    Trainer tiny([&] { auto t = c; t.model = "tiny-v1"; return t; }(), data, dir.path() + "/a");
+    Trainer tiny(
+        [&] {
+            auto t = c;
+            t.model = "tiny-v1";
+            return t;
+        }(),
+        data, dir.path() + "/a");
     tiny.run();
     Trainer other(c, data, dir.path() + "/b");
     try {

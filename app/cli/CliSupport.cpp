@@ -7,11 +7,6 @@
 
 #include <QTextStream>
 
-#include <atomic>
-#include <csignal>
-#include <ctime>
-#include <iostream>
-#include <thread>
 #include <unistd.h>
 
 namespace studio::cli {
@@ -48,7 +43,10 @@ Dataset loadDatasetFor(const QCommandLineParser& parser)
     return loadDataset(location.folder);
 }
 
-QString runsFolder(const QCommandLineParser& parser) { return RunStore::defaultFolder(parser.value("runs")); }
+QString runsFolder(const QCommandLineParser& parser)
+{
+    return RunStore::defaultFolder(parser.value("runs"));
+}
 
 void addConfigOptions(QCommandLineParser& parser)
 {
@@ -82,7 +80,8 @@ TrainConfig configFromOptions(const QCommandLineParser& parser)
         std::vector<std::string> ignored;
         config = loadConfigFile(parser.value("config"), &ignored);
         for (const auto& k : ignored)
-            std::fprintf(stderr, "warning: %s: ignoring unknown key \"%s\"\n", qPrintable(parser.value("config")), k.c_str());
+            std::fprintf(stderr, "warning: %s: ignoring unknown key \"%s\"\n", qPrintable(parser.value("config")),
+                         k.c_str());
     }
     for (const auto& f : configFields()) {
         const auto flag = QString::fromLatin1(f.key).replace('_', '-');
@@ -114,37 +113,9 @@ std::int64_t parseRunId(const QString& text)
     return id;
 }
 
-bool stdoutIsTerminal() { return ::isatty(STDOUT_FILENO) == 1; }
-
-struct InterruptWatcher::Impl {
-    std::atomic<bool> done{false};
-    std::thread thread;
-    sigset_t set;
-};
-
-InterruptWatcher::InterruptWatcher(std::function<void()> onSignal) : m_impl(new Impl)
+bool stdoutIsTerminal()
 {
-    sigemptyset(&m_impl->set);
-    sigaddset(&m_impl->set, SIGINT);
-    sigaddset(&m_impl->set, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &m_impl->set, nullptr);
-    m_impl->thread = std::thread([impl = m_impl, onSignal = std::move(onSignal)] {
-        const timespec tick{0, 100'000'000};
-        while (!impl->done) {
-            if (sigtimedwait(&impl->set, nullptr, &tick) > 0) {
-                std::fputs("\ninterrupt: stopping after the current batch and saving a resumable checkpoint…\n", stderr);
-                onSignal();
-            }
-        }
-    });
-}
-
-InterruptWatcher::~InterruptWatcher()
-{
-    m_impl->done = true;
-    m_impl->thread.join();
-    pthread_sigmask(SIG_UNBLOCK, &m_impl->set, nullptr);
-    delete m_impl;
+    return ::isatty(STDOUT_FILENO) == 1;
 }
 
 } // namespace studio::cli

@@ -37,16 +37,4 @@ std::int64_t parseRunId(const QString& text);
 
 bool stdoutIsTerminal();
 
-/// Blocks SIGINT/SIGTERM for every thread created after it and calls `onSignal` from a watcher
-/// thread when one arrives, until destroyed.
-class InterruptWatcher {
-public:
-    explicit InterruptWatcher(std::function<void()> onSignal);
-    ~InterruptWatcher();
-
-private:
-    struct Impl;
-    Impl* m_impl;
-};
-
 } // namespace studio::cli

@@ -63,8 +63,8 @@ int evaluateCommand(const QStringList& args)
         const double seconds = static_cast<double>(timer.nsecsElapsed()) / 1e9;
 
         const QString outDir = parser.isSet("out") ? parser.value("out")
-                               : runId            ? store->runDir(runId)
-                                                  : QFileInfo(checkpoint).absolutePath();
+                               : runId             ? store->runDir(runId)
+                                                   : QFileInfo(checkpoint).absolutePath();
         QDir().mkpath(outDir);
         writePredictionsCsv(QDir(outDir).filePath("predictions.csv"), p);
         QJsonObject metrics{{"split", split},

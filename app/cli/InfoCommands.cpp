@@ -18,15 +18,16 @@ namespace studio::cli {
 int summaryCommand(const QStringList& args)
 {
     QCommandLineParser parser;
-    parser.addOption({"arch", "Architecture id: " + QString::fromStdString(modelIdList()) + ". Omit to list them.", "ID"});
+    parser.addOption(
+        {"arch", "Architecture id: " + QString::fromStdString(modelIdList()) + ". Omit to list them.", "ID"});
     parser.addOption({"dropout", "Dropout rate (default: the architecture's).", "P", "-1"});
     parser.addOption({"activation", "relu or sigmoid (where the architecture offers it).", "NAME", "relu"});
     parseOrExit(parser, args, "Show an architecture's layers, output shapes and parameter counts.");
     return guarded([&] {
         if (!parser.isSet("arch")) {
             for (const auto& m : modelRegistry())
-                std::printf("%-11s %10lld params  seed %s  %s\n", m.id.c_str(), static_cast<long long>(m.parameterCount()),
-                            m.seed.c_str(), m.description.c_str());
+                std::printf("%-11s %10lld params  seed %s  %s\n", m.id.c_str(),
+                            static_cast<long long>(m.parameterCount()), m.seed.c_str(), m.description.c_str());
             return 0;
         }
         ModelOptions options;
@@ -48,14 +49,15 @@ int lrScheduleCommand(const QStringList& args)
 {
     QCommandLineParser parser;
     addConfigOptions(parser);
-    parser.addOption({"train-images", "Training images before the validation split (default: limit_train or 60000).", "N"});
+    parser.addOption(
+        {"train-images", "Training images before the validation split (default: limit_train or 60000).", "N"});
     parser.addOption({"out", "Write the CSV to FILE instead of stdout.", "FILE"});
     parseOrExit(parser, args, "Print the learning rate of every training step of a config as CSV (step,epoch,lr).");
     return guarded([&] {
         const auto config = configFromOptions(parser);
         std::int64_t pool = parser.isSet("train-images") ? parser.value("train-images").toLongLong()
-                            : config.limitTrain > 0       ? config.limitTrain
-                                                          : 60000;
+                            : config.limitTrain > 0      ? config.limitTrain
+                                                         : 60000;
         const auto val = static_cast<std::int64_t>(std::llround(static_cast<double>(pool) * config.valFraction));
         const auto perEpoch = BatchStream::batchesPerEpoch(pool - val, config.batchSize);
         if (perEpoch <= 0)

@@ -30,7 +30,8 @@ cv::Mat readGray(const QString& path)
             for (int x = 0; x < image.width(); ++x) {
                 const QColor c = image.pixelColor(x, y);
                 const double a = c.alphaF();
-                flat.setPixelColor(x, y, QColor::fromRgbF(c.redF() * a + (1 - a), c.greenF() * a + (1 - a), c.blueF() * a + (1 - a)));
+                flat.setPixelColor(
+                    x, y, QColor::fromRgbF(c.redF() * a + (1 - a), c.greenF() * a + (1 - a), c.blueF() * a + (1 - a)));
             }
         image = flat;
     }
@@ -70,13 +71,15 @@ int predictCommand(const QStringList& args)
                 if (parser.isSet("save-input")) {
                     QDir().mkpath(parser.value("save-input"));
                     QImage(r.input28.data, 28, 28, 28, QImage::Format_Grayscale8)
-                        .save(QDir(parser.value("save-input")).filePath(QFileInfo(path).completeBaseName() + "-28x28.png"));
+                        .save(QDir(parser.value("save-input"))
+                                  .filePath(QFileInfo(path).completeBaseName() + "-28x28.png"));
                 }
                 if (r.empty) {
                     std::printf("%s: no ink found\n", qPrintable(path));
                     continue;
                 }
-                std::printf("%s: %d (p=%.4f) [", qPrintable(path), r.predicted, r.probabilities[static_cast<std::size_t>(r.predicted)]);
+                std::printf("%s: %d (p=%.4f) [", qPrintable(path), r.predicted,
+                            r.probabilities[static_cast<std::size_t>(r.predicted)]);
                 for (std::size_t c = 0; c < r.probabilities.size(); ++c)
                     std::printf("%s%.4f", c ? " " : "", r.probabilities[c]);
                 std::printf("]\n");

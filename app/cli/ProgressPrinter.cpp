@@ -51,8 +51,8 @@ void ProgressPrinter::onBatch(const BatchEvent& e)
     }
     const auto tenth = std::max<std::int64_t>(1, e.batchesPerEpoch / 10);
     if ((e.batch + 1) % tenth == 0 && !last)
-        std::printf("epoch %d/%d batch %lld/%lld loss %.4f acc %.1f%% lr %.3e %.0f img/s ETA %s\n", e.epoch, m_numEpochs,
-                    static_cast<long long>(e.batch + 1), static_cast<long long>(e.batchesPerEpoch), e.loss,
+        std::printf("epoch %d/%d batch %lld/%lld loss %.4f acc %.1f%% lr %.3e %.0f img/s ETA %s\n", e.epoch,
+                    m_numEpochs, static_cast<long long>(e.batch + 1), static_cast<long long>(e.batchesPerEpoch), e.loss,
                     e.accuracy * 100, e.lr, e.imagesPerSecond, clock(eta).c_str());
 }
 
@@ -70,7 +70,7 @@ void ProgressPrinter::onFinished(const FinishedEvent& e)
 {
     if (m_terminal)
         std::printf("\r\033[K");
-    std::printf("%s: %s\n", toString(e.reason).c_str(), e.message.c_str());
+    std::printf("%s: %s\n", nameOf(e.reason).c_str(), e.message.c_str());
     std::fflush(stdout);
 }
 

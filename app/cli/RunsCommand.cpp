@@ -12,7 +12,10 @@
 namespace studio::cli {
 namespace {
 
-std::string percent(double v) { return v < 0 || !std::isfinite(v) ? "-" : QString::number(v * 100, 'f', 2).toStdString() + "%"; }
+std::string percent(double v)
+{
+    return v < 0 || !std::isfinite(v) ? "-" : QString::number(v * 100, 'f', 2).toStdString() + "%";
+}
 
 void list(const RunStore& store)
 {
@@ -38,15 +41,17 @@ void show(const RunStore& store, std::int64_t id)
     std::printf("run %lld %s\n  model       %s (%lld parameters)\n  dataset     %s\n  status      %s%s%s\n"
                 "  started     %s\n  ended       %s\n  epochs      %d of %d, best %d (val acc %s, val loss %.4f)\n"
                 "  test        %s\n  time        %.1f s\n  folder      %s\n  config      %s\n",
-                static_cast<long long>(r->id), qPrintable(r->name), qPrintable(r->model), static_cast<long long>(r->parameters),
-                qPrintable(r->dataset), qPrintable(r->status), r->message.isEmpty() ? "" : ": ", qPrintable(r->message),
-                qPrintable(r->started.toString(Qt::ISODate)), qPrintable(r->ended.toString(Qt::ISODate)), r->epochsDone,
-                r->config.numEpochs, r->bestEpoch, percent(r->bestValAccuracy).c_str(), r->bestValLoss,
-                percent(r->testAccuracy).c_str(), r->seconds, qPrintable(store.runDir(id)),
+                static_cast<long long>(r->id), qPrintable(r->name), qPrintable(r->model),
+                static_cast<long long>(r->parameters), qPrintable(r->dataset), qPrintable(r->status),
+                r->message.isEmpty() ? "" : ": ", qPrintable(r->message), qPrintable(r->started.toString(Qt::ISODate)),
+                qPrintable(r->ended.toString(Qt::ISODate)), r->epochsDone, r->config.numEpochs, r->bestEpoch,
+                percent(r->bestValAccuracy).c_str(), r->bestValLoss, percent(r->testAccuracy).c_str(), r->seconds,
+                qPrintable(store.runDir(id)),
                 QJsonDocument(configToJson(r->config)).toJson(QJsonDocument::Compact).constData());
     const auto epochs = store.epochs(id);
     if (!epochs.empty())
-        std::printf("\n  %5s %10s %9s %10s %9s %10s %7s\n", "epoch", "train loss", "train acc", "val loss", "val acc", "lr", "sec");
+        std::printf("\n  %5s %10s %9s %10s %9s %10s %7s\n", "epoch", "train loss", "train acc", "val loss", "val acc",
+                    "lr", "sec");
     for (const auto& e : epochs)
         std::printf("  %5d %10.4f %8.2f%% %10.4f %8.2f%% %10.3e %7.1f\n", e.epoch, e.trainLoss, e.trainAccuracy * 100,
                     e.valLoss, e.valAccuracy * 100, e.lr, e.seconds);
@@ -77,8 +82,9 @@ int runsCommand(const QStringList& args)
             const auto format = parser.value("format");
             if (format != "csv" && format != "json")
                 throw StudioError("--format must be csv or json.");
-            const QString out = parser.isSet("out") ? parser.value("out")
-                                                    : store.runDir(id) + (format == "csv" ? "/history.csv" : "/run.json");
+            const QString out = parser.isSet("out")
+                                    ? parser.value("out")
+                                    : store.runDir(id) + (format == "csv" ? "/history.csv" : "/run.json");
             format == "csv" ? store.exportHistoryCsv(id, out) : store.exportJson(id, out);
             std::printf("wrote %s\n", qPrintable(out));
         } else {

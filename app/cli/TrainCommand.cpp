@@ -1,6 +1,7 @@
 // train and resume: wire a Trainer to the run store, a progress printer and Ctrl-C.
 #include "cli/CliSupport.h"
 #include "cli/Commands.h"
+#include "cli/Interrupts.h"
 #include "cli/ProgressPrinter.h"
 
 #include "models/ModelRegistry.h"
@@ -16,7 +17,9 @@ namespace {
 
 int exitCodeFor(FinishReason r)
 {
-    return r == FinishReason::Completed || r == FinishReason::EarlyStopped ? 0 : r == FinishReason::StoppedByUser ? 130 : 1;
+    return r == FinishReason::Completed || r == FinishReason::EarlyStopped ? 0
+           : r == FinishReason::StoppedByUser                              ? 130
+                                                                           : 1;
 }
 
 /// Runs the trainer with the store recorder and progress output; Ctrl-C stops it cleanly.
@@ -28,11 +31,11 @@ int runTraining(Trainer& trainer, RunStore& store, std::int64_t runId)
     trainer.addObserver(&printer);
     FinishedEvent result;
     {
-        InterruptWatcher watcher([&] { trainer.stop(); });
+        InterruptScope interrupt([&] { trainer.stop(); });
         result = trainer.run();
     }
     std::printf("run %lld: %s (best epoch %d, val acc %.2f%%) in %s\n", static_cast<long long>(runId),
-                toString(result.reason).c_str(), result.bestEpoch, result.bestValAccuracy * 100,
+                nameOf(result.reason).c_str(), result.bestEpoch, result.bestValAccuracy * 100,
                 qPrintable(store.runDir(runId)));
     if (result.reason == FinishReason::Error)
         std::fprintf(stderr, "error: %s\n", result.message.c_str());
@@ -62,7 +65,8 @@ int trainCommand(const QStringList& args)
         std::printf("run %lld: %s (%lld parameters) on %s: %lld train / %lld validation images, %lld batches/epoch\n",
                     static_cast<long long>(runId), config.model.c_str(), static_cast<long long>(params),
                     dataset.name.c_str(), static_cast<long long>(trainer.trainingSize()),
-                    static_cast<long long>(trainer.validationSize()), static_cast<long long>(trainer.batchesPerEpoch()));
+                    static_cast<long long>(trainer.validationSize()),
+                    static_cast<long long>(trainer.batchesPerEpoch()));
         return runTraining(trainer, store, runId);
     });
 }

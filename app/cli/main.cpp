@@ -1,6 +1,7 @@
 // mnist-studio-cli: the studio's engine without a window (train, resume, evaluate, predict, …).
-#include "cli/CliSupport.h"
+#include "cli/Interrupts.h"
 #include "cli/Commands.h"
+#include "util/BuildInfo.h"
 
 #include <QCoreApplication>
 
@@ -26,6 +27,7 @@ const char* kUsage =
 
 int main(int argc, char** argv)
 {
+    studio::cli::installInterruptHandling(); // before any thread exists
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName("mnist-studio-cli");
     QCoreApplication::setApplicationVersion(STUDIO_VERSION);
@@ -40,9 +42,9 @@ int main(int argc, char** argv)
     }
     using namespace studio::cli;
     const std::map<QString, int (*)(const QStringList&)> commands = {
-        {"train", trainCommand},       {"resume", resumeCommand},          {"evaluate", evaluateCommand},
-        {"predict", predictCommand},   {"summary", summaryCommand},        {"lr-schedule", lrScheduleCommand},
-        {"presets", presetsCommand},   {"runs", runsCommand},
+        {"train", trainCommand},     {"resume", resumeCommand},   {"evaluate", evaluateCommand},
+        {"predict", predictCommand}, {"summary", summaryCommand}, {"lr-schedule", lrScheduleCommand},
+        {"presets", presetsCommand}, {"runs", runsCommand},
     };
     const auto it = commands.find(args[1]);
     if (it == commands.end()) {

@@ -57,8 +57,9 @@ torch::Tensor augmentGeometry(const torch::Tensor& images, const AugmentConfig& 
     const auto thetaT = torch::from_blob(theta.data(), {n, 2, 3}, torch::kFloat32).clone();
     namespace F = torch::nn::functional;
     const auto grid = F::affine_grid(thetaT, images.sizes(), /*align_corners=*/false);
-    return F::grid_sample(images, grid,
-                          F::GridSampleFuncOptions().mode(torch::kBilinear).padding_mode(torch::kZeros).align_corners(false));
+    return F::grid_sample(
+        images, grid,
+        F::GridSampleFuncOptions().mode(torch::kBilinear).padding_mode(torch::kZeros).align_corners(false));
 }
 
 void randomErase(torch::Tensor& images, const AugmentConfig& c, std::uint64_t seed)

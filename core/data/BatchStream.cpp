@@ -17,8 +17,9 @@ std::int64_t BatchStream::batchesPerEpoch(std::int64_t samples, std::int64_t bat
 BatchStream::BatchStream(LabeledImages data, BatchPlan plan)
     : m_data(std::move(data)), m_plan(plan), m_batchCount(batchesPerEpoch(m_data.size(), plan.batchSize))
 {
-    m_order = plan.shuffle ? seededPermutation(m_data.size(), mixSeed(plan.seed, 0x5u, static_cast<std::uint64_t>(plan.epoch)))
-                           : torch::arange(m_data.size(), torch::kInt64);
+    m_order = plan.shuffle
+                  ? seededPermutation(m_data.size(), mixSeed(plan.seed, 0x5u, static_cast<std::uint64_t>(plan.epoch)))
+                  : torch::arange(m_data.size(), torch::kInt64);
     m_producer = std::thread([this] { produce(); });
 }
 
@@ -43,7 +44,8 @@ Batch BatchStream::makeBatch(const LabeledImages& data, const torch::Tensor& ord
     b.labels = data.labels.index_select(0, ids);
     auto x = data.images.index_select(0, ids).unsqueeze(1).to(torch::kFloat32).div_(255.0);
     if (plan.augment.enabled) {
-        const auto s = mixSeed(plan.seed, 0xa7u, static_cast<std::uint64_t>(plan.epoch), static_cast<std::uint64_t>(index));
+        const auto s =
+            mixSeed(plan.seed, 0xa7u, static_cast<std::uint64_t>(plan.epoch), static_cast<std::uint64_t>(index));
         x = augmentGeometry(x, plan.augment, s);
         x = standardise(x, plan.mean, plan.std);
         randomErase(x, plan.augment, mixSeed(s, 0xe7u));

@@ -28,7 +28,7 @@ struct BatchPlan {
     AugmentConfig augment;       ///< applied when augment.enabled
     double mean = 0.1307;
     double std = 0.3081;
-    std::size_t prefetch = 3;    ///< batches prepared ahead
+    std::size_t prefetch = 3; ///< batches prepared ahead
 };
 
 /// Produces one epoch's batches on a producer thread so that shuffling, augmentation and

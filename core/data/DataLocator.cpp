@@ -1,6 +1,7 @@
 #include "data/DataLocator.h"
 
 #include "data/Dataset.h"
+#include "util/BuildInfo.h"
 
 #include <cstdlib>
 

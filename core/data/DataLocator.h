@@ -6,8 +6,8 @@ namespace studio {
 
 /// Where the dataset was looked for, in order, and the first folder that holds one.
 struct DataLocation {
-    std::string folder;                  ///< empty when none was found
-    std::vector<std::string> searched;   ///< "DIR (from --data)" etc., in lookup order
+    std::string folder;                ///< empty when none was found
+    std::vector<std::string> searched; ///< "DIR (from --data)" etc., in lookup order
 
     bool found() const { return !folder.empty(); }
     /// One message saying where we looked and how to fetch the data.

@@ -29,8 +29,7 @@ std::string requireIdxFile(const std::string& folder, const std::string& stem, c
 {
     auto path = findIdxFile(folder, stem, idx);
     if (path.empty())
-        throw StudioError("Dataset folder " + folder + " has no " + stem + "-idx" + idx +
-                          "-ubyte (raw or .gz).");
+        throw StudioError("Dataset folder " + folder + " has no " + stem + "-idx" + idx + "-ubyte (raw or .gz).");
     return path;
 }
 
@@ -46,7 +45,10 @@ LabeledImages loadPair(const std::string& folder, const std::string& prefix, int
     return set;
 }
 
-double round4(double v) { return std::round(v * 1e4) / 1e4; }
+double round4(double v)
+{
+    return std::round(v * 1e4) / 1e4;
+}
 
 } // namespace
 

@@ -21,7 +21,7 @@ struct LabeledImages {
 /// A train/test pair of IDX sets from one folder, with the normalisation statistics of its
 /// training images.
 struct Dataset {
-    std::string name;   ///< "MNIST", "Fashion-MNIST" or the folder name
+    std::string name; ///< "MNIST", "Fashion-MNIST" or the folder name
     std::string folder;
     LabeledImages train;
     LabeledImages test;

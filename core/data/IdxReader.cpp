@@ -96,7 +96,7 @@ std::vector<std::int64_t> parseIdx(const std::string& path, const std::vector<st
     if (bytes[0] != 0 || bytes[1] != 0)
         fail(path, "has wrong magic " + hex(magic) + " (not an IDX file; expected " + hex(expectedMagic) + ")");
     if (bytes[2] != 0x08)
-        fail(path, "has unsupported element type " + hex(bytes[2]).substr(8) +
+        fail(path, "has unsupported element type 0x" + hex(bytes[2]).substr(8) +
                        " (only unsigned bytes, type 0x08, are supported)");
     if (magic != expectedMagic)
         fail(path, "has wrong magic " + hex(magic) + ": expected " + hex(expectedMagic) + " for " + kind);
@@ -117,8 +117,8 @@ std::vector<std::int64_t> parseIdx(const std::string& path, const std::vector<st
         fail(path, "is truncated: the header declares " + std::to_string(payload) + " data bytes but only " +
                        std::to_string(bytes.size() - header) + " follow");
     if (bytes.size() > expected)
-        fail(path, "is oversized: " + std::to_string(bytes.size() - expected) +
-                       " bytes follow the data the header declares");
+        fail(path,
+             "is oversized: " + std::to_string(bytes.size() - expected) + " bytes follow the data the header declares");
     return dims;
 }
 
@@ -139,8 +139,7 @@ torch::Tensor readIdxImages(const std::string& path)
     if (dims.size() != 3)
         fail(path, "has " + std::to_string(dims.size()) + " dimensions; images need 3 (N×28×28)");
     if (dims[1] != 28 || dims[2] != 28)
-        fail(path, "holds " + std::to_string(dims[1]) + "×" + std::to_string(dims[2]) +
-                       " images; expected 28×28");
+        fail(path, "holds " + std::to_string(dims[1]) + "×" + std::to_string(dims[2]) + " images; expected 28×28");
     auto t = torch::empty({dims[0], 28, 28}, torch::kUInt8);
     std::memcpy(t.data_ptr<std::uint8_t>(), bytes.data() + 16, static_cast<std::size_t>(t.numel()));
     return t;
@@ -157,8 +156,8 @@ torch::Tensor readIdxLabels(const std::string& path, int numClasses)
     const std::uint8_t* in = bytes.data() + 8;
     for (std::int64_t i = 0; i < dims[0]; ++i) {
         if (in[i] >= numClasses)
-            fail(path, "has label " + std::to_string(in[i]) + " at index " + std::to_string(i) +
-                           ", outside 0.." + std::to_string(numClasses - 1));
+            fail(path, "has label " + std::to_string(in[i]) + " at index " + std::to_string(i) + ", outside 0.." +
+                           std::to_string(numClasses - 1));
         out[i] = in[i];
     }
     return t;

@@ -10,8 +10,8 @@
 
 namespace studio {
 
-Predictions predict(ClassifierImpl& model, const LabeledImages& data, double mean, double std,
-                    std::int64_t batchSize, const std::function<bool()>& cancel)
+Predictions predict(ClassifierImpl& model, const LabeledImages& data, double mean, double std, std::int64_t batchSize,
+                    const std::function<bool()>& cancel)
 {
     const bool wasTraining = model.is_training();
     model.eval();

@@ -10,8 +10,8 @@ namespace studio {
 class CanvasPreprocessor {
 public:
     struct Result {
-        cv::Mat image;     ///< 28×28 CV_8U, ink bright on black
-        bool empty = true; ///< no ink found: image is all zeros
+        cv::Mat image;         ///< 28×28 CV_8U, ink bright on black
+        bool empty = true;     ///< no ink found: image is all zeros
         bool inverted = false; ///< input was dark ink on a light background
     };
 

@@ -29,8 +29,8 @@ Predictor::Result Predictor::predict(const cv::Mat& gray) const
     if (pre.empty)
         return r;
     r.probabilities = probabilities(pre.image);
-    r.predicted = static_cast<int>(std::max_element(r.probabilities.begin(), r.probabilities.end()) -
-                                   r.probabilities.begin());
+    r.predicted =
+        static_cast<int>(std::max_element(r.probabilities.begin(), r.probabilities.end()) - r.probabilities.begin());
     return r;
 }
 

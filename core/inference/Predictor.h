@@ -20,8 +20,8 @@ public:
     struct Result {
         std::vector<float> probabilities; ///< one per class, summing to 1
         int predicted = -1;
-        cv::Mat input28;                  ///< the preprocessed 28×28 image the model saw
-        bool empty = true;                ///< no ink: probabilities are empty
+        cv::Mat input28;   ///< the preprocessed 28×28 image the model saw
+        bool empty = true; ///< no ink: probabilities are empty
     };
 
     /// Preprocesses `gray` (CanvasPreprocessor) and runs the model.

@@ -9,10 +9,10 @@ namespace studio {
 
 /// One architecture the studio can train.
 struct ModelInfo {
-    std::string id;           ///< stable key used in configs, checkpoints and the CLI
+    std::string id; ///< stable key used in configs, checkpoints and the CLI
     std::string displayName;
-    std::string description;  ///< one line
-    std::string seed;         ///< which seed project it comes from
+    std::string description; ///< one line
+    std::string seed;        ///< which seed project it comes from
     bool hasActivationChoice = false;
     double defaultDropout = 0.0;
     std::function<Classifier(const ModelOptions&)> build;

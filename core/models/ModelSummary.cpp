@@ -104,8 +104,9 @@ std::string ModelSummary::toText() const
         for (std::size_t i = 0; i < r.shape.size(); ++i)
             shape += (i ? ", " : "") + std::to_string(r.shape[i]);
         shape += "]";
-        std::snprintf(line, sizeof line, "%-12s %-40s %-18s %12s %12.1f\n", r.name.c_str(), r.type.substr(0, 40).c_str(),
-                      shape.c_str(), withThousands(r.parameters).c_str(), static_cast<double>(r.activationBytes) / 1024.0);
+        std::snprintf(line, sizeof line, "%-12s %-40s %-18s %12s %12.1f\n", r.name.c_str(),
+                      r.type.substr(0, 40).c_str(), shape.c_str(), withThousands(r.parameters).c_str(),
+                      static_cast<double>(r.activationBytes) / 1024.0);
         out += line;
     }
     out += std::string(98, '-') + "\n";

@@ -8,9 +8,9 @@ namespace studio {
 
 /// One stage of a model summary.
 struct SummaryRow {
-    std::string name;                 ///< stage name (child module)
-    std::string type;                 ///< "Conv2d+ReLU+BatchNorm2d+Dropout", …
-    std::vector<std::int64_t> shape;  ///< output shape for one image (batch dim 1)
+    std::string name;                ///< stage name (child module)
+    std::string type;                ///< "Conv2d+ReLU+BatchNorm2d+Dropout", …
+    std::vector<std::int64_t> shape; ///< output shape for one image (batch dim 1)
     std::int64_t parameters = 0;
     std::int64_t activationBytes = 0; ///< float32 output size for one image
 };

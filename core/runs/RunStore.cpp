@@ -34,11 +34,20 @@ const char* kSchema[] = {
     " lr REAL, images_per_s REAL, PRIMARY KEY (run_id, step))",
 };
 
-QString hostName() { return QSysInfo::machineHostName(); }
+QString hostName()
+{
+    return QSysInfo::machineHostName();
+}
 
-bool processAlive(qint64 pid) { return pid > 0 && (::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM); }
+bool processAlive(qint64 pid)
+{
+    return pid > 0 && (::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM);
+}
 
-QVariant nullIfNan(double v) { return std::isfinite(v) ? QVariant(v) : QVariant(); }
+QVariant nullIfNan(double v)
+{
+    return std::isfinite(v) ? QVariant(v) : QVariant();
+}
 
 RunRecord readRun(const QSqlQuery& q)
 {
@@ -111,7 +120,8 @@ void RunStore::exec(const QString& sql) const
 {
     QSqlQuery q(QSqlDatabase::database(m_connection));
     if (!q.exec(sql))
-        throw StudioError("Run store error: " + q.lastError().text().toStdString() + " (" + sql.left(60).toStdString() + ").");
+        throw StudioError("Run store error: " + q.lastError().text().toStdString() + " (" + sql.left(60).toStdString() +
+                          ").");
 }
 
 static void execOrThrow(QSqlQuery& q)
@@ -138,7 +148,10 @@ void RunStore::markInterruptedRuns()
     }
 }
 
-QString RunStore::runDir(std::int64_t id) const { return QDir(m_folder).filePath(QStringLiteral("run-%1").arg(id)); }
+QString RunStore::runDir(std::int64_t id) const
+{
+    return QDir(m_folder).filePath(QStringLiteral("run-%1").arg(id));
+}
 
 std::int64_t RunStore::createRun(const TrainConfig& config, const QString& dataset, std::int64_t parameters,
                                  const QString& study)
@@ -186,7 +199,8 @@ std::vector<RunRecord> RunStore::runs() const
 std::vector<EpochRecord> RunStore::epochs(std::int64_t id) const
 {
     QSqlQuery q(QSqlDatabase::database(m_connection));
-    q.prepare("SELECT epoch, train_loss, train_acc, val_loss, val_acc, lr, seconds FROM epochs WHERE run_id = ? ORDER BY epoch");
+    q.prepare("SELECT epoch, train_loss, train_acc, val_loss, val_acc, lr, seconds FROM epochs WHERE run_id = ? ORDER "
+              "BY epoch");
     q.addBindValue(qint64(id));
     execOrThrow(q);
     std::vector<EpochRecord> out;
@@ -215,7 +229,8 @@ void RunStore::recordBatches(std::int64_t id, const std::vector<BatchRecord>& ba
     auto db = QSqlDatabase::database(m_connection);
     const bool own = db.transaction();
     QSqlQuery q(db);
-    q.prepare("INSERT OR REPLACE INTO batches (run_id, step, epoch, loss, acc, lr, images_per_s) VALUES (?, ?, ?, ?, ?, ?, ?)");
+    q.prepare("INSERT OR REPLACE INTO batches (run_id, step, epoch, loss, acc, lr, images_per_s) VALUES (?, ?, ?, ?, "
+              "?, ?, ?)");
     for (const auto& b : batches) {
         q.addBindValue(qint64(id));
         q.addBindValue(qint64(b.step));
@@ -240,15 +255,17 @@ void RunStore::recordEpoch(std::int64_t id, const EpochRecord& e, const std::vec
         QSqlQuery q(db);
         q.prepare("INSERT OR REPLACE INTO epochs (run_id, epoch, train_loss, train_acc, val_loss, val_acc, lr, seconds)"
                   " VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-        for (const QVariant& v : {QVariant(qint64(id)), QVariant(e.epoch), nullIfNan(e.trainLoss), nullIfNan(e.trainAccuracy),
-                                  nullIfNan(e.valLoss), nullIfNan(e.valAccuracy), QVariant(e.lr), QVariant(e.seconds)})
+        for (const QVariant& v :
+             {QVariant(qint64(id)), QVariant(e.epoch), nullIfNan(e.trainLoss), nullIfNan(e.trainAccuracy),
+              nullIfNan(e.valLoss), nullIfNan(e.valAccuracy), QVariant(e.lr), QVariant(e.seconds)})
             q.addBindValue(v);
         execOrThrow(q);
         recordBatches(id, batches);
         QSqlQuery u(db);
-        u.prepare("UPDATE runs SET epochs_done = ?, best_epoch = ?, best_val_acc = ?, best_val_loss = ?, seconds = ? WHERE id = ?");
-        for (const QVariant& v : {QVariant(e.epoch), QVariant(bestEpoch), nullIfNan(bestValAccuracy), nullIfNan(bestValLoss),
-                                  QVariant(seconds), QVariant(qint64(id))})
+        u.prepare("UPDATE runs SET epochs_done = ?, best_epoch = ?, best_val_acc = ?, best_val_loss = ?, seconds = ? "
+                  "WHERE id = ?");
+        for (const QVariant& v : {QVariant(e.epoch), QVariant(bestEpoch), nullIfNan(bestValAccuracy),
+                                  nullIfNan(bestValLoss), QVariant(seconds), QVariant(qint64(id))})
             u.addBindValue(v);
         execOrThrow(u);
     } catch (...) {
@@ -346,8 +363,8 @@ void RunStore::exportHistoryCsv(std::int64_t id, const QString& path) const
     QByteArray out = "epoch,train_loss,train_acc,val_loss,val_acc,lr,seconds\n";
     auto num = [](double v) { return std::isfinite(v) ? QByteArray::number(v, 'g', 8) : QByteArray(); };
     for (const auto& e : epochs(id))
-        out += QByteArray::number(e.epoch) + ',' + num(e.trainLoss) + ',' + num(e.trainAccuracy) + ',' + num(e.valLoss) +
-               ',' + num(e.valAccuracy) + ',' + num(e.lr) + ',' + num(e.seconds) + '\n';
+        out += QByteArray::number(e.epoch) + ',' + num(e.trainLoss) + ',' + num(e.trainAccuracy) + ',' +
+               num(e.valLoss) + ',' + num(e.valAccuracy) + ',' + num(e.lr) + ',' + num(e.seconds) + '\n';
     writeAtomically(path, out);
 }
 
@@ -359,19 +376,40 @@ void RunStore::exportJson(std::int64_t id, const QString& path) const
     auto num = [](double v) { return std::isfinite(v) ? QJsonValue(v) : QJsonValue(); };
     QJsonArray epochArray, batchArray;
     for (const auto& e : epochs(id))
-        epochArray.append(QJsonObject{{"epoch", e.epoch}, {"train_loss", num(e.trainLoss)}, {"train_acc", num(e.trainAccuracy)},
-                                      {"val_loss", num(e.valLoss)}, {"val_acc", num(e.valAccuracy)}, {"lr", e.lr},
+        epochArray.append(QJsonObject{{"epoch", e.epoch},
+                                      {"train_loss", num(e.trainLoss)},
+                                      {"train_acc", num(e.trainAccuracy)},
+                                      {"val_loss", num(e.valLoss)},
+                                      {"val_acc", num(e.valAccuracy)},
+                                      {"lr", e.lr},
                                       {"seconds", e.seconds}});
     for (const auto& b : batches(id))
-        batchArray.append(QJsonObject{{"step", qint64(b.step)}, {"epoch", b.epoch}, {"loss", num(b.loss)},
-                                      {"acc", b.accuracy}, {"lr", b.lr}, {"images_per_s", b.imagesPerSecond}});
-    QJsonObject o{{"id", qint64(r->id)}, {"name", r->name}, {"tags", r->tags}, {"model", r->model},
-                  {"status", r->status}, {"message", r->message}, {"dataset", r->dataset},
-                  {"started", r->started.toString(Qt::ISODate)}, {"ended", r->ended.toString(Qt::ISODate)},
-                  {"epochs_done", r->epochsDone}, {"best_epoch", r->bestEpoch}, {"best_val_acc", r->bestValAccuracy},
-                  {"best_val_loss", r->bestValLoss}, {"test_acc", r->testAccuracy}, {"test_loss", r->testLoss},
-                  {"params", qint64(r->parameters)}, {"seconds", r->seconds}, {"config", configToJson(r->config)},
-                  {"epochs", epochArray}, {"batches", batchArray}};
+        batchArray.append(QJsonObject{{"step", qint64(b.step)},
+                                      {"epoch", b.epoch},
+                                      {"loss", num(b.loss)},
+                                      {"acc", b.accuracy},
+                                      {"lr", b.lr},
+                                      {"images_per_s", b.imagesPerSecond}});
+    QJsonObject o{{"id", qint64(r->id)},
+                  {"name", r->name},
+                  {"tags", r->tags},
+                  {"model", r->model},
+                  {"status", r->status},
+                  {"message", r->message},
+                  {"dataset", r->dataset},
+                  {"started", r->started.toString(Qt::ISODate)},
+                  {"ended", r->ended.toString(Qt::ISODate)},
+                  {"epochs_done", r->epochsDone},
+                  {"best_epoch", r->bestEpoch},
+                  {"best_val_acc", r->bestValAccuracy},
+                  {"best_val_loss", r->bestValLoss},
+                  {"test_acc", r->testAccuracy},
+                  {"test_loss", r->testLoss},
+                  {"params", qint64(r->parameters)},
+                  {"seconds", r->seconds},
+                  {"config", configToJson(r->config)},
+                  {"epochs", epochArray},
+                  {"batches", batchArray}};
     writeAtomically(path, QJsonDocument(o).toJson(QJsonDocument::Indented));
 }
 

@@ -17,10 +17,10 @@ struct RunRecord {
     QString name;
     QString tags;
     QString model;
-    QString status;           ///< running, completed, early-stopped, stopped, diverged, interrupted, error
-    QString message;          ///< why it ended
+    QString status;  ///< running, completed, early-stopped, stopped, diverged, interrupted, error
+    QString message; ///< why it ended
     QString dataset;
-    QString study;            ///< ablation study it belongs to ("" for none)
+    QString study; ///< ablation study it belongs to ("" for none)
     TrainConfig config;
     QDateTime started;
     QDateTime ended;
@@ -31,12 +31,12 @@ struct RunRecord {
     double testAccuracy = -1.0; ///< -1 until evaluated
     double testLoss = -1.0;
     std::int64_t parameters = 0;
-    double seconds = 0.0;     ///< training wall time
+    double seconds = 0.0; ///< training wall time
     bool resumable() const { return status == "stopped" || status == "interrupted" || status == "error"; }
 };
 
 struct EpochRecord {
-    int epoch = 0;            ///< 1-based
+    int epoch = 0; ///< 1-based
     double trainLoss = 0, trainAccuracy = 0, valLoss = 0, valAccuracy = 0, lr = 0, seconds = 0;
 };
 
@@ -71,8 +71,8 @@ public:
     std::vector<BatchRecord> batches(std::int64_t id) const;
 
     /// One transaction: the epoch row, the batches since the last commit and the run's summary.
-    void recordEpoch(std::int64_t id, const EpochRecord& epoch, const std::vector<BatchRecord>& batches,
-                     int bestEpoch, double bestValAccuracy, double bestValLoss, double seconds);
+    void recordEpoch(std::int64_t id, const EpochRecord& epoch, const std::vector<BatchRecord>& batches, int bestEpoch,
+                     double bestValAccuracy, double bestValLoss, double seconds);
     void recordBatches(std::int64_t id, const std::vector<BatchRecord>& batches);
     void finishRun(std::int64_t id, const QString& status, const QString& message, double seconds);
     /// Back to "running", owned by this process.

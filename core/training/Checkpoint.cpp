@@ -19,7 +19,10 @@ namespace {
 constexpr const char* kFormat = "mnist-studio-checkpoint";
 constexpr int kVersion = 1;
 
-QJsonValue finiteOrNull(double v) { return std::isfinite(v) ? QJsonValue(v) : QJsonValue(); }
+QJsonValue finiteOrNull(double v)
+{
+    return std::isfinite(v) ? QJsonValue(v) : QJsonValue();
+}
 
 std::string metaToJson(const CheckpointMeta& m)
 {
@@ -122,7 +125,8 @@ void saveCheckpoint(const QString& path, torch::nn::Module& model, torch::optim:
 
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly))
-        throw StudioError("Cannot write checkpoint " + path.toStdString() + ": " + file.errorString().toStdString() + ".");
+        throw StudioError("Cannot write checkpoint " + path.toStdString() + ": " + file.errorString().toStdString() +
+                          ".");
     bool writeFailed = false;
     root.save_to([&](const void* data, std::size_t size) -> std::size_t {
         if (file.write(static_cast<const char*>(data), static_cast<qint64>(size)) != static_cast<qint64>(size))

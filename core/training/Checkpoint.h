@@ -12,13 +12,13 @@ namespace studio {
 /// Where training stands. Randomness is a pure function of (seed, epoch, batch) — shuffling,
 /// augmentation and dropout are reseeded from it — so this position is the whole RNG state.
 struct TrainingPosition {
-    int epoch = 0;                 ///< 0-based epoch being trained (== epochs completed at a boundary)
-    std::int64_t batch = 0;        ///< next batch within `epoch` (0 at an epoch boundary)
-    std::int64_t step = 0;         ///< global optimisation steps taken
-    double partialLossSum = 0.0;   ///< running sums of the unfinished epoch
+    int epoch = 0;               ///< 0-based epoch being trained (== epochs completed at a boundary)
+    std::int64_t batch = 0;      ///< next batch within `epoch` (0 at an epoch boundary)
+    std::int64_t step = 0;       ///< global optimisation steps taken
+    double partialLossSum = 0.0; ///< running sums of the unfinished epoch
     std::int64_t partialCorrect = 0;
     std::int64_t partialSeen = 0;
-    double elapsedSeconds = 0.0;   ///< training wall time so far
+    double elapsedSeconds = 0.0; ///< training wall time so far
     EarlyStopping::State early;
 };
 
@@ -26,10 +26,10 @@ struct TrainingPosition {
 struct CheckpointMeta {
     TrainConfig config;
     TrainingPosition position;
-    double mean = 0.1307;          ///< input normalisation the model was trained with
+    double mean = 0.1307; ///< input normalisation the model was trained with
     double std = 0.3081;
     std::string dataset;
-    double valAccuracy = 0.0;      ///< of the epoch it was written after (NaN mid-epoch)
+    double valAccuracy = 0.0; ///< of the epoch it was written after (NaN mid-epoch)
     double valLoss = 0.0;
 };
 

@@ -15,9 +15,8 @@ bool EarlyStopping::update(int epoch, double value)
         ++m_state.epochsWithoutImprovement;
         return false;
     }
-    const bool improved = m_state.bestEpoch == 0 ||
-                          (m_monitor == Monitor::ValLoss ? value < m_state.best - m_minDelta
-                                                         : value > m_state.best + m_minDelta);
+    const bool improved = m_state.bestEpoch == 0 || (m_monitor == Monitor::ValLoss ? value < m_state.best - m_minDelta
+                                                                                   : value > m_state.best + m_minDelta);
     if (improved) {
         m_state.best = value;
         m_state.bestEpoch = epoch;

@@ -9,7 +9,7 @@ class EarlyStopping {
 public:
     struct State {
         double best = 0.0;
-        int bestEpoch = 0;         ///< 1-based; 0: none yet
+        int bestEpoch = 0; ///< 1-based; 0: none yet
         int epochsWithoutImprovement = 0;
     };
 

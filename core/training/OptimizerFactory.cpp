@@ -16,7 +16,8 @@ std::unique_ptr<torch::optim::Optimizer> makeOptimizer(const TrainConfig& c, con
     case OptimizerKind::Adam:
         return std::make_unique<torch::optim::Adam>(params, torch::optim::AdamOptions(lr).weight_decay(c.weightDecay));
     case OptimizerKind::AdamW:
-        return std::make_unique<torch::optim::AdamW>(params, torch::optim::AdamWOptions(lr).weight_decay(c.weightDecay));
+        return std::make_unique<torch::optim::AdamW>(params,
+                                                     torch::optim::AdamWOptions(lr).weight_decay(c.weightDecay));
     }
     return nullptr;
 }

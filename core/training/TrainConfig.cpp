@@ -26,10 +26,18 @@ std::string lower(std::string s)
 const std::map<std::string, std::string>& aliases()
 {
     static const std::map<std::string, std::string> a = {
-        {"cosineannealinglr", "warmup-cosine"}, {"cosine", "warmup-cosine"}, {"warmup_cosine", "warmup-cosine"},
-        {"steplr", "step"}, {"onecyclelr", "onecycle"}, {"one-cycle", "onecycle"}, {"none", "constant"},
-        {"val_accuracy", "val_acc"}, {"mnistresnet", "resnet"}, {"plaincnn", "plain-cnn"},
-        {"simplecnn", "simple-cnn"}, {"deepercnn", "deeper-cnn"},
+        {"cosineannealinglr", "warmup-cosine"},
+        {"cosine", "warmup-cosine"},
+        {"warmup_cosine", "warmup-cosine"},
+        {"steplr", "step"},
+        {"onecyclelr", "onecycle"},
+        {"one-cycle", "onecycle"},
+        {"none", "constant"},
+        {"val_accuracy", "val_acc"},
+        {"mnistresnet", "resnet"},
+        {"plaincnn", "plain-cnn"},
+        {"simplecnn", "simple-cnn"},
+        {"deepercnn", "deeper-cnn"},
     };
     return a;
 }
@@ -128,7 +136,9 @@ void setConfigField(TrainConfig& config, const ConfigField& f, const QString& te
     }
     if (!ok)
         throw StudioError(key + ": \"" + text.toStdString() + "\" is not " +
-                          (f.kind == K::Boolean ? "true or false." : f.kind == K::Integer ? "a whole number." : "a number."));
+                          (f.kind == K::Boolean   ? "true or false."
+                           : f.kind == K::Integer ? "a whole number."
+                                                  : "a number."));
     f.set(config, checkedValue(f, v));
 }
 
@@ -204,14 +214,16 @@ TrainConfig loadConfigFile(const QString& path, std::vector<std::string>* ignore
 {
     QFile f(path);
     if (!f.open(QIODevice::ReadOnly))
-        throw StudioError("Config file " + path.toStdString() + " cannot be opened: " + f.errorString().toStdString() + ".");
+        throw StudioError("Config file " + path.toStdString() + " cannot be opened: " + f.errorString().toStdString() +
+                          ".");
     QJsonParseError err;
     const auto doc = QJsonDocument::fromJson(f.readAll(), &err);
     if (err.error != QJsonParseError::NoError || !doc.isObject())
         throw StudioError("Config file " + path.toStdString() + " is not a JSON object" +
-                          (err.error != QJsonParseError::NoError
-                               ? " (" + err.errorString().toStdString() + " at offset " + std::to_string(err.offset) + ")"
-                               : "") + ".");
+                          (err.error != QJsonParseError::NoError ? " (" + err.errorString().toStdString() +
+                                                                       " at offset " + std::to_string(err.offset) + ")"
+                                                                 : "") +
+                          ".");
     try {
         auto c = configFromJson(doc.object(), ignored);
         validateConfig(c);
@@ -235,9 +247,21 @@ static std::string choiceName(const char* key, int index)
 {
     return findConfigField(key)->choices.at(static_cast<std::size_t>(index));
 }
-std::string toString(OptimizerKind k) { return choiceName("optimizer", static_cast<int>(k)); }
-std::string toString(SchedulerKind k) { return choiceName("scheduler", static_cast<int>(k)); }
-std::string toString(Monitor m) { return choiceName("early_stopping_monitor", static_cast<int>(m)); }
-std::string toString(Activation a) { return choiceName("activation", static_cast<int>(a)); }
+std::string nameOf(OptimizerKind k)
+{
+    return choiceName("optimizer", static_cast<int>(k));
+}
+std::string nameOf(SchedulerKind k)
+{
+    return choiceName("scheduler", static_cast<int>(k));
+}
+std::string nameOf(Monitor m)
+{
+    return choiceName("early_stopping_monitor", static_cast<int>(m));
+}
+std::string nameOf(Activation a)
+{
+    return choiceName("activation", static_cast<int>(a));
+}
 
 } // namespace studio

@@ -18,35 +18,35 @@ enum class Monitor { ValLoss, ValAccuracy };
 /// Everything that defines a training run. Saved as JSON whose keys follow seed 000's
 /// config.json where they overlap, so that file loads as is.
 struct TrainConfig {
-    std::string name;                 ///< optional run name
+    std::string name; ///< optional run name
     std::string model = "simple-cnn";
     Activation activation = Activation::ReLU;
-    double dropoutRate = -1.0;        ///< < 0: the architecture's default
+    double dropoutRate = -1.0; ///< < 0: the architecture's default
     std::int64_t batchSize = 128;
     double learningRate = 1e-3;
     double weightDecay = 0.0;
-    double momentum = 0.9;            ///< SGD only
+    double momentum = 0.9; ///< SGD only
     bool nesterov = false;
     int numEpochs = 10;
     OptimizerKind optimizer = OptimizerKind::Adam;
     SchedulerKind scheduler = SchedulerKind::Constant;
-    double warmupEpochs = 0.0;        ///< warmup-cosine
-    int stepSize = 7;                 ///< step: epochs between decays
-    double gamma = 0.1;               ///< step: decay factor
-    double maxLr = 0.01;              ///< onecycle
+    double warmupEpochs = 0.0; ///< warmup-cosine
+    int stepSize = 7;          ///< step: epochs between decays
+    double gamma = 0.1;        ///< step: decay factor
+    double maxLr = 0.01;       ///< onecycle
     double pctStart = 0.3;
     double divFactor = 25.0;
     double finalDivFactor = 1e4;
-    int earlyStoppingPatience = 0;    ///< 0: off
+    int earlyStoppingPatience = 0; ///< 0: off
     Monitor earlyStoppingMonitor = Monitor::ValLoss;
     double earlyStoppingMinDelta = 0.0;
     bool restoreBestWeights = true;
     std::uint64_t seed = 42;
     double valFraction = 0.1;
     AugmentConfig augment;
-    std::int64_t limitTrain = 0;      ///< use only the first N training images (0: all)
+    std::int64_t limitTrain = 0; ///< use only the first N training images (0: all)
     std::int64_t limitTest = 0;
-    int threads = 0;                  ///< torch intra-op threads (0: all cores)
+    int threads = 0; ///< torch intra-op threads (0: all cores)
 
     bool operator==(const TrainConfig&) const = default;
 };
@@ -58,8 +58,8 @@ struct ConfigField {
     const char* key;
     const char* help;
     Kind kind;
-    double min = 0, max = 0;             ///< inclusive range for Real/Integer
-    std::vector<std::string> choices;    ///< Choice: accepted spellings (first is canonical)
+    double min = 0, max = 0;          ///< inclusive range for Real/Integer
+    std::vector<std::string> choices; ///< Choice: accepted spellings (first is canonical)
     QJsonValue (*get)(const TrainConfig&);
     void (*set)(TrainConfig&, const QJsonValue&);
 };
@@ -86,9 +86,9 @@ TrainConfig loadConfigFile(const QString& path, std::vector<std::string>* ignore
 /// Writes the config atomically (QSaveFile).
 void saveConfigFile(const QString& path, const TrainConfig& config);
 
-std::string toString(OptimizerKind k);
-std::string toString(SchedulerKind k);
-std::string toString(Monitor m);
-std::string toString(Activation a);
+std::string nameOf(OptimizerKind k);
+std::string nameOf(SchedulerKind k);
+std::string nameOf(Monitor m);
+std::string nameOf(Activation a);
 
 } // namespace studio

@@ -25,7 +25,10 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-double secondsSince(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+double secondsSince(Clock::time_point t)
+{
+    return std::chrono::duration<double>(Clock::now() - t).count();
+}
 
 std::string formatLr(double lr)
 {
@@ -36,14 +39,19 @@ std::string formatLr(double lr)
 
 } // namespace
 
-std::string toString(FinishReason r)
+std::string nameOf(FinishReason r)
 {
     switch (r) {
-    case FinishReason::Completed: return "completed";
-    case FinishReason::EarlyStopped: return "early-stopped";
-    case FinishReason::StoppedByUser: return "stopped";
-    case FinishReason::Diverged: return "diverged";
-    case FinishReason::Error: return "error";
+    case FinishReason::Completed:
+        return "completed";
+    case FinishReason::EarlyStopped:
+        return "early-stopped";
+    case FinishReason::StoppedByUser:
+        return "stopped";
+    case FinishReason::Diverged:
+        return "diverged";
+    case FinishReason::Error:
+        return "error";
     }
     return "error";
 }
@@ -64,8 +72,9 @@ Trainer::Trainer(TrainConfig config, const Dataset& dataset, QString runDir)
     m_train = std::move(sets.train);
     m_validation = std::move(sets.validation);
     if (m_train.size() == 0)
-        throw StudioError("The training split is empty: " + std::to_string(dataset.train.head(m_config.limitTrain).size()) +
-                          " images with val_fraction " + std::to_string(m_config.valFraction) + ".");
+        throw StudioError(
+            "The training split is empty: " + std::to_string(dataset.train.head(m_config.limitTrain).size()) +
+            " images with val_fraction " + std::to_string(m_config.valFraction) + ".");
     torch::manual_seed(m_config.seed);
     ModelOptions options;
     options.dropout = m_config.dropoutRate;
@@ -78,12 +87,24 @@ Trainer::Trainer(TrainConfig config, const Dataset& dataset, QString runDir)
 
 Trainer::~Trainer() = default;
 
-void Trainer::addObserver(TrainingObserver* observer) { m_observers.push_back(observer); }
+void Trainer::addObserver(TrainingObserver* observer)
+{
+    m_observers.push_back(observer);
+}
 
-std::int64_t Trainer::batchesPerEpoch() const { return BatchStream::batchesPerEpoch(m_train.size(), m_config.batchSize); }
+std::int64_t Trainer::batchesPerEpoch() const
+{
+    return BatchStream::batchesPerEpoch(m_train.size(), m_config.batchSize);
+}
 
-QString Trainer::latestPath() const { return QDir(m_runDir).filePath("latest.pt"); }
-QString Trainer::bestPath() const { return QDir(m_runDir).filePath("best.pt"); }
+QString Trainer::latestPath() const
+{
+    return QDir(m_runDir).filePath("latest.pt");
+}
+QString Trainer::bestPath() const
+{
+    return QDir(m_runDir).filePath("best.pt");
+}
 
 void Trainer::resumeFrom(const QString& checkpointPath)
 {
@@ -118,7 +139,10 @@ void Trainer::stop()
     m_pauseChanged.notify_all();
 }
 
-bool Trainer::isPaused() const { return m_paused; }
+bool Trainer::isPaused() const
+{
+    return m_paused;
+}
 
 bool Trainer::waitWhilePaused()
 {
@@ -168,10 +192,10 @@ FinishedEvent Trainer::stopped()
     saveCheckpoint(latestPath(), *m_model, m_optimizer.get(), meta(std::nan(""), std::nan("")));
     for (auto* o : m_observers)
         o->onCheckpoint({latestPath().toStdString(), "latest", m_position.epoch});
-    return finish(FinishReason::StoppedByUser,
-                  "Stopped by user at epoch " + std::to_string(m_position.epoch + 1) + ", batch " +
-                      std::to_string(m_position.batch) + "/" + std::to_string(batchesPerEpoch()) +
-                      "; resuming continues from there.");
+    return finish(FinishReason::StoppedByUser, "Stopped by user at epoch " + std::to_string(m_position.epoch + 1) +
+                                                   ", batch " + std::to_string(m_position.batch) + "/" +
+                                                   std::to_string(batchesPerEpoch()) +
+                                                   "; resuming continues from there.");
 }
 
 FinishedEvent Trainer::run()
@@ -259,8 +283,9 @@ FinishedEvent Trainer::train()
             last = Clock::now();
             const double rate = dt > 0 ? static_cast<double>(n) / dt : 0.0;
             throughput = throughput == 0.0 ? rate : 0.9 * throughput + 0.1 * rate;
-            BatchEvent be{pos.step - 1, pos.epoch + 1, batch->index, perEpoch, lossValue,
-                          static_cast<double>(correct) / static_cast<double>(n), lr, throughput};
+            BatchEvent be{pos.step - 1, pos.epoch + 1, batch->index,
+                          perEpoch,     lossValue,     static_cast<double>(correct) / static_cast<double>(n),
+                          lr,           throughput};
             for (auto* o : m_observers)
                 o->onBatch(be);
         }
@@ -278,8 +303,9 @@ FinishedEvent Trainer::train()
         ev.epoch = pos.epoch + 1;
         ev.numEpochs = m_config.numEpochs;
         ev.trainLoss = pos.partialSeen ? pos.partialLossSum / static_cast<double>(pos.partialSeen) : std::nan("");
-        ev.trainAccuracy = pos.partialSeen ? static_cast<double>(pos.partialCorrect) / static_cast<double>(pos.partialSeen)
-                                           : std::nan("");
+        ev.trainAccuracy = pos.partialSeen
+                               ? static_cast<double>(pos.partialCorrect) / static_cast<double>(pos.partialSeen)
+                               : std::nan("");
         ev.valLoss = valLoss;
         ev.valAccuracy = valAccuracy;
         ev.lr = lr;
@@ -314,7 +340,7 @@ FinishedEvent Trainer::train()
                 loadCheckpoint(bestPath(), *m_model, nullptr);
             return finish(FinishReason::EarlyStopped,
                           "Early stopped after epoch " + std::to_string(ev.epoch) + ": " +
-                              toString(m_config.earlyStoppingMonitor) + " did not improve for " +
+                              nameOf(m_config.earlyStoppingMonitor) + " did not improve for " +
                               std::to_string(m_config.earlyStoppingPatience) + " epochs (best: epoch " +
                               std::to_string(early.state().bestEpoch) + ")" +
                               (m_config.restoreBestWeights ? "; best weights restored." : "."));

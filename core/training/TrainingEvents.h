@@ -6,39 +6,39 @@ namespace studio {
 
 /// Why a run ended.
 enum class FinishReason { Completed, EarlyStopped, StoppedByUser, Diverged, Error };
-std::string toString(FinishReason reason); ///< "completed", "early-stopped", "stopped", "diverged", "error"
+std::string nameOf(FinishReason reason); ///< "completed", "early-stopped", "stopped", "diverged", "error"
 
 struct BatchEvent {
-    std::int64_t step = 0;            ///< global, 0-based
-    int epoch = 1;                    ///< 1-based
-    std::int64_t batch = 0;           ///< 0-based within the epoch
+    std::int64_t step = 0;  ///< global, 0-based
+    int epoch = 1;          ///< 1-based
+    std::int64_t batch = 0; ///< 0-based within the epoch
     std::int64_t batchesPerEpoch = 0;
     double loss = 0.0;
-    double accuracy = 0.0;            ///< of this batch, [0,1]
+    double accuracy = 0.0; ///< of this batch, [0,1]
     double lr = 0.0;
-    double imagesPerSecond = 0.0;     ///< recent throughput
+    double imagesPerSecond = 0.0; ///< recent throughput
 };
 
 struct EpochEvent {
-    int epoch = 1;                    ///< 1-based
+    int epoch = 1; ///< 1-based
     int numEpochs = 1;
     double trainLoss = 0.0, trainAccuracy = 0.0;
     double valLoss = 0.0, valAccuracy = 0.0; ///< NaN without a validation split
-    double lr = 0.0;                  ///< at the epoch's last step
-    double seconds = 0.0;             ///< wall time of this epoch
+    double lr = 0.0;                         ///< at the epoch's last step
+    double seconds = 0.0;                    ///< wall time of this epoch
     bool isBest = false;
-    std::int64_t step = 0;            ///< global steps after this epoch
+    std::int64_t step = 0; ///< global steps after this epoch
 };
 
 struct CheckpointEvent {
     std::string path;
-    std::string kind;                 ///< "latest" or "best"
+    std::string kind; ///< "latest" or "best"
     int epoch = 0;
 };
 
 struct FinishedEvent {
     FinishReason reason = FinishReason::Completed;
-    std::string message;              ///< one line saying what happened
+    std::string message; ///< one line saying what happened
     int epochsCompleted = 0;
     int bestEpoch = 0;
     double bestValAccuracy = 0.0;
