@@ -3,9 +3,9 @@
 
 namespace studio::cli {
 
-/// Routes SIGINT/SIGTERM to a watcher thread. Call first in main(), before any thread exists,
-/// so that no thread (OpenMP workers included) receives them directly. Without a handler in
-/// scope a signal exits with status 130.
+/// Routes SIGINT/SIGTERM through a self-pipe to a watcher thread, so that whichever thread the
+/// kernel picks (OpenMP workers included) nothing is killed mid-write. Call first in main().
+/// Without a handler in scope a signal exits with status 130.
 void installInterruptHandling();
 
 /// While alive, a SIGINT/SIGTERM calls `onSignal` (from the watcher thread) instead of exiting.
