@@ -5,6 +5,7 @@
 #include "data/Dataset.h"
 #include "evaluation/Predictions.h"
 #include "training/Trainer.h"
+#include "util/Allocator.h"
 #include "util/TorchThreads.h"
 
 #include <QCoreApplication>
@@ -24,6 +25,7 @@ struct EpochTimes : TrainingObserver {
 
 int main(int argc, char** argv)
 {
+    keepFreedMemoryMapped();
     QCoreApplication app(argc, argv);
     if (argc < 4) {
         std::fprintf(stderr, "usage: %s ARCH EPOCHS AUG(0/1) [THREADS] [BATCH]\n", argv[0]);

@@ -1,6 +1,7 @@
 // mnist-studio-cli: the studio's engine without a window (train, resume, evaluate, predict, …).
 #include "cli/Interrupts.h"
 #include "cli/Commands.h"
+#include "util/Allocator.h"
 #include "util/BuildInfo.h"
 
 #include <QCoreApplication>
@@ -27,7 +28,8 @@ const char* kUsage =
 
 int main(int argc, char** argv)
 {
-    studio::cli::installInterruptHandling(); // before any thread exists
+    studio::keepFreedMemoryMapped();
+    studio::cli::installInterruptHandling();
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName("mnist-studio-cli");
     QCoreApplication::setApplicationVersion(STUDIO_VERSION);

@@ -7,6 +7,8 @@
 #include "models/TinyNet.h"
 #include "util/StudioError.h"
 
+#include <torch/csrc/autograd/grad_mode.h>
+
 namespace studio {
 
 std::int64_t countParameters(const torch::nn::Module& module)
@@ -63,12 +65,22 @@ std::string modelIdList()
     return s;
 }
 
+void useChannelsLast(torch::nn::Module& module)
+{
+    torch::NoGradGuard noGrad;
+    for (auto& p : module.parameters())
+        if (p.dim() == 4)
+            p.set_data(p.contiguous(at::MemoryFormat::ChannelsLast));
+}
+
 Classifier buildModel(const std::string& id, const ModelOptions& options)
 {
     const auto* info = findModel(id);
     if (!info)
         throw StudioError("Unknown architecture \"" + id + "\"; known: " + modelIdList() + ".");
-    return info->build(options);
+    auto model = info->build(options);
+    useChannelsLast(*model);
+    return model;
 }
 
 } // namespace studio

@@ -8,11 +8,13 @@
 namespace studio {
 namespace {
 
+/// conv → max-pool → activation: the seeds' conv → activation → pool, reordered. Max-pooling
+/// commutes with any non-decreasing activation (ReLU, Sigmoid), so the output is identical and
+/// the activation touches 4× fewer values.
 torch::nn::Sequential convReluPool(int in, int out, int padding, Activation a)
 {
-    torch::nn::Sequential s(layers::conv(in, out, 3, padding, true));
+    torch::nn::Sequential s(layers::conv(in, out, 3, padding, true), torch::nn::MaxPool2d(2));
     layers::addActivation(s, a);
-    s->push_back(torch::nn::MaxPool2d(2));
     return s;
 }
 

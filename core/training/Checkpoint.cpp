@@ -154,6 +154,7 @@ CheckpointMeta loadCheckpoint(const QString& path, torch::nn::Module& model, tor
         torch::serialize::InputArchive modelArchive;
         archive.read("model", modelArchive);
         model.load(modelArchive);
+        useChannelsLast(model); // loading adopts the stored layout
     } catch (const std::exception& e) {
         throw StudioError("Checkpoint " + path.toStdString() + " holds a " + meta.config.model +
                           " model that does not fit this architecture (" + std::string(e.what()).substr(0, 160) + ").");
