@@ -99,11 +99,11 @@ RunStore::RunStore(const QString& folder) : m_folder(QDir(folder).absolutePath()
     if (!db.open())
         throw StudioError("Cannot open the run store in " + m_folder.toStdString() + ": " +
                           db.lastError().text().toStdString() + ".");
-    exec("PRAGMA busy_timeout = 5000");
-    exec("PRAGMA journal_mode = WAL");
-    exec("PRAGMA synchronous = NORMAL");
+    query("PRAGMA busy_timeout = 5000");
+    query("PRAGMA journal_mode = WAL");
+    query("PRAGMA synchronous = NORMAL");
     for (const char* sql : kSchema)
-        exec(sql);
+        query(sql);
     markInterruptedRuns();
 }
 
@@ -116,35 +116,34 @@ RunStore::~RunStore()
     QSqlDatabase::removeDatabase(m_connection);
 }
 
-void RunStore::exec(const QString& sql) const
-{
-    QSqlQuery q(QSqlDatabase::database(m_connection));
-    if (!q.exec(sql))
-        throw StudioError("Run store error: " + q.lastError().text().toStdString() + " (" + sql.left(60).toStdString() +
-                          ").");
-}
-
 static void execOrThrow(QSqlQuery& q)
 {
     if (!q.exec())
-        throw StudioError("Run store error: " + q.lastError().text().toStdString() + ".");
+        throw StudioError("Run store error: " + q.lastError().text().toStdString() + " (" +
+                          q.lastQuery().left(60).toStdString() + ").");
+}
+
+QSqlQuery RunStore::query(const QString& sql, const QVariantList& binds) const
+{
+    QSqlQuery q(QSqlDatabase::database(m_connection));
+    q.prepare(sql);
+    for (const auto& b : binds)
+        q.addBindValue(b);
+    execOrThrow(q);
+    return q;
 }
 
 void RunStore::markInterruptedRuns()
 {
-    QSqlQuery q(QSqlDatabase::database(m_connection));
-    q.prepare("SELECT id, pid, host FROM runs WHERE status = 'running'");
-    execOrThrow(q);
+    auto q = query("SELECT id, pid, host FROM runs WHERE status = 'running'");
     std::vector<std::int64_t> dead;
     while (q.next())
         if (q.value(2).toString() != hostName() || !processAlive(q.value(1).toLongLong()))
             dead.push_back(q.value(0).toLongLong());
     for (auto id : dead) {
-        QSqlQuery u(QSqlDatabase::database(m_connection));
-        u.prepare("UPDATE runs SET status = 'interrupted', message = 'The process training this run ended without "
-                  "finishing it; resume continues from the last saved epoch.' WHERE id = ?");
-        u.addBindValue(qint64(id));
-        execOrThrow(u);
+        query("UPDATE runs SET status = 'interrupted', message = 'The process training this run ended without "
+              "finishing it; resume continues from the last saved epoch.' WHERE id = ?",
+              {qint64(id)});
     }
 }
 
@@ -156,19 +155,12 @@ QString RunStore::runDir(std::int64_t id) const
 std::int64_t RunStore::createRun(const TrainConfig& config, const QString& dataset, std::int64_t parameters,
                                  const QString& study)
 {
-    QSqlQuery q(QSqlDatabase::database(m_connection));
-    q.prepare("INSERT INTO runs (name, model, config, status, dataset, study, started, params, pid, host)"
-              " VALUES (?, ?, ?, 'running', ?, ?, ?, ?, ?, ?)");
-    q.addBindValue(QString::fromStdString(config.name));
-    q.addBindValue(QString::fromStdString(config.model));
-    q.addBindValue(QString::fromUtf8(QJsonDocument(configToJson(config)).toJson(QJsonDocument::Compact)));
-    q.addBindValue(dataset);
-    q.addBindValue(study);
-    q.addBindValue(QDateTime::currentDateTime().toString(Qt::ISODate));
-    q.addBindValue(qint64(parameters));
-    q.addBindValue(qint64(QCoreApplication::applicationPid()));
-    q.addBindValue(hostName());
-    execOrThrow(q);
+    auto q = query("INSERT INTO runs (name, model, config, status, dataset, study, started, params, pid, host)"
+                   " VALUES (?, ?, ?, 'running', ?, ?, ?, ?, ?, ?)",
+                   {QString::fromStdString(config.name), QString::fromStdString(config.model),
+                    QString::fromUtf8(QJsonDocument(configToJson(config)).toJson(QJsonDocument::Compact)), dataset,
+                    study, QDateTime::currentDateTime().toString(Qt::ISODate), qint64(parameters),
+                    qint64(QCoreApplication::applicationPid()), hostName()});
     const auto id = q.lastInsertId().toLongLong();
     QDir().mkpath(runDir(id));
     return id;
@@ -176,10 +168,7 @@ std::int64_t RunStore::createRun(const TrainConfig& config, const QString& datas
 
 std::optional<RunRecord> RunStore::run(std::int64_t id) const
 {
-    QSqlQuery q(QSqlDatabase::database(m_connection));
-    q.prepare("SELECT * FROM runs WHERE id = ?");
-    q.addBindValue(qint64(id));
-    execOrThrow(q);
+    auto q = query("SELECT * FROM runs WHERE id = ?", {qint64(id)});
     if (!q.next())
         return std::nullopt;
     return readRun(q);
@@ -187,9 +176,7 @@ std::optional<RunRecord> RunStore::run(std::int64_t id) const
 
 std::vector<RunRecord> RunStore::runs() const
 {
-    QSqlQuery q(QSqlDatabase::database(m_connection));
-    q.prepare("SELECT * FROM runs ORDER BY id");
-    execOrThrow(q);
+    auto q = query("SELECT * FROM runs ORDER BY id");
     std::vector<RunRecord> out;
     while (q.next())
         out.push_back(readRun(q));
@@ -198,11 +185,10 @@ std::vector<RunRecord> RunStore::runs() const
 
 std::vector<EpochRecord> RunStore::epochs(std::int64_t id) const
 {
-    QSqlQuery q(QSqlDatabase::database(m_connection));
-    q.prepare("SELECT epoch, train_loss, train_acc, val_loss, val_acc, lr, seconds FROM epochs WHERE run_id = ? ORDER "
-              "BY epoch");
-    q.addBindValue(qint64(id));
-    execOrThrow(q);
+    auto q =
+        query("SELECT epoch, train_loss, train_acc, val_loss, val_acc, lr, seconds FROM epochs WHERE run_id = ? ORDER "
+              "BY epoch",
+              {qint64(id)});
     std::vector<EpochRecord> out;
     const double nan = std::nan("");
     auto num = [&](int i) { return q.value(i).isNull() ? nan : q.value(i).toDouble(); };
@@ -213,10 +199,8 @@ std::vector<EpochRecord> RunStore::epochs(std::int64_t id) const
 
 std::vector<BatchRecord> RunStore::batches(std::int64_t id) const
 {
-    QSqlQuery q(QSqlDatabase::database(m_connection));
-    q.prepare("SELECT step, epoch, loss, acc, lr, images_per_s FROM batches WHERE run_id = ? ORDER BY step");
-    q.addBindValue(qint64(id));
-    execOrThrow(q);
+    auto q = query("SELECT step, epoch, loss, acc, lr, images_per_s FROM batches WHERE run_id = ? ORDER BY step",
+                   {qint64(id)});
     std::vector<BatchRecord> out;
     while (q.next())
         out.push_back({q.value(0).toLongLong(), q.value(1).toInt(), q.value(2).toDouble(), q.value(3).toDouble(),
@@ -252,22 +236,14 @@ void RunStore::recordEpoch(std::int64_t id, const EpochRecord& e, const std::vec
     if (!db.transaction())
         throw StudioError("Run store error: " + db.lastError().text().toStdString() + ".");
     try {
-        QSqlQuery q(db);
-        q.prepare("INSERT OR REPLACE INTO epochs (run_id, epoch, train_loss, train_acc, val_loss, val_acc, lr, seconds)"
-                  " VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-        for (const QVariant& v :
-             {QVariant(qint64(id)), QVariant(e.epoch), nullIfNan(e.trainLoss), nullIfNan(e.trainAccuracy),
-              nullIfNan(e.valLoss), nullIfNan(e.valAccuracy), QVariant(e.lr), QVariant(e.seconds)})
-            q.addBindValue(v);
-        execOrThrow(q);
+        query("INSERT OR REPLACE INTO epochs (run_id, epoch, train_loss, train_acc, val_loss, val_acc, lr, seconds)"
+              " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+              {qint64(id), e.epoch, nullIfNan(e.trainLoss), nullIfNan(e.trainAccuracy), nullIfNan(e.valLoss),
+               nullIfNan(e.valAccuracy), e.lr, e.seconds});
         recordBatches(id, batches);
-        QSqlQuery u(db);
-        u.prepare("UPDATE runs SET epochs_done = ?, best_epoch = ?, best_val_acc = ?, best_val_loss = ?, seconds = ? "
-                  "WHERE id = ?");
-        for (const QVariant& v : {QVariant(e.epoch), QVariant(bestEpoch), nullIfNan(bestValAccuracy),
-                                  nullIfNan(bestValLoss), QVariant(seconds), QVariant(qint64(id))})
-            u.addBindValue(v);
-        execOrThrow(u);
+        query("UPDATE runs SET epochs_done = ?, best_epoch = ?, best_val_acc = ?, best_val_loss = ?, seconds = ? "
+              "WHERE id = ?",
+              {e.epoch, bestEpoch, nullIfNan(bestValAccuracy), nullIfNan(bestValLoss), seconds, qint64(id)});
     } catch (...) {
         db.rollback();
         throw;
@@ -278,62 +254,36 @@ void RunStore::recordEpoch(std::int64_t id, const EpochRecord& e, const std::vec
 
 void RunStore::finishRun(std::int64_t id, const QString& status, const QString& message, double seconds)
 {
-    QSqlQuery q(QSqlDatabase::database(m_connection));
-    q.prepare("UPDATE runs SET status = ?, message = ?, ended = ?, seconds = ? WHERE id = ?");
-    q.addBindValue(status);
-    q.addBindValue(message);
-    q.addBindValue(QDateTime::currentDateTime().toString(Qt::ISODate));
-    q.addBindValue(seconds);
-    q.addBindValue(qint64(id));
-    execOrThrow(q);
+    query("UPDATE runs SET status = ?, message = ?, ended = ?, seconds = ? WHERE id = ?",
+          {status, message, QDateTime::currentDateTime().toString(Qt::ISODate), seconds, qint64(id)});
 }
 
 void RunStore::markResumed(std::int64_t id)
 {
-    QSqlQuery q(QSqlDatabase::database(m_connection));
-    q.prepare("UPDATE runs SET status = 'running', message = '', ended = NULL, pid = ?, host = ? WHERE id = ?");
-    q.addBindValue(qint64(QCoreApplication::applicationPid()));
-    q.addBindValue(hostName());
-    q.addBindValue(qint64(id));
-    execOrThrow(q);
+    query("UPDATE runs SET status = 'running', message = '', ended = NULL, pid = ?, host = ? WHERE id = ?",
+          {qint64(QCoreApplication::applicationPid()), hostName(), qint64(id)});
 }
 
 void RunStore::setTestResult(std::int64_t id, double accuracy, double loss, const QJsonObject& metrics)
 {
-    QSqlQuery q(QSqlDatabase::database(m_connection));
-    q.prepare("UPDATE runs SET test_acc = ?, test_loss = ?, evaluation = ? WHERE id = ?");
-    q.addBindValue(accuracy);
-    q.addBindValue(loss);
-    q.addBindValue(QString::fromUtf8(QJsonDocument(metrics).toJson(QJsonDocument::Compact)));
-    q.addBindValue(qint64(id));
-    execOrThrow(q);
+    query("UPDATE runs SET test_acc = ?, test_loss = ?, evaluation = ? WHERE id = ?",
+          {accuracy, loss, QString::fromUtf8(QJsonDocument(metrics).toJson(QJsonDocument::Compact)), qint64(id)});
 }
 
 QJsonObject RunStore::evaluation(std::int64_t id) const
 {
-    QSqlQuery q(QSqlDatabase::database(m_connection));
-    q.prepare("SELECT evaluation FROM runs WHERE id = ?");
-    q.addBindValue(qint64(id));
-    execOrThrow(q);
+    auto q = query("SELECT evaluation FROM runs WHERE id = ?", {qint64(id)});
     return q.next() ? QJsonDocument::fromJson(q.value(0).toByteArray()).object() : QJsonObject{};
 }
 
 void RunStore::rename(std::int64_t id, const QString& name)
 {
-    QSqlQuery q(QSqlDatabase::database(m_connection));
-    q.prepare("UPDATE runs SET name = ? WHERE id = ?");
-    q.addBindValue(name);
-    q.addBindValue(qint64(id));
-    execOrThrow(q);
+    query("UPDATE runs SET name = ? WHERE id = ?", {name, qint64(id)});
 }
 
 void RunStore::setTags(std::int64_t id, const QString& tags)
 {
-    QSqlQuery q(QSqlDatabase::database(m_connection));
-    q.prepare("UPDATE runs SET tags = ? WHERE id = ?");
-    q.addBindValue(tags);
-    q.addBindValue(qint64(id));
-    execOrThrow(q);
+    query("UPDATE runs SET tags = ? WHERE id = ?", {tags, qint64(id)});
 }
 
 void RunStore::deleteRun(std::int64_t id)
@@ -341,12 +291,8 @@ void RunStore::deleteRun(std::int64_t id)
     auto db = QSqlDatabase::database(m_connection);
     db.transaction();
     for (const char* sql : {"DELETE FROM batches WHERE run_id = ?", "DELETE FROM epochs WHERE run_id = ?",
-                            "DELETE FROM runs WHERE id = ?"}) {
-        QSqlQuery q(db);
-        q.prepare(sql);
-        q.addBindValue(qint64(id));
-        execOrThrow(q);
-    }
+                            "DELETE FROM runs WHERE id = ?"})
+        query(sql, {qint64(id)});
     db.commit();
     QDir(runDir(id)).removeRecursively();
 }

@@ -4,6 +4,8 @@
 #include <QDateTime>
 #include <QJsonObject>
 #include <QSqlDatabase>
+#include <QSqlQuery>
+#include <QVariantList>
 #include <QString>
 
 #include <optional>
@@ -90,7 +92,8 @@ public:
     void exportJson(std::int64_t id, const QString& path) const;
 
 private:
-    void exec(const QString& sql) const;
+    /// Prepares, binds and runs one statement; throws StudioError with SQLite's message.
+    QSqlQuery query(const QString& sql, const QVariantList& binds = {}) const;
     void markInterruptedRuns();
 
     QString m_folder;

@@ -3,6 +3,19 @@
 namespace studio {
 namespace {
 
+/// Random rotation within ±degrees and nothing else (seeds 001 and 003).
+AugmentConfig rotationOnly(double degrees)
+{
+    AugmentConfig a;
+    a.enabled = true;
+    a.rotationDeg = degrees;
+    a.translate = 0.0;
+    a.scaleMin = a.scaleMax = 1.0;
+    a.shearDeg = 0.0;
+    a.eraseProbability = 0.0;
+    return a;
+}
+
 TrainConfig seed000()
 {
     TrainConfig c;
@@ -32,11 +45,7 @@ TrainConfig seed001()
     c.stepSize = 7;
     c.gamma = 0.1;
     c.earlyStoppingPatience = 3;
-    c.augment.enabled = true; // random rotation ±10° only
-    c.augment.translate = 0.0;
-    c.augment.scaleMin = c.augment.scaleMax = 1.0;
-    c.augment.shearDeg = 0.0;
-    c.augment.eraseProbability = 0.0;
+    c.augment = rotationOnly(10.0);
     return c;
 }
 
@@ -63,12 +72,7 @@ TrainConfig seed003()
     c.divFactor = 7.5;
     c.finalDivFactor = 7.5;
     c.learningRate = c.maxLr / c.divFactor;
-    c.augment.enabled = true; // RandomRotation(±7°) only
-    c.augment.rotationDeg = 7.0;
-    c.augment.translate = 0.0;
-    c.augment.scaleMin = c.augment.scaleMax = 1.0;
-    c.augment.shearDeg = 0.0;
-    c.augment.eraseProbability = 0.0;
+    c.augment = rotationOnly(7.0); // RandomRotation((-7, 7))
     return c;
 }
 
