@@ -32,6 +32,7 @@ private Q_SLOTS:
     void lrScheduleWritesOneRowPerStep();
     void predictClassifiesImageFiles();
     void badInputGivesAMessageAndNonZeroExit();
+    void presetRunsAreNamedAfterThePreset();
 
 private:
     Result cli(const QStringList& args);
@@ -180,6 +181,18 @@ void TestCli::badInputGivesAMessageAndNonZeroExit()
     r = cli({"predict", "--run", "1", m_dir.filePath("missing.png")});
     QCOMPARE(r.code, 1);
     QVERIFY(r.err.contains("Cannot read image"));
+}
+
+void TestCli::presetRunsAreNamedAfterThePreset()
+{
+    const auto r = cli({"train", "--preset", "seed002-mlp", "--num-epochs", "1", "--threads", "1"});
+    QVERIFY2(r.code == 0, qPrintable(r.out + r.err));
+    const auto id = r.out.section("run ", 1, 1).section(':', 0, 0);
+    const auto show = cli({"runs", "show", id});
+    QVERIFY2(show.out.startsWith("run " + id + " seed002-mlp\n"), qPrintable(show.out.left(80)));
+    const auto named = cli({"train", "--preset", "seed002-mlp", "--name", "mine", "--num-epochs", "1", "--threads", "1"});
+    QVERIFY(named.out.contains("completed"));
+    QVERIFY(cli({"runs", "list"}).out.contains("mine"));
 }
 
 QTEST_GUILESS_MAIN(TestCli)

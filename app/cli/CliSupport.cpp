@@ -75,6 +75,7 @@ TrainConfig configFromOptions(const QCommandLineParser& parser)
         if (!p)
             throw StudioError("Unknown preset \"" + parser.value("preset").toStdString() + "\".");
         config = p->config;
+        config.name = p->id; // --name below still wins
     }
     if (parser.isSet("config")) {
         std::vector<std::string> ignored;

@@ -38,10 +38,10 @@ void show(const RunStore& store, std::int64_t id)
     const auto r = store.run(id);
     if (!r)
         throw StudioError("No run " + std::to_string(id) + " in " + store.folder().toStdString() + ".");
-    std::printf("run %lld %s\n  model       %s (%lld parameters)\n  dataset     %s\n  status      %s%s%s\n"
+    std::printf("run %lld%s%s\n  model       %s (%lld parameters)\n  dataset     %s\n  status      %s%s%s\n"
                 "  started     %s\n  ended       %s\n  epochs      %d of %d, best %d (val acc %s, val loss %.4f)\n"
                 "  test        %s\n  time        %.1f s\n  folder      %s\n  config      %s\n",
-                static_cast<long long>(r->id), qPrintable(r->name), qPrintable(r->model),
+                static_cast<long long>(r->id), r->name.isEmpty() ? "" : " ", qPrintable(r->name), qPrintable(r->model),
                 static_cast<long long>(r->parameters), qPrintable(r->dataset), qPrintable(r->status),
                 r->message.isEmpty() ? "" : ": ", qPrintable(r->message), qPrintable(r->started.toString(Qt::ISODate)),
                 qPrintable(r->ended.toString(Qt::ISODate)), r->epochsDone, r->config.numEpochs, r->bestEpoch,
