@@ -18,7 +18,7 @@ constexpr std::size_t kMaxDecompressed = std::size_t(1) << 31; // 2 GiB: far abo
 
 [[noreturn]] void fail(const std::string& path, const std::string& problem)
 {
-    throw StudioError("Data file " + path + ": " + problem + ".");
+    throw StudioError("Data file " + path + " " + problem + ".");
 }
 
 std::vector<std::uint8_t> readWholeFile(const std::string& path)

@@ -19,6 +19,13 @@ namespace {
 constexpr const char* kFormat = "mnist-studio-checkpoint";
 constexpr int kVersion = 1;
 
+/// The first line of a library error (c10 errors append a stack trace), at most 160 characters.
+std::string firstLine(const char* what)
+{
+    std::string s(what);
+    return s.substr(0, std::min(s.find('\n'), std::size_t(160)));
+}
+
 QJsonValue finiteOrNull(double v)
 {
     return std::isfinite(v) ? QJsonValue(v) : QJsonValue();
@@ -89,7 +96,7 @@ torch::serialize::InputArchive openArchive(const QString& path)
         archive.load_from(path.toStdString());
     } catch (const std::exception& e) {
         throw StudioError("Checkpoint " + path.toStdString() + " is corrupt or not a checkpoint (" +
-                          std::string(e.what()).substr(0, 200) + ").");
+                          firstLine(e.what()) + ").");
     }
     return archive;
 }
@@ -157,7 +164,7 @@ CheckpointMeta loadCheckpoint(const QString& path, torch::nn::Module& model, tor
         useChannelsLast(model); // loading adopts the stored layout
     } catch (const std::exception& e) {
         throw StudioError("Checkpoint " + path.toStdString() + " holds a " + meta.config.model +
-                          " model that does not fit this architecture (" + std::string(e.what()).substr(0, 160) + ").");
+                          " model that does not fit this architecture (" + firstLine(e.what()) + ").");
     }
     if (optimizer) {
         try {
@@ -166,7 +173,7 @@ CheckpointMeta loadCheckpoint(const QString& path, torch::nn::Module& model, tor
             optimizer->load(optimizerArchive);
         } catch (const std::exception& e) {
             throw StudioError("Checkpoint " + path.toStdString() + " has no usable optimizer state (" +
-                              std::string(e.what()).substr(0, 160) + ").");
+                              firstLine(e.what()) + ").");
         }
     }
     return meta;
