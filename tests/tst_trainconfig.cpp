@@ -20,6 +20,7 @@ private Q_SLOTS:
     void wrongTypesAndChoicesNameTheirField();
     void fileErrorsNameTheFile();
     void cliTextSetsFields();
+    void activationChoiceOnlyWhereTheModelHasOne();
 };
 
 void TestTrainConfig::defaultsAndPresetsAreValid()
@@ -180,6 +181,21 @@ void TestTrainConfig::cliTextSetsFields()
     QVERIFY(c.augment.enabled);
     QCOMPARE(c.batchSize, 256);
     QVERIFY_THROWS_EXCEPTION(StudioError, setConfigField(c, *findConfigField("batch_size"), "abc"));
+}
+
+void TestTrainConfig::activationChoiceOnlyWhereTheModelHasOne()
+{
+    TrainConfig c;
+    c.activation = Activation::Sigmoid;
+    for (const char* model : {"mlp", "simple-cnn", "tf-cnn", "deeper-cnn"}) {
+        c.model = model;
+        QVERIFY2(configProblems(c).empty(), model);
+    }
+    c.model = "resnet";
+    const auto problems = configProblems(c);
+    QCOMPARE(int(problems.size()), 1);
+    QVERIFY2(QString::fromStdString(problems[0]).contains("activation sigmoid: resnet has a fixed activation"),
+             problems[0].c_str());
 }
 
 QTEST_GUILESS_MAIN(TestTrainConfig)

@@ -5,8 +5,6 @@
 #include "training/Presets.h"
 #include "util/StudioError.h"
 
-#include <QTextStream>
-
 #include <unistd.h>
 
 namespace studio::cli {

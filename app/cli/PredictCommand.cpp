@@ -9,6 +9,7 @@
 
 #include <QDir>
 #include <QImage>
+#include <QPainter>
 
 #include <opencv2/core/mat.hpp>
 
@@ -23,16 +24,10 @@ cv::Mat readGray(const QString& path)
     QImage image(path);
     if (image.isNull())
         throw StudioError("Cannot read image " + path.toStdString() + " (missing, or not a PNG/JPG/BMP/… file).");
-    if (image.hasAlphaChannel()) {
+    if (image.hasAlphaChannel()) { // composite on white paper
         QImage flat(image.size(), QImage::Format_RGB32);
         flat.fill(Qt::white);
-        for (int y = 0; y < image.height(); ++y)
-            for (int x = 0; x < image.width(); ++x) {
-                const QColor c = image.pixelColor(x, y);
-                const double a = c.alphaF();
-                flat.setPixelColor(
-                    x, y, QColor::fromRgbF(c.redF() * a + (1 - a), c.greenF() * a + (1 - a), c.blueF() * a + (1 - a)));
-            }
+        QPainter(&flat).drawImage(0, 0, image);
         image = flat;
     }
     image = image.convertToFormat(QImage::Format_Grayscale8);

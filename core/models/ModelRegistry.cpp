@@ -28,23 +28,23 @@ const std::vector<ModelInfo>& modelRegistry()
 {
     static const std::vector<ModelInfo> registry = {
         {"mlp", "MLP 784-512-256-10", "Fully connected baseline with dropout; ReLU or Sigmoid hidden units.", "002",
-         true, 0.2, [](const ModelOptions& o) { return Classifier(std::make_shared<MlpImpl>(o)); }},
+         true, [](const ModelOptions& o) { return Classifier(std::make_shared<MlpImpl>(o)); }},
         {"simple-cnn", "Simple CNN", "Two conv+pool layers, FC 128 with dropout 0.5: the classic MNIST CNN.", "004",
-         false, 0.5, [](const ModelOptions& o) { return Classifier(std::make_shared<SimpleCnnImpl>(o)); }},
+         true, [](const ModelOptions& o) { return Classifier(std::make_shared<SimpleCnnImpl>(o)); }},
         {"tf-cnn", "Keras-style CNN", "Three valid convolutions with pooling, FC 64: seed 001's light baseline.", "001",
-         false, 0.5, [](const ModelOptions& o) { return Classifier(std::make_shared<TfCnnImpl>(o)); }},
+         true, [](const ModelOptions& o) { return Classifier(std::make_shared<TfCnnImpl>(o)); }},
         {"deeper-cnn", "Deeper CNN", "Three double-conv blocks with BatchNorm and dropout, FC 192 with BatchNorm.",
-         "001", false, 0.5, [](const ModelOptions& o) { return Classifier(std::make_shared<DeeperCnnImpl>(o)); }},
+         "001", true, [](const ModelOptions& o) { return Classifier(std::make_shared<DeeperCnnImpl>(o)); }},
         {"resnet", "Residual CNN", "Seed 000's MNISTResNet: three residual stages, global average pooling.", "000",
-         false, 0.25, [](const ModelOptions& o) { return Classifier(std::make_shared<ResNetImpl>(o, true)); }},
+         false, [](const ModelOptions& o) { return Classifier(std::make_shared<ResNetImpl>(o, true)); }},
         {"plain-cnn", "Plain CNN (no skips)", "The residual CNN's widths and depth without skip connections.", "000",
-         false, 0.25, [](const ModelOptions& o) { return Classifier(std::make_shared<ResNetImpl>(o, false)); }},
+         false, [](const ModelOptions& o) { return Classifier(std::make_shared<ResNetImpl>(o, false)); }},
         {"tiny-v1", "Tiny CNN v1", "Under 8k parameters: bias-free convs, BatchNorm, 1×1 conv head.", "003", false,
-         0.01, [](const ModelOptions& o) { return Classifier(std::make_shared<TinyNetImpl>(o, 1)); }},
-        {"tiny-v2", "Tiny CNN v2", "Tiny CNN v1 with a linear head.", "003", false, 0.025,
+         [](const ModelOptions& o) { return Classifier(std::make_shared<TinyNetImpl>(o, 1)); }},
+        {"tiny-v2", "Tiny CNN v2", "Tiny CNN v1 with a linear head.", "003", false,
          [](const ModelOptions& o) { return Classifier(std::make_shared<TinyNetImpl>(o, 2)); }},
         {"tiny-v3", "Tiny CNN v3", "One more conv block after the pool: 99.4 % in 8,650 parameters.", "003", false,
-         0.025, [](const ModelOptions& o) { return Classifier(std::make_shared<TinyNetImpl>(o, 3)); }},
+         [](const ModelOptions& o) { return Classifier(std::make_shared<TinyNetImpl>(o, 3)); }},
     };
     return registry;
 }

@@ -11,10 +11,9 @@ namespace studio {
 struct ModelInfo {
     std::string id; ///< stable key used in configs, checkpoints and the CLI
     std::string displayName;
-    std::string description; ///< one line
-    std::string seed;        ///< which seed project it comes from
-    bool hasActivationChoice = false;
-    double defaultDropout = 0.0;
+    std::string description;          ///< one line
+    std::string seed;                 ///< which seed project it comes from
+    bool hasActivationChoice = false; ///< honours ModelOptions::activation (ReLU or Sigmoid)
     std::function<Classifier(const ModelOptions&)> build;
 
     /// Number of parameters with default options (builds the model once).

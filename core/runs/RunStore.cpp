@@ -270,12 +270,6 @@ void RunStore::setTestResult(std::int64_t id, double accuracy, double loss, cons
           {accuracy, loss, QString::fromUtf8(QJsonDocument(metrics).toJson(QJsonDocument::Compact)), qint64(id)});
 }
 
-QJsonObject RunStore::evaluation(std::int64_t id) const
-{
-    auto q = query("SELECT evaluation FROM runs WHERE id = ?", {qint64(id)});
-    return q.next() ? QJsonDocument::fromJson(q.value(0).toByteArray()).object() : QJsonObject{};
-}
-
 void RunStore::rename(std::int64_t id, const QString& name)
 {
     query("UPDATE runs SET name = ? WHERE id = ?", {name, qint64(id)});

@@ -80,7 +80,6 @@ public:
     /// Back to "running", owned by this process.
     void markResumed(std::int64_t id);
     void setTestResult(std::int64_t id, double accuracy, double loss, const QJsonObject& metrics);
-    QJsonObject evaluation(std::int64_t id) const;
     void rename(std::int64_t id, const QString& name);
     void setTags(std::int64_t id, const QString& tags);
     /// Removes the rows and the run's folder.

@@ -181,8 +181,12 @@ std::vector<std::string> configProblems(const TrainConfig& c)
             problems.push_back(std::string(f.key) + " must be between " + formatNumber(f.min) + " and " +
                                formatNumber(f.max) + ", got " + formatNumber(v) + ".");
     }
-    if (!findModel(c.model))
+    const auto* model = findModel(c.model);
+    if (!model)
         problems.push_back("model \"" + c.model + "\" is unknown; known: " + modelIdList() + ".");
+    else if (c.activation != Activation::ReLU && !model->hasActivationChoice)
+        problems.push_back("activation " + nameOf(c.activation) + ": " + c.model +
+                           " has a fixed activation (ReLU); mlp, simple-cnn, tf-cnn and deeper-cnn offer a choice.");
     if (c.nesterov && (c.optimizer != OptimizerKind::Sgd || c.momentum <= 0))
         problems.push_back("nesterov needs optimizer sgd with momentum > 0.");
     if (c.scheduler == SchedulerKind::WarmupCosine && c.warmupEpochs >= c.numEpochs)
