@@ -12,10 +12,10 @@ data_dir="$here/data/mnist"
 packages=(
   build-essential cmake ninja-build pkg-config ca-certificates
   libtorch-dev libopenblas0-pthread
-  qt6-base-dev qt6-charts-dev libqt6opengl6-dev libxkbcommon-dev libgl-dev libvulkan-dev
+  qt6-base-dev qt6-charts-dev qt6-svg-dev libqt6opengl6-dev libxkbcommon-dev libgl-dev libvulkan-dev
   libqt6sql6-sqlite qt6-image-formats-plugins
   libopencv-imgproc-dev libopencv-core-dev zlib1g-dev
-  dataset-fashion-mnist
+  dataset-fashion-mnist fonts-dejavu-core
 )
 
 log() { printf '[setup] %s\n' "$*"; }

@@ -21,6 +21,7 @@ private Q_SLOTS:
     void fileErrorsNameTheFile();
     void cliTextSetsFields();
     void activationChoiceOnlyWhereTheModelHasOne();
+    void fieldsApplyOnlyWhereTheyHaveAnEffect();
 };
 
 void TestTrainConfig::defaultsAndPresetsAreValid()
@@ -196,6 +197,26 @@ void TestTrainConfig::activationChoiceOnlyWhereTheModelHasOne()
     QCOMPARE(int(problems.size()), 1);
     QVERIFY2(QString::fromStdString(problems[0]).contains("activation sigmoid: resnet has a fixed activation"),
              problems[0].c_str());
+}
+
+void TestTrainConfig::fieldsApplyOnlyWhereTheyHaveAnEffect()
+{
+    TrainConfig c; // adam, constant schedule, no early stopping, no augmentation, simple-cnn
+    for (const char* key : {"momentum", "nesterov", "warmup_epochs", "step_size", "max_lr", "early_stopping_monitor",
+                            "restore_best_weights", "aug_rotation", "aug_erase_p"})
+        QVERIFY2(!configFieldApplies(c, key), key);
+    for (const char* key : {"learning_rate", "batch_size", "optimizer", "augmentation", "early_stopping_patience",
+                            "activation", "seed"})
+        QVERIFY2(configFieldApplies(c, key), key);
+    c.optimizer = OptimizerKind::Sgd;
+    c.scheduler = SchedulerKind::OneCycle;
+    c.earlyStoppingPatience = 3;
+    c.augment.enabled = true;
+    c.model = "tiny-v3";
+    for (const char* key : {"momentum", "max_lr", "pct_start", "early_stopping_min_delta", "aug_shear"})
+        QVERIFY2(configFieldApplies(c, key), key);
+    QVERIFY(!configFieldApplies(c, "learning_rate"));
+    QVERIFY(!configFieldApplies(c, "activation"));
 }
 
 QTEST_GUILESS_MAIN(TestTrainConfig)

@@ -2,6 +2,7 @@
 #include "evaluation/Predictions.h"
 #include "support/Printers.h"
 #include "support/SyntheticData.h"
+#include "training/LrSchedule.h"
 #include "training/Trainer.h"
 
 #include <QDir>
@@ -69,6 +70,8 @@ class TestTrainer : public QObject {
     Q_OBJECT
 private Q_SLOTS:
     void learnsASyntheticTask();
+    void plannedBatchesMatchTheTrainer_data();
+    void plannedBatchesMatchTheTrainer();
     void learnsRealMnistSubset();
     void resumeAfterEpochIsExact();
     void resumeAfterMidEpochStopIsExact();
@@ -97,6 +100,32 @@ void TestTrainer::learnsASyntheticTask()
     QVERIFY2(test.accuracy > 0.9, "test accuracy far above the 10 % of chance");
     QVERIFY(QFile::exists(trainer.latestPath()));
     QVERIFY(QFile::exists(trainer.bestPath()));
+}
+
+void TestTrainer::plannedBatchesMatchTheTrainer_data()
+{
+    QTest::addColumn<qint64>("limit");
+    QTest::addColumn<double>("valFraction");
+    QTest::addColumn<qint64>("batch");
+    QTest::newRow("all, 10 %, 16") << qint64(0) << 0.1 << qint64(16);
+    QTest::newRow("limit 37, 25 %, 8") << qint64(37) << 0.25 << qint64(8);
+    QTest::newRow("no validation, batch 7") << qint64(0) << 0.0 << qint64(7);
+    QTest::newRow("limit above size") << qint64(5000) << 0.15 << qint64(32);
+}
+
+void TestTrainer::plannedBatchesMatchTheTrainer()
+{
+    QFETCH(qint64, limit);
+    QFETCH(double, valFraction);
+    QFETCH(qint64, batch);
+    QTemporaryDir dir;
+    const auto data = test::syntheticDataset(41, 20);
+    auto c = smallConfig();
+    c.limitTrain = limit;
+    c.valFraction = valFraction;
+    c.batchSize = batch;
+    Trainer trainer(c, data, dir.path());
+    QCOMPARE(plannedBatchesPerEpoch(data.train.size(), c), trainer.batchesPerEpoch());
 }
 
 void TestTrainer::learnsRealMnistSubset()

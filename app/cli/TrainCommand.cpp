@@ -5,12 +5,12 @@
 #include "cli/ProgressPrinter.h"
 
 #include "models/ModelRegistry.h"
+#include "runs/ResumePoint.h"
 #include "runs/RunRecorder.h"
 #include "runs/RunStore.h"
 #include "training/Trainer.h"
 #include "util/StudioError.h"
 
-#include <QDir>
 
 namespace studio::cli {
 namespace {
@@ -60,7 +60,6 @@ int trainCommand(const QStringList& args)
         RunStore store(runsFolder(parser));
         const auto params = findModel(config.model)->parameterCount();
         const auto runId = store.createRun(config, QString::fromStdString(dataset.name), params);
-        saveConfigFile(QDir(store.runDir(runId)).filePath("config.json"), config);
         Trainer trainer(config, dataset, store.runDir(runId));
         std::printf("run %lld: %s (%lld parameters) on %s: %lld train / %lld validation images, %lld batches/epoch\n",
                     static_cast<long long>(runId), config.model.c_str(), static_cast<long long>(params),
@@ -83,21 +82,13 @@ int resumeCommand(const QStringList& args)
             throw StudioError("resume needs --run ID.");
         const auto runId = parseRunId(parser.value("run"));
         RunStore store(runsFolder(parser));
-        const auto record = store.run(runId);
-        if (!record)
-            throw StudioError("No run " + std::to_string(runId) + " in " + store.folder().toStdString() + ".");
-        const QString latest = QDir(store.runDir(runId)).filePath("latest.pt");
-        const auto saved = readCheckpointMeta(latest);
-        if (saved.position.epoch >= saved.config.numEpochs || record->status == "completed" ||
-            record->status == "early-stopped")
-            throw StudioError("Run " + std::to_string(runId) + " is " + record->status.toStdString() +
-                              "; there is nothing to resume.");
+        const auto point = resumePoint(store, runId);
         const auto dataset = loadDatasetFor(parser);
-        Trainer trainer(saved.config, dataset, store.runDir(runId));
-        trainer.resumeFrom(latest);
+        Trainer trainer(point.config, dataset, store.runDir(runId));
+        trainer.resumeFrom(point.checkpoint);
         store.markResumed(runId);
         std::printf("run %lld: resuming %s at epoch %d, batch %lld\n", static_cast<long long>(runId),
-                    saved.config.model.c_str(), saved.position.epoch + 1, static_cast<long long>(saved.position.batch));
+                    point.config.model.c_str(), point.epoch + 1, static_cast<long long>(point.batch));
         return runTraining(trainer, store, runId);
     });
 }

@@ -1,4 +1,6 @@
 #pragma once
+#include "models/ModelOptions.h"
+
 #include <torch/nn/module.h>
 #include <torch/types.h>
 
@@ -13,15 +15,6 @@ class LayerTap {
 public:
     virtual ~LayerTap() = default;
     virtual void onLayer(const std::string& name, const torch::Tensor& output) = 0;
-};
-
-enum class Activation { ReLU, Sigmoid };
-
-/// Architecture knobs the seeds vary.
-struct ModelOptions {
-    double dropout = -1.0; ///< < 0: the architecture's default
-    Activation activation = Activation::ReLU;
-    int numClasses = 10;
 };
 
 /// Base of every studio model: N×1×28×28 standardised images -> N×numClasses logits. Each stage

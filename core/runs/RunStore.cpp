@@ -163,6 +163,7 @@ std::int64_t RunStore::createRun(const TrainConfig& config, const QString& datas
                     qint64(QCoreApplication::applicationPid()), hostName()});
     const auto id = q.lastInsertId().toLongLong();
     QDir().mkpath(runDir(id));
+    saveConfigFile(QDir(runDir(id)).filePath("config.json"), config);
     return id;
 }
 

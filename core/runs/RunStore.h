@@ -64,7 +64,7 @@ public:
     QString folder() const { return m_folder; }
     QString runDir(std::int64_t id) const;
 
-    /// A new run in state "running" owned by this process; creates its folder.
+    /// A new run in state "running" owned by this process; creates its folder with config.json.
     std::int64_t createRun(const TrainConfig& config, const QString& dataset, std::int64_t parameters,
                            const QString& study = {});
     std::optional<RunRecord> run(std::int64_t id) const;

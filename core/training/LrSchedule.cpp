@@ -1,5 +1,6 @@
 #include "training/LrSchedule.h"
 
+#include <algorithm>
 #include <cmath>
 #include <numbers>
 
@@ -12,6 +13,14 @@ double cosineAnneal(double start, double end, double pct)
 }
 
 } // namespace
+
+std::int64_t plannedBatchesPerEpoch(std::int64_t available, const TrainConfig& c)
+{
+    const auto pool = c.limitTrain > 0 ? std::min(available, c.limitTrain) : available;
+    const auto val = static_cast<std::int64_t>(std::llround(static_cast<double>(pool) * c.valFraction));
+    const auto train = pool - val;
+    return c.batchSize > 0 ? (train + c.batchSize - 1) / c.batchSize : 0;
+}
 
 double learningRateAt(const TrainConfig& c, std::int64_t step, std::int64_t stepsPerEpoch)
 {

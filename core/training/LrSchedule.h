@@ -6,6 +6,11 @@
 
 namespace studio {
 
+/// Optimisation steps per epoch when `trainImagesAvailable` training images are on hand: the
+/// first limit_train of them, less round(n · val_fraction) for validation, in batches of
+/// batch_size (the last one partial). Lets the studio draw a schedule before training.
+std::int64_t plannedBatchesPerEpoch(std::int64_t trainImagesAvailable, const TrainConfig& config);
+
 /// The learning rate used for 0-based training step `step` (batches count across epochs):
 ///  constant       lr
 ///  step           lr · gamma^floor(step / (step_size · stepsPerEpoch))

@@ -170,6 +170,32 @@ TrainConfig configFromJson(const QJsonObject& json, std::vector<std::string>* ig
     return c;
 }
 
+bool configFieldApplies(const TrainConfig& c, const std::string& key)
+{
+    const auto startsWith = [&](const char* prefix) { return key.rfind(prefix, 0) == 0; };
+    if (key == "momentum" || key == "nesterov")
+        return c.optimizer == OptimizerKind::Sgd;
+    if (key == "learning_rate")
+        return c.scheduler != SchedulerKind::OneCycle;
+    if (key == "warmup_epochs")
+        return c.scheduler == SchedulerKind::WarmupCosine;
+    if (key == "step_size" || key == "gamma")
+        return c.scheduler == SchedulerKind::Step;
+    if (key == "max_lr" || key == "pct_start" || key == "div_factor" || key == "final_div_factor")
+        return c.scheduler == SchedulerKind::OneCycle;
+    if (startsWith("early_stopping_") && key != "early_stopping_patience")
+        return c.earlyStoppingPatience > 0;
+    if (key == "restore_best_weights")
+        return c.earlyStoppingPatience > 0;
+    if (startsWith("aug_"))
+        return c.augment.enabled;
+    if (key == "activation") {
+        const auto* info = findModel(c.model);
+        return info && info->hasActivationChoice;
+    }
+    return true;
+}
+
 std::vector<std::string> configProblems(const TrainConfig& c)
 {
     std::vector<std::string> problems;

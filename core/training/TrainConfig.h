@@ -1,6 +1,6 @@
 #pragma once
-#include "data/Augmentation.h"
-#include "models/Classifier.h"
+#include "data/AugmentConfig.h"
+#include "models/ModelOptions.h"
 
 #include <QJsonObject>
 #include <QString>
@@ -75,6 +75,11 @@ QJsonObject configToJson(const TrainConfig& config);
 /// "CosineAnnealingLR", "MNISTResNet"). Unknown keys are listed in `ignored`. Throws StudioError
 /// naming a field whose value has the wrong type or an unknown choice. Does not validate ranges.
 TrainConfig configFromJson(const QJsonObject& json, std::vector<std::string>* ignored = nullptr);
+
+/// False when the field has no effect under the rest of the configuration (momentum with Adam,
+/// onecycle's fields with another scheduler, aug_* with augmentation off, …), so a form can grey
+/// it out. Unknown keys apply.
+bool configFieldApplies(const TrainConfig& config, const std::string& key);
 
 /// Every problem with the configuration, each naming its field; empty when valid.
 std::vector<std::string> configProblems(const TrainConfig& config);
