@@ -1,6 +1,6 @@
 # Everything comes from Debian packages (see scripts/setup.sh).
 find_package(Torch REQUIRED)
-find_package(Qt6 REQUIRED COMPONENTS Core Sql Gui Test)
+find_package(Qt6 REQUIRED COMPONENTS Core Sql Gui Widgets Charts Svg Concurrent Test)
 find_package(ZLIB REQUIRED)
 
 # Debian's split OpenCV -dev packages (core, imgproc) ship no CMake config: locate them directly.

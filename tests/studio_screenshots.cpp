@@ -1,0 +1,118 @@
+// Screenshots of the studio's pages for docs/screenshots/: the real window, offscreen, after a
+// short real training run. Usage: studio_screenshots OUT_DIR MNIST_DIR (scripts/screenshots.sh).
+#include "ConfigForm.h"
+#include "LiveChart.h"
+#include "MainWindow.h"
+#include "TrainPage.h"
+#include "TrainingCharts.h"
+#include "TrainingSession.h"
+
+#include "training/Presets.h"
+
+#include <QApplication>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QPalette>
+#include <QSettings>
+#include <QTemporaryDir>
+#include <QThread>
+
+#include <cstdio>
+#include <functional>
+
+using namespace studio;
+using namespace studio::ui;
+
+namespace {
+
+bool waitFor(const std::function<bool()>& done, int timeoutMs)
+{
+    QElapsedTimer clock;
+    clock.start();
+    while (!done()) {
+        if (clock.elapsed() > timeoutMs)
+            return false;
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
+        QThread::msleep(20);
+    }
+    return true;
+}
+
+void save(QWidget* window, const QString& path)
+{
+    QCoreApplication::processEvents();
+    window->grab().save(path);
+    std::printf("wrote %s\n", qPrintable(path));
+}
+
+QPalette darkPalette()
+{
+    QPalette p;
+    p.setColor(QPalette::Window, QColor(0x2b, 0x2d, 0x31));
+    p.setColor(QPalette::WindowText, QColor(0xe6, 0xe6, 0xe6));
+    p.setColor(QPalette::Base, QColor(0x1f, 0x21, 0x24));
+    p.setColor(QPalette::AlternateBase, QColor(0x2b, 0x2d, 0x31));
+    p.setColor(QPalette::Text, QColor(0xe6, 0xe6, 0xe6));
+    p.setColor(QPalette::Button, QColor(0x35, 0x37, 0x3c));
+    p.setColor(QPalette::ButtonText, QColor(0xe6, 0xe6, 0xe6));
+    p.setColor(QPalette::Highlight, QColor(0x3d, 0x7e, 0xd6));
+    p.setColor(QPalette::HighlightedText, Qt::white);
+    p.setColor(QPalette::Mid, QColor(0x55, 0x58, 0x5e));
+    p.setColor(QPalette::PlaceholderText, QColor(0x9a, 0x9a, 0x9a));
+    for (auto role : {QPalette::WindowText, QPalette::Text, QPalette::ButtonText})
+        p.setColor(QPalette::Disabled, role, QColor(0x7a, 0x7c, 0x80));
+    p.setColor(QPalette::Disabled, QPalette::Base, QColor(0x2b, 0x2d, 0x31));
+    return p;
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    QApplication app(argc, argv);
+    if (argc < 3) {
+        std::fprintf(stderr, "usage: studio_screenshots OUT_DIR MNIST_DIR\n");
+        return 2;
+    }
+    const QString out = QString::fromLocal8Bit(argv[1]);
+    QDir().mkpath(out);
+    QTemporaryDir scratch;
+    QSettings::setDefaultFormat(QSettings::IniFormat);
+    QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, scratch.filePath("settings"));
+
+    MainWindow window({QString::fromLocal8Bit(argv[2]), scratch.filePath("runs")});
+    window.resize(1500, 940);
+    window.show();
+    auto* page = window.trainPage();
+    if (!waitFor([&] { return page->canStart(); }, 60000)) {
+        std::fprintf(stderr, "the dataset did not load\n");
+        return 1;
+    }
+    auto config = findPreset("fast")->config;
+    config.limitTrain = 15000;
+    config.numEpochs = 3;
+    config.augment.enabled = true;
+    config.threads = 2;
+    page->setConfig(config);
+    waitFor([] { return false; }, 1500); // summary and augmentation preview
+    save(&window, out + "/train-setup.png");
+
+    page->start();
+    waitFor([&] { return window.session()->state() == TrainingSession::State::Idle; }, 600000);
+    page->charts()->refresh();
+    auto* loss = page->charts()->lossChart();
+    if (loss->sampleCount(3) > 0)
+        loss->showReadoutAt(loss->positionOf(3, loss->drawnPoints(3).last()));
+    save(&window, out + "/train.png");
+
+    for (const auto& [index, name] : {std::pair{MainWindow::Analyze, "analyze"}, std::pair{MainWindow::Runs, "runs"}}) {
+        window.showPage(index);
+        save(&window, out + "/" + name + ".png");
+    }
+    window.showPage(MainWindow::Train);
+    QApplication::setPalette(darkPalette());
+    waitFor([] { return false; }, 300);
+    save(&window, out + "/train-dark.png");
+    window.close();
+    return 0;
+}

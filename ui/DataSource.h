@@ -1,0 +1,76 @@
+#pragma once
+#include <QFutureWatcher>
+#include <QImage>
+#include <QList>
+#include <QObject>
+#include <QStringList>
+
+#include <memory>
+
+namespace studio {
+struct Dataset;
+}
+
+namespace studio::ui {
+
+/// A dataset the user can pick: the located MNIST folder, Debian's Fashion-MNIST, folders chosen before.
+struct DatasetChoice {
+    QString label;
+    QString folder;
+};
+
+/// What the UI shows of a loaded dataset.
+struct DatasetSummary {
+    QString name, folder;
+    qint64 trainImages = 0, testImages = 0;
+    int numClasses = 0;
+    double mean = 0, std = 0;
+    QStringList classNames;
+    QList<QImage> samples; ///< a few training digits (28×28 grayscale), one per class first
+};
+
+/// Finds and loads datasets off the UI thread and keeps the loaded one for training.
+class DataSource : public QObject {
+    Q_OBJECT
+public:
+    /// `flagValue`: the --data option (empty: the usual lookup order).
+    explicit DataSource(const QString& flagValue = {}, QObject* parent = nullptr);
+    ~DataSource() override;
+
+    /// The located dataset (flag, environment, set-up folder, XDG) or "" when none was found.
+    QString locatedFolder() const { return m_located; }
+    /// Where the lookup searched and how to fetch MNIST (for the "no dataset" message).
+    QString missingMessage() const { return m_missingMessage; }
+    /// The located folder, Fashion-MNIST when installed, and `extraFolders`, deduplicated.
+    QList<DatasetChoice> choices(const QStringList& extraFolders) const;
+    /// True when `folder` holds the four IDX files (raw or .gz).
+    static bool holdsDataset(const QString& folder);
+
+    /// Starts loading `folder` in the background; loaded() or failed() follows. A load already
+    /// running is superseded.
+    void load(const QString& folder);
+    bool isLoading() const { return m_loading; }
+    /// The loaded dataset (null before the first successful load).
+    std::shared_ptr<const Dataset> dataset() const { return m_dataset; }
+    const DatasetSummary& summary() const { return m_summary; }
+    QString loadingFolder() const { return m_loadingFolder; }
+
+Q_SIGNALS:
+    void loadingStarted(const QString& folder);
+    void loaded(const studio::ui::DatasetSummary& summary);
+    void failed(const QString& folder, const QString& message);
+
+private:
+    struct Result;
+    void onLoadFinished();
+
+    QString m_located;
+    QString m_missingMessage;
+    QString m_loadingFolder;
+    bool m_loading = false;
+    std::shared_ptr<const Dataset> m_dataset;
+    DatasetSummary m_summary;
+    QFutureWatcher<std::shared_ptr<Result>> m_watcher;
+};
+
+} // namespace studio::ui

@@ -1,0 +1,497 @@
+#include "LiveChart.h"
+
+#include <QFileInfo>
+#include <QGraphicsEllipseItem>
+#include <QGraphicsSimpleTextItem>
+#include <QImage>
+#include <QLegendMarker>
+#include <QLineSeries>
+#include <QLogValueAxis>
+#include <QMouseEvent>
+#include <QPainter>
+#include <QSaveFile>
+#include <QScatterSeries>
+#include <QSvgGenerator>
+#include <QTextStream>
+#include <QValueAxis>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace studio::ui {
+namespace {
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+QString formatX(XAxis axis, double x)
+{
+    switch (axis) {
+    case XAxis::Step:
+        return QStringLiteral("step %L1").arg(qint64(std::llround(x)));
+    case XAxis::Epoch:
+        return QStringLiteral("epoch %1").arg(x, 0, 'f', 2);
+    case XAxis::WallTime:
+        return QStringLiteral("%1:%2").arg(int(x) / 60).arg(int(x) % 60, 2, 10, QLatin1Char('0'));
+    }
+    return {};
+}
+
+QString csvNumber(double v)
+{
+    return std::isfinite(v) ? QString::number(v, 'g', 10) : QString();
+}
+
+} // namespace
+
+QString axisTitle(XAxis axis)
+{
+    switch (axis) {
+    case XAxis::Step:
+        return QObject::tr("step");
+    case XAxis::Epoch:
+        return QObject::tr("epoch");
+    case XAxis::WallTime:
+        return QObject::tr("wall time (s)");
+    }
+    return {};
+}
+
+LiveChart::LiveChart(const QString& title, const QString& valueTitle, QWidget* parent) : QChartView(parent)
+{
+    auto* c = new QChart;
+    c->setTitle(title);
+    c->legend()->setAlignment(Qt::AlignBottom);
+    c->setMargins(QMargins(4, 4, 4, 4));
+    c->setBackgroundRoundness(4);
+    setChart(c);
+    setRenderHint(QPainter::Antialiasing);
+    setMouseTracking(true);
+    setMinimumSize(260, 200);
+
+    m_x = new QValueAxis;
+    m_x->setTitleText(axisTitle(m_axis));
+    m_x->setLabelFormat("%g");
+    m_linearY = new QValueAxis;
+    m_linearY->setTitleText(valueTitle);
+    m_linearY->setLabelFormat("%.3g");
+    m_logY = new QLogValueAxis(this);
+    m_logY->setTitleText(valueTitle);
+    m_logY->setLabelFormat("%.3g");
+    m_logY->setMinorTickCount(-1);
+    c->addAxis(m_x, Qt::AlignBottom);
+    c->addAxis(m_linearY, Qt::AlignLeft);
+
+    m_stars = new QScatterSeries;
+    m_stars->setName(tr("best"));
+    m_stars->setMarkerShape(QScatterSeries::MarkerShapeStar);
+    m_stars->setMarkerSize(16);
+    m_stars->setColor(QColor(0xf2, 0xa9, 0x00));
+    m_stars->setBorderColor(QColor(0x8a, 0x5a, 0x00));
+    c->addSeries(m_stars);
+    attachToAxes(m_stars);
+
+    m_hoverDot = new QGraphicsEllipseItem(c);
+    m_hoverDot->setZValue(20);
+    m_hoverLabel = new QGraphicsSimpleTextItem(c);
+    m_hoverLabel->setZValue(21);
+    hideReadout();
+    applyPalette();
+}
+
+int LiveChart::addSeries(const QString& name, const SeriesStyle& style)
+{
+    Curve curve;
+    curve.name = name;
+    curve.style = style;
+    curve.series = new QLineSeries;
+    curve.series->setName(name);
+    QPen pen(style.color, style.width, style.pen);
+    pen.setCosmetic(true);
+    curve.series->setPen(pen);
+    chart()->addSeries(curve.series);
+    attachToAxes(curve.series);
+    if (style.dots) {
+        curve.dotSeries = new QScatterSeries;
+        curve.dotSeries->setMarkerSize(7);
+        curve.dotSeries->setColor(style.color);
+        curve.dotSeries->setBorderColor(style.color);
+        chart()->addSeries(curve.dotSeries);
+        attachToAxes(curve.dotSeries);
+        for (auto* marker : chart()->legend()->markers(curve.dotSeries))
+            marker->setVisible(false);
+    }
+    m_curves.push_back(std::move(curve));
+    m_dirty = true;
+    return int(m_curves.size()) - 1;
+}
+
+void LiveChart::append(int series, const ChartPoint& point)
+{
+    m_curves.at(std::size_t(series)).buffer.append(point);
+    m_dirty = true;
+}
+
+void LiveChart::clearSeries(int series)
+{
+    m_curves.at(std::size_t(series)).buffer.clear();
+    m_dirty = true;
+}
+
+void LiveChart::clearAll()
+{
+    for (auto& curve : m_curves)
+        curve.buffer.clear();
+    for (auto& marker : m_markers)
+        if (marker.series) {
+            chart()->removeSeries(marker.series);
+            delete marker.series;
+        }
+    m_markers.clear();
+    hideReadout();
+    m_dirty = true;
+}
+
+void LiveChart::setMarker(const QString& label, const ChartPoint& at, bool line)
+{
+    for (auto it = m_markers.begin(); it != m_markers.end(); ++it)
+        if (it->label == label) {
+            if (it->series) {
+                chart()->removeSeries(it->series);
+                delete it->series;
+            }
+            m_markers.erase(it);
+            break;
+        }
+    Marker marker{label, at, line, nullptr};
+    if (line) {
+        marker.series = new QLineSeries;
+        marker.series->setName(label);
+        QPen pen(palette().color(QPalette::Text), 1.5, Qt::DashLine);
+        pen.setCosmetic(true);
+        marker.series->setPen(pen);
+        chart()->addSeries(marker.series);
+        attachToAxes(marker.series);
+    }
+    m_markers.push_back(marker);
+    m_dirty = true;
+}
+
+void LiveChart::setXAxis(XAxis axis)
+{
+    if (axis == m_axis)
+        return;
+    m_axis = axis;
+    m_x->setTitleText(axisTitle(axis));
+    hideReadout();
+    m_dirty = true;
+}
+
+void LiveChart::setLogScale(bool on)
+{
+    if (on == m_log)
+        return;
+    m_log = on;
+    QAbstractAxis* oldAxis = on ? static_cast<QAbstractAxis*>(m_linearY) : m_logY;
+    QAbstractAxis* newAxis = on ? static_cast<QAbstractAxis*>(m_logY) : m_linearY;
+    chart()->removeAxis(oldAxis);
+    oldAxis->setParent(this);
+    chart()->addAxis(newAxis, Qt::AlignLeft);
+    for (auto* s : chart()->series())
+        s->attachAxis(newAxis);
+    hideReadout();
+    m_dirty = true;
+}
+
+void LiveChart::setSmoothing(double weight)
+{
+    m_smoothing = std::clamp(weight, 0.0, 0.999);
+    m_dirty = true;
+}
+
+void LiveChart::setExtent(double steps, double epochs)
+{
+    m_extentSteps = steps;
+    m_extentEpochs = epochs;
+    m_dirty = true;
+}
+
+void LiveChart::setValueBounds(double lowest, double highest)
+{
+    m_lowest = lowest;
+    m_highest = highest;
+    m_dirty = true;
+}
+
+bool LiveChart::refresh()
+{
+    if (!m_dirty)
+        return false;
+    m_dirty = false;
+    double xMax = m_axis == XAxis::Step ? m_extentSteps : m_axis == XAxis::Epoch ? m_extentEpochs : 0.0;
+    for (const auto& curve : m_curves)
+        for (auto it = curve.buffer.points().rbegin(); it != curve.buffer.points().rend(); ++it)
+            if (std::isfinite(it->x(m_axis))) {
+                xMax = std::max(xMax, it->x(m_axis));
+                break;
+            }
+    const double xMin = 0.0;
+    if (xMax <= xMin)
+        xMax = xMin + 1.0;
+    const int columns = std::max(100, int(chart()->plotArea().width()));
+
+    double yMin = kInf, yMax = -kInf;
+    const auto include = [&](double y) {
+        if (std::isfinite(y) && (!m_log || y > 0)) {
+            yMin = std::min(yMin, y);
+            yMax = std::max(yMax, y);
+        }
+    };
+    for (auto& curve : m_curves) {
+        const double weight = curve.style.smoothable ? m_smoothing : 0.0;
+        const auto points = curve.buffer.display(m_axis, weight, columns, xMin, xMax, m_log);
+        for (const auto& p : points)
+            include(p.y());
+        curve.series->replace(points);
+        if (curve.dotSeries)
+            curve.dotSeries->replace(points.size() <= 200 ? points : QList<QPointF>{});
+    }
+    QList<QPointF> stars;
+    for (const auto& marker : m_markers) {
+        const double x = marker.at.x(m_axis);
+        if (!marker.line && std::isfinite(x) && std::isfinite(marker.at.value) && (!m_log || marker.at.value > 0)) {
+            stars.append({x, marker.at.value});
+            include(marker.at.value);
+        }
+    }
+    if (yMin > yMax) {
+        yMin = m_log ? 0.1 : 0.0;
+        yMax = 1.0;
+    }
+    for (auto& marker : m_markers)
+        if (marker.series) {
+            const double x = marker.at.x(m_axis);
+            marker.series->replace(std::isfinite(x) ? QList<QPointF>{{x, yMin}, {x, yMax}} : QList<QPointF>{});
+        }
+    m_stars->replace(stars);
+    for (auto* legendMarker : chart()->legend()->markers(m_stars))
+        legendMarker->setVisible(!stars.isEmpty());
+    updateRanges(xMin, xMax, yMin, yMax);
+    return true;
+}
+
+void LiveChart::updateRanges(double xMin, double xMax, double yMin, double yMax)
+{
+    m_x->setRange(xMin, xMax);
+    if (m_log) {
+        m_logY->setRange(yMin / 1.25, yMax * 1.25);
+        return;
+    }
+    double pad = (yMax - yMin) * 0.06;
+    if (pad <= 0)
+        pad = std::max(std::abs(yMax) * 0.1, 0.05);
+    double low = yMin - pad, high = yMax + pad;
+    if (std::isfinite(m_lowest) && yMin >= m_lowest)
+        low = std::max(low, m_lowest);
+    if (std::isfinite(m_highest) && yMax <= m_highest)
+        high = std::min(high, m_highest);
+    m_linearY->setRange(low, high);
+}
+
+QString LiveChart::title() const
+{
+    return chart()->title();
+}
+
+QString LiveChart::seriesName(int series) const
+{
+    return m_curves.at(std::size_t(series)).name;
+}
+
+int LiveChart::sampleCount(int series) const
+{
+    return int(m_curves.at(std::size_t(series)).buffer.points().size());
+}
+
+QList<QPointF> LiveChart::drawnPoints(int series) const
+{
+    return m_curves.at(std::size_t(series)).series->points();
+}
+
+int LiveChart::drawnCount(int series) const
+{
+    return int(m_curves.at(std::size_t(series)).series->count());
+}
+
+QString LiveChart::hoverText() const
+{
+    return m_hoverLabel->isVisible() ? m_hoverLabel->text() : QString();
+}
+
+QPoint LiveChart::positionOf(int series, const QPointF& value) const
+{
+    const QPointF inChart = chart()->mapToPosition(value, m_curves.at(std::size_t(series)).series);
+    return mapFromScene(chart()->mapToScene(inChart));
+}
+
+void LiveChart::showReadoutAt(const QPoint& position)
+{
+    double bestDistance = 40.0; // pixels
+    QPointF bestPoint, bestPosition;
+    QString bestName;
+    for (const auto& curve : m_curves) {
+        const auto points = curve.series->points();
+        if (points.isEmpty() || !curve.series->isVisible())
+            continue;
+        const QPointF inChart = chart()->mapFromScene(mapToScene(position));
+        const double x = chart()->mapToValue(inChart, curve.series).x();
+        auto it = std::lower_bound(points.begin(), points.end(), x,
+                                   [](const QPointF& p, double value) { return p.x() < value; });
+        for (auto candidate : {it, it == points.begin() ? it : it - 1}) {
+            if (candidate == points.end())
+                continue;
+            const QPointF at = chart()->mapToPosition(*candidate, curve.series); // chart coordinates
+            const double distance = std::hypot(at.x() - inChart.x(), at.y() - inChart.y());
+            if (distance < bestDistance) {
+                bestDistance = distance;
+                bestPoint = *candidate;
+                bestPosition = at;
+                bestName = curve.name;
+            }
+        }
+    }
+    if (bestName.isEmpty()) {
+        hideReadout();
+        return;
+    }
+    m_hoverDot->setRect(bestPosition.x() - 4, bestPosition.y() - 4, 8, 8);
+    m_hoverDot->setBrush(palette().color(QPalette::Highlight));
+    m_hoverDot->setPen(Qt::NoPen);
+    m_hoverDot->show();
+    m_hoverLabel->setText(QStringLiteral("%1 · %2: %3").arg(bestName, formatX(m_axis, bestPoint.x()),
+                                                            QString::number(bestPoint.y(), 'g', 4)));
+    m_hoverLabel->setBrush(palette().color(QPalette::Text));
+    const QRectF area = chart()->plotArea();
+    QPointF labelAt = bestPosition + QPointF(8, -22);
+    labelAt.setX(std::min(labelAt.x(), area.right() - m_hoverLabel->boundingRect().width()));
+    labelAt.setY(std::max(labelAt.y(), area.top()));
+    m_hoverLabel->setPos(labelAt);
+    m_hoverLabel->show();
+}
+
+void LiveChart::hideReadout()
+{
+    m_hoverDot->hide();
+    m_hoverLabel->hide();
+}
+
+QString LiveChart::toCsv() const
+{
+    QString text;
+    QTextStream out(&text);
+    out << "series,step,epoch,seconds,value,smoothed\n";
+    for (const auto& curve : m_curves) {
+        const auto smooth = curve.buffer.smoothed(curve.style.smoothable ? m_smoothing : 0.0);
+        const auto& points = curve.buffer.points();
+        for (std::size_t i = 0; i < points.size(); ++i)
+            out << '"' << curve.name << "\"," << csvNumber(points[i].step) << ',' << csvNumber(points[i].epoch) << ','
+                << csvNumber(points[i].seconds) << ',' << csvNumber(points[i].value) << ',' << csvNumber(smooth[i])
+                << '\n';
+    }
+    return text;
+}
+
+QString LiveChart::exportTo(const QString& path)
+{
+    refresh();
+    hideReadout();
+    const QString suffix = QFileInfo(path).suffix().toLower();
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly))
+        return tr("Cannot write %1: %2").arg(path, file.errorString());
+    if (suffix == "csv") {
+        file.write(toCsv().toUtf8());
+    } else if (suffix == "svg") {
+        QSvgGenerator generator;
+        generator.setOutputDevice(&file);
+        generator.setSize(size());
+        generator.setViewBox(rect());
+        generator.setTitle(title());
+        QPainter painter(&generator);
+        render(&painter);
+    } else if (suffix == "png") {
+        const qreal ratio = std::max<qreal>(2.0, devicePixelRatioF());
+        QImage image(size() * ratio, QImage::Format_ARGB32_Premultiplied);
+        image.setDevicePixelRatio(ratio);
+        image.fill(palette().color(QPalette::Base));
+        QPainter painter(&image);
+        render(&painter);
+        painter.end();
+        if (!image.save(&file, "PNG"))
+            return tr("Cannot encode %1 as PNG.").arg(path);
+    } else {
+        file.cancelWriting();
+        return tr("Cannot export to %1: choose a .png, .svg or .csv file.").arg(path);
+    }
+    if (!file.commit())
+        return tr("Cannot write %1: %2").arg(path, file.errorString());
+    return {};
+}
+
+void LiveChart::mouseMoveEvent(QMouseEvent* event)
+{
+    showReadoutAt(event->position().toPoint());
+    QChartView::mouseMoveEvent(event);
+}
+
+void LiveChart::leaveEvent(QEvent* event)
+{
+    hideReadout();
+    QChartView::leaveEvent(event);
+}
+
+void LiveChart::changeEvent(QEvent* event)
+{
+    if (event->type() == QEvent::PaletteChange)
+        applyPalette();
+    QChartView::changeEvent(event);
+}
+
+void LiveChart::resizeEvent(QResizeEvent* event)
+{
+    m_dirty = true;
+    QChartView::resizeEvent(event);
+}
+
+void LiveChart::applyPalette()
+{
+    const QPalette pal = palette();
+    const QColor text = pal.color(QPalette::Text);
+    QColor grid = pal.color(QPalette::Mid);
+    grid.setAlpha(90);
+    chart()->setBackgroundBrush(pal.color(QPalette::Base));
+    chart()->setBackgroundPen(QPen(pal.color(QPalette::Mid), 1));
+    setBackgroundBrush(pal.color(QPalette::Window));
+    chart()->setTitleBrush(text);
+    QFont titleFont = font();
+    titleFont.setBold(true);
+    chart()->setTitleFont(titleFont);
+    chart()->legend()->setLabelColor(text);
+    for (QAbstractAxis* axis : {static_cast<QAbstractAxis*>(m_x), static_cast<QAbstractAxis*>(m_linearY),
+                                static_cast<QAbstractAxis*>(m_logY)}) {
+        axis->setLabelsColor(text);
+        axis->setTitleBrush(text);
+        axis->setGridLineColor(grid);
+        axis->setMinorGridLineColor(grid.lighter(120));
+        axis->setLinePenColor(pal.color(QPalette::Mid));
+    }
+    m_dirty = true;
+}
+
+void LiveChart::attachToAxes(QAbstractSeries* series)
+{
+    series->attachAxis(m_x);
+    series->attachAxis(m_log ? static_cast<QAbstractAxis*>(m_logY) : m_linearY);
+}
+
+} // namespace studio::ui

@@ -1,0 +1,56 @@
+#pragma once
+#include <QMainWindow>
+
+class QAction;
+class QActionGroup;
+class QLabel;
+class QStackedWidget;
+
+namespace studio::ui {
+
+class DataSource;
+class TrainPage;
+class TrainingSession;
+
+/// The studio window: a page bar (Train, Analyze, Draw, Runs), menus with shortcuts, status bar,
+/// geometry and last configuration restored from QSettings. Closing it mid-run stops training
+/// after the current batch, keeps a resumable checkpoint and joins the worker.
+class MainWindow : public QMainWindow {
+    Q_OBJECT
+public:
+    struct Options {
+        QString dataFolder; ///< --data (empty: the usual lookup)
+        QString runsFolder; ///< --runs (empty: RunStore::defaultFolder())
+    };
+    explicit MainWindow(const Options& options = {}, QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    enum Page { Train, Analyze, Draw, Runs };
+    void showPage(Page page);
+    Page currentPage() const;
+    TrainPage* trainPage() const { return m_trainPage; }
+    TrainingSession* session() const { return m_session; }
+    DataSource* dataSource() const { return m_data; }
+
+    /// Versions of the studio, Qt, LibTorch and OpenCV (the About box).
+    static QString aboutText();
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
+
+private:
+    void buildPages();
+    void buildMenus();
+    void restoreSettings();
+    void saveSettings() const;
+    void showAbout();
+
+    DataSource* m_data;
+    TrainingSession* m_session;
+    QStackedWidget* m_pages;
+    TrainPage* m_trainPage = nullptr;
+    QActionGroup* m_pageActions;
+    QLabel* m_runState;
+};
+
+} // namespace studio::ui

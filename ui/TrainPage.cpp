@@ -1,0 +1,327 @@
+#include "TrainPage.h"
+
+#include "ArchitecturePanel.h"
+#include "AugmentationPreview.h"
+#include "ConfigForm.h"
+#include "DataSource.h"
+#include "DatasetPanel.h"
+#include "ModelCatalog.h"
+#include "TrainControls.h"
+#include "TrainingCharts.h"
+
+#include "training/LrSchedule.h"
+#include "training/Presets.h"
+#include "util/StudioError.h"
+
+#include <QComboBox>
+#include <QFileDialog>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QScrollArea>
+#include <QSplitter>
+#include <QVBoxLayout>
+
+#include <cmath>
+
+namespace studio::ui {
+namespace {
+
+constexpr qint64 kMnistTrainImages = 60000; // for the schedule preview before a dataset loads
+constexpr qint64 kMaxPlannedPoints = 20000;
+
+QGroupBox* group(const QString& title, QWidget* content, QWidget* parent)
+{
+    auto* box = new QGroupBox(title, parent);
+    auto* layout = new QVBoxLayout(box);
+    layout->addWidget(content);
+    return box;
+}
+
+} // namespace
+
+TrainPage::TrainPage(DataSource* data, TrainingSession* session, QWidget* parent)
+    : QWidget(parent), m_data(data), m_session(session), m_catalog(new ModelCatalog(this)),
+      m_dataset(new DatasetPanel(data, this)), m_presets(new QComboBox(this)),
+      m_architecture(new ArchitecturePanel(m_catalog, this)), m_form(new ConfigForm(this)),
+      m_preview(new AugmentationPreview(this)), m_controls(new TrainControls(this)), m_charts(new TrainingCharts(this))
+{
+    auto* right = new QWidget(this);
+    auto* rightLayout = new QVBoxLayout(right);
+    rightLayout->setContentsMargins(6, 0, 0, 0);
+    rightLayout->addWidget(m_controls);
+    rightLayout->addWidget(m_charts, 1);
+
+    auto* splitter = new QSplitter(Qt::Horizontal, this);
+    splitter->setObjectName("trainSplitter");
+    splitter->addWidget(buildSetupPanel());
+    splitter->addWidget(right);
+    splitter->setStretchFactor(0, 0);
+    splitter->setStretchFactor(1, 1);
+    splitter->setCollapsible(1, false);
+    auto* layout = new QHBoxLayout(this);
+    layout->setContentsMargins(8, 8, 8, 8);
+    layout->addWidget(splitter);
+
+    connect(m_architecture, &ArchitecturePanel::architectureChanged, m_form, &ConfigForm::setModel);
+    connect(m_form, &ConfigForm::changed, this, &TrainPage::onFormChanged);
+    connect(m_presets, &QComboBox::activated, this, &TrainPage::applyPreset);
+    connect(m_data, &DataSource::loaded, this, [this](const DatasetSummary& s) {
+        m_preview->setSamples(s.samples, s.mean, s.std);
+        onFormChanged();
+    });
+    connect(m_data, &DataSource::loadingStarted, this, &TrainPage::updateControls);
+    connect(m_data, &DataSource::failed, this, &TrainPage::updateControls);
+    connect(m_controls, &TrainControls::startClicked, this, &TrainPage::start);
+    connect(m_controls, &TrainControls::pauseClicked, m_session, &TrainingSession::pause);
+    connect(m_controls, &TrainControls::resumeClicked, m_session, &TrainingSession::resume);
+    connect(m_controls, &TrainControls::stopClicked, m_session, &TrainingSession::stop);
+    connectSession();
+    m_architecture->setCurrentId(QString::fromStdString(m_form->config().model));
+    onFormChanged();
+}
+
+QWidget* TrainPage::buildSetupPanel()
+{
+    m_setup = new QWidget;
+    auto* layout = new QVBoxLayout(m_setup);
+    layout->setContentsMargins(0, 0, 8, 0);
+
+    layout->addWidget(group(tr("Dataset"), m_dataset, m_setup));
+
+    auto* recipe = new QWidget(m_setup);
+    auto* recipeRow = new QHBoxLayout(recipe);
+    recipeRow->setContentsMargins(0, 0, 0, 0);
+    m_presets->setObjectName("preset");
+    m_presets->addItem(tr("Choose a preset…"));
+    for (const auto& preset : presets())
+        m_presets->addItem(QString::fromStdString(preset.id), QString::fromStdString(preset.id));
+    for (int i = 1; i < m_presets->count(); ++i)
+        m_presets->setItemData(i, QString::fromStdString(presets()[std::size_t(i - 1)].description), Qt::ToolTipRole);
+    auto* load = new QPushButton(tr("Load…"), recipe);
+    auto* save = new QPushButton(tr("Save…"), recipe);
+    load->setObjectName("loadConfig");
+    save->setObjectName("saveConfig");
+    load->setToolTip(tr("Load a config JSON (seed 000's config.json loads as is)"));
+    save->setToolTip(tr("Save this configuration as JSON"));
+    recipeRow->addWidget(m_presets, 1);
+    recipeRow->addWidget(load);
+    recipeRow->addWidget(save);
+    connect(load, &QPushButton::clicked, this, &TrainPage::loadConfig);
+    connect(save, &QPushButton::clicked, this, &TrainPage::saveConfig);
+    layout->addWidget(group(tr("Recipe"), recipe, m_setup));
+
+    layout->addWidget(group(tr("Architecture"), m_architecture, m_setup));
+    layout->addWidget(m_form);
+
+    auto* previewBox = new QWidget(m_setup);
+    auto* previewLayout = new QVBoxLayout(previewBox);
+    previewLayout->setContentsMargins(0, 0, 0, 0);
+    auto* reshuffle = new QPushButton(tr("New draws"), previewBox);
+    reshuffle->setObjectName("reshuffleAugmentation");
+    connect(reshuffle, &QPushButton::clicked, m_preview, &AugmentationPreview::reshuffle);
+    auto* caption = new QLabel(tr("Each row: a training digit, then what augmentation makes of it."), previewBox);
+    caption->setWordWrap(true);
+    previewLayout->addWidget(caption);
+    previewLayout->addWidget(m_preview);
+    previewLayout->addWidget(reshuffle, 0, Qt::AlignRight);
+    layout->addWidget(group(tr("Augmentation preview"), previewBox, m_setup));
+    layout->addStretch(1);
+
+    auto* scroll = new QScrollArea;
+    scroll->setObjectName("setupPanel");
+    scroll->setWidget(m_setup);
+    scroll->setWidgetResizable(true);
+    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setMinimumWidth(m_setup->sizeHint().width() + 24);
+    return scroll;
+}
+
+void TrainPage::connectSession()
+{
+    connect(m_session, &TrainingSession::stateChanged, this, &TrainPage::updateControls);
+    connect(m_session, &TrainingSession::runStarted, this, [this](const RunStarted& run) {
+        m_charts->beginRun(run);
+        updatePlannedSchedule(m_runConfig, run.batchesPerEpoch);
+        m_controls->beginRun(run);
+        m_controls->setStatus(tr("Run %1: %2, %L3 parameters, %L4 training / %L5 validation images → %6")
+                                  .arg(run.runId)
+                                  .arg(run.model)
+                                  .arg(run.parameters)
+                                  .arg(run.trainImages)
+                                  .arg(run.validationImages)
+                                  .arg(run.runDir));
+    });
+    connect(m_session, &TrainingSession::batchDone, this, [this](const BatchUpdate& u) {
+        m_charts->addBatch(u);
+        m_controls->showBatch(u);
+    });
+    connect(m_session, &TrainingSession::epochDone, this, [this](const EpochUpdate& u) {
+        m_charts->addEpoch(u);
+        Q_EMIT statusMessage(tr("Epoch %1/%2: train loss %3, val loss %4, val accuracy %5 %%6")
+                                 .arg(u.epoch)
+                                 .arg(u.numEpochs)
+                                 .arg(u.trainLoss, 0, 'f', 4)
+                                 .arg(u.valLoss, 0, 'f', 4)
+                                 .arg(u.valAccuracy * 100, 0, 'f', 2)
+                                 .arg(u.isBest ? tr(" (best)") : QString()));
+    });
+    connect(m_session, &TrainingSession::runFinished, this, [this](const RunFinished& r) {
+        m_charts->finishRun(r);
+        QString text;
+        if (r.reason == "completed")
+            text = tr("Run %1 completed: %2 epochs in %3 s.").arg(m_session->runId()).arg(r.epochsCompleted).arg(r.seconds, 0, 'f', 1);
+        else if (r.reason == "stopped")
+            text = tr("Run %1 stopped by user at step %L2 after %3 epochs; resumable.")
+                       .arg(m_session->runId())
+                       .arg(r.step)
+                       .arg(r.epochsCompleted);
+        else
+            text = tr("Run %1 %2: %3").arg(m_session->runId()).arg(r.headline, r.message);
+        if (r.bestEpoch > 0)
+            text += tr(" Best epoch %1: validation accuracy %2 %.").arg(r.bestEpoch).arg(r.bestValAccuracy * 100, 0, 'f', 2);
+        m_controls->setStatus(text, r.reason == "diverged" || r.reason == "error");
+        Q_EMIT statusMessage(text);
+    });
+    connect(m_session, &TrainingSession::failed, this, [this](const QString& message) {
+        m_controls->setStatus(tr("Training could not start: %1").arg(message), true);
+        Q_EMIT statusMessage(message);
+    });
+}
+
+TrainConfig TrainPage::config() const
+{
+    return m_form->config();
+}
+
+void TrainPage::setConfig(const TrainConfig& config)
+{
+    m_form->setConfig(config);
+    m_architecture->setCurrentId(QString::fromStdString(config.model));
+}
+
+bool TrainPage::canStart() const
+{
+    return m_form->isValid() && m_data->dataset() && !m_data->isLoading() && !m_session->isActive();
+}
+
+void TrainPage::start()
+{
+    if (!canStart())
+        return;
+    m_runConfig = m_form->config();
+    m_session->start(m_runConfig, m_data->dataset());
+}
+
+void TrainPage::togglePause()
+{
+    if (m_session->state() == TrainingSession::State::Paused)
+        m_session->resume();
+    else
+        m_session->pause();
+}
+
+void TrainPage::stop()
+{
+    m_session->stop();
+}
+
+void TrainPage::applyPreset(int index)
+{
+    if (index <= 0)
+        return;
+    const auto* preset = findPreset(m_presets->itemData(index).toString().toStdString());
+    if (!preset)
+        return;
+    auto config = preset->config;
+    // Keep the machine-specific choices of the current form.
+    const auto current = m_form->config();
+    config.threads = current.threads;
+    setConfig(config);
+    Q_EMIT statusMessage(tr("Preset %1: %2").arg(QString::fromStdString(preset->id),
+                                                 QString::fromStdString(preset->description)));
+}
+
+QString TrainPage::loadConfigFrom(const QString& path)
+{
+    try {
+        std::vector<std::string> ignored;
+        const auto config = loadConfigFile(path, &ignored);
+        setConfig(config);
+        QString text = tr("Loaded %1").arg(path);
+        if (!ignored.empty()) {
+            QStringList keys;
+            for (const auto& key : ignored)
+                keys.append(QString::fromStdString(key));
+            text += tr(" (ignored: %1)").arg(keys.join(", "));
+        }
+        Q_EMIT statusMessage(text);
+        return {};
+    } catch (const StudioError& e) {
+        return QString::fromUtf8(e.what());
+    }
+}
+
+void TrainPage::loadConfig()
+{
+    const QString path = QFileDialog::getOpenFileName(this, tr("Load configuration"), {}, tr("JSON (*.json)"));
+    if (path.isEmpty())
+        return;
+    const QString error = loadConfigFrom(path);
+    if (!error.isEmpty())
+        QMessageBox::warning(this, tr("Cannot load configuration"), error);
+}
+
+void TrainPage::saveConfig()
+{
+    const QString path =
+        QFileDialog::getSaveFileName(this, tr("Save configuration"), "config.json", tr("JSON (*.json)"));
+    if (path.isEmpty())
+        return;
+    try {
+        saveConfigFile(path, m_form->config());
+        Q_EMIT statusMessage(tr("Saved %1").arg(path));
+    } catch (const StudioError& e) {
+        QMessageBox::warning(this, tr("Cannot save configuration"), QString::fromUtf8(e.what()));
+    }
+}
+
+void TrainPage::onFormChanged()
+{
+    const auto config = m_form->config();
+    m_preview->setAugment(config.augment);
+    if (!m_session->isActive() && m_form->isValid()) {
+        const qint64 available = m_data->dataset() ? m_data->summary().trainImages : kMnistTrainImages;
+        updatePlannedSchedule(config, plannedBatchesPerEpoch(available, config));
+    }
+    updateControls();
+}
+
+void TrainPage::updatePlannedSchedule(const TrainConfig& config, qint64 batchesPerEpoch)
+{
+    const qint64 total = batchesPerEpoch * config.numEpochs;
+    const qint64 stride = std::max<qint64>(1, (total + kMaxPlannedPoints - 1) / kMaxPlannedPoints);
+    std::vector<double> lr;
+    lr.reserve(std::size_t(total / stride + 1));
+    for (qint64 step = 0; step < total; step += stride)
+        lr.push_back(learningRateAt(config, step, batchesPerEpoch));
+    m_charts->setPlannedSchedule(lr, stride, batchesPerEpoch, config.numEpochs);
+}
+
+void TrainPage::updateControls()
+{
+    const bool idle = !m_session->isActive();
+    m_setup->setEnabled(idle);
+    m_controls->setState(m_session->state(), canStart());
+    if (idle && !m_form->isValid())
+        m_controls->setStatus(tr("Fix the configuration to start: %1").arg(m_form->problems().join(" ")), true);
+    else if (idle && !m_data->dataset())
+        m_controls->setStatus(m_data->isLoading() ? tr("Loading the dataset…") : tr("Choose a dataset to start."));
+    else if (idle && m_controls->status().startsWith(tr("Fix the configuration")))
+        m_controls->setStatus(tr("Ready."));
+}
+
+} // namespace studio::ui

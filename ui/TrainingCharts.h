@@ -1,0 +1,69 @@
+#pragma once
+#include "LiveChart.h"
+#include "TrainingUpdates.h"
+
+#include <QWidget>
+
+#include <vector>
+
+class QCheckBox;
+class QComboBox;
+class QLabel;
+class QSlider;
+class QTimer;
+
+namespace studio::ui {
+
+/// The live training charts — loss, accuracy, learning rate, generalisation gap — with their
+/// shared controls (smoothing, log scale, x axis, export). Samples are buffered as they arrive;
+/// a timer repaints at most 30 times a second.
+class TrainingCharts : public QWidget {
+    Q_OBJECT
+public:
+    explicit TrainingCharts(QWidget* parent = nullptr);
+
+    /// The schedule a configuration will follow, drawn before (and under) the live LR curve.
+    /// `lr[i]` is the rate at step i · stride.
+    void setPlannedSchedule(const std::vector<double>& lr, qint64 stride, qint64 batchesPerEpoch, int numEpochs);
+    /// A run starts: clears the curves unless it continues the run on show.
+    void beginRun(const RunStarted& run);
+    void addBatch(const BatchUpdate& update);
+    void addEpoch(const EpochUpdate& update);
+    void finishRun(const RunFinished& result);
+
+    LiveChart* lossChart() const { return m_loss; }
+    LiveChart* accuracyChart() const { return m_accuracy; }
+    LiveChart* lrChart() const { return m_lr; }
+    LiveChart* gapChart() const { return m_gap; }
+    QList<LiveChart*> charts() const { return {m_loss, m_accuracy, m_lr, m_gap}; }
+
+    void setSmoothing(double weight);
+    void setLogScale(bool on);
+    void setXAxis(XAxis axis);
+    /// Redraws the charts whose data changed (the timer calls this).
+    void refresh();
+
+private:
+    void exportChart(LiveChart* chart);
+    QWidget* buildToolbar();
+
+    LiveChart* m_loss;
+    LiveChart* m_accuracy;
+    LiveChart* m_lr;
+    LiveChart* m_gap;
+    int m_batchLoss = 0, m_smoothLoss = 0, m_trainLoss = 0, m_valLoss = 0;
+    int m_batchAccuracy = 0, m_trainAccuracy = 0, m_valAccuracy = 0;
+    int m_plannedLr = 0, m_actualLr = 0;
+    int m_gapSeries = 0;
+    qint64 m_runId = 0;
+    qint64 m_batchesPerEpoch = 1;
+    double m_bestValue = 0;
+
+    QSlider* m_smoothing = nullptr;
+    QLabel* m_smoothingValue = nullptr;
+    QCheckBox* m_logScale = nullptr;
+    QComboBox* m_xAxis = nullptr;
+    QTimer* m_repaint;
+};
+
+} // namespace studio::ui

@@ -1,0 +1,237 @@
+#include "TrainingSession.h"
+
+#include "data/Dataset.h"
+#include "models/ModelRegistry.h"
+#include "runs/ResumePoint.h"
+#include "runs/RunRecorder.h"
+#include "runs/RunStore.h"
+#include "training/Trainer.h"
+#include "util/TorchThreads.h"
+
+#include <QElapsedTimer>
+#include <QThread>
+
+namespace studio::ui {
+namespace {
+
+QString headlineFor(FinishReason reason)
+{
+    switch (reason) {
+    case FinishReason::Completed:
+        return QObject::tr("completed");
+    case FinishReason::EarlyStopped:
+        return QObject::tr("early-stopped");
+    case FinishReason::StoppedByUser:
+        return QObject::tr("stopped by user");
+    case FinishReason::Diverged:
+        return QObject::tr("diverged");
+    case FinishReason::Error:
+        return QObject::tr("failed");
+    }
+    return {};
+}
+
+/// Turns trainer events (training thread) into the session's signals; the session lives on the
+/// UI thread, so every connection to it or its listeners is queued.
+class SignalBridge : public TrainingObserver {
+public:
+    SignalBridge(TrainingSession* session, double secondsBefore, std::int64_t startStep)
+        : m_session(session), m_secondsBefore(secondsBefore), m_lastStep(startStep)
+    {
+        m_clock.start();
+    }
+
+    void onBatch(const BatchEvent& e) override
+    {
+        m_lastStep = e.step + 1;
+        Q_EMIT m_session->batchDone(BatchUpdate{e.step, e.epoch, e.batch, e.batchesPerEpoch, e.loss, e.accuracy, e.lr,
+                                                e.imagesPerSecond, seconds()});
+    }
+    void onEpoch(const EpochEvent& e) override
+    {
+        Q_EMIT m_session->epochDone(EpochUpdate{e.epoch, e.numEpochs, e.step, e.trainLoss, e.trainAccuracy, e.valLoss,
+                                                e.valAccuracy, e.lr, seconds(), e.isBest});
+    }
+    void onCheckpoint(const CheckpointEvent& e) override
+    {
+        Q_EMIT m_session->checkpointSaved(QString::fromStdString(e.path), QString::fromStdString(e.kind), e.epoch);
+    }
+    void onFinished(const FinishedEvent& e) override
+    {
+        Q_EMIT m_session->runFinished(RunFinished{QString::fromStdString(nameOf(e.reason)), headlineFor(e.reason),
+                                                  QString::fromStdString(e.message), e.epochsCompleted, e.bestEpoch,
+                                                  e.bestValAccuracy, m_lastStep, seconds()});
+    }
+
+private:
+    double seconds() const { return m_secondsBefore + double(m_clock.nsecsElapsed()) * 1e-9; }
+
+    TrainingSession* m_session;
+    double m_secondsBefore;
+    std::int64_t m_lastStep;
+    QElapsedTimer m_clock;
+};
+
+} // namespace
+
+TrainingSession::TrainingSession(const QString& runsFolder, QObject* parent) : QObject(parent), m_runsFolder(runsFolder)
+{
+    qRegisterMetaType<RunStarted>();
+    qRegisterMetaType<BatchUpdate>();
+    qRegisterMetaType<EpochUpdate>();
+    qRegisterMetaType<RunFinished>();
+    connect(this, &TrainingSession::runStarted, this, [this](const RunStarted& run) { m_runId = run.runId; });
+}
+
+TrainingSession::~TrainingSession()
+{
+    stopAndWait();
+}
+
+bool TrainingSession::start(const TrainConfig& config, std::shared_ptr<const Dataset> dataset)
+{
+    if (isActive() || !dataset)
+        return false;
+    launch(config, 0, std::move(dataset));
+    return true;
+}
+
+bool TrainingSession::resumeRun(qint64 runId, std::shared_ptr<const Dataset> dataset)
+{
+    if (isActive() || !dataset || runId <= 0)
+        return false;
+    launch(TrainConfig{}, runId, std::move(dataset));
+    return true;
+}
+
+void TrainingSession::launch(TrainConfig config, qint64 resumeRunId, std::shared_ptr<const Dataset> dataset)
+{
+    {
+        std::lock_guard lock(m_mutex);
+        m_stopRequested = false;
+        m_pauseRequested = false;
+    }
+    m_runId = resumeRunId;
+    m_thread = QThread::create([this, config = std::move(config), resumeRunId, dataset = std::move(dataset)] {
+        work(config, resumeRunId, dataset);
+    });
+    m_thread->setObjectName(QStringLiteral("training"));
+    connect(m_thread, &QThread::finished, this, [this, thread = m_thread] {
+        if (thread == m_thread)
+            onThreadFinished();
+    });
+    setState(State::Running);
+    m_thread->start();
+}
+
+void TrainingSession::work(TrainConfig config, qint64 resumeRunId, std::shared_ptr<const Dataset> dataset)
+{
+    try {
+        RunStore store(m_runsFolder);
+        std::int64_t runId = resumeRunId;
+        QString checkpoint;
+        if (resumeRunId > 0) {
+            const auto point = resumePoint(store, resumeRunId);
+            config = point.config;
+            checkpoint = point.checkpoint;
+        }
+        configureTorchThread(config.threads);
+        const auto parameters = findModel(config.model)->parameterCount();
+        if (resumeRunId <= 0)
+            runId = store.createRun(config, QString::fromStdString(dataset->name), parameters);
+        Trainer trainer(config, *dataset, store.runDir(runId));
+        if (!checkpoint.isEmpty()) {
+            trainer.resumeFrom(checkpoint);
+            store.markResumed(runId);
+        }
+        const auto& position = trainer.position();
+        RunRecorder recorder(store, runId, position.elapsedSeconds);
+        SignalBridge bridge(this, position.elapsedSeconds, position.step);
+        trainer.addObserver(&recorder);
+        trainer.addObserver(&bridge);
+        Q_EMIT runStarted(RunStarted{runId, store.runDir(runId), QString::fromStdString(config.model),
+                                     trainer.batchesPerEpoch(), config.batchSize, config.numEpochs, position.step,
+                                     position.elapsedSeconds, trainer.trainingSize(), trainer.validationSize(),
+                                     parameters});
+        {
+            std::lock_guard lock(m_mutex);
+            m_trainer = &trainer;
+            if (m_pauseRequested)
+                trainer.pause();
+            if (m_stopRequested)
+                trainer.stop();
+        }
+        trainer.run();
+        std::lock_guard lock(m_mutex);
+        m_trainer = nullptr;
+    } catch (const std::exception& e) {
+        Q_EMIT failed(QString::fromUtf8(e.what()));
+    }
+}
+
+void TrainingSession::pause()
+{
+    if (m_state != State::Running)
+        return;
+    {
+        std::lock_guard lock(m_mutex);
+        m_pauseRequested = true;
+        if (m_trainer)
+            m_trainer->pause();
+    }
+    setState(State::Paused);
+}
+
+void TrainingSession::resume()
+{
+    if (m_state != State::Paused)
+        return;
+    {
+        std::lock_guard lock(m_mutex);
+        m_pauseRequested = false;
+        if (m_trainer)
+            m_trainer->resume();
+    }
+    setState(State::Running);
+}
+
+void TrainingSession::stop()
+{
+    if (m_state == State::Idle || m_state == State::Stopping)
+        return;
+    {
+        std::lock_guard lock(m_mutex);
+        m_stopRequested = true;
+        if (m_trainer)
+            m_trainer->stop();
+    }
+    setState(State::Stopping);
+}
+
+void TrainingSession::stopAndWait()
+{
+    if (!m_thread)
+        return;
+    stop();
+    m_thread->wait();
+    onThreadFinished();
+}
+
+void TrainingSession::onThreadFinished()
+{
+    if (!m_thread)
+        return;
+    m_thread->deleteLater();
+    m_thread = nullptr;
+    setState(State::Idle);
+}
+
+void TrainingSession::setState(State state)
+{
+    if (state == m_state)
+        return;
+    m_state = state;
+    Q_EMIT stateChanged(state);
+}
+
+} // namespace studio::ui

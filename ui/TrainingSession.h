@@ -1,0 +1,79 @@
+#pragma once
+#include "TrainingUpdates.h"
+
+#include "training/TrainConfig.h"
+
+#include <QObject>
+#include <QPointer>
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+
+class QThread;
+
+namespace studio {
+struct Dataset;
+class Trainer;
+} // namespace studio
+
+namespace studio::ui {
+
+/// The UI's one door to training: owns a QThread that runs the core Trainer (recording into the
+/// run store) and re-emits its events as queued signals carrying plain values. Pause, resume and
+/// stop act before the next batch; stopping writes a resumable checkpoint.
+class TrainingSession : public QObject {
+    Q_OBJECT
+public:
+    enum class State { Idle, Running, Paused, Stopping };
+    Q_ENUM(State)
+
+    explicit TrainingSession(const QString& runsFolder, QObject* parent = nullptr);
+    /// Stops and joins a running worker.
+    ~TrainingSession() override;
+
+    QString runsFolder() const { return m_runsFolder; }
+    State state() const { return m_state; }
+    bool isActive() const { return m_state != State::Idle; }
+    qint64 runId() const { return m_runId; }
+
+    /// Starts a new run of `config` (valid) on `dataset`; false when a run is active.
+    bool start(const TrainConfig& config, std::shared_ptr<const Dataset> dataset);
+    /// Continues a stopped or interrupted run of the store from its latest checkpoint.
+    bool resumeRun(qint64 runId, std::shared_ptr<const Dataset> dataset);
+
+    void pause();
+    void resume();
+    void stop();
+    /// Stops and waits for the worker to end (returns at once when idle).
+    void stopAndWait();
+
+Q_SIGNALS:
+    void stateChanged(studio::ui::TrainingSession::State state);
+    void runStarted(const studio::ui::RunStarted& run);
+    void batchDone(const studio::ui::BatchUpdate& update);
+    void epochDone(const studio::ui::EpochUpdate& update);
+    void checkpointSaved(const QString& path, const QString& kind, int epoch);
+    void runFinished(const studio::ui::RunFinished& result);
+    /// The run could not start (bad checkpoint, unwritable runs folder, …).
+    void failed(const QString& message);
+
+private:
+    void launch(TrainConfig config, qint64 resumeRunId, std::shared_ptr<const Dataset> dataset);
+    void work(TrainConfig config, qint64 resumeRunId, std::shared_ptr<const Dataset> dataset);
+    void setState(State state);
+    void onThreadFinished();
+
+    QString m_runsFolder;
+    State m_state = State::Idle;
+    qint64 m_runId = 0;
+    QThread* m_thread = nullptr;
+
+    // Shared with the worker thread.
+    std::mutex m_mutex;
+    Trainer* m_trainer = nullptr;
+    bool m_stopRequested = false;
+    bool m_pauseRequested = false;
+};
+
+} // namespace studio::ui

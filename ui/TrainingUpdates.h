@@ -1,0 +1,56 @@
+#pragma once
+#include <QMetaType>
+#include <QString>
+
+namespace studio::ui {
+
+/// Plain values a training session reports to the UI thread (queued signals carry copies).
+
+struct RunStarted {
+    qint64 runId = 0;
+    QString runDir;
+    QString model;
+    qint64 batchesPerEpoch = 0;
+    qint64 batchSize = 0;
+    int numEpochs = 0;
+    qint64 firstStep = 0;       ///< > 0 when a run resumes
+    double secondsBefore = 0.0; ///< wall time of earlier sessions of this run
+    qint64 trainImages = 0, validationImages = 0;
+    qint64 parameters = 0;
+};
+
+struct BatchUpdate {
+    qint64 step = 0; ///< global, 0-based
+    int epoch = 1;   ///< 1-based
+    qint64 batch = 0;
+    qint64 batchesPerEpoch = 0;
+    double loss = 0, accuracy = 0, lr = 0, imagesPerSecond = 0;
+    double seconds = 0; ///< wall time of the run so far
+};
+
+struct EpochUpdate {
+    int epoch = 1;
+    int numEpochs = 1;
+    qint64 step = 0; ///< steps after this epoch
+    double trainLoss = 0, trainAccuracy = 0, valLoss = 0, valAccuracy = 0, lr = 0;
+    double seconds = 0; ///< wall time of the run so far
+    bool isBest = false;
+};
+
+struct RunFinished {
+    QString reason;   ///< completed, early-stopped, stopped, diverged, error
+    QString headline; ///< "completed", "stopped by user", … for the status
+    QString message;  ///< one line from the trainer
+    int epochsCompleted = 0;
+    int bestEpoch = 0;
+    double bestValAccuracy = 0;
+    qint64 step = 0;
+    double seconds = 0;
+};
+
+} // namespace studio::ui
+
+Q_DECLARE_METATYPE(studio::ui::RunStarted)
+Q_DECLARE_METATYPE(studio::ui::BatchUpdate)
+Q_DECLARE_METATYPE(studio::ui::EpochUpdate)
+Q_DECLARE_METATYPE(studio::ui::RunFinished)
