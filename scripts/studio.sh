@@ -10,8 +10,10 @@ if [ "${1:-}" = "--cli" ]; then
   shift
   exec "$build_dir/app/mnist-studio-cli" "$@"
 fi
-if [ -x "$build_dir/app/mnist-studio" ]; then
-  exec "$build_dir/app/mnist-studio" "$@"
+if [ -z "${DISPLAY:-}${WAYLAND_DISPLAY:-}${QT_QPA_PLATFORM:-}" ]; then
+  echo "No display found (DISPLAY and WAYLAND_DISPLAY are unset): run the headless CLI with" >&2
+  echo "  scripts/studio.sh --cli --help" >&2
+  echo "or start the window under Xvfb (xvfb-run scripts/studio.sh) or with QT_QPA_PLATFORM=offscreen." >&2
+  exit 1
 fi
-echo "This build has no studio window yet (see README: Status); the engine runs headless:" >&2
-exec "$build_dir/app/mnist-studio-cli" --help
+exec "$build_dir/app/mnist-studio" "$@"

@@ -42,6 +42,7 @@ private Q_SLOTS:
     void architecturePickerShowsCountAndSummary();
     void invalidInputShowsItsMessageAndBlocksStart();
     void irrelevantFieldsAreGreyedOut();
+    void presetsAndConfigFilesFillTheForm();
     void scheduleAndAugmentationPreviewsFollowTheForm();
     void trainsLivePausesResumesAndStops();
     void chartsSmoothLogExportAndReadOut();
@@ -172,6 +173,42 @@ void TestMainWindow::irrelevantFieldsAreGreyedOut()
     QVERIFY(!form->editor("aug_rotation")->isEnabled());
     augment->setChecked(true);
     QVERIFY(form->editor("aug_rotation")->isEnabled());
+}
+
+void TestMainWindow::presetsAndConfigFilesFillTheForm()
+{
+    auto window = openWindow();
+    auto* page = window->trainPage();
+    auto* presets = page->findChild<QComboBox*>("preset");
+    presets->setFocus();
+    while (presets->currentText() != "seed003-tiny" && presets->currentIndex() < presets->count() - 1)
+        QTest::keyClick(presets, Qt::Key_Down); // the keyboard activates items like a user would
+    QCOMPARE(presets->currentText(), QString("seed003-tiny"));
+    QCOMPARE(page->architecturePanel()->currentId(), QString("tiny-v3"));
+    QCOMPARE(qobject_cast<QComboBox*>(page->form()->editor("scheduler"))->currentText(), QString("onecycle"));
+    QCOMPARE(page->config().model, std::string("tiny-v3"));
+
+    // Seed 000's config.json, as the notebook writes it.
+    QFile seed(m_dir.filePath("seed000-config.json"));
+    QVERIFY(seed.open(QIODevice::WriteOnly));
+    seed.write(R"({"model": "MNISTResNet", "batch_size": 128, "learning_rate": 0.1, "weight_decay": 0.0001,
+                   "momentum": 0.9, "num_epochs": 30, "warmup_epochs": 3, "dropout_rate": 0.25, "seed": 42,
+                   "optimizer": "SGD", "scheduler": "CosineAnnealingLR", "early_stopping_patience": 10})");
+    seed.close();
+    QCOMPARE(page->loadConfigFrom(seed.fileName()), QString());
+    QCOMPARE(page->architecturePanel()->currentId(), QString("resnet"));
+    QCOMPARE(qobject_cast<QLineEdit*>(page->form()->editor("learning_rate"))->text(), QString("0.1"));
+    QCOMPARE(qobject_cast<QComboBox*>(page->form()->editor("optimizer"))->currentText(), QString("sgd"));
+    QCOMPARE(qobject_cast<QComboBox*>(page->form()->editor("scheduler"))->currentText(), QString("warmup-cosine"));
+    QVERIFY(page->form()->isValid());
+
+    QFile broken(m_dir.filePath("broken.json"));
+    QVERIFY(broken.open(QIODevice::WriteOnly));
+    broken.write("{\"batch_size\": ");
+    broken.close();
+    const QString error = page->loadConfigFrom(broken.fileName());
+    QVERIFY2(error.contains("broken.json"), qPrintable(error));
+    QCOMPARE(page->config().model, std::string("resnet")); // nothing changed
 }
 
 void TestMainWindow::scheduleAndAugmentationPreviewsFollowTheForm()

@@ -270,6 +270,8 @@ FinishedEvent Trainer::train()
                                   std::to_string(batch->index) + ") with learning rate " + formatLr(lr) +
                                   "; training stopped and the checkpoints of earlier epochs are kept.");
             }
+            if (m_stop) // the backward pass is most of a batch: drop the batch, it is redone on resume
+                return stopNow();
             loss.backward();
             m_optimizer->step();
             const auto n = batch->labels.size(0);
