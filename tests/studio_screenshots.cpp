@@ -13,6 +13,8 @@
 #include <QDir>
 #include <QElapsedTimer>
 #include <QPalette>
+#include <QScrollArea>
+#include <QScrollBar>
 #include <QSettings>
 #include <QTemporaryDir>
 #include <QThread>
@@ -96,6 +98,10 @@ int main(int argc, char** argv)
     page->setConfig(config);
     waitFor([] { return false; }, 1500); // summary and augmentation preview
     save(&window, out + "/train-setup.png");
+    auto* setup = page->findChild<QScrollArea*>("setupPanel");
+    setup->verticalScrollBar()->setValue(setup->verticalScrollBar()->maximum());
+    save(&window, out + "/train-augmentation.png");
+    setup->verticalScrollBar()->setValue(0);
 
     page->start();
     waitFor([&] { return window.session()->state() == TrainingSession::State::Idle; }, 600000);

@@ -281,6 +281,8 @@ void TestMainWindow::trainsLivePausesResumesAndStops()
     QVERIFY(store.run(runId)->resumable());
     QVERIFY(QFile::exists(store.runDir(runId) + "/latest.pt"));
     QVERIFY(page->findChild<QPushButton*>("startButton")->isEnabled());
+    setField(page->form(), "learning_rate", "0.002"); // a new setup: the status says it is ready
+    QVERIFY2(page->controls()->status().startsWith("Ready: mlp"), qPrintable(page->controls()->status()));
 }
 
 void TestMainWindow::chartsSmoothLogExportAndReadOut()

@@ -2,6 +2,7 @@
 
 #include <QFileInfo>
 #include <QGraphicsEllipseItem>
+#include <QGraphicsRectItem>
 #include <QGraphicsSimpleTextItem>
 #include <QImage>
 #include <QLegendMarker>
@@ -93,6 +94,8 @@ LiveChart::LiveChart(const QString& title, const QString& valueTitle, QWidget* p
 
     m_hoverDot = new QGraphicsEllipseItem(c);
     m_hoverDot->setZValue(20);
+    m_hoverBox = new QGraphicsRectItem(c);
+    m_hoverBox->setZValue(20);
     m_hoverLabel = new QGraphicsSimpleTextItem(c);
     m_hoverLabel->setZValue(21);
     hideReadout();
@@ -291,11 +294,20 @@ void LiveChart::updateRanges(double xMin, double xMax, double yMin, double yMax)
     if (pad <= 0)
         pad = std::max(std::abs(yMax) * 0.1, 0.05);
     double low = yMin - pad, high = yMax + pad;
+    // Round to a 1-2-5 tick step (about five ticks), then keep within the quantity's bounds.
+    const double raw = (high - low) / 5.0;
+    const double magnitude = std::pow(10.0, std::floor(std::log10(raw)));
+    const double step = magnitude * (raw / magnitude < 1.5 ? 1 : raw / magnitude < 3.5 ? 2 : raw / magnitude < 7.5 ? 5 : 10);
+    low = std::floor(low / step) * step;
+    high = std::ceil(high / step) * step;
     if (std::isfinite(m_lowest) && yMin >= m_lowest)
         low = std::max(low, m_lowest);
     if (std::isfinite(m_highest) && yMax <= m_highest)
         high = std::min(high, m_highest);
     m_linearY->setRange(low, high);
+    m_linearY->setTickType(QValueAxis::TicksDynamic);
+    m_linearY->setTickAnchor(0.0);
+    m_linearY->setTickInterval(step);
 }
 
 QString LiveChart::title() const
@@ -372,17 +384,24 @@ void LiveChart::showReadoutAt(const QPoint& position)
                                                             QString::number(bestPoint.y(), 'g', 4)));
     m_hoverLabel->setBrush(palette().color(QPalette::Text));
     const QRectF area = chart()->plotArea();
-    QPointF labelAt = bestPosition + QPointF(8, -22);
+    QPointF labelAt = bestPosition + QPointF(10, -26);
     labelAt.setX(std::min(labelAt.x(), area.right() - m_hoverLabel->boundingRect().width()));
     labelAt.setY(std::max(labelAt.y(), area.top()));
     m_hoverLabel->setPos(labelAt);
     m_hoverLabel->show();
+    QColor box = palette().color(QPalette::Base);
+    box.setAlpha(225);
+    m_hoverBox->setBrush(box);
+    m_hoverBox->setPen(QPen(palette().color(QPalette::Mid), 1));
+    m_hoverBox->setRect(m_hoverLabel->mapRectToParent(m_hoverLabel->boundingRect()).adjusted(-4, -2, 4, 2));
+    m_hoverBox->show();
 }
 
 void LiveChart::hideReadout()
 {
     m_hoverDot->hide();
     m_hoverLabel->hide();
+    m_hoverBox->hide();
 }
 
 QString LiveChart::toCsv() const

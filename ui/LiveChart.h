@@ -11,6 +11,7 @@
 #include <vector>
 
 class QGraphicsEllipseItem;
+class QGraphicsRectItem;
 class QGraphicsSimpleTextItem;
 class QLineSeries;
 class QLogValueAxis;
@@ -118,6 +119,7 @@ private:
     QLogValueAxis* m_logY = nullptr;
     QGraphicsEllipseItem* m_hoverDot = nullptr;
     QGraphicsSimpleTextItem* m_hoverLabel = nullptr;
+    QGraphicsRectItem* m_hoverBox = nullptr;
     XAxis m_axis = XAxis::Step;
     bool m_log = false;
     double m_smoothing = 0.0;

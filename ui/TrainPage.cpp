@@ -144,6 +144,7 @@ void TrainPage::connectSession()
 {
     connect(m_session, &TrainingSession::stateChanged, this, &TrainPage::updateControls);
     connect(m_session, &TrainingSession::runStarted, this, [this](const RunStarted& run) {
+        m_showsReadiness = false;
         m_charts->beginRun(run);
         updatePlannedSchedule(m_runConfig, run.batchesPerEpoch);
         m_controls->beginRun(run);
@@ -184,10 +185,12 @@ void TrainPage::connectSession()
         if (r.bestEpoch > 0)
             text += tr(" Best epoch %1: validation accuracy %2 %.").arg(r.bestEpoch).arg(r.bestValAccuracy * 100, 0, 'f', 2);
         m_controls->setStatus(text, r.reason == "diverged" || r.reason == "error");
+        m_showsReadiness = false;
         Q_EMIT statusMessage(text);
     });
     connect(m_session, &TrainingSession::failed, this, [this](const QString& message) {
         m_controls->setStatus(tr("Training could not start: %1").arg(message), true);
+        m_showsReadiness = false;
         Q_EMIT statusMessage(message);
     });
 }
@@ -293,6 +296,7 @@ void TrainPage::onFormChanged()
 {
     const auto config = m_form->config();
     m_preview->setAugment(config.augment);
+    m_showsReadiness = true; // the setup changed: the last run's outcome no longer describes it
     if (!m_session->isActive() && m_form->isValid()) {
         const qint64 available = m_data->dataset() ? m_data->summary().trainImages : kMnistTrainImages;
         updatePlannedSchedule(config, plannedBatchesPerEpoch(available, config));
@@ -316,12 +320,24 @@ void TrainPage::updateControls()
     const bool idle = !m_session->isActive();
     m_setup->setEnabled(idle);
     m_controls->setState(m_session->state(), canStart());
-    if (idle && !m_form->isValid())
-        m_controls->setStatus(tr("Fix the configuration to start: %1").arg(m_form->problems().join(" ")), true);
-    else if (idle && !m_data->dataset())
-        m_controls->setStatus(m_data->isLoading() ? tr("Loading the dataset…") : tr("Choose a dataset to start."));
-    else if (idle && m_controls->status().startsWith(tr("Fix the configuration")))
-        m_controls->setStatus(tr("Ready."));
+    if (!idle)
+        return;
+    // While idle the status line says what stands between the user and Start; the outcome of the
+    // last run stays until the setup changes.
+    QString readiness;
+    bool problem = false;
+    if (!m_form->isValid()) {
+        readiness = tr("Fix the configuration to start: %1").arg(m_form->problems().join(" "));
+        problem = true;
+    } else if (!m_data->dataset()) {
+        readiness = m_data->isLoading() ? tr("Loading the dataset…") : tr("Choose a dataset to start.");
+    } else if (m_showsReadiness || m_controls->status().isEmpty()) {
+        readiness = tr("Ready: %1 on %2.").arg(QString::fromStdString(m_form->config().model), m_data->summary().name);
+    }
+    if (!readiness.isEmpty()) {
+        m_controls->setStatus(readiness, problem);
+        m_showsReadiness = true;
+    }
 }
 
 } // namespace studio::ui

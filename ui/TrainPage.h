@@ -70,6 +70,7 @@ private:
     TrainingCharts* m_charts;
     QWidget* m_setup = nullptr;
     TrainConfig m_runConfig; ///< of the run on show
+    bool m_showsReadiness = false; ///< the status line holds a readiness message, not a run's outcome
 };
 
 } // namespace studio::ui
