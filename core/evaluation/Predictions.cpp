@@ -6,8 +6,6 @@
 #include <torch/csrc/autograd/grad_mode.h>
 #include <torch/nn/functional/loss.h>
 
-#include <QSaveFile>
-
 namespace studio {
 
 Predictions predict(ClassifierImpl& model, const LabeledImages& data, double mean, double std, std::int64_t batchSize,
@@ -17,7 +15,7 @@ Predictions predict(ClassifierImpl& model, const LabeledImages& data, double mea
     model.eval();
     torch::NoGradGuard noGrad;
     Predictions p;
-    std::vector<torch::Tensor> probs;
+    std::vector<torch::Tensor> logitBatches;
     double lossSum = 0.0;
     for (std::int64_t begin = 0; begin < data.size(); begin += batchSize) {
         if (cancel && cancel()) {
@@ -30,12 +28,13 @@ Predictions predict(ClassifierImpl& model, const LabeledImages& data, double mea
         lossSum += torch::nn::functional::cross_entropy(
                        logits, labels, torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum))
                        .item<double>();
-        probs.push_back(torch::softmax(logits, 1));
+        logitBatches.push_back(logits);
     }
     model.train(wasTraining);
-    if (p.cancelled || probs.empty())
+    if (p.cancelled || logitBatches.empty())
         return p;
-    p.probabilities = torch::cat(probs);
+    p.logits = torch::cat(logitBatches).contiguous();
+    p.probabilities = torch::softmax(p.logits, 1);
     p.labels = data.labels;
     p.predicted = p.probabilities.argmax(1);
     const auto n = static_cast<double>(data.size());
@@ -44,29 +43,17 @@ Predictions predict(ClassifierImpl& model, const LabeledImages& data, double mea
     return p;
 }
 
-void writePredictionsCsv(const QString& path, const Predictions& p)
+ScoredSet scoredSet(const Predictions& p)
 {
-    QSaveFile f(path);
-    if (!f.open(QIODevice::WriteOnly))
-        throw StudioError("Cannot write " + path.toStdString() + ": " + f.errorString().toStdString() + ".");
-    const auto classes = p.probabilities.size(1);
-    QByteArray out = "index,label,pred";
-    for (std::int64_t c = 0; c < classes; ++c)
-        out += ",p" + QByteArray::number(c);
-    out += '\n';
-    const auto probs = p.probabilities.contiguous();
-    const auto* pr = probs.data_ptr<float>();
-    const auto* lab = p.labels.data_ptr<std::int64_t>();
-    const auto* pred = p.predicted.data_ptr<std::int64_t>();
-    for (std::int64_t i = 0; i < p.size(); ++i) {
-        out += QByteArray::number(i) + ',' + QByteArray::number(lab[i]) + ',' + QByteArray::number(pred[i]);
-        for (std::int64_t c = 0; c < classes; ++c)
-            out += ',' + QByteArray::number(pr[i * classes + c], 'g', 6);
-        out += '\n';
-    }
-    f.write(out);
-    if (!f.commit())
-        throw StudioError("Cannot write " + path.toStdString() + ": " + f.errorString().toStdString() + ".");
+    ScoredSet s;
+    if (p.size() == 0)
+        return s;
+    s.numClasses = int(p.logits.size(1));
+    const auto logits = p.logits.to(torch::kFloat32).contiguous();
+    s.logits.assign(logits.data_ptr<float>(), logits.data_ptr<float>() + logits.numel());
+    const auto labels = p.labels.to(torch::kInt64).contiguous();
+    s.labels.assign(labels.data_ptr<std::int64_t>(), labels.data_ptr<std::int64_t>() + labels.numel());
+    return s;
 }
 
 } // namespace studio

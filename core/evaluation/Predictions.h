@@ -1,5 +1,6 @@
 #pragma once
 #include "data/Dataset.h"
+#include "evaluation/ScoredSet.h"
 #include "models/Classifier.h"
 
 #include <QString>
@@ -10,6 +11,7 @@ namespace studio {
 
 /// A model's output on a labelled set.
 struct Predictions {
+    torch::Tensor logits;        ///< N×C float
     torch::Tensor probabilities; ///< N×C float, softmax of the logits
     torch::Tensor labels;        ///< N int64
     torch::Tensor predicted;     ///< N int64, argmax
@@ -25,7 +27,7 @@ struct Predictions {
 Predictions predict(ClassifierImpl& model, const LabeledImages& data, double mean, double std,
                     std::int64_t batchSize = 1000, const std::function<bool()>& cancel = {});
 
-/// Writes index,label,pred,p0..p{C-1} atomically.
-void writePredictionsCsv(const QString& path, const Predictions& predictions);
+/// The predictions as plain arrays for analysis (labels and logits).
+ScoredSet scoredSet(const Predictions& predictions);
 
 } // namespace studio
