@@ -2,6 +2,11 @@
 #include "support/SyntheticData.h"
 
 #include <QDir>
+#include <QFileInfo>
+#include <QRegularExpression>
+#include <QJsonObject>
+#include <QJsonDocument>
+#include <QJsonArray>
 #include <QImage>
 #include <QPainter>
 #include <QProcess>
@@ -27,6 +32,7 @@ class TestCli : public QObject {
 private Q_SLOTS:
     void initTestCase();
     void trainEvaluateListExport();
+    void reportWritesEveryFileAndAReadableHtml();
     void resumeContinuesAStoppedRun();
     void summaryEndsWithTheParameterCount();
     void lrScheduleWritesOneRowPerStep();
@@ -87,6 +93,50 @@ void TestCli::trainEvaluateListExport()
     QFile h(m_dir.filePath("h.csv"));
     QVERIFY(h.open(QIODevice::ReadOnly));
     QCOMPARE(QString(h.readAll()).trimmed().split('\n').size(), 3);
+}
+
+void TestCli::reportWritesEveryFileAndAReadableHtml()
+{
+    const QString out = m_dir.filePath("report");
+    const auto report = cli({"report", "--run", "1", "--out", out, "--bins", "10"});
+    QVERIFY2(report.code == 0, qPrintable(report.out + report.err));
+    QVERIFY(report.out.contains("test accuracy"));
+    const auto rows = [&](const QString& name) {
+        QFile f(QDir(out).filePath(name));
+        return f.open(QIODevice::ReadOnly) ? QString(f.readAll()).trimmed().split('\n') : QStringList{};
+    };
+    QCOMPARE(rows("predictions.csv").size(), 1 + 100);
+    QCOMPARE(rows("per_class.csv").size(), 1 + 10 + 2);
+    QCOMPARE(rows("confusion.csv").size(), 1 + 10 + 1);
+    QCOMPARE(rows("confusion.csv").last().split(',').last(), QString("100")); // grand total = images
+    QCOMPARE(rows("history.csv").size(), 1 + 2);
+    QFile metricsFile(QDir(out).filePath("metrics.json"));
+    QVERIFY(metricsFile.open(QIODevice::ReadOnly));
+    const auto metrics = QJsonDocument::fromJson(metricsFile.readAll()).object();
+    QCOMPARE(metrics["images"].toInt(), 100);
+    QCOMPARE(metrics["calibration"].toObject()["bins"].toArray().size(), 10);
+    QCOMPARE(rows("errors.csv").size(), 1 + metrics["errors"].toInt());
+    // Every chart is there in both formats, and the HTML links only files that exist.
+    for (const char* chart : {"loss", "accuracy", "learning-rate", "generalisation-gap", "confusion-counts",
+                              "confusion-normalised", "reliability", "confidence-histogram"})
+        for (const char* suffix : {".png", ".svg"})
+            QVERIFY2(QFileInfo(QDir(out).filePath(QString("charts/") + chart + suffix)).size() > 500, chart);
+    QFile html(QDir(out).filePath("report.html"));
+    QVERIFY(html.open(QIODevice::ReadOnly));
+    const QString page = QString::fromUtf8(html.readAll());
+    QVERIFY(page.contains("<h2>Confusion matrix (test)</h2>"));
+    QVERIFY(page.contains("Reliability diagram"));
+    static const QRegularExpression link("href=\"([^\"#]+)\"");
+    int links = 0;
+    for (auto it = link.globalMatch(page); it.hasNext(); ++links) {
+        const QString target = it.next().captured(1);
+        QVERIFY2(QFile::exists(QDir(out).filePath(target)), qPrintable(target));
+    }
+    QCOMPARE(links, 16);
+    QVERIFY(page.count("data:image/png;base64,") >= 8); // self-contained: charts embedded
+    const auto show = cli({"runs", "show", "1"}).out; // the store keeps the test result
+    QVERIFY2(show.contains(QString("test        %1%").arg(metrics["accuracy"].toDouble() * 100, 0, 'f', 2)),
+             qPrintable(show));
 }
 
 void TestCli::resumeContinuesAStoppedRun()

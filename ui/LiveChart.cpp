@@ -1,10 +1,11 @@
 #include "LiveChart.h"
 
+#include "WidgetExport.h"
+
 #include <QFileInfo>
 #include <QGraphicsEllipseItem>
 #include <QGraphicsRectItem>
 #include <QGraphicsSimpleTextItem>
-#include <QImage>
 #include <QLegendMarker>
 #include <QLineSeries>
 #include <QLogValueAxis>
@@ -12,7 +13,6 @@
 #include <QPainter>
 #include <QSaveFile>
 #include <QScatterSeries>
-#include <QSvgGenerator>
 #include <QTextStream>
 #include <QValueAxis>
 
@@ -36,6 +36,15 @@ QString formatX(XAxis axis, double x)
         return QStringLiteral("%1:%2").arg(int(x) / 60).arg(int(x) % 60, 2, 10, QLatin1Char('0'));
     }
     return {};
+}
+
+/// A 1-2-5 step giving about `ticks` intervals over `span`.
+double niceStep(double span, double ticks)
+{
+    const double raw = span / ticks;
+    const double magnitude = std::pow(10.0, std::floor(std::log10(raw)));
+    const double f = raw / magnitude;
+    return magnitude * (f < 1.5 ? 1 : f < 3.5 ? 2 : f < 7.5 ? 5 : 10);
 }
 
 QString csvNumber(double v)
@@ -286,6 +295,11 @@ bool LiveChart::refresh()
 void LiveChart::updateRanges(double xMin, double xMax, double yMin, double yMax)
 {
     m_x->setRange(xMin, xMax);
+    // Whole steps and epochs; wall time in 1-2-5 seconds.
+    const double xStep = m_axis == XAxis::WallTime ? niceStep(xMax - xMin, 6.0) : std::max(1.0, niceStep(xMax - xMin, 6.0));
+    m_x->setTickType(QValueAxis::TicksDynamic);
+    m_x->setTickAnchor(0.0);
+    m_x->setTickInterval(xStep);
     if (m_log) {
         m_logY->setRange(yMin / 1.25, yMax * 1.25);
         return;
@@ -295,9 +309,7 @@ void LiveChart::updateRanges(double xMin, double xMax, double yMin, double yMax)
         pad = std::max(std::abs(yMax) * 0.1, 0.05);
     double low = yMin - pad, high = yMax + pad;
     // Round to a 1-2-5 tick step (about five ticks), then keep within the quantity's bounds.
-    const double raw = (high - low) / 5.0;
-    const double magnitude = std::pow(10.0, std::floor(std::log10(raw)));
-    const double step = magnitude * (raw / magnitude < 1.5 ? 1 : raw / magnitude < 3.5 ? 2 : raw / magnitude < 7.5 ? 5 : 10);
+    const double step = niceStep(high - low, 5.0);
     low = std::floor(low / step) * step;
     high = std::ceil(high / step) * step;
     if (std::isfinite(m_lowest) && yMin >= m_lowest)
@@ -424,35 +436,10 @@ QString LiveChart::exportTo(const QString& path)
 {
     refresh();
     hideReadout();
-    const QString suffix = QFileInfo(path).suffix().toLower();
+    if (QFileInfo(path).suffix().toLower() != "csv")
+        return exportWidget(this, path);
     QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly))
-        return tr("Cannot write %1: %2").arg(path, file.errorString());
-    if (suffix == "csv") {
-        file.write(toCsv().toUtf8());
-    } else if (suffix == "svg") {
-        QSvgGenerator generator;
-        generator.setOutputDevice(&file);
-        generator.setSize(size());
-        generator.setViewBox(rect());
-        generator.setTitle(title());
-        QPainter painter(&generator);
-        render(&painter);
-    } else if (suffix == "png") {
-        const qreal ratio = std::max<qreal>(2.0, devicePixelRatioF());
-        QImage image(size() * ratio, QImage::Format_ARGB32_Premultiplied);
-        image.setDevicePixelRatio(ratio);
-        image.fill(palette().color(QPalette::Base));
-        QPainter painter(&image);
-        render(&painter);
-        painter.end();
-        if (!image.save(&file, "PNG"))
-            return tr("Cannot encode %1 as PNG.").arg(path);
-    } else {
-        file.cancelWriting();
-        return tr("Cannot export to %1: choose a .png, .svg or .csv file.").arg(path);
-    }
-    if (!file.commit())
+    if (!file.open(QIODevice::WriteOnly) || file.write(toCsv().toUtf8()) < 0 || !file.commit())
         return tr("Cannot write %1: %2").arg(path, file.errorString());
     return {};
 }

@@ -117,4 +117,24 @@ bool stdoutIsTerminal()
     return ::isatty(STDOUT_FILENO) == 1;
 }
 
+void addEvaluationOptions(QCommandLineParser& parser)
+{
+    parser.addOption({"bins", "Reliability-diagram bins (default 15).", "N", "15"});
+    parser.addOption({"binning", "uniform (default) or equal-mass reliability bins.", "KIND", "uniform"});
+}
+
+EvaluationOptions evaluationOptions(const QCommandLineParser& parser)
+{
+    EvaluationOptions options;
+    bool ok = false;
+    options.calibrationBins = parser.value("bins").toInt(&ok);
+    if (!ok || options.calibrationBins < 1 || options.calibrationBins > 1000)
+        throw StudioError("--bins must be a whole number between 1 and 1000.");
+    const auto binning = parser.value("binning");
+    if (binning != "uniform" && binning != "equal-mass")
+        throw StudioError("--binning must be uniform or equal-mass.");
+    options.binning = binning == "equal-mass" ? Binning::EqualMass : Binning::Uniform;
+    return options;
+}
+
 } // namespace studio::cli

@@ -1,5 +1,6 @@
 #pragma once
 #include "data/Dataset.h"
+#include "evaluation/Evaluation.h"
 #include "training/TrainConfig.h"
 
 #include <QCommandLineParser>
@@ -28,6 +29,11 @@ QString runsFolder(const QCommandLineParser& parser);
 void addConfigOptions(QCommandLineParser& parser);
 /// --preset, then --config, then individual flags over the defaults; validated (throws StudioError).
 TrainConfig configFromOptions(const QCommandLineParser& parser);
+
+/// --bins and --binning for the reliability diagram.
+void addEvaluationOptions(QCommandLineParser& parser);
+/// The evaluation options of --bins / --binning (throws StudioError on a bad value).
+EvaluationOptions evaluationOptions(const QCommandLineParser& parser);
 
 /// Runs `command`, turning StudioError and other exceptions into "error: …" on stderr, exit 1.
 int guarded(const std::function<int()>& command);

@@ -13,5 +13,6 @@ int lrScheduleCommand(const QStringList& args);
 int presetsCommand(const QStringList& args);
 int runsCommand(const QStringList& args);
 int predictCommand(const QStringList& args);
+int reportCommand(const QStringList& args);
 
 } // namespace studio::cli

@@ -3,18 +3,14 @@
 #include "cli/Commands.h"
 
 #include "evaluation/Evaluation.h"
-#include "evaluation/Predictions.h"
+#include "evaluation/ModelEvaluation.h"
 #include "runs/RunStore.h"
 #include "training/Checkpoint.h"
-#include "training/Trainer.h"
 #include "util/StudioError.h"
 #include "util/TorchThreads.h"
 
 #include <QDir>
-#include <QElapsedTimer>
 #include <QJsonObject>
-
-#include <optional>
 
 namespace studio::cli {
 
@@ -30,8 +26,7 @@ int evaluateCommand(const QStringList& args)
     parser.addOption({"limit-test", "Use only the first N test images.", "N"});
     parser.addOption({"threads", "Torch threads (default: all cores).", "N", "0"});
     parser.addOption({"out", "Write the result files into DIR (default: the run's folder).", "DIR"});
-    parser.addOption({"bins", "Reliability-diagram bins (default 15).", "N", "15"});
-    parser.addOption({"binning", "uniform (default) or equal-mass reliability bins.", "KIND", "uniform"});
+    addEvaluationOptions(parser);
     parseOrExit(parser, args,
                 "Evaluate a trained model: accuracy, loss, per-class precision/recall/F1, confusion matrix, "
                 "calibration (ECE, MCE, Brier, NLL; temperature fitted on the validation split) and per-image "
@@ -53,36 +48,14 @@ int evaluateCommand(const QStringList& args)
         }
         if (checkpoint.isEmpty())
             throw StudioError("evaluate needs --run ID or --checkpoint FILE.");
+        const auto options = evaluationOptions(parser);
         const auto split = parser.value("split");
-        if (split != "test" && split != "validation")
-            throw StudioError("--split must be test or validation.");
-
         const auto loaded = loadModelFromCheckpoint(checkpoint);
         const auto dataset = loadDatasetFor(parser);
-        LabeledImages images = split == "test" ? dataset.test.head(parser.value("limit-test").toLongLong())
-                                               : trainingSets(dataset, loaded.meta.config).validation;
-        if (images.size() == 0)
-            throw StudioError("The " + split.toStdString() + " split is empty.");
-        QElapsedTimer timer;
-        timer.start();
-        const auto p = predict(*loaded.model, images, loaded.meta.mean, loaded.meta.std);
-        const double seconds = static_cast<double>(timer.nsecsElapsed()) / 1e9;
-        // The temperature is fitted on the run's validation split (never on the split reported).
-        std::optional<ScoredSet> validation;
-        if (split == "test") {
-            const auto held = trainingSets(dataset, loaded.meta.config).validation;
-            if (held.size() > 0)
-                validation = scoredSet(predict(*loaded.model, held, loaded.meta.mean, loaded.meta.std));
-        }
-        EvaluationOptions options;
-        options.calibrationBins = parser.value("bins").toInt();
-        if (options.calibrationBins < 1 || options.calibrationBins > 1000)
-            throw StudioError("--bins must be between 1 and 1000.");
-        options.binning = parser.value("binning") == "equal-mass" ? Binning::EqualMass : Binning::Uniform;
-        if (parser.value("binning") != "uniform" && parser.value("binning") != "equal-mass")
-            throw StudioError("--binning must be uniform or equal-mass.");
-        const auto evaluation =
-            analyse(split.toStdString(), scoredSet(p), validation ? &*validation : nullptr, options);
+        double seconds = 0;
+        const auto evaluation = evaluateModel(loaded, dataset, split.toStdString(),
+                                              parser.value("limit-test").toLongLong(), options, &seconds);
+        const auto& p = evaluation.scores;
 
         const QString outDir = parser.isSet("out") ? parser.value("out")
                                : runId             ? store->runDir(runId)

@@ -4,7 +4,10 @@
 #include "util/Allocator.h"
 #include "util/BuildInfo.h"
 
-#include <QCoreApplication>
+#include <QApplication>
+
+#include <cstring>
+#include <memory>
 
 #include <cstdio>
 #include <map>
@@ -17,7 +20,8 @@ const char* kUsage =
     "commands:\n"
     "  train         train a model (flags for every config field, --config FILE, --preset ID)\n"
     "  resume        continue a stopped or interrupted run (--run ID)\n"
-    "  evaluate      accuracy, loss and predictions.csv of a run or checkpoint on a split\n"
+    "  evaluate      metrics, confusion, calibration and predictions of a run or checkpoint on a split\n"
+    "  report        a run's evaluation files and a self-contained report.html with charts\n"
     "  predict       classify image files (PNG/JPG, either polarity) with a checkpoint\n"
     "  summary       layer table and parameter count of an architecture (--arch ID)\n"
     "  lr-schedule   the learning rate of every step of a config, as CSV\n"
@@ -30,7 +34,12 @@ int main(int argc, char** argv)
 {
     studio::keepFreedMemoryMapped();
     studio::cli::installInterruptHandling();
-    QCoreApplication app(argc, argv);
+    // `report` draws the studio's charts offscreen: it needs a QApplication (and no display).
+    const bool drawsCharts = argc > 1 && std::strcmp(argv[1], "report") == 0;
+    if (drawsCharts && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+    std::unique_ptr<QCoreApplication> application =
+        drawsCharts ? std::make_unique<QApplication>(argc, argv) : std::make_unique<QCoreApplication>(argc, argv);
     QCoreApplication::setApplicationName("mnist-studio-cli");
     QCoreApplication::setApplicationVersion(STUDIO_VERSION);
     auto args = QCoreApplication::arguments();
@@ -46,7 +55,7 @@ int main(int argc, char** argv)
     const std::map<QString, int (*)(const QStringList&)> commands = {
         {"train", trainCommand},     {"resume", resumeCommand},   {"evaluate", evaluateCommand},
         {"predict", predictCommand}, {"summary", summaryCommand}, {"lr-schedule", lrScheduleCommand},
-        {"presets", presetsCommand}, {"runs", runsCommand},
+        {"presets", presetsCommand}, {"runs", runsCommand},         {"report", reportCommand},
     };
     const auto it = commands.find(args[1]);
     if (it == commands.end()) {

@@ -1,0 +1,94 @@
+// report: a run's full evaluation as files and one self-contained report.html with the studio's
+// own charts (rendered offscreen).
+#include "cli/CliSupport.h"
+#include "cli/Commands.h"
+
+#include "ReportWriter.h"
+
+#include "evaluation/ModelEvaluation.h"
+#include "models/ModelSummary.h"
+#include "runs/RunStore.h"
+#include "util/StudioError.h"
+#include "util/TorchThreads.h"
+
+#include <QDir>
+#include <QFile>
+
+namespace studio::cli {
+namespace {
+
+QImage digitImage(const torch::Tensor& pixels) // 28×28 uint8
+{
+    const auto bytes = pixels.contiguous();
+    QImage image(28, 28, QImage::Format_Grayscale8);
+    for (int row = 0; row < 28; ++row)
+        std::memcpy(image.scanLine(row), bytes.data_ptr<std::uint8_t>() + row * 28, 28);
+    return image;
+}
+
+} // namespace
+
+int reportCommand(const QStringList& args)
+{
+    QCommandLineParser parser;
+    addDataOption(parser);
+    addRunsOption(parser);
+    addEvaluationOptions(parser);
+    parser.addOption({"run", "The run to report on (see `runs list`).", "ID"});
+    parser.addOption({"which", "best (default) or latest checkpoint.", "KIND", "best"});
+    parser.addOption({"out", "Folder for the report (default: the run's folder/report).", "DIR"});
+    parser.addOption({"limit-test", "Use only the first N test images.", "N"});
+    parser.addOption({"threads", "Torch threads (default: all cores).", "N", "0"});
+    parseOrExit(parser, args,
+                "Evaluate a run on the test split and write metrics.json, per_class.csv, confusion.csv, "
+                "predictions.csv, errors.csv, history.csv, charts/ (PNG and SVG) and a self-contained report.html.");
+    return guarded([&] {
+        if (!parser.isSet("run"))
+            throw StudioError("report needs --run ID.");
+        const auto options = evaluationOptions(parser);
+        configureTorchThread(parser.value("threads").toInt());
+        const auto runId = parseRunId(parser.value("run"));
+        RunStore store(runsFolder(parser));
+        const auto record = store.run(runId);
+        if (!record)
+            throw StudioError("No run " + std::to_string(runId) + " in " + store.folder().toStdString() + ".");
+        const auto which = parser.value("which");
+        if (which != "best" && which != "latest")
+            throw StudioError("--which must be best or latest.");
+        QString checkpoint = QDir(store.runDir(runId)).filePath(which + ".pt");
+        if (which == "best" && !QFile::exists(checkpoint)) // a run without a validation split has no best.pt
+            checkpoint = QDir(store.runDir(runId)).filePath("latest.pt");
+        const auto loaded = loadModelFromCheckpoint(checkpoint);
+        const auto dataset = loadDatasetFor(parser);
+        const auto evaluation =
+            evaluateModel(loaded, dataset, "test", parser.value("limit-test").toLongLong(), options);
+        const QString out = parser.isSet("out") ? parser.value("out") : QDir(store.runDir(runId)).filePath("report");
+
+        writeEvaluationFiles(out, evaluation);
+        store.exportHistoryCsv(runId, QDir(out).filePath("history.csv"));
+        store.setTestResult(runId, evaluation.accuracy, evaluation.loss, toJson(evaluation));
+
+        ui::ReportInput input;
+        input.run = *store.run(runId);
+        input.history = store.epochs(runId);
+        input.modelSummary = QString::fromStdString(summarizeModel(*loaded.model).toText());
+        input.evaluation = evaluation;
+        const auto test = dataset.test.head(parser.value("limit-test").toLongLong());
+        for (std::size_t i = 0; i < std::min<std::size_t>(20, evaluation.errors.size()); ++i)
+            input.errorImages.append(digitImage(test.images[evaluation.errors[i].index]));
+        if (!input.run.study.isEmpty())
+            for (const auto& r : store.runs())
+                if (r.study == input.run.study)
+                    input.study.push_back(r);
+        const auto files = ui::writeReport(out, input);
+        std::printf("run %lld, %s: test accuracy %.2f%%, loss %.4f, %lld errors, macro F1 %.4f, ECE %.4f\n",
+                    static_cast<long long>(runId), qPrintable(which), evaluation.accuracy * 100, evaluation.loss,
+                    static_cast<long long>(evaluation.errors.size()), evaluation.report.macro.f1,
+                    evaluation.calibration.ece);
+        std::printf("wrote %s/report.html, %lld charts and the CSV/JSON files\n", qPrintable(out),
+                    static_cast<long long>(files.size() - 1));
+        return 0;
+    });
+}
+
+} // namespace studio::cli

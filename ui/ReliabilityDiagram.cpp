@@ -1,0 +1,148 @@
+#include "ReliabilityDiagram.h"
+
+#include "PlotFrame.h"
+
+#include <QPainter>
+
+#include <algorithm>
+#include <functional>
+
+namespace studio::ui {
+namespace {
+
+const QColor kAccuracy(0x2f, 0x6d, 0xb5);
+const QColor kGap(0xd9, 0x48, 0x01);
+const QColor kCount(0x8a, 0x94, 0xa3);
+
+} // namespace
+
+ReliabilityDiagram::ReliabilityDiagram(QWidget* parent) : QWidget(parent)
+{
+    setObjectName("reliabilityDiagram");
+    setMinimumSize(380, 360);
+}
+
+void ReliabilityDiagram::setCalibration(const CalibrationSummary& before, const std::optional<CalibrationSummary>& after,
+                                        double temperature)
+{
+    m_before = before;
+    m_after = after;
+    m_temperature = temperature;
+    update();
+}
+
+void ReliabilityDiagram::setShowCalibrated(bool on)
+{
+    m_showCalibrated = on;
+    update();
+}
+
+void ReliabilityDiagram::paintEvent(QPaintEvent*)
+{
+    QPainter painter(this);
+    painter.setRenderHint(QPainter::Antialiasing);
+    const QPalette pal = palette();
+    painter.fillRect(rect(), pal.color(QPalette::Base));
+    const QFontMetrics fm(font());
+    const auto& shown = showsCalibrated() ? *m_after : m_before;
+
+    const double left = 70 + fm.height(), right = 16, top = fm.height() * 3 + 12;
+    const double countHeight = std::max(60.0, height() * 0.2);
+    const double bottomAxis = fm.height() * 2 + 10;
+    PlotFrame main{QRectF(left, top, width() - left - right, height() - top - countHeight - 2 * bottomAxis - 8)};
+    PlotFrame counts{QRectF(left, main.area.bottom() + bottomAxis + 8, main.area.width(), countHeight)};
+    std::int64_t maxCount = 1;
+    for (const auto& b : shown.bins)
+        maxCount = std::max(maxCount, b.count);
+    counts.yMax = double(maxCount);
+    counts.logCounts = true;
+
+    QFont bold = font();
+    bold.setBold(true);
+    painter.setFont(bold);
+    painter.setPen(pal.color(QPalette::Text));
+    painter.drawText(QRectF(0, 2, width(), fm.height() + 2), Qt::AlignHCenter,
+                     showsCalibrated() ? tr("Reliability after temperature scaling (T = %1)").arg(m_temperature, 0, 'f', 3)
+                                       : tr("Reliability (top-label confidence)"));
+    painter.setFont(font());
+
+    std::vector<double> ticks{0, 0.2, 0.4, 0.6, 0.8, 1.0};
+    main.draw(painter, pal, ticks, ticks, {}, tr("accuracy"));
+    // Perfect calibration.
+    painter.setPen(QPen(pal.color(QPalette::Text), 1.2, Qt::DashLine));
+    painter.drawLine(QPointF(main.px(0), main.py(0)), QPointF(main.px(1), main.py(1)));
+    for (const auto& b : shown.bins) {
+        if (b.count == 0)
+            continue;
+        const double x0 = main.px(b.lower), x1 = main.px(b.upper);
+        const QRectF bar(QPointF(x0 + 1, main.py(b.accuracy)), QPointF(x1 - 1, main.py(0)));
+        painter.fillRect(bar, kAccuracy);
+        // The gap between accuracy and mean confidence.
+        QColor gap = kGap;
+        gap.setAlpha(110);
+        const QRectF gapRect(QPointF(x0 + 1, main.py(std::max(b.accuracy, b.confidence))),
+                             QPointF(x1 - 1, main.py(std::min(b.accuracy, b.confidence))));
+        painter.fillRect(gapRect, QBrush(gap, Qt::BDiagPattern));
+        painter.setPen(QPen(kGap, 1.2));
+        painter.drawLine(QPointF(x0 + 1, main.py(b.confidence)), QPointF(x1 - 1, main.py(b.confidence)));
+    }
+    if (m_after && !showsCalibrated()) { // the calibrated accuracy as dots, for comparison
+        painter.setPen(Qt::NoPen);
+        painter.setBrush(QColor(0x2c, 0xa0, 0x2c));
+        for (const auto& b : m_after->bins)
+            if (b.count > 0)
+                painter.drawEllipse(QPointF(main.px(b.confidence), main.py(b.accuracy)), 3.5, 3.5);
+        painter.setBrush(Qt::NoBrush);
+    }
+
+    counts.draw(painter, pal, ticks, countTicks(double(maxCount)), tr("confidence"), tr("images"),
+                [](double v) { return v >= 1000 ? QStringLiteral("%1k").arg(v / 1000) : QString::number(v); });
+    for (const auto& b : shown.bins)
+        if (b.count > 0)
+            painter.fillRect(QRectF(QPointF(counts.px(b.lower) + 1, counts.py(double(b.count))),
+                                    QPointF(counts.px(b.upper) - 1, counts.py(0))),
+                             kCount);
+
+    // Figures.
+    QStringList lines{tr("ECE %1 · MCE %2").arg(m_before.ece, 0, 'f', 4).arg(m_before.mce, 0, 'f', 4),
+                      tr("Brier %1 · NLL %2").arg(m_before.brier, 0, 'f', 4).arg(m_before.nll, 0, 'f', 4)};
+    if (m_after)
+        lines << tr("T = %1: ECE %2 · NLL %3")
+                     .arg(m_temperature, 0, 'f', 3)
+                     .arg(m_after->ece, 0, 'f', 4)
+                     .arg(m_after->nll, 0, 'f', 4);
+    const QRectF box(main.area.left() + 8, main.area.top() + 8, fm.horizontalAdvance(lines[0] + "mmmmmmmmmmmm"),
+                     fm.height() * lines.size() + 8);
+    QColor boxColor = pal.color(QPalette::Base);
+    boxColor.setAlpha(220);
+    painter.setBrush(boxColor);
+    painter.setPen(pal.color(QPalette::Mid));
+    painter.drawRoundedRect(box, 4, 4);
+    painter.setPen(pal.color(QPalette::Text));
+    painter.drawText(box.adjusted(6, 4, -4, -4), Qt::AlignLeft | Qt::AlignTop, lines.join('\n'));
+    // Legend, in the band under the title.
+    struct Item {
+        QString text;
+        std::function<void(const QRectF&)> swatch;
+    };
+    std::vector<Item> items{
+        {tr("accuracy"), [&](const QRectF& r) { painter.fillRect(r, kAccuracy); }},
+        {tr("gap to mean confidence"), [&](const QRectF& r) { painter.fillRect(r, QBrush(kGap, Qt::BDiagPattern)); }},
+    };
+    if (m_after && !showsCalibrated())
+        items.push_back({tr("accuracy after scaling"), [&](const QRectF& r) {
+                             painter.setPen(Qt::NoPen);
+                             painter.setBrush(QColor(0x2c, 0xa0, 0x2c));
+                             painter.drawEllipse(r.center(), 4, 4);
+                         }});
+    double x = main.area.left();
+    const double y = fm.height() + 6;
+    for (const auto& item : items) {
+        item.swatch(QRectF(x, y + 2, 12, 10));
+        painter.setPen(pal.color(QPalette::Text));
+        painter.drawText(QPointF(x + 18, y + 11), item.text);
+        x += 36 + fm.horizontalAdvance(item.text);
+    }
+}
+
+} // namespace studio::ui

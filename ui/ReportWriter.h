@@ -1,0 +1,29 @@
+#pragma once
+#include "evaluation/Evaluation.h"
+#include "runs/RunStore.h"
+
+#include <QImage>
+#include <QList>
+#include <QStringList>
+
+#include <vector>
+
+namespace studio::ui {
+
+/// What a run's report shows.
+struct ReportInput {
+    RunRecord run;
+    std::vector<EpochRecord> history;
+    QString modelSummary;      ///< the CLI's `summary` table
+    Evaluation evaluation;     ///< on the test split
+    QList<QImage> errorImages; ///< 28×28 images of evaluation.errors, in that order (the gallery's first 20)
+    std::vector<RunRecord> study; ///< the runs of the study this run belongs to (empty: none)
+};
+
+/// Writes charts/<name>.png and .svg (training curves, confusion matrices, reliability diagram,
+/// confidence histograms — drawn by the studio's own chart widgets, offscreen) and a
+/// self-contained report.html (charts and gallery embedded) into `folder`. Needs a QApplication.
+/// Returns the files written; throws StudioError naming a file it cannot write.
+QStringList writeReport(const QString& folder, const ReportInput& input);
+
+} // namespace studio::ui
