@@ -39,6 +39,7 @@ private Q_SLOTS:
     void predictClassifiesImageFiles();
     void badInputGivesAMessageAndNonZeroExit();
     void presetRunsAreNamedAfterThePreset();
+    void ablationRunsEveryVariantAndWritesTheTable(); // last: it adds runs the tests above number
 
 private:
     Result cli(const QStringList& args);
@@ -139,6 +140,41 @@ void TestCli::reportWritesEveryFileAndAReadableHtml()
              qPrintable(show));
 }
 
+void TestCli::ablationRunsEveryVariantAndWritesTheTable()
+{
+    const QString out = m_dir.filePath("study");
+    const auto r = cli({"ablate", "--study", "activation", "--num-epochs", "2", "--batch-size", "16", "--threads", "1",
+                        "--out", out});
+    QVERIFY2(r.code == 0, qPrintable(r.out + r.err));
+    QVERIFY(r.out.contains("== relu ==") && r.out.contains("== sigmoid =="));
+    QFile csv(QDir(out).filePath("ablation.csv"));
+    QVERIFY(csv.open(QIODevice::ReadOnly));
+    const auto lines = QString(csv.readAll()).trimmed().split('\n');
+    QCOMPARE(lines.size(), 3);
+    QVERIFY(lines[0].startsWith("variant,run,model,params,best_val_acc,test_acc,epochs_to_97pct"));
+    QVERIFY(lines[1].startsWith("\"relu\","));
+    QVERIFY(lines[2].startsWith("\"sigmoid\","));
+    for (const auto& line : lines.mid(1)) {
+        const auto cells = line.split(',');
+        QCOMPARE(cells[2], QString("mlp"));
+        QCOMPARE(cells[3], QString("535818"));
+        QVERIFY(cells[5].toDouble() > 0); // evaluated on the test split
+        QCOMPARE(cells[7], QString("2"));
+    }
+    QCOMPARE(lines[1].split(',').last().toDouble(), 0.0); // the base against itself
+    QVERIFY(QFileInfo(QDir(out).filePath("ablation.png")).size() > 1000);
+    QVERIFY(QFileInfo(QDir(out).filePath("ablation.svg")).size() > 1000);
+
+    // A custom study: one field, several values; a bad field or a single value is refused.
+    const auto custom = cli({"ablate", "--field", "batch_size", "--values", "16,64", "--model", "mlp", "--num-epochs",
+                             "1", "--threads", "1", "--out", m_dir.filePath("custom")});
+    QVERIFY2(custom.code == 0, qPrintable(custom.out + custom.err));
+    QVERIFY(custom.out.contains("batch_size=64"));
+    QVERIFY(cli({"ablate", "--field", "batch_sise", "--values", "1,2"}).err.contains("Unknown config field \"batch_sise\""));
+    QVERIFY(cli({"ablate", "--field", "batch_size", "--values", "16"}).err.contains("at least two values"));
+    QVERIFY(cli({"ablate", "--study", "dropout"}).err.contains("built-in studies: residual, augmentation, activation"));
+}
+
 void TestCli::resumeContinuesAStoppedRun()
 {
     // A run stopped by SIGINT (Ctrl-C) is resumable and resumes to completion.
@@ -202,6 +238,17 @@ void TestCli::predictClassifiesImageFiles()
     for (const auto& p : probs)
         sum += p.toDouble();
     QVERIFY(std::abs(sum - 1.0) < 1e-3);
+    // A temperature above 1 softens the probabilities and keeps the predicted class.
+    const auto warm = cli({"predict", "--run", "1", "--temperature", "4", path});
+    QVERIFY2(warm.code == 0, qPrintable(warm.err));
+    const auto warmProbs = warm.out.section('[', 1).section(']', 0, 0).split(' ');
+    const auto top = [](const QStringList& p) {
+        return int(std::max_element(p.begin(), p.end(), [](auto& a, auto& b) { return a.toDouble() < b.toDouble(); }) -
+                   p.begin());
+    };
+    QCOMPARE(top(warmProbs), top(probs));
+    QVERIFY(warmProbs[top(probs)].toDouble() < probs[top(probs)].toDouble());
+    QVERIFY(cli({"predict", "--run", "1", "--temperature", "-2", path}).err.contains("positive"));
 }
 
 void TestCli::badInputGivesAMessageAndNonZeroExit()

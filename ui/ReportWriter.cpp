@@ -1,5 +1,6 @@
 #include "ReportWriter.h"
 
+#include "AblationChart.h"
 #include "ConfidenceHistogramView.h"
 #include "ConfusionMatrixView.h"
 #include "LiveChart.h"
@@ -205,22 +206,31 @@ QString gallery(const ReportInput& in)
     return html + "</div>";
 }
 
-QString studyTable(const ReportInput& in)
+QString studySection(const ReportInput& in, ChartFiles& files)
 {
     if (in.study.empty())
         return {};
-    QString html = QStringLiteral("<h2>Ablation study “%1”</h2><table><tr><th>run</th><th>name</th><th>model</th>"
-                                  "<th>best val acc</th><th>test acc</th><th>epochs</th><th>time</th><th>params</th></tr>")
+    QString html = QStringLiteral("<h2>Ablation study “%1”</h2><table><tr><th>variant</th><th>run</th><th>model</th>"
+                                  "<th>params</th><th>best val acc</th><th>test acc</th><th>epochs to 97 %</th>"
+                                  "<th>epochs</th><th>time</th><th>test vs base</th></tr>")
                        .arg(esc(in.run.study));
     for (const auto& r : in.study)
-        html += QStringLiteral("<tr%1><td>%2</td><td>%3</td><td>%4</td><td>%5</td><td>%6</td><td>%7</td><td>%8 s</td><td>%9</td></tr>")
-                    .arg(r.id == in.run.id ? " class=\"total\"" : "")
-                    .arg(r.id)
-                    .arg(esc(r.name), esc(r.model), pct(r.bestValAccuracy), r.testAccuracy >= 0 ? pct(r.testAccuracy) : "—")
-                    .arg(r.epochsDone)
+        html += QStringLiteral("<tr%1><td>%2</td><td>%3</td><td>%4</td><td>%5</td><td>%6</td><td>%7</td><td>%8</td>"
+                               "<td>%9</td><td>%10 s</td><td>%11</td></tr>")
+                    .arg(r.runId == in.run.id ? " class=\"total\"" : "", esc(QString::fromStdString(r.variant)))
+                    .arg(r.runId)
+                    .arg(esc(QString::fromStdString(r.model)), QLocale().toString(qint64(r.parameters)),
+                         pct(r.bestValAccuracy), r.testAccuracy >= 0 ? pct(r.testAccuracy) : "—",
+                         r.epochsToTarget > 0 ? QString::number(r.epochsToTarget) : "—")
+                    .arg(r.epochs)
                     .arg(r.seconds, 0, 'f', 0)
-                    .arg(QLocale().toString(qint64(r.parameters)));
-    return html + "</table>";
+                    .arg(QString::number(r.testDifference, 'f', 2) + " pts");
+    html += "</table>";
+    AblationChart chart;
+    chart.setRows(in.run.study, in.study);
+    return html + "<div class=\"grid2\">" + figure(files.add(&chart, "ablation", {640, 380}), "ablation",
+                                                     QObject::tr("Best validation and test accuracy per variant")) +
+           "</div>";
 }
 
 const char* kStyle = R"(
@@ -308,7 +318,7 @@ QStringList writeReport(const QString& folder, const ReportInput& in)
                    QObject::tr("Confidence histograms")) +
             "</div>";
     html += "<h2>Per-class metrics</h2>" + perClassTable(e);
-    html += studyTable(in);
+    html += studySection(in, files);
     html += "<h2>Configuration and model</h2><div class=\"columns\"><div>" + configTable(in) + "</div><div><pre>" +
             esc(in.modelSummary) + "</pre></div></div>";
     html += "<p class=\"meta\">Files: metrics.json, per_class.csv, confusion.csv, predictions.csv, errors.csv, "

@@ -1,6 +1,7 @@
 #pragma once
 #include "evaluation/Evaluation.h"
 #include "runs/RunStore.h"
+#include "training/Ablation.h"
 
 #include <QImage>
 #include <QList>
@@ -17,7 +18,7 @@ struct ReportInput {
     QString modelSummary;      ///< the CLI's `summary` table
     Evaluation evaluation;     ///< on the test split
     QList<QImage> errorImages; ///< 28×28 images of evaluation.errors, in that order (the gallery's first 20)
-    std::vector<RunRecord> study; ///< the runs of the study this run belongs to (empty: none)
+    std::vector<AblationRow> study; ///< the study this run belongs to, as `ablate` tabulates it (empty: none)
 };
 
 /// Writes charts/<name>.png and .svg (training curves, confusion matrices, reliability diagram,

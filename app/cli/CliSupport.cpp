@@ -5,6 +5,9 @@
 #include "training/Presets.h"
 #include "util/StudioError.h"
 
+#include <QDir>
+#include <QFile>
+
 #include <unistd.h>
 
 namespace studio::cli {
@@ -65,9 +68,9 @@ void addConfigOptions(QCommandLineParser& parser)
     }
 }
 
-TrainConfig configFromOptions(const QCommandLineParser& parser)
+TrainConfig configFromOptions(const QCommandLineParser& parser, const TrainConfig& start)
 {
-    TrainConfig config;
+    TrainConfig config = start;
     if (parser.isSet("preset")) {
         const auto* p = findPreset(parser.value("preset").toStdString());
         if (!p)
@@ -135,6 +138,16 @@ EvaluationOptions evaluationOptions(const QCommandLineParser& parser)
         throw StudioError("--binning must be uniform or equal-mass.");
     options.binning = binning == "equal-mass" ? Binning::EqualMass : Binning::Uniform;
     return options;
+}
+
+QString runCheckpoint(const RunStore& store, std::int64_t runId, const QString& which)
+{
+    if (which != "best" && which != "latest")
+        throw StudioError("--which must be best or latest.");
+    const QString path = QDir(store.runDir(runId)).filePath(which + ".pt");
+    if (which == "best" && !QFile::exists(path))
+        return QDir(store.runDir(runId)).filePath("latest.pt");
+    return path;
 }
 
 } // namespace studio::cli

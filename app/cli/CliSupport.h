@@ -1,6 +1,7 @@
 #pragma once
 #include "data/Dataset.h"
 #include "evaluation/Evaluation.h"
+#include "runs/RunStore.h"
 #include "training/TrainConfig.h"
 
 #include <QCommandLineParser>
@@ -27,8 +28,13 @@ QString runsFolder(const QCommandLineParser& parser);
 
 /// Adds --<key> (underscores as dashes) for every config field plus --config FILE and --preset ID.
 void addConfigOptions(QCommandLineParser& parser);
-/// --preset, then --config, then individual flags over the defaults; validated (throws StudioError).
-TrainConfig configFromOptions(const QCommandLineParser& parser);
+/// --preset, then --config, then individual flags over `start` (default: the defaults); validated
+/// (throws StudioError).
+TrainConfig configFromOptions(const QCommandLineParser& parser, const TrainConfig& start = {});
+
+/// The checkpoint file of a run: <which>.pt ("best" or "latest"); best falls back to latest for a
+/// run without a validation split. Throws StudioError for another `which`.
+QString runCheckpoint(const RunStore& store, std::int64_t runId, const QString& which);
 
 /// --bins and --binning for the reliability diagram.
 void addEvaluationOptions(QCommandLineParser& parser);

@@ -14,5 +14,6 @@ int presetsCommand(const QStringList& args);
 int runsCommand(const QStringList& args);
 int predictCommand(const QStringList& args);
 int reportCommand(const QStringList& args);
+int ablateCommand(const QStringList& args);
 
 } // namespace studio::cli

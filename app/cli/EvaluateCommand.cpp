@@ -41,10 +41,7 @@ int evaluateCommand(const QStringList& args)
             store = std::make_unique<RunStore>(runsFolder(parser));
             if (!store->run(runId))
                 throw StudioError("No run " + std::to_string(runId) + " in " + store->folder().toStdString() + ".");
-            const auto which = parser.value("which");
-            if (which != "best" && which != "latest")
-                throw StudioError("--which must be best or latest.");
-            checkpoint = QDir(store->runDir(runId)).filePath(which + ".pt");
+            checkpoint = runCheckpoint(*store, runId, parser.value("which"));
         }
         if (checkpoint.isEmpty())
             throw StudioError("evaluate needs --run ID or --checkpoint FILE.");

@@ -45,6 +45,7 @@ int predictCommand(const QStringList& args)
     addRunsOption(parser);
     parser.addOption({"checkpoint", "Checkpoint file to predict with.", "FILE"});
     parser.addOption({"run", "Use this run's best checkpoint instead.", "ID"});
+    parser.addOption({"temperature", "Divide the logits by T before the softmax (the T `evaluate` fits).", "T", "1"});
     parser.addOption({"save-input", "Also save each 28×28 model input as PNG into DIR.", "DIR"});
     parser.addPositionalArgument("images", "Image files (PNG, JPG, …), dark-on-light or light-on-dark.", "IMAGE...");
     parseOrExit(parser, args, "Classify digit images with a trained model.");
@@ -58,7 +59,12 @@ int predictCommand(const QStringList& args)
         const auto images = parser.positionalArguments();
         if (images.isEmpty())
             throw StudioError("predict needs at least one image file.");
-        const Predictor predictor(checkpoint);
+        Predictor predictor(checkpoint);
+        bool ok = false;
+        const double temperature = parser.value("temperature").toDouble(&ok);
+        if (!ok)
+            throw StudioError("--temperature must be a number, not \"" + parser.value("temperature").toStdString() + "\".");
+        predictor.setTemperature(temperature);
         int failures = 0;
         for (const auto& path : images) {
             try {

@@ -12,7 +12,6 @@
 #include "util/TorchThreads.h"
 
 #include <QDir>
-#include <QFile>
 
 namespace studio::cli {
 namespace {
@@ -53,12 +52,7 @@ int reportCommand(const QStringList& args)
         if (!record)
             throw StudioError("No run " + std::to_string(runId) + " in " + store.folder().toStdString() + ".");
         const auto which = parser.value("which");
-        if (which != "best" && which != "latest")
-            throw StudioError("--which must be best or latest.");
-        QString checkpoint = QDir(store.runDir(runId)).filePath(which + ".pt");
-        if (which == "best" && !QFile::exists(checkpoint)) // a run without a validation split has no best.pt
-            checkpoint = QDir(store.runDir(runId)).filePath("latest.pt");
-        const auto loaded = loadModelFromCheckpoint(checkpoint);
+        const auto loaded = loadModelFromCheckpoint(runCheckpoint(store, runId, which));
         const auto dataset = loadDatasetFor(parser);
         const auto evaluation =
             evaluateModel(loaded, dataset, "test", parser.value("limit-test").toLongLong(), options);
@@ -76,10 +70,18 @@ int reportCommand(const QStringList& args)
         const auto test = dataset.test.head(parser.value("limit-test").toLongLong());
         for (std::size_t i = 0; i < std::min<std::size_t>(20, evaluation.errors.size()); ++i)
             input.errorImages.append(digitImage(test.images[evaluation.errors[i].index]));
-        if (!input.run.study.isEmpty())
+        if (!input.run.study.isEmpty()) {
+            std::vector<std::string> names;
+            std::vector<RunRecord> runs;
+            std::vector<std::vector<EpochRecord>> histories;
             for (const auto& r : store.runs())
-                if (r.study == input.run.study)
-                    input.study.push_back(r);
+                if (r.study == input.run.study) {
+                    names.push_back(r.config.name);
+                    runs.push_back(r);
+                    histories.push_back(store.epochs(r.id));
+                }
+            input.study = ablationTable(names, runs, histories, 0.97);
+        }
         const auto files = ui::writeReport(out, input);
         std::printf("run %lld, %s: test accuracy %.2f%%, loss %.4f, %lld errors, macro F1 %.4f, ECE %.4f\n",
                     static_cast<long long>(runId), qPrintable(which), evaluation.accuracy * 100, evaluation.loss,

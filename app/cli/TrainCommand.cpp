@@ -3,6 +3,7 @@
 #include "cli/Commands.h"
 #include "cli/Interrupts.h"
 #include "cli/ProgressPrinter.h"
+#include "cli/Training.h"
 
 #include "models/ModelRegistry.h"
 #include "runs/ResumePoint.h"
@@ -11,9 +12,7 @@
 #include "training/Trainer.h"
 #include "util/StudioError.h"
 
-
 namespace studio::cli {
-namespace {
 
 int exitCodeFor(FinishReason r)
 {
@@ -22,8 +21,7 @@ int exitCodeFor(FinishReason r)
                                                                            : 1;
 }
 
-/// Runs the trainer with the store recorder and progress output; Ctrl-C stops it cleanly.
-int runTraining(Trainer& trainer, RunStore& store, std::int64_t runId)
+FinishedEvent runTraining(Trainer& trainer, RunStore& store, std::int64_t runId)
 {
     RunRecorder recorder(store, runId, trainer.position().elapsedSeconds);
     ProgressPrinter printer(stdoutIsTerminal(), trainer.config().numEpochs, trainer.position().step);
@@ -39,10 +37,8 @@ int runTraining(Trainer& trainer, RunStore& store, std::int64_t runId)
                 qPrintable(store.runDir(runId)));
     if (result.reason == FinishReason::Error)
         std::fprintf(stderr, "error: %s\n", result.message.c_str());
-    return exitCodeFor(result.reason);
+    return result;
 }
-
-} // namespace
 
 int trainCommand(const QStringList& args)
 {
@@ -66,7 +62,7 @@ int trainCommand(const QStringList& args)
                     dataset.name.c_str(), static_cast<long long>(trainer.trainingSize()),
                     static_cast<long long>(trainer.validationSize()),
                     static_cast<long long>(trainer.batchesPerEpoch()));
-        return runTraining(trainer, store, runId);
+        return exitCodeFor(runTraining(trainer, store, runId).reason);
     });
 }
 
@@ -89,7 +85,7 @@ int resumeCommand(const QStringList& args)
         store.markResumed(runId);
         std::printf("run %lld: resuming %s at epoch %d, batch %lld\n", static_cast<long long>(runId),
                     point.config.model.c_str(), point.epoch + 1, static_cast<long long>(point.batch));
-        return runTraining(trainer, store, runId);
+        return exitCodeFor(runTraining(trainer, store, runId).reason);
     });
 }
 

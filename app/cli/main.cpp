@@ -22,6 +22,7 @@ const char* kUsage =
     "  resume        continue a stopped or interrupted run (--run ID)\n"
     "  evaluate      metrics, confusion, calibration and predictions of a run or checkpoint on a split\n"
     "  report        a run's evaluation files and a self-contained report.html with charts\n"
+    "  ablate        a study: variants with the same seed and budget, table and bar chart\n"
     "  predict       classify image files (PNG/JPG, either polarity) with a checkpoint\n"
     "  summary       layer table and parameter count of an architecture (--arch ID)\n"
     "  lr-schedule   the learning rate of every step of a config, as CSV\n"
@@ -35,7 +36,7 @@ int main(int argc, char** argv)
     studio::keepFreedMemoryMapped();
     studio::cli::installInterruptHandling();
     // `report` draws the studio's charts offscreen: it needs a QApplication (and no display).
-    const bool drawsCharts = argc > 1 && std::strcmp(argv[1], "report") == 0;
+    const bool drawsCharts = argc > 1 && (std::strcmp(argv[1], "report") == 0 || std::strcmp(argv[1], "ablate") == 0);
     if (drawsCharts && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
         qputenv("QT_QPA_PLATFORM", "offscreen");
     std::unique_ptr<QCoreApplication> application =
@@ -55,7 +56,7 @@ int main(int argc, char** argv)
     const std::map<QString, int (*)(const QStringList&)> commands = {
         {"train", trainCommand},     {"resume", resumeCommand},   {"evaluate", evaluateCommand},
         {"predict", predictCommand}, {"summary", summaryCommand}, {"lr-schedule", lrScheduleCommand},
-        {"presets", presetsCommand}, {"runs", runsCommand},         {"report", reportCommand},
+        {"presets", presetsCommand}, {"runs", runsCommand},         {"report", reportCommand}, {"ablate", ablateCommand},
     };
     const auto it = commands.find(args[1]);
     if (it == commands.end()) {

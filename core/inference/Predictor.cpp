@@ -2,6 +2,9 @@
 
 #include "data/ModelInput.h"
 #include "inference/CanvasPreprocessor.h"
+#include "util/StudioError.h"
+
+#include <cmath>
 
 #include <torch/csrc/autograd/grad_mode.h>
 
@@ -16,8 +19,15 @@ std::vector<float> Predictor::probabilities(const cv::Mat& image28) const
     // from_blob does not own the pixels: toModelInput makes its own float copy.
     const auto pixels = torch::from_blob(contiguous.data, {1, 28, 28}, torch::kUInt8);
     const auto logits = m_loaded.model->forward(toModelInput(pixels, m_loaded.meta.mean, m_loaded.meta.std));
-    const auto p = torch::softmax(logits, 1).contiguous();
+    const auto p = torch::softmax(logits / m_temperature, 1).contiguous();
     return {p.data_ptr<float>(), p.data_ptr<float>() + p.numel()};
+}
+
+void Predictor::setTemperature(double temperature)
+{
+    if (!(temperature > 0) || !std::isfinite(temperature))
+        throw StudioError("The temperature must be a positive number, not " + std::to_string(temperature) + ".");
+    m_temperature = temperature;
 }
 
 Predictor::Result Predictor::predict(const cv::Mat& gray) const

@@ -30,9 +30,14 @@ public:
     std::vector<float> probabilities(const cv::Mat& image28) const;
 
     const CheckpointMeta& meta() const { return m_loaded.meta; }
+    /// Divides the logits by `temperature` (> 0) before the softmax: the calibration fitted by
+    /// `evaluate` (metrics.json "temperature"). 1 by default; the predicted class never changes.
+    void setTemperature(double temperature);
+    double temperature() const { return m_temperature; }
 
 private:
     LoadedModel m_loaded;
+    double m_temperature = 1.0;
 };
 
 } // namespace studio
