@@ -47,6 +47,7 @@ private Q_SLOTS:
     void calibrationFiguresByHand();
     void equalMassBinsHoldEqualCounts();
     void confidenceHistogramSplitsCorrectAndIncorrect();
+    void classReliabilityUsesTheClassProbability();
     void temperatureScalingLowersNllAndKeepsAccuracy();
     void imageScoresAndHighConfidenceErrors();
     void evaluationFilesHaveTheRightRows();
@@ -193,6 +194,19 @@ void TestMetrics::confidenceHistogramSplitsCorrectAndIncorrect()
     for (std::size_t b = 0; b < 10; ++b)
         total += h.correct[b] + h.incorrect[b];
     QCOMPARE(total, 4);
+}
+
+void TestMetrics::classReliabilityUsesTheClassProbability()
+{
+    // Class 1's probability: .08, .25, .72, .55 with labels 0, 1, 1, 1; 2 bins (0,.5], (.5,1]:
+    // low bin {.08 (not 1), .25 (is 1)}: conf .165, "accuracy" .5; high bin {.72, .55}: both class 1
+    const auto s = fromProbabilities({{0.92, 0.08}, {0.75, 0.25}, {0.28, 0.72}, {0.45, 0.55}}, {0, 1, 1, 1});
+    const auto bins = classReliability(s, 1, 1.0, 2);
+    QCOMPARE(bins[0].count, 2);
+    QVERIFY(near(bins[0].confidence, 0.165, 1e-6));
+    QVERIFY(near(bins[0].accuracy, 0.5));
+    QCOMPARE(bins[1].count, 2);
+    QVERIFY(near(bins[1].accuracy, 1.0));
 }
 
 void TestMetrics::temperatureScalingLowersNllAndKeepsAccuracy()

@@ -31,16 +31,9 @@ void AblationChart::setRows(const QString& title, const std::vector<AblationRow>
 void AblationChart::paintEvent(QPaintEvent*)
 {
     QPainter painter(this);
-    painter.setRenderHint(QPainter::Antialiasing);
     const QPalette pal = palette();
-    painter.fillRect(rect(), pal.color(QPalette::Base));
     const QFontMetrics fm(font());
-    QFont bold = font();
-    bold.setBold(true);
-    painter.setFont(bold);
-    painter.setPen(pal.color(QPalette::Text));
-    painter.drawText(QRectF(0, 2, width(), fm.height() + 2), Qt::AlignHCenter, m_title);
-    painter.setFont(font());
+    const double legendY = beginPlot(painter, *this, m_title);
 
     // Zoom to the range the figures span (accuracy differences between variants are small).
     double low = 100, high = 0;
@@ -87,12 +80,7 @@ void AblationChart::paintEvent(QPaintEvent*)
                          QString::fromStdString(r.variant) +
                              (r.epochsToTarget > 0 ? tr("\n%1 epochs to target").arg(r.epochsToTarget) : QString()));
     }
-    const double lx = frame.area.left(), ly = fm.height() + 8;
-    painter.fillRect(QRectF(lx, ly, 12, 10), kValidation);
-    painter.drawText(QPointF(lx + 18, ly + 10), tr("best validation"));
-    const double lx2 = lx + 40 + fm.horizontalAdvance(tr("best validation"));
-    painter.fillRect(QRectF(lx2, ly, 12, 10), kTest);
-    painter.drawText(QPointF(lx2 + 18, ly + 10), tr("test"));
+    drawLegend(painter, pal, {frame.area.left(), legendY}, {{tr("best validation"), kValidation}, {tr("test"), kTest}});
 }
 
 } // namespace studio::ui

@@ -29,10 +29,9 @@ void ConfidenceHistogramView::setHistogram(const ConfidenceHistogram& histogram)
 void ConfidenceHistogramView::paintEvent(QPaintEvent*)
 {
     QPainter painter(this);
-    painter.setRenderHint(QPainter::Antialiasing);
     const QPalette pal = palette();
-    painter.fillRect(rect(), pal.color(QPalette::Base));
     const QFontMetrics fm(font());
+    const double legendY = beginPlot(painter, *this, tr("Confidence of correct and incorrect predictions"));
     const double left = 70 + fm.height(), top = fm.height() * 3 + 12;
     PlotFrame frame{QRectF(left, top, width() - left - 16, height() - top - fm.height() * 2 - 12)};
     frame.logCounts = true;
@@ -42,12 +41,6 @@ void ConfidenceHistogramView::paintEvent(QPaintEvent*)
         maxCount = std::max({maxCount, m_histogram.correct[b], m_histogram.incorrect[b]});
     frame.yMax = double(maxCount);
 
-    QFont bold = font();
-    bold.setBold(true);
-    painter.setFont(bold);
-    painter.setPen(pal.color(QPalette::Text));
-    painter.drawText(QRectF(0, 2, width(), fm.height() + 2), Qt::AlignHCenter, tr("Confidence of correct and incorrect predictions"));
-    painter.setFont(font());
     frame.draw(painter, pal, {0, 0.2, 0.4, 0.6, 0.8, 1.0}, countTicks(double(maxCount)), tr("confidence"),
                tr("images (log)"),
                [](double v) { return v >= 1000 ? QStringLiteral("%1k").arg(v / 1000) : QString::number(v); });
@@ -59,12 +52,7 @@ void ConfidenceHistogramView::paintEvent(QPaintEvent*)
         painter.fillRect(QRectF(QPointF(mid, frame.py(double(m_histogram.incorrect[b]))), QPointF(x1 - 1, frame.py(0))),
                          kIncorrect);
     }
-    const double lx = frame.area.left(), ly = fm.height() + 8;
-    painter.fillRect(QRectF(lx, ly, 12, 10), kCorrect);
-    painter.drawText(QPointF(lx + 18, ly + 10), tr("correct"));
-    const double lx2 = lx + 40 + fm.horizontalAdvance(tr("correct"));
-    painter.fillRect(QRectF(lx2, ly, 12, 10), kIncorrect);
-    painter.drawText(QPointF(lx2 + 18, ly + 10), tr("incorrect"));
+    drawLegend(painter, pal, {frame.area.left(), legendY}, {{tr("correct"), kCorrect}, {tr("incorrect"), kIncorrect}});
 }
 
 } // namespace studio::ui

@@ -2,6 +2,7 @@
 
 #include <QPainter>
 #include <QPalette>
+#include <QWidget>
 
 #include <cmath>
 
@@ -45,6 +46,33 @@ void PlotFrame::draw(QPainter& painter, const QPalette& palette, const std::vect
     painter.rotate(-90);
     painter.drawText(QRectF(-area.height() / 2, 0, area.height(), fm.height() + 2), Qt::AlignHCenter, yTitle);
     painter.restore();
+}
+
+double beginPlot(QPainter& painter, const QWidget& widget, const QString& title)
+{
+    painter.setRenderHint(QPainter::Antialiasing);
+    const QPalette pal = widget.palette();
+    painter.fillRect(widget.rect(), pal.color(QPalette::Base));
+    const QFontMetrics fm(widget.font());
+    QFont bold = widget.font();
+    bold.setBold(true);
+    painter.setFont(bold);
+    painter.setPen(pal.color(QPalette::Text));
+    painter.drawText(QRectF(0, 2, widget.width(), fm.height() + 2), Qt::AlignHCenter, title);
+    painter.setFont(widget.font());
+    return fm.height() + 8;
+}
+
+void drawLegend(QPainter& painter, const QPalette& palette, QPointF at,
+                const std::vector<std::pair<QString, QBrush>>& entries)
+{
+    const QFontMetrics fm(painter.font());
+    for (const auto& [label, brush] : entries) {
+        painter.fillRect(QRectF(at.x(), at.y(), 12, 10), brush);
+        painter.setPen(palette.color(QPalette::Text));
+        painter.drawText(QPointF(at.x() + 18, at.y() + 10), label);
+        at.rx() += 40 + fm.horizontalAdvance(label);
+    }
 }
 
 std::vector<double> countTicks(double maximum)

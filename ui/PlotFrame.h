@@ -3,10 +3,14 @@
 #include <QString>
 
 #include <functional>
+#include <utility>
 #include <vector>
 
+class QBrush;
 class QPainter;
 class QPalette;
+class QPointF;
+class QWidget;
 
 namespace studio::ui {
 
@@ -25,6 +29,14 @@ struct PlotFrame {
               const std::vector<double>& yTicks, const QString& xTitle, const QString& yTitle,
               const std::function<QString(double)>& yLabel = {}) const;
 };
+
+/// Clears `widget` to the palette's base colour and draws a bold title centred on its first line;
+/// returns the y where the legend line starts.
+double beginPlot(QPainter& painter, const QWidget& widget, const QString& title);
+
+/// A row of legend entries (a filled swatch and its label) starting at `at`.
+void drawLegend(QPainter& painter, const QPalette& palette, QPointF at,
+                const std::vector<std::pair<QString, QBrush>>& entries);
 
 /// 1, 10, 100, … up to the first power of ten above `maximum` (ticks for log count axes).
 std::vector<double> countTicks(double maximum);

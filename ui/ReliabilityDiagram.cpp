@@ -5,7 +5,6 @@
 #include <QPainter>
 
 #include <algorithm>
-#include <functional>
 
 namespace studio::ui {
 namespace {
@@ -13,6 +12,7 @@ namespace {
 const QColor kAccuracy(0x2f, 0x6d, 0xb5);
 const QColor kGap(0xd9, 0x48, 0x01);
 const QColor kCount(0x8a, 0x94, 0xa3);
+const QColor kCalibrated(0x2c, 0xa0, 0x2c);
 
 } // namespace
 
@@ -40,9 +40,7 @@ void ReliabilityDiagram::setShowCalibrated(bool on)
 void ReliabilityDiagram::paintEvent(QPaintEvent*)
 {
     QPainter painter(this);
-    painter.setRenderHint(QPainter::Antialiasing);
     const QPalette pal = palette();
-    painter.fillRect(rect(), pal.color(QPalette::Base));
     const QFontMetrics fm(font());
     const auto& shown = showsCalibrated() ? *m_after : m_before;
 
@@ -57,14 +55,10 @@ void ReliabilityDiagram::paintEvent(QPaintEvent*)
     counts.yMax = double(maxCount);
     counts.logCounts = true;
 
-    QFont bold = font();
-    bold.setBold(true);
-    painter.setFont(bold);
-    painter.setPen(pal.color(QPalette::Text));
-    painter.drawText(QRectF(0, 2, width(), fm.height() + 2), Qt::AlignHCenter,
-                     showsCalibrated() ? tr("Reliability after temperature scaling (T = %1)").arg(m_temperature, 0, 'f', 3)
-                                       : tr("Reliability (top-label confidence)"));
-    painter.setFont(font());
+    const double legendY =
+        beginPlot(painter, *this,
+                  showsCalibrated() ? tr("Reliability after temperature scaling (T = %1)").arg(m_temperature, 0, 'f', 3)
+                                    : tr("Reliability (top-label confidence)"));
 
     std::vector<double> ticks{0, 0.2, 0.4, 0.6, 0.8, 1.0};
     main.draw(painter, pal, ticks, ticks, {}, tr("accuracy"));
@@ -88,7 +82,7 @@ void ReliabilityDiagram::paintEvent(QPaintEvent*)
     }
     if (m_after && !showsCalibrated()) { // the calibrated accuracy as dots, for comparison
         painter.setPen(Qt::NoPen);
-        painter.setBrush(QColor(0x2c, 0xa0, 0x2c));
+        painter.setBrush(kCalibrated);
         for (const auto& b : m_after->bins)
             if (b.count > 0)
                 painter.drawEllipse(QPointF(main.px(b.confidence), main.py(b.accuracy)), 3.5, 3.5);
@@ -120,28 +114,18 @@ void ReliabilityDiagram::paintEvent(QPaintEvent*)
     painter.drawRoundedRect(box, 4, 4);
     painter.setPen(pal.color(QPalette::Text));
     painter.drawText(box.adjusted(6, 4, -4, -4), Qt::AlignLeft | Qt::AlignTop, lines.join('\n'));
-    // Legend, in the band under the title.
-    struct Item {
-        QString text;
-        std::function<void(const QRectF&)> swatch;
-    };
-    std::vector<Item> items{
-        {tr("accuracy"), [&](const QRectF& r) { painter.fillRect(r, kAccuracy); }},
-        {tr("gap to mean confidence"), [&](const QRectF& r) { painter.fillRect(r, QBrush(kGap, Qt::BDiagPattern)); }},
-    };
-    if (m_after && !showsCalibrated())
-        items.push_back({tr("accuracy after scaling"), [&](const QRectF& r) {
-                             painter.setPen(Qt::NoPen);
-                             painter.setBrush(QColor(0x2c, 0xa0, 0x2c));
-                             painter.drawEllipse(r.center(), 4, 4);
-                         }});
-    double x = main.area.left();
-    const double y = fm.height() + 6;
-    for (const auto& item : items) {
-        item.swatch(QRectF(x, y + 2, 12, 10));
+    // Legend, in the band under the title; the calibrated accuracy is drawn as dots.
+    drawLegend(painter, pal, {main.area.left(), legendY},
+               {{tr("accuracy"), kAccuracy}, {tr("gap to mean confidence"), QBrush(kGap, Qt::BDiagPattern)}});
+    if (m_after && !showsCalibrated()) {
+        const QString label = tr("accuracy after scaling");
+        const double x = main.area.right() - fm.horizontalAdvance(label) - 18;
+        painter.setPen(Qt::NoPen);
+        painter.setBrush(kCalibrated);
+        painter.drawEllipse(QPointF(x + 6, legendY + 5), 4, 4);
+        painter.setBrush(Qt::NoBrush);
         painter.setPen(pal.color(QPalette::Text));
-        painter.drawText(QPointF(x + 18, y + 11), item.text);
-        x += 36 + fm.horizontalAdvance(item.text);
+        painter.drawText(QPointF(x + 18, legendY + 10), label);
     }
 }
 
