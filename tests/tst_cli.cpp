@@ -85,6 +85,13 @@ void TestCli::trainEvaluateListExport()
     QCOMPARE(lines.size(), 101);
     QCOMPARE(lines[0], QString("index,label,pred,p0,p1,p2,p3,p4,p5,p6,p7,p8,p9"));
     QCOMPARE(lines[1].split(',').size(), 13);
+    // Any pair of IDX files can be scored too.
+    const auto idx = cli({"evaluate", "--run", "1", "--images", m_data + "/t10k-images-idx3-ubyte.gz", "--labels",
+                          m_data + "/t10k-labels-idx1-ubyte.gz", "--limit-test", "40", "--out", m_dir.filePath("idx")});
+    QVERIFY2(idx.code == 0, qPrintable(idx.out + idx.err));
+    QVERIFY2(idx.out.contains("t10k-images-idx3-ubyte.gz split: 40 images"), qPrintable(idx.out));
+    QVERIFY(cli({"evaluate", "--run", "1", "--images", m_data + "/t10k-images-idx3-ubyte.gz"})
+                .err.contains("--images and --labels go together"));
 
     const auto list = cli({"runs", "list"});
     QVERIFY(list.out.contains("smoke"));

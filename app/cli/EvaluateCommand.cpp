@@ -3,6 +3,7 @@
 #include "cli/Commands.h"
 
 #include "evaluation/Evaluation.h"
+#include "data/IdxReader.h"
 #include "evaluation/ModelEvaluation.h"
 #include "runs/RunStore.h"
 #include "training/Checkpoint.h"
@@ -23,6 +24,8 @@ int evaluateCommand(const QStringList& args)
     parser.addOption({"which", "best (default) or latest checkpoint of --run.", "KIND", "best"});
     parser.addOption({"checkpoint", "Evaluate this checkpoint file instead of a run.", "FILE"});
     parser.addOption({"split", "test (default) or validation (the run's own held-out images).", "SPLIT", "test"});
+    parser.addOption({"images", "Evaluate on this IDX image file (with --labels) instead of a split.", "FILE"});
+    parser.addOption({"labels", "The IDX label file for --images.", "FILE"});
     parser.addOption({"limit-test", "Use only the first N test images.", "N"});
     parser.addOption({"threads", "Torch threads (default: all cores).", "N", "0"});
     parser.addOption({"out", "Write the result files into DIR (default: the run's folder).", "DIR"});
@@ -48,10 +51,25 @@ int evaluateCommand(const QStringList& args)
         const auto options = evaluationOptions(parser);
         const auto split = parser.value("split");
         const auto loaded = loadModelFromCheckpoint(checkpoint);
-        const auto dataset = loadDatasetFor(parser);
         double seconds = 0;
-        const auto evaluation = evaluateModel(loaded, dataset, split.toStdString(),
-                                              parser.value("limit-test").toLongLong(), options, &seconds);
+        Evaluation evaluation;
+        if (parser.isSet("images") || parser.isSet("labels")) {
+            if (!parser.isSet("images") || !parser.isSet("labels"))
+                throw StudioError("--images and --labels go together.");
+            LabeledImages set{readIdxImages(parser.value("images").toStdString()),
+                              readIdxLabels(parser.value("labels").toStdString())};
+            if (set.images.size(0) != set.labels.size(0))
+                throw StudioError(parser.value("images").toStdString() + " holds " + std::to_string(set.images.size(0)) +
+                                  " images but " + parser.value("labels").toStdString() + " " +
+                                  std::to_string(set.labels.size(0)) + " labels.");
+            evaluation = evaluateImages(loaded, set.head(parser.value("limit-test").toLongLong()),
+                                        QFileInfo(parser.value("images")).fileName().toStdString(), nullptr, options,
+                                        &seconds);
+        } else {
+            const auto dataset = loadDatasetFor(parser);
+            evaluation = evaluateModel(loaded, dataset, split.toStdString(), parser.value("limit-test").toLongLong(),
+                                       options, &seconds);
+        }
         const auto& p = evaluation.scores;
 
         const QString outDir = parser.isSet("out") ? parser.value("out")
@@ -61,11 +79,11 @@ int evaluateCommand(const QStringList& args)
         auto metrics = toJson(evaluation);
         metrics["checkpoint"] = QFileInfo(checkpoint).absoluteFilePath();
         metrics["seconds"] = seconds;
-        if (store && split == "test")
+        if (store && split == "test" && !parser.isSet("images"))
             store->setTestResult(runId, evaluation.accuracy, evaluation.loss, metrics);
         std::printf("%s split: %lld images, accuracy %.2f%%, loss %.4f, %lld errors (%lld above %.0f%% confidence), "
                     "macro F1 %.4f (%.2f s)\n",
-                    qPrintable(split), static_cast<long long>(p.size()), evaluation.accuracy * 100, evaluation.loss,
+                    evaluation.split.c_str(), static_cast<long long>(p.size()), evaluation.accuracy * 100, evaluation.loss,
                     static_cast<long long>(evaluation.errors.size()),
                     static_cast<long long>(evaluation.highConfidenceErrors), options.highConfidence * 100,
                     evaluation.report.macro.f1, seconds);

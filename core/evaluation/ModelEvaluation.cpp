@@ -9,24 +9,31 @@
 
 namespace studio {
 
+Evaluation evaluateImages(const LoadedModel& loaded, const LabeledImages& images, const std::string& name,
+                          const LabeledImages* validation, const EvaluationOptions& options, double* predictSeconds)
+{
+    if (images.size() == 0)
+        throw StudioError("The " + name + " split is empty.");
+    auto& model = *loaded.model;
+    const auto start = std::chrono::steady_clock::now();
+    const auto scores = scoredSet(predict(model, images, loaded.meta.mean, loaded.meta.std));
+    if (predictSeconds)
+        *predictSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    std::optional<ScoredSet> held;
+    if (validation && validation->size() > 0)
+        held = scoredSet(predict(model, *validation, loaded.meta.mean, loaded.meta.std));
+    return analyse(name, scores, held ? &*held : nullptr, options);
+}
+
 Evaluation evaluateModel(const LoadedModel& loaded, const Dataset& dataset, const std::string& split,
                          std::int64_t limitTest, const EvaluationOptions& options, double* predictSeconds)
 {
     if (split != "test" && split != "validation")
         throw StudioError("The split must be test or validation, not \"" + split + "\".");
     const auto held = trainingSets(dataset, loaded.meta.config).validation;
-    const LabeledImages images = split == "test" ? dataset.test.head(limitTest) : held;
-    if (images.size() == 0)
-        throw StudioError("The " + split + " split is empty.");
-    auto& model = *loaded.model;
-    const auto start = std::chrono::steady_clock::now();
-    const auto scores = scoredSet(predict(model, images, loaded.meta.mean, loaded.meta.std));
-    if (predictSeconds)
-        *predictSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    std::optional<ScoredSet> validation;
-    if (split == "test" && held.size() > 0)
-        validation = scoredSet(predict(model, held, loaded.meta.mean, loaded.meta.std));
-    return analyse(split, scores, validation ? &*validation : nullptr, options);
+    if (split == "validation")
+        return evaluateImages(loaded, held, split, nullptr, options, predictSeconds);
+    return evaluateImages(loaded, dataset.test.head(limitTest), split, &held, options, predictSeconds);
 }
 
 } // namespace studio

@@ -15,4 +15,10 @@ Evaluation evaluateModel(const LoadedModel& loaded, const Dataset& dataset, cons
                          std::int64_t limitTest = 0, const EvaluationOptions& options = {},
                          double* predictSeconds = nullptr);
 
+/// Scores a loaded checkpoint on any labelled images (e.g. a pair of IDX files) and analyses them,
+/// fitting the temperature on `validation` when given. `name` labels the split in the results.
+Evaluation evaluateImages(const LoadedModel& loaded, const LabeledImages& images, const std::string& name,
+                          const LabeledImages* validation = nullptr, const EvaluationOptions& options = {},
+                          double* predictSeconds = nullptr);
+
 } // namespace studio
