@@ -2,6 +2,7 @@
 // usage: bench_eval [ARCH|CHECKPOINT.pt] [THREADS] [REPEATS] [BATCH]
 #include "data/DataLocator.h"
 #include "data/Dataset.h"
+#include "data/ModelInput.h"
 #include "evaluation/Predictions.h"
 #include "models/ModelRegistry.h"
 #include "training/Checkpoint.h"
@@ -12,6 +13,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <map>
 
 using namespace studio;
 
@@ -46,6 +48,43 @@ int main(int argc, char** argv)
         const auto t0 = std::chrono::steady_clock::now();
         p = predict(*model, data.test, mean, std, batch);
         best = std::min(best, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+    }
+    // Where the time goes: each stage's share of one pass (taps fire as each stage's output is ready).
+    struct StageClock : LayerTap {
+        std::chrono::steady_clock::time_point last;
+        std::vector<std::pair<std::string, double>> seconds;
+        void onLayer(const std::string& name, const torch::Tensor&) override
+        {
+            const auto now = std::chrono::steady_clock::now();
+            seconds.emplace_back(name, std::chrono::duration<double>(now - last).count());
+            last = now;
+        }
+    };
+    {
+        torch::NoGradGuard noGrad;
+        model->eval();
+        std::map<std::string, double> total;
+        std::vector<std::string> order;
+        const auto prep0 = std::chrono::steady_clock::now();
+        double prepare = 0;
+        for (std::int64_t begin = 0; begin < data.test.size(); begin += batch) {
+            const auto t = std::chrono::steady_clock::now();
+            const auto x = toModelInput(data.test.images.slice(0, begin, std::min(begin + batch, data.test.size())), mean, std);
+            StageClock clock;
+            clock.last = std::chrono::steady_clock::now();
+            prepare += std::chrono::duration<double>(clock.last - t).count();
+            model->forwardTapped(x, &clock);
+            for (const auto& [name, s] : clock.seconds) {
+                if (!total.count(name))
+                    order.push_back(name);
+                total[name] += s;
+            }
+        }
+        const double all = std::chrono::duration<double>(std::chrono::steady_clock::now() - prep0).count();
+        std::printf("stages (one pass, %.3f s): input %.3f s", all, prepare);
+        for (const auto& name : order)
+            std::printf(", %s %.3f s", name.c_str(), total[name]);
+        std::printf("\n");
     }
     std::printf("eval model=%s threads=%d batch=%lld images=%lld best_of_%d_s=%.3f img_per_s=%.0f accuracy=%.2f\n", what.c_str(),
                 threads, static_cast<long long>(batch), static_cast<long long>(p.size()), repeats, best, static_cast<double>(p.size()) / best,
