@@ -1,6 +1,7 @@
 // Screenshots of the studio's pages for docs/screenshots/: the real window, offscreen, after a
 // short real training run. Usage: studio_screenshots OUT_DIR MNIST_DIR (scripts/screenshots.sh).
 #include "ConfigForm.h"
+#include "DrawPage.h"
 #include "LiveChart.h"
 #include "MainWindow.h"
 #include "TrainPage.h"
@@ -12,6 +13,7 @@
 #include <QApplication>
 #include <QDir>
 #include <QElapsedTimer>
+#include <QPainter>
 #include <QPalette>
 #include <QScrollArea>
 #include <QScrollBar>
@@ -110,6 +112,21 @@ int main(int argc, char** argv)
     if (loss->sampleCount(3) > 0)
         loss->showReadoutAt(loss->positionOf(3, loss->drawnPoints(3).last()));
     save(&window, out + "/train.png");
+
+    // The Draw page with the model just trained, scoring a hand-drawn 7.
+    window.showPage(MainWindow::Draw);
+    waitFor([&] { return window.drawPage()->modelStatus().contains("simple-cnn"); }, 30000);
+    QImage seven(280, 280, QImage::Format_Grayscale8);
+    seven.fill(0);
+    {
+        QPainter painter(&seven);
+        painter.setRenderHint(QPainter::Antialiasing);
+        painter.setPen(QPen(Qt::white, 24, Qt::SolidLine, Qt::RoundCap, Qt::RoundJoin));
+        painter.drawPolyline(QPolygonF({{70, 70}, {205, 62}, {150, 150}, {118, 225}}));
+    }
+    window.drawPage()->openImage(seven);
+    waitFor([&] { return window.drawPage()->predicted() >= 0; }, 10000);
+    save(&window, out + "/draw.png");
 
     for (const auto& [index, name] : {std::pair{MainWindow::Analyze, "analyze"}, std::pair{MainWindow::Runs, "runs"}}) {
         window.showPage(index);

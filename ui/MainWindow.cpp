@@ -2,6 +2,7 @@
 
 #include "DataSource.h"
 #include "DatasetPanel.h"
+#include "DrawPage.h"
 #include "PlaceholderPage.h"
 #include "TrainPage.h"
 #include "TrainingSession.h"
@@ -64,9 +65,9 @@ void MainWindow::buildPages()
            "per-class precision/recall/F1 and the reliability diagram with ECE."),
         tr("Until this page lands: mnist-studio-cli evaluate --run ID writes metrics.json and predictions.csv."),
         m_pages));
-    m_pages->addWidget(new PlaceholderPage(
-        tr("Draw"), tr("Draw a digit and watch every class's probability change as the stroke grows."),
-        tr("Until this page lands: mnist-studio-cli predict --run ID image.png classifies image files."), m_pages));
+    m_drawPage = new DrawPage(m_session->runsFolder(), m_pages);
+    m_pages->addWidget(m_drawPage);
+    connect(m_session, &TrainingSession::runFinished, m_drawPage, [this] { m_drawPage->refreshModels(); });
     m_pages->addWidget(new PlaceholderPage(
         tr("Runs"), tr("Every run in the store: compare curves, diff hyperparameters, resume, ablate."),
         tr("Until this page lands: mnist-studio-cli runs list | show ID | export ID, and resume --run ID."), m_pages));

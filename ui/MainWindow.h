@@ -9,6 +9,7 @@ class QStackedWidget;
 namespace studio::ui {
 
 class DataSource;
+class DrawPage;
 class TrainPage;
 class TrainingSession;
 
@@ -29,6 +30,7 @@ public:
     void showPage(Page page);
     Page currentPage() const;
     TrainPage* trainPage() const { return m_trainPage; }
+    DrawPage* drawPage() const { return m_drawPage; }
     TrainingSession* session() const { return m_session; }
     DataSource* dataSource() const { return m_data; }
 
@@ -49,6 +51,7 @@ private:
     TrainingSession* m_session;
     QStackedWidget* m_pages;
     TrainPage* m_trainPage = nullptr;
+    DrawPage* m_drawPage = nullptr;
     QActionGroup* m_pageActions;
     QLabel* m_runState;
 };

@@ -1,0 +1,212 @@
+#include "DrawPage.h"
+
+#include "DrawCanvas.h"
+#include "ProbabilityBars.h"
+
+#include "runs/RunStore.h"
+#include "util/StudioError.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDir>
+#include <QFile>
+#include <QFileDialog>
+#include <QGridLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QPushButton>
+#include <QSlider>
+#include <QVBoxLayout>
+
+namespace studio::ui {
+namespace {
+
+constexpr int kPreviewScale = 8;
+
+} // namespace
+
+DrawPage::DrawPage(const QString& runsFolder, QWidget* parent)
+    : QWidget(parent), m_runsFolder(runsFolder), m_inference(new InferenceService(this)), m_canvas(new DrawCanvas(this)),
+      m_bars(new ProbabilityBars(this)), m_models(new QComboBox(this)), m_modelStatus(new QLabel(this)),
+      m_preview(new QLabel(this)), m_prediction(new QLabel(this)), m_latency(new QLabel(this)),
+      m_penWidth(new QSlider(Qt::Horizontal, this)), m_eraser(new QCheckBox(tr("Eraser"), this))
+{
+    m_models->setObjectName("drawModel");
+    m_modelStatus->setObjectName("drawModelStatus");
+    m_modelStatus->setWordWrap(true);
+    m_preview->setObjectName("modelInputPreview");
+    m_preview->setFixedSize(28 * kPreviewScale + 2, 28 * kPreviewScale + 2);
+    m_preview->setStyleSheet("QLabel { background: black; border: 1px solid palette(mid); }");
+    m_prediction->setObjectName("drawPrediction");
+    QFont big = m_prediction->font();
+    big.setPointSizeF(big.pointSizeF() * 3.2);
+    big.setBold(true);
+    m_prediction->setFont(big);
+    m_prediction->setAlignment(Qt::AlignCenter);
+    m_prediction->setMinimumWidth(90);
+    m_latency->setObjectName("drawLatency");
+    m_penWidth->setRange(8, 48);
+    m_penWidth->setValue(m_canvas->penWidth());
+    m_penWidth->setObjectName("penWidth");
+
+    auto* undo = new QPushButton(tr("Undo"), this);
+    undo->setShortcut(QKeySequence::Undo);
+    auto* clear = new QPushButton(tr("Clear"), this);
+    clear->setObjectName("clearCanvas");
+    clear->setShortcut(QKeySequence(Qt::Key_Delete));
+    auto* tools = new QHBoxLayout;
+    tools->addWidget(new QLabel(tr("Pen"), this));
+    tools->addWidget(m_penWidth);
+    tools->addWidget(m_eraser);
+    tools->addStretch(1);
+    tools->addWidget(undo);
+    tools->addWidget(clear);
+
+    auto* left = new QVBoxLayout;
+    left->addLayout(tools);
+    left->addWidget(m_canvas, 1);
+
+    auto* chooseFile = new QPushButton(tr("File…"), this);
+    auto* modelRow = new QHBoxLayout;
+    modelRow->addWidget(m_models, 1);
+    modelRow->addWidget(chooseFile);
+    auto* modelBox = new QGroupBox(tr("Model"), this);
+    auto* modelLayout = new QVBoxLayout(modelBox);
+    modelLayout->addLayout(modelRow);
+    modelLayout->addWidget(m_modelStatus);
+
+    auto* seesBox = new QGroupBox(tr("What the model sees"), this);
+    auto* seesLayout = new QHBoxLayout(seesBox);
+    seesLayout->addWidget(m_preview);
+    auto* verdict = new QVBoxLayout;
+    verdict->addStretch(1);
+    verdict->addWidget(m_prediction);
+    verdict->addWidget(m_latency, 0, Qt::AlignCenter);
+    verdict->addStretch(1);
+    seesLayout->addLayout(verdict, 1);
+
+    auto* barsBox = new QGroupBox(tr("Probabilities"), this);
+    auto* barsLayout = new QVBoxLayout(barsBox);
+    barsLayout->addWidget(m_bars);
+
+    auto* right = new QVBoxLayout;
+    right->addWidget(modelBox);
+    right->addWidget(seesBox);
+    right->addWidget(barsBox, 1);
+
+    auto* layout = new QHBoxLayout(this);
+    layout->setContentsMargins(12, 12, 12, 12);
+    layout->addLayout(left, 3);
+    layout->addSpacing(12);
+    layout->addLayout(right, 2);
+
+    connect(m_penWidth, &QSlider::valueChanged, m_canvas, &DrawCanvas::setPenWidth);
+    connect(m_eraser, &QCheckBox::toggled, m_canvas, &DrawCanvas::setEraser);
+    connect(undo, &QPushButton::clicked, m_canvas, &DrawCanvas::undo);
+    connect(clear, &QPushButton::clicked, m_canvas, &DrawCanvas::clear);
+    connect(chooseFile, &QPushButton::clicked, this, &DrawPage::chooseModelFile);
+    connect(m_canvas, &DrawCanvas::changed, this, [this] { m_inference->score(m_canvas->image()); });
+    connect(m_inference, &InferenceService::scored, this, &DrawPage::showScore);
+    connect(m_inference, &InferenceService::modelLoaded, this, [this](const QString& path, const QString& description) {
+        m_modelStatus->setText(description + "\n" + QDir::toNativeSeparators(path));
+        m_modelStatus->setStyleSheet({});
+        m_inference->score(m_canvas->image());
+    });
+    connect(m_inference, &InferenceService::failed, this, [this](const QString& message) {
+        m_modelStatus->setText(message);
+        m_modelStatus->setStyleSheet("color: #c62828;");
+    });
+    connect(m_models, &QComboBox::currentIndexChanged, this, [this] {
+        const QString path = m_models->currentData().toString();
+        if (!path.isEmpty())
+            useCheckpoint(path);
+    });
+    showScore({});
+}
+
+QString DrawPage::modelStatus() const
+{
+    return m_modelStatus->text();
+}
+
+void DrawPage::showEvent(QShowEvent* event)
+{
+    refreshModels();
+    QWidget::showEvent(event);
+}
+
+void DrawPage::refreshModels()
+{
+    const QString current = m_models->currentData().toString();
+    QSignalBlocker block(m_models);
+    m_models->clear();
+    try {
+        const RunStore store(m_runsFolder);
+        const auto runs = store.runs();
+        for (auto it = runs.rbegin(); it != runs.rend(); ++it) { // newest first
+            const QString dir = store.runDir(it->id);
+            const QString best = QDir(dir).filePath("best.pt"), latest = QDir(dir).filePath("latest.pt");
+            if (QFile::exists(best))
+                m_models->addItem(tr("Run %1 · %2 · best (val %3 %)")
+                                      .arg(it->id)
+                                      .arg(it->name.isEmpty() ? it->model : it->name)
+                                      .arg(it->bestValAccuracy * 100, 0, 'f', 2),
+                                  best);
+            if (it->status == "running" && QFile::exists(latest))
+                m_models->addItem(tr("Run %1 · %2 · latest (training)").arg(it->id).arg(it->model), latest);
+        }
+    } catch (const StudioError& e) {
+        m_modelStatus->setText(QString::fromUtf8(e.what()));
+    }
+    int index = m_models->findData(current);
+    if (index < 0 && !current.isEmpty()) {
+        m_models->addItem(QDir::toNativeSeparators(current), current);
+        index = m_models->count() - 1;
+    }
+    if (m_models->count() == 0) {
+        m_modelStatus->setText(tr("No trained model yet: train one on the Train page (or pick a checkpoint file)."));
+        return;
+    }
+    m_models->setCurrentIndex(std::max(0, index));
+    if (current.isEmpty())
+        useCheckpoint(m_models->currentData().toString());
+}
+
+void DrawPage::useCheckpoint(const QString& path)
+{
+    if (m_models->findData(path) < 0) {
+        QSignalBlocker block(m_models);
+        m_models->addItem(QDir::toNativeSeparators(path), path);
+        m_models->setCurrentIndex(m_models->count() - 1);
+    }
+    m_modelStatus->setText(tr("Loading %1 …").arg(QDir::toNativeSeparators(path)));
+    m_inference->setCheckpoint(path);
+}
+
+void DrawPage::openImage(const QImage& image)
+{
+    m_canvas->setImage(image);
+}
+
+void DrawPage::chooseModelFile()
+{
+    const QString path = QFileDialog::getOpenFileName(this, tr("Checkpoint"), m_runsFolder, tr("Checkpoints (*.pt)"));
+    if (!path.isEmpty())
+        useCheckpoint(path);
+}
+
+void DrawPage::showScore(const CanvasScore& score)
+{
+    m_input = score.input28;
+    m_predicted = score.empty ? -1 : score.predicted;
+    QImage shown = score.input28.isNull() ? QImage(28, 28, QImage::Format_Grayscale8) : score.input28;
+    if (score.input28.isNull())
+        shown.fill(0);
+    m_preview->setPixmap(QPixmap::fromImage(shown.scaled(28 * kPreviewScale, 28 * kPreviewScale)));
+    m_bars->setProbabilities(score.empty ? std::vector<float>{} : score.probabilities);
+    m_prediction->setText(score.empty ? QStringLiteral("–") : QString::number(score.predicted));
+    m_latency->setText(score.milliseconds > 0 ? tr("%1 ms").arg(score.milliseconds, 0, 'f', 2) : QString());
+}
+
+} // namespace studio::ui

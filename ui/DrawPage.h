@@ -1,0 +1,59 @@
+#pragma once
+#include "InferenceService.h"
+
+#include <QWidget>
+
+class QCheckBox;
+class QComboBox;
+class QLabel;
+class QSlider;
+
+namespace studio::ui {
+
+class DrawCanvas;
+class ProbabilityBars;
+
+/// Draw a digit and watch the model's probabilities change as the stroke grows: canvas with pen,
+/// eraser, undo and clear; the 28×28 image the model sees; probability bars; model chooser over
+/// the run store's checkpoints.
+class DrawPage : public QWidget {
+    Q_OBJECT
+public:
+    explicit DrawPage(const QString& runsFolder, QWidget* parent = nullptr);
+
+    /// Re-reads the run store for checkpoints (keeps the current choice when it still exists).
+    void refreshModels();
+    /// Uses this checkpoint (also when it is not in the list).
+    void useCheckpoint(const QString& path);
+    /// Puts an image on the canvas to edit and re-score ("Open in canvas").
+    void openImage(const QImage& image);
+
+    DrawCanvas* canvas() const { return m_canvas; }
+    ProbabilityBars* bars() const { return m_bars; }
+    QImage modelInput() const { return m_input; }
+    int predicted() const { return m_predicted; }
+    QString modelStatus() const;
+
+protected:
+    void showEvent(QShowEvent* event) override;
+
+private:
+    void showScore(const CanvasScore& score);
+    void chooseModelFile();
+
+    QString m_runsFolder;
+    InferenceService* m_inference;
+    DrawCanvas* m_canvas;
+    ProbabilityBars* m_bars;
+    QComboBox* m_models;
+    QLabel* m_modelStatus;
+    QLabel* m_preview;
+    QLabel* m_prediction;
+    QLabel* m_latency;
+    QSlider* m_penWidth;
+    QCheckBox* m_eraser;
+    QImage m_input;
+    int m_predicted = -1;
+};
+
+} // namespace studio::ui

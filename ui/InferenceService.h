@@ -1,0 +1,58 @@
+#pragma once
+#include <QImage>
+#include <QMetaType>
+#include <QObject>
+
+#include <memory>
+#include <mutex>
+#include <vector>
+
+class QThread;
+
+namespace studio {
+class Predictor;
+}
+
+namespace studio::ui {
+
+/// A canvas drawing scored by the model.
+struct CanvasScore {
+    std::vector<float> probabilities; ///< one per class (empty when there is no ink)
+    int predicted = -1;
+    QImage input28; ///< what the model saw: 28×28 grayscale after the CLI's preprocessing
+    bool empty = true;
+    double milliseconds = 0; ///< preprocessing + forward pass
+};
+
+/// Live inference for the drawing canvas on a thread of its own (one torch thread): the newest
+/// drawing submitted is scored, older pending ones are dropped, so the pointer never waits.
+class InferenceService : public QObject {
+    Q_OBJECT
+public:
+    explicit InferenceService(QObject* parent = nullptr);
+    ~InferenceService() override;
+
+    /// Loads a checkpoint in the background; modelLoaded() or failed() follows.
+    void setCheckpoint(const QString& path);
+    /// Scores `gray` (any size, either polarity) when the worker is free; scored() follows.
+    void score(const QImage& gray);
+
+Q_SIGNALS:
+    void modelLoaded(const QString& checkpoint, const QString& description);
+    void failed(const QString& message);
+    void scored(const studio::ui::CanvasScore& score);
+
+private:
+    void runPending();
+
+    QThread* m_thread;
+    QObject* m_context; ///< lives on m_thread; work is posted to it
+    std::unique_ptr<Predictor> m_predictor; ///< used on m_thread only
+    std::mutex m_mutex;
+    QImage m_pending;
+    bool m_scheduled = false;
+};
+
+} // namespace studio::ui
+
+Q_DECLARE_METATYPE(studio::ui::CanvasScore)
