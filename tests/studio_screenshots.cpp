@@ -1,5 +1,7 @@
 // Screenshots of the studio's pages for docs/screenshots/: the real window, offscreen, after a
 // short real training run. Usage: studio_screenshots OUT_DIR MNIST_DIR (scripts/screenshots.sh).
+#include "AnalysisService.h"
+#include "AnalyzePage.h"
 #include "ConfigForm.h"
 #include "DrawPage.h"
 #include "LiveChart.h"
@@ -11,6 +13,10 @@
 #include "training/Presets.h"
 
 #include <QApplication>
+#include <QCheckBox>
+#include <QLabel>
+#include <QPushButton>
+#include <QTabWidget>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QPainter>
@@ -128,7 +134,23 @@ int main(int argc, char** argv)
     waitFor([&] { return window.drawPage()->predicted() >= 0; }, 10000);
     save(&window, out + "/draw.png");
 
-    for (const auto& [index, name] : {std::pair{MainWindow::Analyze, "analyze"}, std::pair{MainWindow::Runs, "runs"}}) {
+    // The Analyze page on the test split, the most confused pair opened, Grad-CAM on.
+    window.showPage(MainWindow::Analyze);
+    auto* analyze = window.analyzePage();
+    analyze->refreshRuns();
+    analyze->findChild<QPushButton*>("analyzeButton")->click();
+    waitFor([&] { return analyze->analysis() != nullptr; }, 60000);
+    const auto pairs = analyze->analysis()->evaluation.confusion.mostConfused(1);
+    if (!pairs.empty())
+        analyze->showCell(pairs.front().trueClass, pairs.front().predictedClass);
+    analyze->findChild<QCheckBox*>("gradCam")->setChecked(true);
+    waitFor([&] { return analyze->findChild<QLabel*>("detailText")->text().contains("grad-cam"); }, 20000);
+    save(&window, out + "/analyze.png");
+    analyze->findChild<QTabWidget*>("analyzeTabs")->setCurrentIndex(2);
+    save(&window, out + "/analyze-calibration.png");
+    analyze->findChild<QTabWidget*>("analyzeTabs")->setCurrentIndex(0);
+
+    for (const auto& [index, name] : {std::pair{MainWindow::Runs, "runs"}}) {
         window.showPage(index);
         save(&window, out + "/" + name + ".png");
     }

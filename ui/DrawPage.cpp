@@ -2,14 +2,13 @@
 
 #include "DrawCanvas.h"
 #include "ProbabilityBars.h"
+#include "RunCheckpoints.h"
 
-#include "runs/RunStore.h"
 #include "util/StudioError.h"
 
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDir>
-#include <QFile>
 #include <QFileDialog>
 #include <QGridLayout>
 #include <QGroupBox>
@@ -142,20 +141,8 @@ void DrawPage::refreshModels()
     QSignalBlocker block(m_models);
     m_models->clear();
     try {
-        const RunStore store(m_runsFolder);
-        const auto runs = store.runs();
-        for (auto it = runs.rbegin(); it != runs.rend(); ++it) { // newest first
-            const QString dir = store.runDir(it->id);
-            const QString best = QDir(dir).filePath("best.pt"), latest = QDir(dir).filePath("latest.pt");
-            if (QFile::exists(best))
-                m_models->addItem(tr("Run %1 · %2 · best (val %3 %)")
-                                      .arg(it->id)
-                                      .arg(it->name.isEmpty() ? it->model : it->name)
-                                      .arg(it->bestValAccuracy * 100, 0, 'f', 2),
-                                  best);
-            if (it->status == "running" && QFile::exists(latest))
-                m_models->addItem(tr("Run %1 · %2 · latest (training)").arg(it->id).arg(it->model), latest);
-        }
+        for (const auto& choice : runCheckpoints(m_runsFolder))
+            m_models->addItem(choice.label, choice.path);
     } catch (const StudioError& e) {
         m_modelStatus->setText(QString::fromUtf8(e.what()));
     }

@@ -1,5 +1,6 @@
 #include "MainWindow.h"
 
+#include "AnalyzePage.h"
 #include "DataSource.h"
 #include "DatasetPanel.h"
 #include "DrawPage.h"
@@ -59,15 +60,17 @@ void MainWindow::buildPages()
 {
     m_trainPage = new TrainPage(m_data, m_session, m_pages);
     m_pages->addWidget(m_trainPage);
-    m_pages->addWidget(new PlaceholderPage(
-        tr("Analyze"),
-        tr("A run's test results: confusion matrix whose cells open their images, misclassification gallery, "
-           "per-class precision/recall/F1 and the reliability diagram with ECE."),
-        tr("Until this page lands: mnist-studio-cli evaluate --run ID writes metrics.json and predictions.csv."),
-        m_pages));
+    auto* analyze = new AnalyzePage(m_data, m_session->runsFolder(), m_pages);
+    m_pages->addWidget(analyze);
+    connect(m_session, &TrainingSession::runFinished, analyze, [analyze] { analyze->refreshRuns(); });
     m_drawPage = new DrawPage(m_session->runsFolder(), m_pages);
     m_pages->addWidget(m_drawPage);
     connect(m_session, &TrainingSession::runFinished, m_drawPage, [this] { m_drawPage->refreshModels(); });
+    connect(analyze, &AnalyzePage::openInCanvas, this, [this](const QImage& image) {
+        m_drawPage->openImage(image);
+        showPage(Draw);
+    });
+    m_analyzePage = analyze;
     m_pages->addWidget(new PlaceholderPage(
         tr("Runs"), tr("Every run in the store: compare curves, diff hyperparameters, resume, ablate."),
         tr("Until this page lands: mnist-studio-cli runs list | show ID | export ID, and resume --run ID."), m_pages));

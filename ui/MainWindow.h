@@ -8,6 +8,7 @@ class QStackedWidget;
 
 namespace studio::ui {
 
+class AnalyzePage;
 class DataSource;
 class DrawPage;
 class TrainPage;
@@ -31,6 +32,7 @@ public:
     Page currentPage() const;
     TrainPage* trainPage() const { return m_trainPage; }
     DrawPage* drawPage() const { return m_drawPage; }
+    AnalyzePage* analyzePage() const { return m_analyzePage; }
     TrainingSession* session() const { return m_session; }
     DataSource* dataSource() const { return m_data; }
 
@@ -52,6 +54,7 @@ private:
     QStackedWidget* m_pages;
     TrainPage* m_trainPage = nullptr;
     DrawPage* m_drawPage = nullptr;
+    AnalyzePage* m_analyzePage = nullptr;
     QActionGroup* m_pageActions;
     QLabel* m_runState;
 };

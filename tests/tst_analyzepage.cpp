@@ -1,0 +1,100 @@
+// The Analyze page, offscreen: a trained model analysed on a generated test set; clicking a
+// confusion cell shows exactly that cell's images.
+#include "AnalyzePage.h"
+#include "ConfusionMatrixView.h"
+#include "DataSource.h"
+#include "GalleryModel.h"
+
+#include "support/SyntheticData.h"
+#include "training/Trainer.h"
+
+#include <QCheckBox>
+#include <QLabel>
+#include <QSignalSpy>
+#include <QTableWidget>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace studio;
+using namespace studio::ui;
+
+class TestAnalyzePage : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void clickingACellShowsExactlyItsImages();
+    void perClassTableGradCamAndOpenInCanvas();
+
+private:
+    QTemporaryDir m_dir;
+    QString m_data, m_checkpoint;
+    std::unique_ptr<DataSource> m_source;
+    std::unique_ptr<AnalyzePage> m_page;
+};
+
+void TestAnalyzePage::initTestCase()
+{
+    m_data = m_dir.filePath("data");
+    const auto dataset = test::syntheticDataset(20, 30);
+    test::writeIdxFolder(dataset, m_data);
+    TrainConfig c;
+    c.model = "simple-cnn";
+    c.numEpochs = 1;
+    c.batchSize = 16;
+    c.limitTrain = 50; // a weak model, so there are errors to look at
+    c.threads = 1;
+    Trainer trainer(c, dataset, m_dir.filePath("run"));
+    QCOMPARE(trainer.run().reason, FinishReason::Completed);
+    m_checkpoint = trainer.bestPath();
+
+    m_source = std::make_unique<DataSource>(m_data);
+    QSignalSpy loaded(m_source.get(), &DataSource::loaded);
+    m_source->load(m_data);
+    QVERIFY(loaded.wait(20000));
+    m_page = std::make_unique<AnalyzePage>(m_source.get(), m_dir.filePath("store"));
+    m_page->resize(1400, 900);
+    m_page->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_page.get()));
+    m_page->analyse(m_checkpoint, "test");
+    QTRY_VERIFY_WITH_TIMEOUT(m_page->analysis() != nullptr, 30000);
+    QVERIFY2(m_page->summaryText().contains("accuracy"), qPrintable(m_page->summaryText()));
+}
+
+void TestAnalyzePage::clickingACellShowsExactlyItsImages()
+{
+    const auto& matrix = m_page->analysis()->evaluation.confusion;
+    QCOMPARE(matrix.total(), 300);
+    std::vector<std::pair<int, int>> cells{{4, 4}, {0, 0}};
+    for (const auto& pair : matrix.mostConfused(2))
+        cells.emplace_back(pair.trueClass, pair.predictedClass);
+    auto* view = m_page->confusionView();
+    for (const auto& [t, p] : cells) {
+        QTest::mouseClick(view, Qt::LeftButton, {}, view->cellRect(t, p).center());
+        auto* gallery = m_page->gallery();
+        QCOMPARE(gallery->rowCount(), int(matrix.count(t, p)));
+        for (int row = 0; row < gallery->rowCount(); ++row) {
+            QCOMPARE(gallery->data(gallery->index(row), GalleryModel::TrueRole).toInt(), t);
+            QCOMPARE(gallery->data(gallery->index(row), GalleryModel::PredictedRole).toInt(), p);
+        }
+    }
+    QVERIFY(cells.size() > 2); // the one-epoch model makes errors to look at
+}
+
+void TestAnalyzePage::perClassTableGradCamAndOpenInCanvas()
+{
+    auto* table = m_page->findChild<QTableWidget*>("perClassTable");
+    QCOMPARE(table->rowCount(), 12); // ten classes, macro and weighted
+    const auto pair = m_page->analysis()->evaluation.confusion.mostConfused(1).front();
+    m_page->showCell(pair.trueClass, pair.predictedClass);
+    m_page->findChild<QCheckBox*>("gradCam")->setChecked(true);
+    auto* detail = m_page->findChild<QLabel*>("detailText");
+    QTRY_VERIFY_WITH_TIMEOUT(detail->text().contains("grad-cam for class"), 20000);
+    QVERIFY(!m_page->findChild<QLabel*>("detailImage")->pixmap().isNull());
+    QSignalSpy opened(m_page.get(), &AnalyzePage::openInCanvas);
+    QTest::mouseClick(m_page->findChild<QWidget*>("openInCanvas"), Qt::LeftButton);
+    QCOMPARE(opened.count(), 1);
+    QCOMPARE(opened[0][0].value<QImage>().size(), QSize(28, 28));
+}
+
+QTEST_MAIN(TestAnalyzePage)
+#include "tst_analyzepage.moc"

@@ -1,0 +1,109 @@
+#include "AnalysisService.h"
+
+#include "TorchTasks.h"
+
+#include "data/Dataset.h"
+#include "evaluation/Explanations.h"
+#include "evaluation/ModelEvaluation.h"
+#include "training/Trainer.h"
+
+#include <QFutureWatcher>
+
+namespace studio::ui {
+namespace {
+
+struct Outcome {
+    std::shared_ptr<Analysis> analysis;
+    QString error;
+};
+
+} // namespace
+
+QImage Analysis::image(std::int64_t index) const
+{
+    QImage out(28, 28, QImage::Format_Grayscale8);
+    for (int row = 0; row < 28; ++row)
+        std::memcpy(out.scanLine(row), pixels.data() + index * 784 + row * 28, 28);
+    return out;
+}
+
+AnalysisService::AnalysisService(QObject* parent) : QObject(parent)
+{
+    qRegisterMetaType<HeatMap>();
+}
+
+AnalysisService::~AnalysisService()
+{
+    torchPool()->waitForDone();
+}
+
+void AnalysisService::analyse(const QString& checkpoint, std::shared_ptr<const Dataset> dataset, const QString& split)
+{
+    m_busy = true;
+    m_dataset = dataset;
+    m_split = split;
+    auto* watcher = new QFutureWatcher<Outcome>(this);
+    connect(watcher, &QFutureWatcher<Outcome>::finished, this, [this, watcher] {
+        watcher->deleteLater();
+        m_busy = false;
+        const auto outcome = watcher->result();
+        if (!outcome.error.isEmpty()) {
+            Q_EMIT failed(outcome.error);
+            return;
+        }
+        m_current = outcome.analysis;
+        Q_EMIT ready(m_current.get());
+    });
+    watcher->setFuture(runTorchTask([checkpoint, dataset, split] {
+        Outcome out;
+        try {
+            const auto loaded = loadModelFromCheckpoint(checkpoint);
+            auto a = std::make_shared<Analysis>();
+            a->checkpoint = checkpoint;
+            a->model = QString::fromStdString(loaded.meta.config.model);
+            a->epoch = loaded.meta.position.epoch;
+            a->evaluation = evaluateModel(loaded, *dataset, split.toStdString());
+            a->images = imageScores(a->evaluation.scores);
+            const auto images = split == "test" ? dataset->test.images
+                                                : trainingSets(*dataset, loaded.meta.config).validation.images;
+            const auto bytes = images.contiguous();
+            a->pixels.assign(bytes.data_ptr<std::uint8_t>(), bytes.data_ptr<std::uint8_t>() + bytes.numel());
+            out.analysis = std::move(a);
+        } catch (const std::exception& e) {
+            out.error = QString::fromUtf8(e.what());
+        }
+        return out;
+    }));
+}
+
+void AnalysisService::explain(std::int64_t index, int targetClass)
+{
+    if (!m_current || index < 0 || index >= m_current->evaluation.scores.size())
+        return;
+    auto* watcher = new QFutureWatcher<HeatMap>(this);
+    connect(watcher, &QFutureWatcher<HeatMap>::finished, this, [this, watcher] {
+        watcher->deleteLater();
+        const auto map = watcher->result();
+        if (map.index >= 0)
+            Q_EMIT explained(map);
+    });
+    watcher->setFuture(runTorchTask([analysis = m_current, index, targetClass] {
+        HeatMap map;
+        try {
+            const auto loaded = loadModelFromCheckpoint(analysis->checkpoint);
+            const auto image = torch::from_blob(const_cast<std::uint8_t*>(analysis->pixels.data()) + index * 784,
+                                                {28, 28}, torch::kUInt8)
+                                   .clone();
+            const auto e = studio::explain(*loaded.model, image, loaded.meta.mean, loaded.meta.std, targetClass);
+            map.index = index;
+            map.targetClass = targetClass;
+            map.method = QString::fromStdString(e.method);
+            map.heat = e.heat;
+        } catch (const std::exception&) {
+            map.index = -1;
+        }
+        return map;
+    }));
+}
+
+} // namespace studio::ui

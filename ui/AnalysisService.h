@@ -1,0 +1,67 @@
+#pragma once
+#include "evaluation/Evaluation.h"
+
+#include <QFutureWatcher>
+#include <QImage>
+#include <QObject>
+#include <QString>
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+namespace studio {
+struct Dataset;
+}
+
+namespace studio::ui {
+
+/// A checkpoint analysed on one split: everything the Analyze page shows.
+struct Analysis {
+    QString checkpoint;
+    QString model;
+    int epoch = 0;
+    Evaluation evaluation;
+    std::vector<ImageScore> images;    ///< every image of the split, in split order
+    std::vector<std::uint8_t> pixels; ///< the split's images, N×28×28
+    QImage image(std::int64_t index) const; ///< 28×28 grayscale
+};
+
+/// Grad-CAM (or saliency) of one image, as the page overlays it.
+struct HeatMap {
+    std::int64_t index = -1;
+    int targetClass = 0;
+    QString method;
+    std::vector<float> heat; ///< 28×28 in [0, 1]
+};
+
+/// Runs evaluations and explanations off the UI thread (the core engine on torchPool()).
+class AnalysisService : public QObject {
+    Q_OBJECT
+public:
+    explicit AnalysisService(QObject* parent = nullptr);
+    ~AnalysisService() override;
+
+    /// Scores `checkpoint` on `split` ("test" or "validation") of `dataset`; ready() or failed().
+    void analyse(const QString& checkpoint, std::shared_ptr<const Dataset> dataset, const QString& split);
+    /// Explains image `index` of the last analysis for `targetClass`; explained() follows.
+    void explain(std::int64_t index, int targetClass);
+    bool isBusy() const { return m_busy; }
+    const Analysis* current() const { return m_current.get(); }
+
+Q_SIGNALS:
+    void ready(const studio::ui::Analysis* analysis);
+    void failed(const QString& message);
+    void explained(const studio::ui::HeatMap& map);
+
+private:
+    struct Job;
+    std::shared_ptr<Analysis> m_current;
+    std::shared_ptr<const Dataset> m_dataset;
+    QString m_split;
+    bool m_busy = false;
+};
+
+} // namespace studio::ui
+
+Q_DECLARE_METATYPE(studio::ui::HeatMap)

@@ -1,0 +1,429 @@
+#include "AnalyzePage.h"
+
+#include "ConfidenceHistogramView.h"
+#include "ConfusionMatrixView.h"
+#include "DataSource.h"
+#include "GalleryModel.h"
+#include "ProbabilityBars.h"
+#include "ReliabilityDiagram.h"
+#include "RunCheckpoints.h"
+
+#include "util/StudioError.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QListView>
+#include <QListWidget>
+#include <QPainter>
+#include <QPushButton>
+#include <QSplitter>
+#include <QTabWidget>
+#include <QTableWidget>
+#include <QVBoxLayout>
+
+#include <algorithm>
+#include <cmath>
+
+namespace studio::ui {
+namespace {
+
+constexpr int kDetailScale = 8;
+
+QComboBox* classFilter(const QString& any, QWidget* parent)
+{
+    auto* combo = new QComboBox(parent);
+    combo->addItem(any, -1);
+    for (int k = 0; k < 10; ++k)
+        combo->addItem(QString::number(k), k);
+    return combo;
+}
+
+/// A number cell that sorts by value.
+QTableWidgetItem* numberItem(double value, int decimals)
+{
+    auto* item = new QTableWidgetItem;
+    item->setData(Qt::DisplayRole, decimals > 0 ? QVariant(std::round(value * std::pow(10, decimals)) / std::pow(10, decimals))
+                                                : QVariant(qlonglong(value)));
+    item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+    return item;
+}
+
+} // namespace
+
+AnalyzePage::AnalyzePage(DataSource* data, const QString& runsFolder, QWidget* parent)
+    : QWidget(parent), m_data(data), m_runsFolder(runsFolder), m_service(new AnalysisService(this)),
+      m_runs(new QComboBox(this)), m_split(new QComboBox(this)), m_run(new QPushButton(tr("Analyze"), this)),
+      m_status(new QLabel(this)), m_summary(new QLabel(this)), m_gallery(new GalleryModel(this))
+{
+    m_runs->setObjectName("analyzeRun");
+    m_runs->setMinimumWidth(320);
+    m_split->setObjectName("analyzeSplit");
+    m_split->addItem(tr("test split"), "test");
+    m_split->addItem(tr("validation split"), "validation");
+    m_run->setObjectName("analyzeButton");
+    m_status->setObjectName("analyzeStatus");
+    m_summary->setObjectName("analysisSummary");
+    m_summary->setTextFormat(Qt::RichText);
+    m_summary->setStyleSheet("QLabel { padding: 6px; border: 1px solid palette(mid); border-radius: 4px; }");
+
+    auto* top = new QHBoxLayout;
+    top->addWidget(new QLabel(tr("Model"), this));
+    top->addWidget(m_runs, 1);
+    top->addWidget(m_split);
+    top->addWidget(m_run);
+    top->addWidget(m_status, 1);
+
+    auto* tabs = new QTabWidget(this);
+    tabs->setObjectName("analyzeTabs");
+    tabs->addTab(buildErrorsTab(), tr("Confusion and errors"));
+    tabs->addTab(buildPerClassTab(), tr("Per class"));
+    tabs->addTab(buildCalibrationTab(), tr("Calibration"));
+
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(12, 12, 12, 12);
+    layout->addLayout(top);
+    layout->addWidget(m_summary);
+    layout->addWidget(tabs, 1);
+
+    connect(m_run, &QPushButton::clicked, this, [this] {
+        if (!m_runs->currentData().toString().isEmpty())
+            analyse(m_runs->currentData().toString(), m_split->currentData().toString());
+    });
+    connect(m_service, &AnalysisService::ready, this, &AnalyzePage::showAnalysis);
+    connect(m_service, &AnalysisService::failed, this, [this](const QString& message) {
+        m_status->setText(message);
+        m_status->setStyleSheet("color: #c62828;");
+        m_run->setEnabled(true);
+    });
+    connect(m_service, &AnalysisService::explained, this, [this](const HeatMap& map) {
+        if (map.index == m_selected) {
+            m_heat = map;
+            showDetail();
+        }
+    });
+    m_summary->setText(tr("Pick a trained model and press Analyze."));
+}
+
+QWidget* AnalyzePage::buildErrorsTab()
+{
+    auto* left = new QWidget;
+    auto* leftLayout = new QVBoxLayout(left);
+    m_normalisation = new QComboBox(left);
+    m_normalisation->setObjectName("normalisation");
+    m_normalisation->addItem(tr("Counts, % of the true class"), int(ConfusionMatrix::Normalization::ByTrue));
+    m_normalisation->addItem(tr("Counts, % of the predicted class"), int(ConfusionMatrix::Normalization::ByPredicted));
+    m_normalisation->addItem(tr("Counts, % of all images"), int(ConfusionMatrix::Normalization::All));
+    m_normalisation->addItem(tr("Counts only"), int(ConfusionMatrix::Normalization::None));
+    m_confusion = new ConfusionMatrixView(left);
+    m_pairs = new QListWidget(left);
+    m_pairs->setObjectName("confusedPairs");
+    m_pairs->setMaximumHeight(fontMetrics().height() * 8);
+    leftLayout->addWidget(m_normalisation);
+    leftLayout->addWidget(m_confusion, 1);
+    leftLayout->addWidget(new QLabel(tr("Most confused pairs (click to see them)"), left));
+    leftLayout->addWidget(m_pairs);
+
+    auto* right = new QWidget;
+    auto* rightLayout = new QVBoxLayout(right);
+    auto* filters = new QHBoxLayout;
+    m_trueFilter = classFilter(tr("any true"), right);
+    m_trueFilter->setObjectName("trueFilter");
+    m_predictedFilter = classFilter(tr("any predicted"), right);
+    m_predictedFilter->setObjectName("predictedFilter");
+    m_errorsOnly = new QCheckBox(tr("Errors only"), right);
+    m_errorsOnly->setObjectName("errorsOnly");
+    m_errorsOnly->setChecked(true);
+    m_order = new QComboBox(right);
+    m_order->addItem(tr("Most confident first"), int(ImageOrder::Confidence));
+    m_order->addItem(tr("Highest loss first"), int(ImageOrder::Loss));
+    m_order->addItem(tr("Index"), int(ImageOrder::Index));
+    m_count = new QLabel(right);
+    m_count->setObjectName("galleryCount");
+    filters->addWidget(m_trueFilter);
+    filters->addWidget(m_predictedFilter);
+    filters->addWidget(m_errorsOnly);
+    filters->addWidget(m_order);
+    filters->addStretch(1);
+    filters->addWidget(m_count);
+    m_galleryView = new QListView(right);
+    m_galleryView->setObjectName("gallery");
+    m_galleryView->setModel(m_gallery);
+    m_galleryView->setViewMode(QListView::IconMode);
+    m_galleryView->setUniformItemSizes(true); // virtualised: fluid with 10,000 items
+    m_galleryView->setResizeMode(QListView::Adjust);
+    m_galleryView->setMovement(QListView::Static);
+    m_galleryView->setIconSize(QSize(56, 56));
+    m_galleryView->setGridSize(QSize(104, 86));
+    m_galleryView->setLayoutMode(QListView::Batched);
+
+    auto* detail = new QWidget(right);
+    auto* detailLayout = new QHBoxLayout(detail);
+    m_detailImage = new QLabel(detail);
+    m_detailImage->setObjectName("detailImage");
+    m_detailImage->setFixedSize(28 * kDetailScale, 28 * kDetailScale);
+    m_detailImage->setStyleSheet("QLabel { background: black; }");
+    auto* detailSide = new QVBoxLayout;
+    m_detailText = new QLabel(detail);
+    m_detailText->setObjectName("detailText");
+    m_detailText->setWordWrap(true);
+    m_gradCam = new QCheckBox(tr("Grad-CAM overlay"), detail);
+    m_gradCam->setObjectName("gradCam");
+    auto* toCanvas = new QPushButton(tr("Open in canvas"), detail);
+    toCanvas->setObjectName("openInCanvas");
+    m_detailBars = new ProbabilityBars(detail);
+    m_detailBars->setMinimumHeight(170);
+    detailSide->addWidget(m_detailText);
+    detailSide->addWidget(m_detailBars, 1);
+    auto* detailButtons = new QHBoxLayout;
+    detailButtons->addWidget(m_gradCam);
+    detailButtons->addStretch(1);
+    detailButtons->addWidget(toCanvas);
+    detailSide->addLayout(detailButtons);
+    detailLayout->addWidget(m_detailImage);
+    detailLayout->addLayout(detailSide, 1);
+
+    rightLayout->addLayout(filters);
+    rightLayout->addWidget(m_galleryView, 1);
+    rightLayout->addWidget(detail);
+
+    auto* splitter = new QSplitter(Qt::Horizontal);
+    splitter->addWidget(left);
+    splitter->addWidget(right);
+    splitter->setStretchFactor(0, 1);
+    splitter->setStretchFactor(1, 1);
+
+    connect(m_normalisation, &QComboBox::currentIndexChanged, this, [this] {
+        m_confusion->setNormalization(ConfusionMatrix::Normalization(m_normalisation->currentData().toInt()));
+    });
+    connect(m_confusion, &ConfusionMatrixView::cellClicked, this, &AnalyzePage::showCell);
+    connect(m_pairs, &QListWidget::itemClicked, this, [this](QListWidgetItem* item) {
+        showCell(item->data(Qt::UserRole).toInt(), item->data(Qt::UserRole + 1).toInt());
+    });
+    for (auto* combo : {m_trueFilter, m_predictedFilter})
+        connect(combo, &QComboBox::currentIndexChanged, this, &AnalyzePage::applyFilter);
+    connect(m_errorsOnly, &QCheckBox::toggled, this, &AnalyzePage::applyFilter);
+    connect(m_order, &QComboBox::currentIndexChanged, this,
+            [this] { m_gallery->setOrder(ImageOrder(m_order->currentData().toInt())); });
+    connect(m_galleryView->selectionModel(), &QItemSelectionModel::currentChanged, this, &AnalyzePage::selectImage);
+    connect(m_gallery, &QAbstractItemModel::modelReset, this, [this] {
+        m_count->setText(tr("%L1 images").arg(m_gallery->rowCount()));
+    });
+    connect(m_gradCam, &QCheckBox::toggled, this, [this] {
+        if (m_gradCam->isChecked() && m_selected >= 0 && m_heat.index != m_selected)
+            m_service->explain(m_selected, m_service->current()->images[std::size_t(m_selected)].predicted);
+        showDetail();
+    });
+    connect(toCanvas, &QPushButton::clicked, this, [this] {
+        if (m_service->current() && m_selected >= 0)
+            Q_EMIT openInCanvas(m_service->current()->image(m_selected));
+    });
+    return splitter;
+}
+
+QWidget* AnalyzePage::buildPerClassTab()
+{
+    m_perClass = new QTableWidget(0, 6);
+    m_perClass->setObjectName("perClassTable");
+    m_perClass->setHorizontalHeaderLabels({tr("class"), tr("precision"), tr("recall"), tr("F1"), tr("support"),
+                                           tr("accuracy")});
+    m_perClass->verticalHeader()->hide();
+    m_perClass->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_perClass->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
+    m_perClass->setSortingEnabled(true);
+    return m_perClass;
+}
+
+QWidget* AnalyzePage::buildCalibrationTab()
+{
+    auto* page = new QWidget;
+    m_reliability = new ReliabilityDiagram(page);
+    m_histogram = new ConfidenceHistogramView(page);
+    m_temperature = new QCheckBox(tr("Show after temperature scaling (fitted on the validation split)"), page);
+    m_temperature->setObjectName("temperatureScaling");
+    auto* charts = new QHBoxLayout;
+    charts->addWidget(m_reliability, 1);
+    charts->addWidget(m_histogram, 1);
+    auto* layout = new QVBoxLayout(page);
+    layout->addWidget(m_temperature);
+    layout->addLayout(charts, 1);
+    connect(m_temperature, &QCheckBox::toggled, m_reliability, &ReliabilityDiagram::setShowCalibrated);
+    return page;
+}
+
+void AnalyzePage::showEvent(QShowEvent* event)
+{
+    refreshRuns();
+    QWidget::showEvent(event);
+}
+
+void AnalyzePage::refreshRuns()
+{
+    const QString current = m_runs->currentData().toString();
+    m_runs->clear();
+    try {
+        for (const auto& choice : runCheckpoints(m_runsFolder))
+            m_runs->addItem(choice.label, choice.path);
+    } catch (const StudioError& e) {
+        m_status->setText(QString::fromUtf8(e.what()));
+    }
+    const int index = m_runs->findData(current);
+    if (index >= 0)
+        m_runs->setCurrentIndex(index);
+    m_run->setEnabled(m_runs->count() > 0 && !m_service->isBusy());
+    if (m_runs->count() == 0)
+        m_status->setText(tr("No trained model yet: train one on the Train page."));
+}
+
+void AnalyzePage::analyse(const QString& checkpoint, const QString& split)
+{
+    if (!m_data->dataset()) {
+        m_status->setText(tr("Load a dataset on the Train page first."));
+        return;
+    }
+    m_status->setStyleSheet({});
+    m_status->setText(tr("Analysing on the %1 split …").arg(split));
+    m_run->setEnabled(false);
+    m_service->analyse(checkpoint, m_data->dataset(), split);
+}
+
+QString AnalyzePage::summaryText() const
+{
+    return m_summary->text();
+}
+
+void AnalyzePage::showAnalysis(const Analysis* a)
+{
+    m_run->setEnabled(true);
+    const auto& e = a->evaluation;
+    m_status->setText(tr("%1 split, %L2 images").arg(QString::fromStdString(e.split)).arg(e.scores.size()));
+    m_summary->setText(tr("<b>accuracy %1 %</b> · loss %2 · <b>%L3 errors</b> (%L4 above 90 % confidence) · ECE %5 · "
+                          "macro F1 %6 · %7, epoch %8")
+                           .arg(e.accuracy * 100, 0, 'f', 2)
+                           .arg(e.loss, 0, 'f', 4)
+                           .arg(qlonglong(e.errors.size()))
+                           .arg(qlonglong(e.highConfidenceErrors))
+                           .arg(e.calibration.ece, 0, 'f', 4)
+                           .arg(e.report.macro.f1, 0, 'f', 4)
+                           .arg(a->model)
+                           .arg(a->epoch));
+    m_confusion->setMatrix(e.confusion);
+    m_pairs->clear();
+    for (const auto& p : e.confusion.mostConfused(10)) {
+        auto* item = new QListWidgetItem(tr("%1 taken for %2: %L3 images (%4 % of the %1s)")
+                                             .arg(p.trueClass)
+                                             .arg(p.predictedClass)
+                                             .arg(p.count)
+                                             .arg(p.rate * 100, 0, 'f', 2),
+                                         m_pairs);
+        item->setData(Qt::UserRole, p.trueClass);
+        item->setData(Qt::UserRole + 1, p.predictedClass);
+    }
+    m_gallery->setAnalysis(a);
+    applyFilter();
+
+    m_perClass->setSortingEnabled(false);
+    m_perClass->setRowCount(int(e.report.perClass.size()) + 2);
+    const auto fill = [&](int row, const QString& name, const ClassScores& s) {
+        m_perClass->setItem(row, 0, new QTableWidgetItem(name));
+        m_perClass->setItem(row, 1, numberItem(s.precision, 4));
+        m_perClass->setItem(row, 2, numberItem(s.recall, 4));
+        m_perClass->setItem(row, 3, numberItem(s.f1, 4));
+        m_perClass->setItem(row, 4, numberItem(double(s.support), 0));
+        m_perClass->setItem(row, 5, numberItem(s.recall, 4)); // per-class accuracy is the class's recall
+    };
+    for (std::size_t k = 0; k < e.report.perClass.size(); ++k)
+        fill(int(k), QString::number(k), e.report.perClass[k]);
+    fill(int(e.report.perClass.size()), tr("macro avg"), e.report.macro);
+    fill(int(e.report.perClass.size()) + 1, tr("weighted avg"), e.report.weighted);
+    m_perClass->setSortingEnabled(true);
+
+    m_reliability->setCalibration(e.calibration, e.temperatureFitted ? std::optional(e.calibrated) : std::nullopt,
+                                  e.temperature);
+    m_temperature->setEnabled(e.temperatureFitted);
+    m_temperature->setText(e.temperatureFitted
+                               ? tr("Show after temperature scaling (T = %1, fitted on the validation split)")
+                                     .arg(e.temperature, 0, 'f', 3)
+                               : tr("Temperature scaling needs the run's validation split"));
+    m_histogram->setHistogram(e.histogram);
+}
+
+void AnalyzePage::showCell(int trueClass, int predictedClass)
+{
+    const QSignalBlocker a(m_trueFilter), b(m_predictedFilter), c(m_errorsOnly);
+    m_trueFilter->setCurrentIndex(m_trueFilter->findData(trueClass));
+    m_predictedFilter->setCurrentIndex(m_predictedFilter->findData(predictedClass));
+    m_errorsOnly->setChecked(trueClass != predictedClass);
+    applyFilter();
+}
+
+void AnalyzePage::applyFilter()
+{
+    GalleryModel::Filter f;
+    f.trueClass = m_trueFilter->currentData().toInt();
+    f.predicted = m_predictedFilter->currentData().toInt();
+    f.errorsOnly = m_errorsOnly->isChecked();
+    m_gallery->setFilter(f);
+    if (m_gallery->rowCount() > 0)
+        m_galleryView->setCurrentIndex(m_gallery->index(0));
+}
+
+void AnalyzePage::selectImage(const QModelIndex& index)
+{
+    m_selected = index.isValid() ? m_gallery->scoreAt(index.row()).index : -1;
+    if (m_gradCam->isChecked() && m_selected >= 0)
+        m_service->explain(m_selected, m_gallery->scoreAt(index.row()).predicted);
+    showDetail();
+}
+
+void AnalyzePage::showDetail()
+{
+    const auto* a = m_service->current();
+    if (!a || m_selected < 0) {
+        m_detailImage->clear();
+        m_detailText->clear();
+        m_detailBars->setProbabilities({});
+        return;
+    }
+    const auto& s = a->images[std::size_t(m_selected)];
+    QImage big = a->image(m_selected).convertToFormat(QImage::Format_RGB32).scaled(28 * kDetailScale, 28 * kDetailScale);
+    if (m_gradCam->isChecked() && m_heat.index == m_selected) {
+        QImage heat(28, 28, QImage::Format_ARGB32);
+        for (int y = 0; y < 28; ++y)
+            for (int x = 0; x < 28; ++x) {
+                const float h = m_heat.heat[std::size_t(y * 28 + x)];
+                heat.setPixelColor(x, y, QColor::fromHsvF(float(0.66 * (1 - h)), 1, 1, float(0.55 * h)));
+            }
+        QPainter painter(&big);
+        painter.setRenderHint(QPainter::SmoothPixmapTransform);
+        painter.drawImage(big.rect(), heat);
+    }
+    m_detailImage->setPixmap(QPixmap::fromImage(big));
+    m_detailText->setText(tr("<b>image #%1</b>: true %2, predicted %3<br>confidence %4 %, loss %5, entropy %6, "
+                             "margin %7%8")
+                              .arg(s.index)
+                              .arg(s.label)
+                              .arg(s.predicted)
+                              .arg(s.confidence * 100, 0, 'f', 2)
+                              .arg(s.loss, 0, 'f', 3)
+                              .arg(s.entropy, 0, 'f', 3)
+                              .arg(s.margin, 0, 'f', 3)
+                              .arg(m_gradCam->isChecked() && m_heat.index == m_selected
+                                       ? tr("<br>%1 for class %2").arg(m_heat.method).arg(m_heat.targetClass)
+                                       : QString()));
+    // Softmax of this image's logits only.
+    const auto c = std::size_t(a->evaluation.scores.numClasses);
+    const float* z = a->evaluation.scores.logits.data() + std::size_t(m_selected) * c;
+    const float top = *std::max_element(z, z + c);
+    std::vector<float> row(c);
+    float sum = 0;
+    for (std::size_t k = 0; k < c; ++k)
+        sum += row[k] = std::exp(z[k] - top);
+    for (auto& p : row)
+        p /= sum;
+    m_detailBars->setProbabilities(row);
+}
+
+} // namespace studio::ui

@@ -1,0 +1,89 @@
+#pragma once
+#include "AnalysisService.h"
+
+#include <QWidget>
+
+class QCheckBox;
+class QComboBox;
+class QLabel;
+class QListView;
+class QListWidget;
+class QPushButton;
+class QTableWidget;
+
+namespace studio::ui {
+
+class ConfidenceHistogramView;
+class ConfusionMatrixView;
+class DataSource;
+class GalleryModel;
+class ProbabilityBars;
+class ReliabilityDiagram;
+
+/// A run's results on the test or validation split: summary strip; confusion matrix whose cells
+/// filter the misclassification gallery; most-confused pairs; image detail with probabilities and
+/// Grad-CAM; per-class table; reliability diagram and confidence histograms with temperature
+/// scaling on or off. The evaluation runs off the UI thread.
+class AnalyzePage : public QWidget {
+    Q_OBJECT
+public:
+    AnalyzePage(DataSource* data, const QString& runsFolder, QWidget* parent = nullptr);
+
+    void refreshRuns();
+    /// Analyses `checkpoint` on `split` ("test" or "validation").
+    void analyse(const QString& checkpoint, const QString& split = "test");
+    /// Shows the gallery for one confusion cell (the diagonal shows correct images).
+    void showCell(int trueClass, int predictedClass);
+
+    const Analysis* analysis() const { return m_service->current(); }
+    ConfusionMatrixView* confusionView() const { return m_confusion; }
+    GalleryModel* gallery() const { return m_gallery; }
+    QString summaryText() const;
+
+Q_SIGNALS:
+    /// "Open in canvas" on the selected image.
+    void openInCanvas(const QImage& image);
+
+protected:
+    void showEvent(QShowEvent* event) override;
+
+private:
+    QWidget* buildErrorsTab();
+    QWidget* buildPerClassTab();
+    QWidget* buildCalibrationTab();
+    void showAnalysis(const Analysis* analysis);
+    void applyFilter();
+    void selectImage(const QModelIndex& index);
+    void showDetail();
+
+    DataSource* m_data;
+    QString m_runsFolder;
+    AnalysisService* m_service;
+    QComboBox* m_runs;
+    QComboBox* m_split;
+    QPushButton* m_run;
+    QLabel* m_status;
+    QLabel* m_summary;
+    ConfusionMatrixView* m_confusion = nullptr;
+    QComboBox* m_normalisation = nullptr;
+    QListWidget* m_pairs = nullptr;
+    GalleryModel* m_gallery;
+    QListView* m_galleryView = nullptr;
+    QComboBox* m_trueFilter = nullptr;
+    QComboBox* m_predictedFilter = nullptr;
+    QCheckBox* m_errorsOnly = nullptr;
+    QComboBox* m_order = nullptr;
+    QLabel* m_count = nullptr;
+    QLabel* m_detailImage = nullptr;
+    QLabel* m_detailText = nullptr;
+    ProbabilityBars* m_detailBars = nullptr;
+    QCheckBox* m_gradCam = nullptr;
+    QTableWidget* m_perClass = nullptr;
+    ReliabilityDiagram* m_reliability = nullptr;
+    ConfidenceHistogramView* m_histogram = nullptr;
+    QCheckBox* m_temperature = nullptr;
+    std::int64_t m_selected = -1;
+    HeatMap m_heat;
+};
+
+} // namespace studio::ui

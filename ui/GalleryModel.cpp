@@ -1,0 +1,96 @@
+#include "GalleryModel.h"
+
+#include "AnalysisService.h"
+
+#include <QPainter>
+
+namespace studio::ui {
+
+GalleryModel::GalleryModel(QObject* parent) : QAbstractListModel(parent) {}
+
+void GalleryModel::setAnalysis(const Analysis* analysis)
+{
+    m_analysis = analysis;
+    m_thumbnails.clear();
+    rebuild();
+}
+
+void GalleryModel::setFilter(const Filter& filter)
+{
+    m_filter = filter;
+    rebuild();
+}
+
+void GalleryModel::setOrder(ImageOrder order)
+{
+    m_order = order;
+    rebuild();
+}
+
+void GalleryModel::rebuild()
+{
+    beginResetModel();
+    m_rows.clear();
+    if (m_analysis)
+        for (const auto& s : m_analysis->images) {
+            if (m_filter.errorsOnly && s.correct())
+                continue;
+            if ((m_filter.trueClass >= 0 && s.label != m_filter.trueClass) ||
+                (m_filter.predicted >= 0 && s.predicted != m_filter.predicted))
+                continue;
+            if (s.confidence < m_filter.minConfidence || s.confidence > m_filter.maxConfidence)
+                continue;
+            m_rows.push_back(s);
+        }
+    sortImages(m_rows, m_order);
+    endResetModel();
+}
+
+int GalleryModel::rowCount(const QModelIndex& parent) const
+{
+    return parent.isValid() ? 0 : int(m_rows.size());
+}
+
+QVariant GalleryModel::data(const QModelIndex& index, int role) const
+{
+    if (!index.isValid() || !m_analysis)
+        return {};
+    const auto& s = m_rows[std::size_t(index.row())];
+    switch (role) {
+    case Qt::DisplayRole:
+        return QStringLiteral("%1 → %2 · %3%").arg(s.label).arg(s.predicted).arg(s.confidence * 100, 0, 'f', 1);
+    case Qt::DecorationRole: {
+        auto it = m_thumbnails.find(s.index);
+        if (it == m_thumbnails.end()) {
+            QPixmap pixmap = QPixmap::fromImage(m_analysis->image(s.index).scaled(56, 56));
+            if (!s.correct() && s.confidence > highConfidence()) { // high-confidence errors get an orange frame
+                QPainter painter(&pixmap);
+                painter.setPen(QPen(QColor(0xe8, 0x6a, 0x10), 3));
+                painter.drawRect(pixmap.rect().adjusted(1, 1, -2, -2));
+            }
+            it = m_thumbnails.insert(s.index, pixmap);
+        }
+        return it.value();
+    }
+    case Qt::ToolTipRole:
+        return QStringLiteral("image #%1\ntrue %2, predicted %3\nconfidence %4%, loss %5, margin %6")
+            .arg(s.index)
+            .arg(s.label)
+            .arg(s.predicted)
+            .arg(s.confidence * 100, 0, 'f', 2)
+            .arg(s.loss, 0, 'f', 3)
+            .arg(s.margin, 0, 'f', 3);
+    case ScoreIndexRole:
+        return qlonglong(s.index);
+    case TrueRole:
+        return s.label;
+    case PredictedRole:
+        return s.predicted;
+    case ConfidenceRole:
+        return s.confidence;
+    default:
+        return {};
+    }
+}
+
+} // namespace studio::ui
