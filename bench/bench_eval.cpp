@@ -69,7 +69,8 @@ int main(int argc, char** argv)
         double prepare = 0;
         for (std::int64_t begin = 0; begin < data.test.size(); begin += batch) {
             const auto t = std::chrono::steady_clock::now();
-            const auto x = toModelInput(data.test.images.slice(0, begin, std::min(begin + batch, data.test.size())), mean, std);
+            const auto x =
+                toModelInput(data.test.images.slice(0, begin, std::min(begin + batch, data.test.size())), mean, std);
             StageClock clock;
             clock.last = std::chrono::steady_clock::now();
             prepare += std::chrono::duration<double>(clock.last - t).count();
@@ -86,8 +87,8 @@ int main(int argc, char** argv)
             std::printf(", %s %.3f s", name.c_str(), total[name]);
         std::printf("\n");
     }
-    std::printf("eval model=%s threads=%d batch=%lld images=%lld best_of_%d_s=%.3f img_per_s=%.0f accuracy=%.2f\n", what.c_str(),
-                threads, static_cast<long long>(batch), static_cast<long long>(p.size()), repeats, best, static_cast<double>(p.size()) / best,
-                p.accuracy * 100);
+    std::printf("eval model=%s threads=%d batch=%lld images=%lld best_of_%d_s=%.3f img_per_s=%.0f accuracy=%.2f\n",
+                what.c_str(), threads, static_cast<long long>(batch), static_cast<long long>(p.size()), repeats, best,
+                static_cast<double>(p.size()) / best, p.accuracy * 100);
     return 0;
 }

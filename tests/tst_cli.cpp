@@ -18,7 +18,10 @@ using namespace studio;
 namespace {
 
 /// The CLI under test (CTest passes its path in STUDIO_CLI).
-QString cliPath() { return qEnvironmentVariable("STUDIO_CLI"); }
+QString cliPath()
+{
+    return qEnvironmentVariable("STUDIO_CLI");
+}
 
 struct Result {
     int code = -1;
@@ -142,7 +145,7 @@ void TestCli::reportWritesEveryFileAndAReadableHtml()
     }
     QCOMPARE(links, 16);
     QVERIFY(page.count("data:image/png;base64,") >= 8); // self-contained: charts embedded
-    const auto show = cli({"runs", "show", "1"}).out; // the store keeps the test result
+    const auto show = cli({"runs", "show", "1"}).out;   // the store keeps the test result
     QVERIFY2(show.contains(QString("test        %1%").arg(metrics["accuracy"].toDouble() * 100, 0, 'f', 2)),
              qPrintable(show));
 }
@@ -150,8 +153,8 @@ void TestCli::reportWritesEveryFileAndAReadableHtml()
 void TestCli::ablationRunsEveryVariantAndWritesTheTable()
 {
     const QString out = m_dir.filePath("study");
-    const auto r = cli({"ablate", "--study", "activation", "--num-epochs", "2", "--batch-size", "16", "--threads", "1",
-                        "--out", out});
+    const auto r = cli(
+        {"ablate", "--study", "activation", "--num-epochs", "2", "--batch-size", "16", "--threads", "1", "--out", out});
     QVERIFY2(r.code == 0, qPrintable(r.out + r.err));
     QVERIFY(r.out.contains("== relu ==") && r.out.contains("== sigmoid =="));
     QFile csv(QDir(out).filePath("ablation.csv"));
@@ -177,7 +180,8 @@ void TestCli::ablationRunsEveryVariantAndWritesTheTable()
                              "1", "--threads", "1", "--out", m_dir.filePath("custom")});
     QVERIFY2(custom.code == 0, qPrintable(custom.out + custom.err));
     QVERIFY(custom.out.contains("batch_size=64"));
-    QVERIFY(cli({"ablate", "--field", "batch_sise", "--values", "1,2"}).err.contains("Unknown config field \"batch_sise\""));
+    QVERIFY(cli({"ablate", "--field", "batch_sise", "--values", "1,2"})
+                .err.contains("Unknown config field \"batch_sise\""));
     QVERIFY(cli({"ablate", "--field", "batch_size", "--values", "16"}).err.contains("at least two values"));
     QVERIFY(cli({"ablate", "--study", "dropout"}).err.contains("built-in studies: residual, augmentation, activation"));
 }
@@ -294,7 +298,8 @@ void TestCli::presetRunsAreNamedAfterThePreset()
     const auto id = r.out.section("run ", 1, 1).section(':', 0, 0);
     const auto show = cli({"runs", "show", id});
     QVERIFY2(show.out.startsWith("run " + id + " seed002-mlp\n"), qPrintable(show.out.left(80)));
-    const auto named = cli({"train", "--preset", "seed002-mlp", "--name", "mine", "--num-epochs", "1", "--threads", "1"});
+    const auto named =
+        cli({"train", "--preset", "seed002-mlp", "--name", "mine", "--num-epochs", "1", "--threads", "1"});
     QVERIFY(named.out.contains("completed"));
     QVERIFY(cli({"runs", "list"}).out.contains("mine"));
 }

@@ -254,7 +254,7 @@ void TestMainWindow::trainsLivePausesResumesAndStops()
     QTest::mouseClick(page->findChild<QPushButton*>("startButton"), Qt::LeftButton);
     QTRY_COMPARE(window->session()->state(), State::Running);
     QTRY_VERIFY_WITH_TIMEOUT(loss->sampleCount(0) > 30, 20000);
-    QTRY_VERIFY(loss->drawnCount(0) > 0);                  // the timer repainted
+    QTRY_VERIFY(loss->drawnCount(0) > 0);                             // the timer repainted
     QTRY_VERIFY(page->charts()->accuracyChart()->sampleCount(2) > 0); // a validation epoch
     QTRY_VERIFY(page->controls()->progressValue() > 0);
     QVERIFY(page->controls()->progressText().contains("img/s"));

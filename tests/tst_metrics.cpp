@@ -262,7 +262,8 @@ void TestMetrics::evaluationFilesHaveTheRightRows()
     writeEvaluationFiles(dir.path(), e);
     const auto lines = [&](const QString& name) {
         QFile f(dir.filePath(name));
-        return f.open(QIODevice::ReadOnly) ? QString::fromUtf8(f.readAll()).split('\n', Qt::SkipEmptyParts) : QStringList{};
+        return f.open(QIODevice::ReadOnly) ? QString::fromUtf8(f.readAll()).split('\n', Qt::SkipEmptyParts)
+                                           : QStringList{};
     };
     QCOMPARE(lines("predictions.csv").size(), 1 + 4);
     QCOMPARE(lines("predictions.csv")[0], QString("index,label,pred,p0,p1"));

@@ -1,5 +1,6 @@
 // The live charts' data path: TensorBoard smoothing and min/max decimation, against hand-computed
 // values and a brute-force reference.
+#include "ChartStyle.h"
 #include "SeriesBuffer.h"
 
 #include <QTest>
@@ -29,6 +30,7 @@ private Q_SLOTS:
     void decimationKeepsEveryColumnsExtremes();
     void fewPointsAreAllKept();
     void xAxesAndInvalidPoints();
+    void valueRangesAreRoundAndBounded();
 };
 
 void TestSeriesBuffer::smoothingMatchesTensorBoardByHand()
@@ -104,6 +106,25 @@ void TestSeriesBuffer::xAxesAndInvalidPoints()
     const auto log = b.display(XAxis::Step, 0, 500, 0, 30, true);
     QCOMPARE(log.size(), 2); // a value ≤ 0 has no place on a log axis
     QCOMPARE(log[1], QPointF(30, 0.25));
+}
+
+void TestSeriesBuffer::valueRangesAreRoundAndBounded()
+{
+    // Loss 0.05..2.3: padded by 6 % of 2.25, step 0.5 -> [-0.5, 2.5], but a loss is never negative.
+    const auto loss = niceRange(0.05, 2.3, 0.0, std::nan(""));
+    QCOMPARE(loss.step, 0.5);
+    QCOMPARE(loss.low, 0.0);
+    QCOMPARE(loss.high, 2.5);
+    // Accuracy 10..97 % stays within 0..100.
+    const auto accuracy = niceRange(10, 97, 0, 100);
+    QCOMPARE(accuracy.step, 20.0);
+    QCOMPARE(accuracy.low, 0.0);
+    QCOMPARE(accuracy.high, 100.0);
+    // A generalisation gap may be negative; a flat series still gets a span.
+    const auto gap = niceRange(-33, -5, std::nan(""), std::nan(""));
+    QVERIFY(gap.low <= -33 && gap.high >= -5);
+    const auto flat = niceRange(3, 3, std::nan(""), std::nan(""));
+    QVERIFY(flat.low < 3 && flat.high > 3);
 }
 
 QTEST_GUILESS_MAIN(TestSeriesBuffer)

@@ -205,8 +205,8 @@ void TestTrainConfig::fieldsApplyOnlyWhereTheyHaveAnEffect()
     for (const char* key : {"momentum", "nesterov", "warmup_epochs", "step_size", "max_lr", "early_stopping_monitor",
                             "restore_best_weights", "aug_rotation", "aug_erase_p"})
         QVERIFY2(!configFieldApplies(c, key), key);
-    for (const char* key : {"learning_rate", "batch_size", "optimizer", "augmentation", "early_stopping_patience",
-                            "activation", "seed"})
+    for (const char* key :
+         {"learning_rate", "batch_size", "optimizer", "augmentation", "early_stopping_patience", "activation", "seed"})
         QVERIFY2(configFieldApplies(c, key), key);
     c.optimizer = OptimizerKind::Sgd;
     c.scheduler = SchedulerKind::OneCycle;

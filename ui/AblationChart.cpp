@@ -46,8 +46,8 @@ void AblationChart::paintEvent(QPaintEvent*)
     if (low > high)
         low = 0, high = 100;
     const double pad = std::max(0.5, (high - low) * 0.3);
-    PlotFrame frame{QRectF(70 + fm.height(), fm.height() * 3 + 12, width() - 86 - fm.height(),
-                           height() - fm.height() * 6 - 16)};
+    PlotFrame frame{
+        QRectF(70 + fm.height(), fm.height() * 3 + 12, width() - 86 - fm.height(), height() - fm.height() * 6 - 16)};
     frame.yMin = std::max(0.0, std::floor(low - pad));
     frame.yMax = std::min(100.0, std::ceil(high + pad * 0.5));
     if (frame.yMax <= frame.yMin)
@@ -75,10 +75,11 @@ void AblationChart::paintEvent(QPaintEvent*)
         bar(r.bestValAccuracy, x0, mid, kValidation);
         bar(r.testAccuracy, mid, x1, kTest);
         painter.setPen(pal.color(QPalette::Text));
-        painter.drawText(QRectF(frame.px(double(i)), frame.area.bottom() + 4, frame.px(1) - frame.px(0), fm.height() * 2 + 4),
-                         Qt::AlignHCenter | Qt::AlignTop | Qt::TextWordWrap,
-                         QString::fromStdString(r.variant) +
-                             (r.epochsToTarget > 0 ? tr("\n%1 epochs to target").arg(r.epochsToTarget) : QString()));
+        painter.drawText(
+            QRectF(frame.px(double(i)), frame.area.bottom() + 4, frame.px(1) - frame.px(0), fm.height() * 2 + 4),
+            Qt::AlignHCenter | Qt::AlignTop | Qt::TextWordWrap,
+            QString::fromStdString(r.variant) +
+                (r.epochsToTarget > 0 ? tr("\n%1 epochs to target").arg(r.epochsToTarget) : QString()));
     }
     drawLegend(painter, pal, {frame.area.left(), legendY}, {{tr("best validation"), kValidation}, {tr("test"), kTest}});
 }

@@ -64,8 +64,8 @@ void AnalysisService::analyse(const QString& checkpoint, std::shared_ptr<const D
             a->epoch = loaded.meta.position.epoch;
             a->evaluation = evaluateModel(loaded, *dataset, split.toStdString());
             a->images = imageScores(a->evaluation.scores);
-            const auto images = split == "test" ? dataset->test.images
-                                                : trainingSets(*dataset, loaded.meta.config).validation.images;
+            const auto images =
+                split == "test" ? dataset->test.images : trainingSets(*dataset, loaded.meta.config).validation.images;
             const auto bytes = images.contiguous();
             a->pixels.assign(bytes.data_ptr<std::uint8_t>(), bytes.data_ptr<std::uint8_t>() + bytes.numel());
             out.analysis = std::move(a);

@@ -22,8 +22,8 @@ struct Analysis {
     QString model;
     int epoch = 0;
     Evaluation evaluation;
-    std::vector<ImageScore> images;    ///< every image of the split, in split order
-    std::vector<std::uint8_t> pixels; ///< the split's images, N×28×28
+    std::vector<ImageScore> images;         ///< every image of the split, in split order
+    std::vector<std::uint8_t> pixels;       ///< the split's images, N×28×28
     QImage image(std::int64_t index) const; ///< 28×28 grayscale
 };
 

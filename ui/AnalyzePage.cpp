@@ -4,7 +4,7 @@
 #include "ConfusionMatrixView.h"
 #include "DataSource.h"
 #include "GalleryModel.h"
-#include "ProbabilityBars.h"
+#include "ImageDetailPanel.h"
 #include "ReliabilityDiagram.h"
 #include "RunCheckpoints.h"
 
@@ -17,20 +17,16 @@
 #include <QLabel>
 #include <QListView>
 #include <QListWidget>
-#include <QPainter>
 #include <QPushButton>
 #include <QSplitter>
 #include <QTabWidget>
 #include <QTableWidget>
 #include <QVBoxLayout>
 
-#include <algorithm>
 #include <cmath>
 
 namespace studio::ui {
 namespace {
-
-constexpr int kDetailScale = 8;
 
 QComboBox* classFilter(const QString& any, QWidget* parent)
 {
@@ -45,8 +41,9 @@ QComboBox* classFilter(const QString& any, QWidget* parent)
 QTableWidgetItem* numberItem(double value, int decimals)
 {
     auto* item = new QTableWidgetItem;
-    item->setData(Qt::DisplayRole, decimals > 0 ? QVariant(std::round(value * std::pow(10, decimals)) / std::pow(10, decimals))
-                                                : QVariant(qlonglong(value)));
+    item->setData(Qt::DisplayRole, decimals > 0
+                                       ? QVariant(std::round(value * std::pow(10, decimals)) / std::pow(10, decimals))
+                                       : QVariant(qlonglong(value)));
     item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
     return item;
 }
@@ -98,12 +95,7 @@ AnalyzePage::AnalyzePage(DataSource* data, const QString& runsFolder, QWidget* p
         m_status->setStyleSheet("color: #c62828;");
         m_run->setEnabled(true);
     });
-    connect(m_service, &AnalysisService::explained, this, [this](const HeatMap& map) {
-        if (map.index == m_selected) {
-            m_heat = map;
-            showDetail();
-        }
-    });
+    connect(m_service, &AnalysisService::explained, this, [this](const HeatMap& map) { m_detail->setHeatMap(map); });
     m_summary->setText(tr("Pick a trained model and press Analyze."));
 }
 
@@ -159,35 +151,10 @@ QWidget* AnalyzePage::buildErrorsTab()
     m_galleryView->setGridSize(QSize(104, 86));
     m_galleryView->setLayoutMode(QListView::Batched);
 
-    auto* detail = new QWidget(right);
-    auto* detailLayout = new QHBoxLayout(detail);
-    m_detailImage = new QLabel(detail);
-    m_detailImage->setObjectName("detailImage");
-    m_detailImage->setFixedSize(28 * kDetailScale, 28 * kDetailScale);
-    m_detailImage->setStyleSheet("QLabel { background: black; }");
-    auto* detailSide = new QVBoxLayout;
-    m_detailText = new QLabel(detail);
-    m_detailText->setObjectName("detailText");
-    m_detailText->setWordWrap(true);
-    m_gradCam = new QCheckBox(tr("Grad-CAM overlay"), detail);
-    m_gradCam->setObjectName("gradCam");
-    auto* toCanvas = new QPushButton(tr("Open in canvas"), detail);
-    toCanvas->setObjectName("openInCanvas");
-    m_detailBars = new ProbabilityBars(detail);
-    m_detailBars->setMinimumHeight(170);
-    detailSide->addWidget(m_detailText);
-    detailSide->addWidget(m_detailBars, 1);
-    auto* detailButtons = new QHBoxLayout;
-    detailButtons->addWidget(m_gradCam);
-    detailButtons->addStretch(1);
-    detailButtons->addWidget(toCanvas);
-    detailSide->addLayout(detailButtons);
-    detailLayout->addWidget(m_detailImage);
-    detailLayout->addLayout(detailSide, 1);
-
+    m_detail = new ImageDetailPanel(right);
     rightLayout->addLayout(filters);
     rightLayout->addWidget(m_galleryView, 1);
-    rightLayout->addWidget(detail);
+    rightLayout->addWidget(m_detail);
 
     auto* splitter = new QSplitter(Qt::Horizontal);
     splitter->addWidget(left);
@@ -208,18 +175,10 @@ QWidget* AnalyzePage::buildErrorsTab()
     connect(m_order, &QComboBox::currentIndexChanged, this,
             [this] { m_gallery->setOrder(ImageOrder(m_order->currentData().toInt())); });
     connect(m_galleryView->selectionModel(), &QItemSelectionModel::currentChanged, this, &AnalyzePage::selectImage);
-    connect(m_gallery, &QAbstractItemModel::modelReset, this, [this] {
-        m_count->setText(tr("%L1 images").arg(m_gallery->rowCount()));
-    });
-    connect(m_gradCam, &QCheckBox::toggled, this, [this] {
-        if (m_gradCam->isChecked() && m_selected >= 0 && m_heat.index != m_selected)
-            m_service->explain(m_selected, m_service->current()->images[std::size_t(m_selected)].predicted);
-        showDetail();
-    });
-    connect(toCanvas, &QPushButton::clicked, this, [this] {
-        if (m_service->current() && m_selected >= 0)
-            Q_EMIT openInCanvas(m_service->current()->image(m_selected));
-    });
+    connect(m_gallery, &QAbstractItemModel::modelReset, this,
+            [this] { m_count->setText(tr("%L1 images").arg(m_gallery->rowCount())); });
+    connect(m_detail, &ImageDetailPanel::heatMapWanted, m_service, &AnalysisService::explain);
+    connect(m_detail, &ImageDetailPanel::openInCanvas, this, &AnalyzePage::openInCanvas);
     return splitter;
 }
 
@@ -227,8 +186,8 @@ QWidget* AnalyzePage::buildPerClassTab()
 {
     m_perClass = new QTableWidget(0, 6);
     m_perClass->setObjectName("perClassTable");
-    m_perClass->setHorizontalHeaderLabels({tr("class"), tr("precision"), tr("recall"), tr("F1"), tr("support"),
-                                           tr("accuracy")});
+    m_perClass->setHorizontalHeaderLabels(
+        {tr("class"), tr("precision"), tr("recall"), tr("F1"), tr("support"), tr("accuracy")});
     m_perClass->verticalHeader()->hide();
     m_perClass->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_perClass->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
@@ -372,58 +331,7 @@ void AnalyzePage::applyFilter()
 
 void AnalyzePage::selectImage(const QModelIndex& index)
 {
-    m_selected = index.isValid() ? m_gallery->scoreAt(index.row()).index : -1;
-    if (m_gradCam->isChecked() && m_selected >= 0)
-        m_service->explain(m_selected, m_gallery->scoreAt(index.row()).predicted);
-    showDetail();
-}
-
-void AnalyzePage::showDetail()
-{
-    const auto* a = m_service->current();
-    if (!a || m_selected < 0) {
-        m_detailImage->clear();
-        m_detailText->clear();
-        m_detailBars->setProbabilities({});
-        return;
-    }
-    const auto& s = a->images[std::size_t(m_selected)];
-    QImage big = a->image(m_selected).convertToFormat(QImage::Format_RGB32).scaled(28 * kDetailScale, 28 * kDetailScale);
-    if (m_gradCam->isChecked() && m_heat.index == m_selected) {
-        QImage heat(28, 28, QImage::Format_ARGB32);
-        for (int y = 0; y < 28; ++y)
-            for (int x = 0; x < 28; ++x) {
-                const float h = m_heat.heat[std::size_t(y * 28 + x)];
-                heat.setPixelColor(x, y, QColor::fromHsvF(float(0.66 * (1 - h)), 1, 1, float(0.55 * h)));
-            }
-        QPainter painter(&big);
-        painter.setRenderHint(QPainter::SmoothPixmapTransform);
-        painter.drawImage(big.rect(), heat);
-    }
-    m_detailImage->setPixmap(QPixmap::fromImage(big));
-    m_detailText->setText(tr("<b>image #%1</b>: true %2, predicted %3<br>confidence %4 %, loss %5, entropy %6, "
-                             "margin %7%8")
-                              .arg(s.index)
-                              .arg(s.label)
-                              .arg(s.predicted)
-                              .arg(s.confidence * 100, 0, 'f', 2)
-                              .arg(s.loss, 0, 'f', 3)
-                              .arg(s.entropy, 0, 'f', 3)
-                              .arg(s.margin, 0, 'f', 3)
-                              .arg(m_gradCam->isChecked() && m_heat.index == m_selected
-                                       ? tr("<br>%1 for class %2").arg(m_heat.method).arg(m_heat.targetClass)
-                                       : QString()));
-    // Softmax of this image's logits only.
-    const auto c = std::size_t(a->evaluation.scores.numClasses);
-    const float* z = a->evaluation.scores.logits.data() + std::size_t(m_selected) * c;
-    const float top = *std::max_element(z, z + c);
-    std::vector<float> row(c);
-    float sum = 0;
-    for (std::size_t k = 0; k < c; ++k)
-        sum += row[k] = std::exp(z[k] - top);
-    for (auto& p : row)
-        p /= sum;
-    m_detailBars->setProbabilities(row);
+    m_detail->show(m_service->current(), index.isValid() ? m_gallery->scoreAt(index.row()).index : -1);
 }
 
 } // namespace studio::ui

@@ -17,7 +17,7 @@ class ConfidenceHistogramView;
 class ConfusionMatrixView;
 class DataSource;
 class GalleryModel;
-class ProbabilityBars;
+class ImageDetailPanel;
 class ReliabilityDiagram;
 
 /// A run's results on the test or validation split: summary strip; confusion matrix whose cells
@@ -54,7 +54,6 @@ private:
     void showAnalysis(const Analysis* analysis);
     void applyFilter();
     void selectImage(const QModelIndex& index);
-    void showDetail();
 
     DataSource* m_data;
     QString m_runsFolder;
@@ -74,16 +73,11 @@ private:
     QCheckBox* m_errorsOnly = nullptr;
     QComboBox* m_order = nullptr;
     QLabel* m_count = nullptr;
-    QLabel* m_detailImage = nullptr;
-    QLabel* m_detailText = nullptr;
-    ProbabilityBars* m_detailBars = nullptr;
-    QCheckBox* m_gradCam = nullptr;
+    ImageDetailPanel* m_detail = nullptr;
     QTableWidget* m_perClass = nullptr;
     ReliabilityDiagram* m_reliability = nullptr;
     ConfidenceHistogramView* m_histogram = nullptr;
     QCheckBox* m_temperature = nullptr;
-    std::int64_t m_selected = -1;
-    HeatMap m_heat;
 };
 
 } // namespace studio::ui

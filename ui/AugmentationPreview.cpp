@@ -88,26 +88,26 @@ void AugmentationPreview::compute()
         update();
         Q_EMIT updated();
     });
-    watcher->setFuture(runTorchTask([samples = m_samples, augment = m_augment, mean = m_mean, std = m_std,
-                                     salt = m_salt] {
-        QList<QList<QImage>> rows;
-        for (int i = 0; i < samples.size(); ++i) {
-            const auto original = toTensor(samples[i]);
-            QList<QImage> row{toImage(original)};
-            if (augment.enabled) {
-                auto batch = original.reshape({1, 1, 28, 28}).repeat({kVariants, 1, 1, 1});
-                const std::uint64_t seed = 0x9e3779b9u * (salt + 1) + std::uint64_t(i);
-                batch = augmentGeometry(batch, augment, seed);
-                batch = (batch - mean) / std;
-                randomErase(batch, augment, seed + 7);
-                batch = batch * std + mean;
-                for (int v = 0; v < kVariants; ++v)
-                    row.append(toImage(batch[v][0]));
+    watcher->setFuture(
+        runTorchTask([samples = m_samples, augment = m_augment, mean = m_mean, std = m_std, salt = m_salt] {
+            QList<QList<QImage>> rows;
+            for (int i = 0; i < samples.size(); ++i) {
+                const auto original = toTensor(samples[i]);
+                QList<QImage> row{toImage(original)};
+                if (augment.enabled) {
+                    auto batch = original.reshape({1, 1, 28, 28}).repeat({kVariants, 1, 1, 1});
+                    const std::uint64_t seed = 0x9e3779b9u * (salt + 1) + std::uint64_t(i);
+                    batch = augmentGeometry(batch, augment, seed);
+                    batch = (batch - mean) / std;
+                    randomErase(batch, augment, seed + 7);
+                    batch = batch * std + mean;
+                    for (int v = 0; v < kVariants; ++v)
+                        row.append(toImage(batch[v][0]));
+                }
+                rows.append(row);
             }
-            rows.append(row);
-        }
-        return rows;
-    }));
+            return rows;
+        }));
 }
 
 void AugmentationPreview::paintEvent(QPaintEvent*)
@@ -117,7 +117,8 @@ void AugmentationPreview::paintEvent(QPaintEvent*)
     const QPalette pal = palette();
     if (m_rows.isEmpty()) {
         painter.setPen(pal.color(QPalette::PlaceholderText));
-        painter.drawText(rect(), Qt::AlignCenter | Qt::TextWordWrap, tr("Digits appear here once a dataset is loaded."));
+        painter.drawText(rect(), Qt::AlignCenter | Qt::TextWordWrap,
+                         tr("Digits appear here once a dataset is loaded."));
         return;
     }
     const int cell = std::min(kCell, (width() - 12) / (kVariants + 1));
@@ -129,7 +130,8 @@ void AugmentationPreview::paintEvent(QPaintEvent*)
     if (!m_augment.enabled) {
         painter.setPen(pal.color(QPalette::PlaceholderText));
         painter.drawText(QRect(cell + 12, 0, width() - cell - 12, cell * int(m_rows.size())),
-                         Qt::AlignCenter | Qt::TextWordWrap, tr("Augmentation is off:\ntraining sees the digits as they are."));
+                         Qt::AlignCenter | Qt::TextWordWrap,
+                         tr("Augmentation is off:\ntraining sees the digits as they are."));
     }
 }
 

@@ -59,10 +59,10 @@ ConfusionMatrixView::Layout ConfusionMatrixView::layout() const
     int labelWidth = 0;
     for (int k = 0; k < n; ++k)
         labelWidth = std::max(labelWidth, fm.horizontalAdvance(label(k)));
-    const int left = fm.height() * 2 + labelWidth + 8;  // axis title + class labels
-    const int top = fm.height() * 2 + 6;                 // axis title + class labels
+    const int left = fm.height() * 2 + labelWidth + 8;    // axis title + class labels
+    const int top = fm.height() * 2 + 6;                  // axis title + class labels
     const int right = fm.horizontalAdvance("00000") + 60; // totals + legend
-    const int bottom = fm.height() * 2 + 8;              // totals row
+    const int bottom = fm.height() * 2 + 8;               // totals row
     const double cell = std::max(8.0, std::min(double(width() - left - right), double(height() - top - bottom)) / n);
     return {QRect(left, top, int(cell * n), int(cell * n)), cell};
 }
@@ -109,7 +109,8 @@ void ConfusionMatrixView::paintEvent(QPaintEvent*)
             const double shade = m_normalization == ConfusionMatrix::Normalization::None
                                      ? double(m_matrix.count(t, p)) / std::max<double>(1, double(m_matrix.rowTotal(t)))
                                      : v;
-            const QColor fill = heatColor(t == p ? shade : (maxOff > 0 ? shade / std::max(maxOff, 1e-12) * 0.85 : 0), t == p);
+            const QColor fill =
+                heatColor(t == p ? shade : (maxOff > 0 ? shade / std::max(maxOff, 1e-12) * 0.85 : 0), t == p);
             painter.fillRect(r.adjusted(1, 1, -1, -1), fill);
             const bool dark = fill.lightnessF() < 0.55;
             painter.setPen(dark ? Qt::white : QColor(0x20, 0x20, 0x20));

@@ -26,7 +26,8 @@ DatasetPanel::DatasetPanel(DataSource* source, QWidget* parent)
     m_missing->setStyleSheet("QLabel { background: rgba(230, 160, 0, 40); border: 1px solid rgba(200, 130, 0, 160);"
                              " border-radius: 4px; padding: 6px; }");
     m_choose->setObjectName("chooseDataFolder");
-    m_choose->setToolTip(tr("A folder with train-images, train-labels, t10k-images and t10k-labels IDX files (raw or .gz)"));
+    m_choose->setToolTip(
+        tr("A folder with train-images, train-labels, t10k-images and t10k-labels IDX files (raw or .gz)"));
 
     auto* row = new QHBoxLayout;
     row->addWidget(m_picker, 1);
@@ -44,8 +45,9 @@ DatasetPanel::DatasetPanel(DataSource* source, QWidget* parent)
             m_source->load(currentFolder());
         }
     });
-    connect(m_source, &DataSource::loadingStarted, this,
-            [this](const QString& folder) { m_status->setText(tr("Loading %1 …").arg(QDir::toNativeSeparators(folder))); });
+    connect(m_source, &DataSource::loadingStarted, this, [this](const QString& folder) {
+        m_status->setText(tr("Loading %1 …").arg(QDir::toNativeSeparators(folder)));
+    });
     connect(m_source, &DataSource::loaded, this, &DatasetPanel::showLoaded);
     connect(m_source, &DataSource::failed, this, [this](const QString&, const QString& message) {
         m_status->setText(message);
@@ -112,7 +114,8 @@ void DatasetPanel::rebuildChoices(const QString& select)
     const bool none = m_picker->currentIndex() < 0;
     m_picker->setVisible(m_picker->count() > 0);
     m_missing->setVisible(none);
-    m_missing->setText(tr("<b>No dataset found.</b><br>%1").arg(m_source->missingMessage().toHtmlEscaped().replace('\n', "<br>")));
+    m_missing->setText(
+        tr("<b>No dataset found.</b><br>%1").arg(m_source->missingMessage().toHtmlEscaped().replace('\n', "<br>")));
     if (none)
         m_status->clear();
 }

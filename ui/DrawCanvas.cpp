@@ -36,8 +36,8 @@ bool DrawCanvas::isEmpty() const
 void DrawCanvas::setImage(const QImage& image)
 {
     m_history.append(m_image);
-    m_image = image.convertToFormat(QImage::Format_Grayscale8).scaled(kSide, kSide, Qt::IgnoreAspectRatio,
-                                                                       Qt::SmoothTransformation);
+    m_image = image.convertToFormat(QImage::Format_Grayscale8)
+                  .scaled(kSide, kSide, Qt::IgnoreAspectRatio, Qt::SmoothTransformation);
     update();
     Q_EMIT changed();
 }

@@ -26,10 +26,11 @@ constexpr int kPreviewScale = 8;
 } // namespace
 
 DrawPage::DrawPage(const QString& runsFolder, QWidget* parent)
-    : QWidget(parent), m_runsFolder(runsFolder), m_inference(new InferenceService(this)), m_canvas(new DrawCanvas(this)),
-      m_bars(new ProbabilityBars(this)), m_models(new QComboBox(this)), m_modelStatus(new QLabel(this)),
-      m_preview(new QLabel(this)), m_prediction(new QLabel(this)), m_latency(new QLabel(this)),
-      m_penWidth(new QSlider(Qt::Horizontal, this)), m_eraser(new QCheckBox(tr("Eraser"), this))
+    : QWidget(parent), m_runsFolder(runsFolder), m_inference(new InferenceService(this)),
+      m_canvas(new DrawCanvas(this)), m_bars(new ProbabilityBars(this)), m_models(new QComboBox(this)),
+      m_modelStatus(new QLabel(this)), m_preview(new QLabel(this)), m_prediction(new QLabel(this)),
+      m_latency(new QLabel(this)), m_penWidth(new QSlider(Qt::Horizontal, this)),
+      m_eraser(new QCheckBox(tr("Eraser"), this))
 {
     m_models->setObjectName("drawModel");
     m_modelStatus->setObjectName("drawModelStatus");

@@ -8,7 +8,8 @@
 
 namespace studio::ui {
 
-InferenceService::InferenceService(QObject* parent) : QObject(parent), m_thread(new QThread(this)), m_context(new QObject)
+InferenceService::InferenceService(QObject* parent)
+    : QObject(parent), m_thread(new QThread(this)), m_context(new QObject)
 {
     qRegisterMetaType<CanvasScore>();
     m_thread->setObjectName("inference");

@@ -46,7 +46,7 @@ private:
     void runPending();
 
     QThread* m_thread;
-    QObject* m_context; ///< lives on m_thread; work is posted to it
+    QObject* m_context;                     ///< lives on m_thread; work is posted to it
     std::unique_ptr<Predictor> m_predictor; ///< used on m_thread only
     std::mutex m_mutex;
     QImage m_pending;

@@ -1,11 +1,10 @@
 #include "LiveChart.h"
 
+#include "ChartReadout.h"
+#include "ChartStyle.h"
 #include "WidgetExport.h"
 
 #include <QFileInfo>
-#include <QGraphicsEllipseItem>
-#include <QGraphicsRectItem>
-#include <QGraphicsSimpleTextItem>
 #include <QLegendMarker>
 #include <QLineSeries>
 #include <QLogValueAxis>
@@ -25,47 +24,7 @@ namespace {
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
-QString formatX(XAxis axis, double x)
-{
-    switch (axis) {
-    case XAxis::Step:
-        return QStringLiteral("step %L1").arg(qint64(std::llround(x)));
-    case XAxis::Epoch:
-        return QStringLiteral("epoch %1").arg(x, 0, 'f', 2);
-    case XAxis::WallTime:
-        return QStringLiteral("%1:%2").arg(int(x) / 60).arg(int(x) % 60, 2, 10, QLatin1Char('0'));
-    }
-    return {};
-}
-
-/// A 1-2-5 step giving about `ticks` intervals over `span`.
-double niceStep(double span, double ticks)
-{
-    const double raw = span / ticks;
-    const double magnitude = std::pow(10.0, std::floor(std::log10(raw)));
-    const double f = raw / magnitude;
-    return magnitude * (f < 1.5 ? 1 : f < 3.5 ? 2 : f < 7.5 ? 5 : 10);
-}
-
-QString csvNumber(double v)
-{
-    return std::isfinite(v) ? QString::number(v, 'g', 10) : QString();
-}
-
 } // namespace
-
-QString axisTitle(XAxis axis)
-{
-    switch (axis) {
-    case XAxis::Step:
-        return QObject::tr("step");
-    case XAxis::Epoch:
-        return QObject::tr("epoch");
-    case XAxis::WallTime:
-        return QObject::tr("wall time (s)");
-    }
-    return {};
-}
 
 LiveChart::LiveChart(const QString& title, const QString& valueTitle, QWidget* parent) : QChartView(parent)
 {
@@ -101,15 +60,11 @@ LiveChart::LiveChart(const QString& title, const QString& valueTitle, QWidget* p
     c->addSeries(m_stars);
     attachToAxes(m_stars);
 
-    m_hoverDot = new QGraphicsEllipseItem(c);
-    m_hoverDot->setZValue(20);
-    m_hoverBox = new QGraphicsRectItem(c);
-    m_hoverBox->setZValue(20);
-    m_hoverLabel = new QGraphicsSimpleTextItem(c);
-    m_hoverLabel->setZValue(21);
-    hideReadout();
+    m_readout = std::make_unique<ChartReadout>(c);
     applyPalette();
 }
+
+LiveChart::~LiveChart() = default;
 
 int LiveChart::addSeries(const QString& name, const SeriesStyle& style)
 {
@@ -296,7 +251,8 @@ void LiveChart::updateRanges(double xMin, double xMax, double yMin, double yMax)
 {
     m_x->setRange(xMin, xMax);
     // Whole steps and epochs; wall time in 1-2-5 seconds.
-    const double xStep = m_axis == XAxis::WallTime ? niceStep(xMax - xMin, 6.0) : std::max(1.0, niceStep(xMax - xMin, 6.0));
+    const double xStep =
+        m_axis == XAxis::WallTime ? niceStep(xMax - xMin, 6.0) : std::max(1.0, niceStep(xMax - xMin, 6.0));
     m_x->setTickType(QValueAxis::TicksDynamic);
     m_x->setTickAnchor(0.0);
     m_x->setTickInterval(xStep);
@@ -304,22 +260,11 @@ void LiveChart::updateRanges(double xMin, double xMax, double yMin, double yMax)
         m_logY->setRange(yMin / 1.25, yMax * 1.25);
         return;
     }
-    double pad = (yMax - yMin) * 0.06;
-    if (pad <= 0)
-        pad = std::max(std::abs(yMax) * 0.1, 0.05);
-    double low = yMin - pad, high = yMax + pad;
-    // Round to a 1-2-5 tick step (about five ticks), then keep within the quantity's bounds.
-    const double step = niceStep(high - low, 5.0);
-    low = std::floor(low / step) * step;
-    high = std::ceil(high / step) * step;
-    if (std::isfinite(m_lowest) && yMin >= m_lowest)
-        low = std::max(low, m_lowest);
-    if (std::isfinite(m_highest) && yMax <= m_highest)
-        high = std::min(high, m_highest);
-    m_linearY->setRange(low, high);
+    const auto range = niceRange(yMin, yMax, m_lowest, m_highest);
+    m_linearY->setRange(range.low, range.high);
     m_linearY->setTickType(QValueAxis::TicksDynamic);
     m_linearY->setTickAnchor(0.0);
-    m_linearY->setTickInterval(step);
+    m_linearY->setTickInterval(range.step);
 }
 
 QString LiveChart::title() const
@@ -349,7 +294,7 @@ int LiveChart::drawnCount(int series) const
 
 QString LiveChart::hoverText() const
 {
-    return m_hoverLabel->isVisible() ? m_hoverLabel->text() : QString();
+    return m_readout->text();
 }
 
 QPoint LiveChart::positionOf(int series, const QPointF& value) const
@@ -388,32 +333,15 @@ void LiveChart::showReadoutAt(const QPoint& position)
         hideReadout();
         return;
     }
-    m_hoverDot->setRect(bestPosition.x() - 4, bestPosition.y() - 4, 8, 8);
-    m_hoverDot->setBrush(palette().color(QPalette::Highlight));
-    m_hoverDot->setPen(Qt::NoPen);
-    m_hoverDot->show();
-    m_hoverLabel->setText(QStringLiteral("%1 · %2: %3").arg(bestName, formatX(m_axis, bestPoint.x()),
-                                                            QString::number(bestPoint.y(), 'g', 4)));
-    m_hoverLabel->setBrush(palette().color(QPalette::Text));
-    const QRectF area = chart()->plotArea();
-    QPointF labelAt = bestPosition + QPointF(10, -26);
-    labelAt.setX(std::min(labelAt.x(), area.right() - m_hoverLabel->boundingRect().width()));
-    labelAt.setY(std::max(labelAt.y(), area.top()));
-    m_hoverLabel->setPos(labelAt);
-    m_hoverLabel->show();
-    QColor box = palette().color(QPalette::Base);
-    box.setAlpha(225);
-    m_hoverBox->setBrush(box);
-    m_hoverBox->setPen(QPen(palette().color(QPalette::Mid), 1));
-    m_hoverBox->setRect(m_hoverLabel->mapRectToParent(m_hoverLabel->boundingRect()).adjusted(-4, -2, 4, 2));
-    m_hoverBox->show();
+    m_readout->show(bestPosition,
+                    QStringLiteral("%1 · %2: %3")
+                        .arg(bestName, formatX(m_axis, bestPoint.x()), QString::number(bestPoint.y(), 'g', 4)),
+                    chart()->plotArea(), palette());
 }
 
 void LiveChart::hideReadout()
 {
-    m_hoverDot->hide();
-    m_hoverLabel->hide();
-    m_hoverBox->hide();
+    m_readout->hide();
 }
 
 QString LiveChart::toCsv() const
@@ -421,14 +349,8 @@ QString LiveChart::toCsv() const
     QString text;
     QTextStream out(&text);
     out << "series,step,epoch,seconds,value,smoothed\n";
-    for (const auto& curve : m_curves) {
-        const auto smooth = curve.buffer.smoothed(curve.style.smoothable ? m_smoothing : 0.0);
-        const auto& points = curve.buffer.points();
-        for (std::size_t i = 0; i < points.size(); ++i)
-            out << '"' << curve.name << "\"," << csvNumber(points[i].step) << ',' << csvNumber(points[i].epoch) << ','
-                << csvNumber(points[i].seconds) << ',' << csvNumber(points[i].value) << ',' << csvNumber(smooth[i])
-                << '\n';
-    }
+    for (const auto& curve : m_curves)
+        curve.buffer.writeCsv(out, curve.name, curve.style.smoothable ? m_smoothing : 0.0);
     return text;
 }
 
@@ -471,26 +393,8 @@ void LiveChart::resizeEvent(QResizeEvent* event)
 
 void LiveChart::applyPalette()
 {
-    const QPalette pal = palette();
-    const QColor text = pal.color(QPalette::Text);
-    QColor grid = pal.color(QPalette::Mid);
-    grid.setAlpha(90);
-    chart()->setBackgroundBrush(pal.color(QPalette::Base));
-    chart()->setBackgroundPen(QPen(pal.color(QPalette::Mid), 1));
-    setBackgroundBrush(pal.color(QPalette::Window));
-    chart()->setTitleBrush(text);
-    QFont titleFont = font();
-    titleFont.setBold(true);
-    chart()->setTitleFont(titleFont);
-    chart()->legend()->setLabelColor(text);
-    for (QAbstractAxis* axis : {static_cast<QAbstractAxis*>(m_x), static_cast<QAbstractAxis*>(m_linearY),
-                                static_cast<QAbstractAxis*>(m_logY)}) {
-        axis->setLabelsColor(text);
-        axis->setTitleBrush(text);
-        axis->setGridLineColor(grid);
-        axis->setMinorGridLineColor(grid.lighter(120));
-        axis->setLinePenColor(pal.color(QPalette::Mid));
-    }
+    applyChartPalette(chart(), {m_x, m_linearY, m_logY}, palette(), font());
+    setBackgroundBrush(palette().color(QPalette::Window));
     m_dirty = true;
 }
 

@@ -8,17 +8,17 @@
 #include <QPointF>
 
 #include <limits>
+#include <memory>
 #include <vector>
 
-class QGraphicsEllipseItem;
-class QGraphicsRectItem;
-class QGraphicsSimpleTextItem;
 class QLineSeries;
 class QLogValueAxis;
 class QScatterSeries;
 class QValueAxis;
 
 namespace studio::ui {
+
+class ChartReadout;
 
 /// A chart of training curves that can take a sample per batch for hours: samples go into
 /// SeriesBuffers, and refresh() (called from a timer) redraws smoothed, decimated series only
@@ -36,6 +36,7 @@ public:
     };
 
     LiveChart(const QString& title, const QString& valueTitle, QWidget* parent = nullptr);
+    ~LiveChart() override;
 
     /// Adds a curve; returns its index for append().
     int addSeries(const QString& name, const SeriesStyle& style);
@@ -67,7 +68,10 @@ public:
     int seriesCount() const { return int(m_curves.size()); }
     QString seriesName(int series) const;
     int sampleCount(int series) const;
-    const std::vector<ChartPoint>& samples(int series) const { return m_curves.at(std::size_t(series)).buffer.points(); }
+    const std::vector<ChartPoint>& samples(int series) const
+    {
+        return m_curves.at(std::size_t(series)).buffer.points();
+    }
     /// The points drawn for a series (after smoothing and decimation).
     QList<QPointF> drawnPoints(int series) const;
     bool isLogScale() const { return m_log; }
@@ -117,9 +121,7 @@ private:
     QValueAxis* m_x = nullptr;
     QValueAxis* m_linearY = nullptr;
     QLogValueAxis* m_logY = nullptr;
-    QGraphicsEllipseItem* m_hoverDot = nullptr;
-    QGraphicsSimpleTextItem* m_hoverLabel = nullptr;
-    QGraphicsRectItem* m_hoverBox = nullptr;
+    std::unique_ptr<ChartReadout> m_readout;
     XAxis m_axis = XAxis::Step;
     bool m_log = false;
     double m_smoothing = 0.0;
@@ -128,8 +130,5 @@ private:
     double m_highest = std::numeric_limits<double>::quiet_NaN();
     bool m_dirty = true;
 };
-
-/// The axis title for an x axis.
-QString axisTitle(XAxis axis);
 
 } // namespace studio::ui

@@ -40,7 +40,8 @@ MainWindow::MainWindow(const Options& options, QWidget* parent)
     buildMenus();
     m_runState->setObjectName("runState");
     statusBar()->addPermanentWidget(m_runState);
-    connect(m_trainPage, &TrainPage::statusMessage, this, [this](const QString& text) { statusBar()->showMessage(text); });
+    connect(m_trainPage, &TrainPage::statusMessage, this,
+            [this](const QString& text) { statusBar()->showMessage(text); });
     connect(m_session, &TrainingSession::stateChanged, this, [this](TrainingSession::State state) {
         static const char* names[] = {QT_TR_NOOP("idle"), QT_TR_NOOP("training"), QT_TR_NOOP("paused"),
                                       QT_TR_NOOP("stopping…")};
@@ -110,12 +111,14 @@ void MainWindow::buildMenus()
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
 
     auto* training = menuBar()->addMenu(tr("&Training"));
-    auto* start = training->addAction(tr("&Start"), QKeySequence(Qt::CTRL | Qt::Key_Return), m_trainPage, &TrainPage::start);
+    auto* start =
+        training->addAction(tr("&Start"), QKeySequence(Qt::CTRL | Qt::Key_Return), m_trainPage, &TrainPage::start);
     start->setObjectName("startAction");
     auto* pause = training->addAction(tr("&Pause / Resume"), QKeySequence(Qt::CTRL | Qt::Key_P), m_trainPage,
                                       &TrainPage::togglePause);
     pause->setObjectName("pauseAction");
-    auto* stop = training->addAction(tr("S&top"), QKeySequence(Qt::CTRL | Qt::Key_Period), m_trainPage, &TrainPage::stop);
+    auto* stop =
+        training->addAction(tr("S&top"), QKeySequence(Qt::CTRL | Qt::Key_Period), m_trainPage, &TrainPage::stop);
     stop->setObjectName("stopAction");
 
     auto* view = menuBar()->addMenu(tr("&View"));
@@ -140,8 +143,8 @@ QString MainWindow::aboutText()
 {
     return tr("<h3>MNIST Studio %1</h3><p>Train and understand digit classifiers.</p>"
               "<p>Qt %2 · LibTorch %3 · OpenCV %4</p>")
-        .arg(QStringLiteral(STUDIO_VERSION), QString::fromLatin1(qVersion()),
-             QString::fromStdString(libtorchVersion()), QString::fromStdString(opencvVersion()));
+        .arg(QStringLiteral(STUDIO_VERSION), QString::fromLatin1(qVersion()), QString::fromStdString(libtorchVersion()),
+             QString::fromStdString(opencvVersion()));
 }
 
 void MainWindow::showAbout()
@@ -179,7 +182,8 @@ void MainWindow::saveSettings() const
     settings.setValue("window/geometry", saveGeometry());
     settings.setValue("window/state", saveState());
     settings.setValue("window/page", int(currentPage()));
-    settings.setValue("train/config", QJsonDocument(configToJson(m_trainPage->config())).toJson(QJsonDocument::Compact));
+    settings.setValue("train/config",
+                      QJsonDocument(configToJson(m_trainPage->config())).toJson(QJsonDocument::Compact));
     settings.setValue("data/current", m_trainPage->datasetPanel()->currentFolder());
 }
 

@@ -40,8 +40,8 @@ void PlotFrame::draw(QPainter& painter, const QPalette& palette, const std::vect
     painter.setBrush(Qt::NoBrush);
     painter.drawRect(area);
     painter.setPen(palette.color(QPalette::Text));
-    painter.drawText(QRectF(area.left(), area.bottom() + fm.height() + 4, area.width(), fm.height()),
-                     Qt::AlignHCenter, xTitle);
+    painter.drawText(QRectF(area.left(), area.bottom() + fm.height() + 4, area.width(), fm.height()), Qt::AlignHCenter,
+                     xTitle);
     painter.translate(area.left() - 62 - fm.height(), area.center().y());
     painter.rotate(-90);
     painter.drawText(QRectF(-area.height() / 2, 0, area.height(), fm.height() + 2), Qt::AlignHCenter, yTitle);

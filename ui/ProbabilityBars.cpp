@@ -25,9 +25,10 @@ void ProbabilityBars::paintEvent(QPaintEvent*)
     const QPalette pal = palette();
     const QFontMetrics fm(font());
     const int classes = m_probabilities.empty() ? 10 : int(m_probabilities.size());
-    const int best = m_probabilities.empty()
-                         ? -1
-                         : int(std::max_element(m_probabilities.begin(), m_probabilities.end()) - m_probabilities.begin());
+    const int best =
+        m_probabilities.empty()
+            ? -1
+            : int(std::max_element(m_probabilities.begin(), m_probabilities.end()) - m_probabilities.begin());
     const double rowHeight = double(height()) / classes;
     const int labelWidth = fm.horizontalAdvance("00") + 8;
     const int valueWidth = fm.horizontalAdvance("100.0 %") + 8;
@@ -45,7 +46,8 @@ void ProbabilityBars::paintEvent(QPaintEvent*)
         f.setBold(k == best);
         painter.setFont(f);
         painter.setPen(pal.color(QPalette::Text));
-        painter.drawText(QRectF(0, y, labelWidth - 6, rowHeight), Qt::AlignRight | Qt::AlignVCenter, QString::number(k));
+        painter.drawText(QRectF(0, y, labelWidth - 6, rowHeight), Qt::AlignRight | Qt::AlignVCenter,
+                         QString::number(k));
         painter.drawText(QRectF(width() - valueWidth, y, valueWidth, rowHeight), Qt::AlignRight | Qt::AlignVCenter,
                          m_probabilities.empty() ? QStringLiteral("–") : QString::number(p * 100, 'f', 1) + " %");
     }

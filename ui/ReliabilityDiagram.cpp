@@ -22,8 +22,8 @@ ReliabilityDiagram::ReliabilityDiagram(QWidget* parent) : QWidget(parent)
     setMinimumSize(380, 360);
 }
 
-void ReliabilityDiagram::setCalibration(const CalibrationSummary& before, const std::optional<CalibrationSummary>& after,
-                                        double temperature)
+void ReliabilityDiagram::setCalibration(const CalibrationSummary& before,
+                                        const std::optional<CalibrationSummary>& after, double temperature)
 {
     m_before = before;
     m_after = after;

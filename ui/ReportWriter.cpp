@@ -96,8 +96,10 @@ QString trainingSection(const ReportInput& in, ChartFiles& files)
     const int valLoss = loss.addSeries(QObject::tr("validation"), {val, 2.5, Qt::SolidLine, false, true});
     const int trainAcc = accuracy.addSeries(QObject::tr("train"), {train, 2, Qt::SolidLine, false, true});
     const int valAcc = accuracy.addSeries(QObject::tr("validation"), {val, 2.5, Qt::SolidLine, false, true});
-    const int rate = lr.addSeries(QObject::tr("learning rate (end of epoch)"), {QColor(0x2c, 0xa0, 0x2c), 2, Qt::SolidLine, false, true});
-    const int gapSeries = gap.addSeries(QObject::tr("train − validation"), {QColor(0x94, 0x67, 0xbd), 2, Qt::SolidLine, false, true});
+    const int rate = lr.addSeries(QObject::tr("learning rate (end of epoch)"),
+                                  {QColor(0x2c, 0xa0, 0x2c), 2, Qt::SolidLine, false, true});
+    const int gapSeries =
+        gap.addSeries(QObject::tr("train − validation"), {QColor(0x94, 0x67, 0xbd), 2, Qt::SolidLine, false, true});
     loss.setValueBounds(0, std::nan(""));
     accuracy.setValueBounds(0, 100);
     lr.setValueBounds(0, std::nan(""));
@@ -119,8 +121,8 @@ QString trainingSection(const ReportInput& in, ChartFiles& files)
             if (e.epoch == in.run.bestEpoch)
                 accuracy.setMarker(QObject::tr("best epoch"), {0, double(e.epoch), 0, e.valAccuracy * 100}, false);
     QString html = "<div class=\"grid2\">";
-    for (auto [chart, name] : {std::pair{&loss, "loss"}, std::pair{&accuracy, "accuracy"}, std::pair{&lr, "learning-rate"},
-                               std::pair{&gap, "generalisation-gap"}}) {
+    for (auto [chart, name] : {std::pair{&loss, "loss"}, std::pair{&accuracy, "accuracy"},
+                               std::pair{&lr, "learning-rate"}, std::pair{&gap, "generalisation-gap"}}) {
         chart->setXAxis(XAxis::Epoch);
         chart->setExtent(0, epochs);
         html += figure(files.add(chart, name, {620, 400}), name, chart->title());
@@ -152,8 +154,8 @@ QString configTable(const ReportInput& in)
     for (auto it = json.begin(); it != json.end(); ++it)
         rows += QStringLiteral("<tr><td>%1</td><td>%2</td></tr>")
                     .arg(esc(it.key()), esc(it.value().isString() ? it.value().toString()
-                                                 : it.value().isBool() ? (it.value().toBool() ? "true" : "false")
-                                                                       : QString::number(it.value().toDouble(), 'g', 8)));
+                                            : it.value().isBool() ? (it.value().toBool() ? "true" : "false")
+                                                                  : QString::number(it.value().toDouble(), 'g', 8)));
     return "<table class=\"config\"><tr><th>field</th><th>value</th></tr>" + rows + "</table>";
 }
 
@@ -170,7 +172,8 @@ QString perClassTable(const Evaluation& e)
     };
     for (std::size_t k = 0; k < e.report.perClass.size(); ++k)
         html += row(QString::number(k), e.report.perClass[k], false);
-    html += row(QObject::tr("macro avg"), e.report.macro, true) + row(QObject::tr("weighted avg"), e.report.weighted, true);
+    html +=
+        row(QObject::tr("macro avg"), e.report.macro, true) + row(QObject::tr("weighted avg"), e.report.weighted, true);
     return html + "</table>";
 }
 
@@ -189,7 +192,8 @@ QString confusedPairs(const Evaluation& e)
 QString gallery(const ReportInput& in)
 {
     QString html = "<div class=\"gallery\">";
-    const int shown = int(std::min<std::size_t>(20, std::min<std::size_t>(in.evaluation.errors.size(), std::size_t(in.errorImages.size()))));
+    const int shown = int(std::min<std::size_t>(
+        20, std::min<std::size_t>(in.evaluation.errors.size(), std::size_t(in.errorImages.size()))));
     for (int i = 0; i < shown; ++i) {
         const auto& s = in.evaluation.errors[std::size_t(i)];
         const QImage big = in.errorImages[i].scaled(84, 84, Qt::KeepAspectRatio, Qt::SmoothTransformation);
@@ -228,8 +232,9 @@ QString studySection(const ReportInput& in, ChartFiles& files)
     html += "</table>";
     AblationChart chart;
     chart.setRows(in.run.study, in.study);
-    return html + "<div class=\"grid2\">" + figure(files.add(&chart, "ablation", {640, 380}), "ablation",
-                                                     QObject::tr("Best validation and test accuracy per variant")) +
+    return html + "<div class=\"grid2\">" +
+           figure(files.add(&chart, "ablation", {640, 380}), "ablation",
+                  QObject::tr("Best validation and test accuracy per variant")) +
            "</div>";
 }
 
@@ -275,9 +280,10 @@ QStringList writeReport(const QString& folder, const ReportInput& in)
     histogram.setHistogram(e.histogram);
 
     const QString title = in.run.name.isEmpty() ? QObject::tr("Run %1").arg(in.run.id) : in.run.name;
-    QString html = QStringLiteral("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>%1 — MNIST Studio "
-                                  "report</title><style>%2</style></head><body>")
-                       .arg(esc(title), kStyle);
+    QString html =
+        QStringLiteral("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>%1 — MNIST Studio "
+                       "report</title><style>%2</style></head><body>")
+            .arg(esc(title), kStyle);
     html += QStringLiteral("<h1>%1</h1><p class=\"meta\">%2 · %3 · %4 · status %5 · %6 s of training · report of %7 "
                            "(MNIST Studio %8)</p>")
                 .arg(esc(title), esc(in.run.model), esc(in.run.dataset), in.run.started.toString(Qt::ISODate),
@@ -291,32 +297,35 @@ QStringList writeReport(const QString& folder, const ReportInput& in)
                    QObject::tr("Normalised by true class (rows sum to 100 %)")) +
             "</div>";
     html += "<h2>Most confused pairs</h2>" + confusedPairs(e);
-    html += QStringLiteral("<h2>Misclassified images</h2><p>The %1 most confident errors of %2 (orange: confidence above "
-                           "%3). All errors are listed in <code>errors.csv</code>.</p>")
-                .arg(std::min<std::size_t>(20, e.errors.size()))
-                .arg(e.errors.size())
-                .arg(pct(e.options.highConfidence, 0)) +
-            gallery(in);
-    html += QStringLiteral("<h2>Calibration</h2><p>ECE %1, MCE %2, Brier %3, NLL %4 (%5 %6 bins).%7</p>")
-                .arg(e.calibration.ece, 0, 'f', 4)
-                .arg(e.calibration.mce, 0, 'f', 4)
-                .arg(e.calibration.brier, 0, 'f', 4)
-                .arg(e.calibration.nll, 0, 'f', 4)
-                .arg(e.calibration.bins.size())
-                .arg(e.options.binning == Binning::Uniform ? "uniform" : "equal-mass")
-                .arg(e.temperatureFitted ? QObject::tr(" Temperature scaling fitted on the validation split: T = %1 → ECE "
-                                                       "%2, MCE %3, Brier %4, NLL %5 (accuracy unchanged).")
-                                               .arg(e.temperature, 0, 'f', 3)
-                                               .arg(e.calibrated.ece, 0, 'f', 4)
-                                               .arg(e.calibrated.mce, 0, 'f', 4)
-                                               .arg(e.calibrated.brier, 0, 'f', 4)
-                                               .arg(e.calibrated.nll, 0, 'f', 4)
-                                         : QString());
-    html += "<div class=\"grid2\">" +
-            figure(files.add(&reliability, "reliability", {620, 560}), "reliability", QObject::tr("Reliability diagram")) +
-            figure(files.add(&histogram, "confidence-histogram", {620, 360}), "confidence-histogram",
-                   QObject::tr("Confidence histograms")) +
-            "</div>";
+    html +=
+        QStringLiteral("<h2>Misclassified images</h2><p>The %1 most confident errors of %2 (orange: confidence above "
+                       "%3). All errors are listed in <code>errors.csv</code>.</p>")
+            .arg(std::min<std::size_t>(20, e.errors.size()))
+            .arg(e.errors.size())
+            .arg(pct(e.options.highConfidence, 0)) +
+        gallery(in);
+    html +=
+        QStringLiteral("<h2>Calibration</h2><p>ECE %1, MCE %2, Brier %3, NLL %4 (%5 %6 bins).%7</p>")
+            .arg(e.calibration.ece, 0, 'f', 4)
+            .arg(e.calibration.mce, 0, 'f', 4)
+            .arg(e.calibration.brier, 0, 'f', 4)
+            .arg(e.calibration.nll, 0, 'f', 4)
+            .arg(e.calibration.bins.size())
+            .arg(e.options.binning == Binning::Uniform ? "uniform" : "equal-mass")
+            .arg(e.temperatureFitted ? QObject::tr(" Temperature scaling fitted on the validation split: T = %1 → ECE "
+                                                   "%2, MCE %3, Brier %4, NLL %5 (accuracy unchanged).")
+                                           .arg(e.temperature, 0, 'f', 3)
+                                           .arg(e.calibrated.ece, 0, 'f', 4)
+                                           .arg(e.calibrated.mce, 0, 'f', 4)
+                                           .arg(e.calibrated.brier, 0, 'f', 4)
+                                           .arg(e.calibrated.nll, 0, 'f', 4)
+                                     : QString());
+    html +=
+        "<div class=\"grid2\">" +
+        figure(files.add(&reliability, "reliability", {620, 560}), "reliability", QObject::tr("Reliability diagram")) +
+        figure(files.add(&histogram, "confidence-histogram", {620, 360}), "confidence-histogram",
+               QObject::tr("Confidence histograms")) +
+        "</div>";
     html += "<h2>Per-class metrics</h2>" + perClassTable(e);
     html += studySection(in, files);
     html += "<h2>Configuration and model</h2><div class=\"columns\"><div>" + configTable(in) + "</div><div><pre>" +

@@ -15,9 +15,9 @@ namespace studio::ui {
 struct ReportInput {
     RunRecord run;
     std::vector<EpochRecord> history;
-    QString modelSummary;      ///< the CLI's `summary` table
-    Evaluation evaluation;     ///< on the test split
-    QList<QImage> errorImages; ///< 28×28 images of evaluation.errors, in that order (the gallery's first 20)
+    QString modelSummary;           ///< the CLI's `summary` table
+    Evaluation evaluation;          ///< on the test split
+    QList<QImage> errorImages;      ///< 28×28 images of evaluation.errors, in that order (the gallery's first 20)
     std::vector<AblationRow> study; ///< the study this run belongs to, as `ablate` tabulates it (empty: none)
 };
 

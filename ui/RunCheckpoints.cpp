@@ -22,8 +22,8 @@ QList<CheckpointChoice> runCheckpoints(const QString& runsFolder)
                             .arg(it->bestValAccuracy * 100, 0, 'f', 2),
                         dir.filePath("best.pt")});
         if (it->status == "running" && QFile::exists(dir.filePath("latest.pt")))
-            out.append({QObject::tr("Run %1 · %2 · latest (training)").arg(it->id).arg(it->model),
-                        dir.filePath("latest.pt")});
+            out.append(
+                {QObject::tr("Run %1 · %2 · latest (training)").arg(it->id).arg(it->model), dir.filePath("latest.pt")});
     }
     return out;
 }

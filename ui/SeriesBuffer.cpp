@@ -1,5 +1,7 @@
 #include "SeriesBuffer.h"
 
+#include <QTextStream>
+
 #include <algorithm>
 #include <cmath>
 
@@ -52,7 +54,8 @@ QList<QPointF> SeriesBuffer::display(XAxis axis, double weight, int columns, dou
         if (!std::isfinite(x) || !std::isfinite(y) || (logScale && y <= 0.0))
             continue;
         const long c =
-            span > 0 ? std::clamp(static_cast<long>(std::floor((x - xMin) / span * columns)), 0L, long(columns - 1)) : 0;
+            span > 0 ? std::clamp(static_cast<long>(std::floor((x - xMin) / span * columns)), 0L, long(columns - 1))
+                     : 0;
         const QPointF p(x, y);
         if (!open || c != column) {
             flush();
@@ -68,6 +71,15 @@ QList<QPointF> SeriesBuffer::display(XAxis axis, double weight, int columns, dou
     }
     flush();
     return out;
+}
+
+void SeriesBuffer::writeCsv(QTextStream& out, const QString& name, double weight) const
+{
+    const auto number = [](double v) { return std::isfinite(v) ? QString::number(v, 'g', 10) : QString(); };
+    const auto smooth = smoothed(weight);
+    for (std::size_t i = 0; i < m_points.size(); ++i)
+        out << '"' << name << "\"," << number(m_points[i].step) << ',' << number(m_points[i].epoch) << ','
+            << number(m_points[i].seconds) << ',' << number(m_points[i].value) << ',' << number(smooth[i]) << '\n';
 }
 
 } // namespace studio::ui

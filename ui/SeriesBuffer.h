@@ -1,6 +1,9 @@
 #pragma once
 #include <QList>
 #include <QPointF>
+#include <QString>
+
+class QTextStream;
 
 #include <vector>
 
@@ -38,6 +41,9 @@ public:
     /// slices of [xMin, xMax] only its smallest and largest value (in x order). Points with a
     /// non-finite x or value, or a value ≤ 0 on a log scale, are left out.
     QList<QPointF> display(XAxis axis, double weight, int columns, double xMin, double xMax, bool logScale) const;
+
+    /// One CSV row per sample: "name",step,epoch,seconds,value,smoothed (empty for NaN).
+    void writeCsv(QTextStream& out, const QString& name, double weight) const;
 
 private:
     std::vector<ChartPoint> m_points;

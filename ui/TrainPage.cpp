@@ -174,7 +174,10 @@ void TrainPage::connectSession()
         m_charts->finishRun(r);
         QString text;
         if (r.reason == "completed")
-            text = tr("Run %1 completed: %2 epochs in %3 s.").arg(m_session->runId()).arg(r.epochsCompleted).arg(r.seconds, 0, 'f', 1);
+            text = tr("Run %1 completed: %2 epochs in %3 s.")
+                       .arg(m_session->runId())
+                       .arg(r.epochsCompleted)
+                       .arg(r.seconds, 0, 'f', 1);
         else if (r.reason == "stopped")
             text = tr("Run %1 stopped by user at step %L2 after %3 epochs; resumable.")
                        .arg(m_session->runId())
@@ -183,7 +186,9 @@ void TrainPage::connectSession()
         else
             text = tr("Run %1 %2: %3").arg(m_session->runId()).arg(r.headline, r.message);
         if (r.bestEpoch > 0)
-            text += tr(" Best epoch %1: validation accuracy %2 %.").arg(r.bestEpoch).arg(r.bestValAccuracy * 100, 0, 'f', 2);
+            text += tr(" Best epoch %1: validation accuracy %2 %.")
+                        .arg(r.bestEpoch)
+                        .arg(r.bestValAccuracy * 100, 0, 'f', 2);
         m_controls->setStatus(text, r.reason == "diverged" || r.reason == "error");
         m_showsReadiness = false;
         Q_EMIT statusMessage(text);
@@ -244,8 +249,8 @@ void TrainPage::applyPreset(int index)
     const auto current = m_form->config();
     config.threads = current.threads;
     setConfig(config);
-    Q_EMIT statusMessage(tr("Preset %1: %2").arg(QString::fromStdString(preset->id),
-                                                 QString::fromStdString(preset->description)));
+    Q_EMIT statusMessage(
+        tr("Preset %1: %2").arg(QString::fromStdString(preset->id), QString::fromStdString(preset->description)));
 }
 
 QString TrainPage::loadConfigFrom(const QString& path)

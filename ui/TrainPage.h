@@ -69,7 +69,7 @@ private:
     TrainControls* m_controls;
     TrainingCharts* m_charts;
     QWidget* m_setup = nullptr;
-    TrainConfig m_runConfig; ///< of the run on show
+    TrainConfig m_runConfig;       ///< of the run on show
     bool m_showsReadiness = false; ///< the status line holds a readiness message, not a run's outcome
 };
 

@@ -39,7 +39,8 @@ TrainingCharts::TrainingCharts(QWidget* parent)
     : QWidget(parent), m_loss(new LiveChart(tr("Loss"), tr("cross-entropy"), this)),
       m_accuracy(new LiveChart(tr("Accuracy"), tr("accuracy (%)"), this)),
       m_lr(new LiveChart(tr("Learning rate"), tr("learning rate"), this)),
-      m_gap(new LiveChart(tr("Generalisation gap"), tr("train − val accuracy (points)"), this)), m_repaint(new QTimer(this))
+      m_gap(new LiveChart(tr("Generalisation gap"), tr("train − val accuracy (points)"), this)),
+      m_repaint(new QTimer(this))
 {
     m_loss->setObjectName("lossChart");
     m_accuracy->setObjectName("accuracyChart");
@@ -228,10 +229,9 @@ void TrainingCharts::refresh()
 void TrainingCharts::exportChart(LiveChart* chart)
 {
     QString selected;
-    const QString path = QFileDialog::getSaveFileName(this, tr("Export “%1”").arg(chart->title()),
-                                                      chart->title().toLower().replace(' ', '-') + ".png",
-                                                      tr("PNG image (*.png);;SVG drawing (*.svg);;CSV data (*.csv)"),
-                                                      &selected);
+    const QString path = QFileDialog::getSaveFileName(
+        this, tr("Export “%1”").arg(chart->title()), chart->title().toLower().replace(' ', '-') + ".png",
+        tr("PNG image (*.png);;SVG drawing (*.svg);;CSV data (*.csv)"), &selected);
     if (path.isEmpty())
         return;
     const QString error = chart->exportTo(path);

@@ -31,7 +31,8 @@ int ablateCommand(const QStringList& args)
     parser.addOption({"study", "A built-in study: " + studies + ".", "ID"});
     parser.addOption({"field", "A custom study: the config field to vary (with --values).", "KEY"});
     parser.addOption({"values", "Comma-separated values of --field, the first being the base.", "LIST"});
-    parser.addOption({"target", "Validation accuracy whose epochs-to-reach is reported (default 0.97).", "ACC", "0.97"});
+    parser.addOption(
+        {"target", "Validation accuracy whose epochs-to-reach is reported (default 0.97).", "ACC", "0.97"});
     parser.addOption({"out", "Folder for ablation.csv and the chart (default: <runs>/studies/<study>).", "DIR"});
     parseOrExit(parser, args,
                 "Run an ablation study: every variant with the same seed and budget (the config flags, e.g. "
@@ -57,8 +58,9 @@ int ablateCommand(const QStringList& args)
         auto study = custom ? customStudy(base, parser.value("field").toStdString(), values)
                             : builtInStudy(parser.value("study").toStdString(), base);
         study.targetAccuracy = target;
-        const QString studyName = QString::fromStdString(study.id == "custom" ? parser.value("field").toStdString() : study.id) +
-                                  QDateTime::currentDateTime().toString(" yyyy-MM-dd hh:mm:ss");
+        const QString studyName =
+            QString::fromStdString(study.id == "custom" ? parser.value("field").toStdString() : study.id) +
+            QDateTime::currentDateTime().toString(" yyyy-MM-dd hh:mm:ss");
         const auto dataset = loadDatasetFor(parser);
         RunStore store(runsFolder(parser));
         std::printf("study \"%s\": %s; %zu variants, seed %llu, %d epochs each\n", qPrintable(studyName),
@@ -89,9 +91,10 @@ int ablateCommand(const QStringList& args)
         }
 
         const auto rows = ablationTable(names, runs, histories, target);
-        const QString out = parser.isSet("out")
-                                ? parser.value("out")
-                                : QDir(store.folder()).filePath("studies/" + QString(studyName).replace(' ', '_').replace(':', '-'));
+        const QString out =
+            parser.isSet("out")
+                ? parser.value("out")
+                : QDir(store.folder()).filePath("studies/" + QString(studyName).replace(' ', '_').replace(':', '-'));
         QDir().mkpath(out);
         writeAblationCsv(QDir(out).filePath("ablation.csv"), rows, target);
         ui::AblationChart chart;
@@ -111,7 +114,8 @@ int ablateCommand(const QStringList& args)
         for (const auto& r : rows)
             std::printf("%-24s %6lld %12lld %8.2f%% %8s %8s %7d %7.0fs %+8.2f\n", r.variant.c_str(),
                         static_cast<long long>(r.runId), static_cast<long long>(r.parameters), r.bestValAccuracy * 100,
-                        r.testAccuracy >= 0 ? (QString::number(r.testAccuracy * 100, 'f', 2) + "%").toUtf8().constData() : "-",
+                        r.testAccuracy >= 0 ? (QString::number(r.testAccuracy * 100, 'f', 2) + "%").toUtf8().constData()
+                                            : "-",
                         r.epochsToTarget > 0 ? std::to_string(r.epochsToTarget).c_str() : "-", r.epochs, r.seconds,
                         r.testDifference);
         std::printf("wrote %s/ablation.csv, ablation.png, ablation.svg\n", qPrintable(out));

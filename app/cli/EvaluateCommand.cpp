@@ -59,12 +59,13 @@ int evaluateCommand(const QStringList& args)
             LabeledImages set{readIdxImages(parser.value("images").toStdString()),
                               readIdxLabels(parser.value("labels").toStdString())};
             if (set.images.size(0) != set.labels.size(0))
-                throw StudioError(parser.value("images").toStdString() + " holds " + std::to_string(set.images.size(0)) +
-                                  " images but " + parser.value("labels").toStdString() + " " +
-                                  std::to_string(set.labels.size(0)) + " labels.");
-            evaluation = evaluateImages(loaded, set.head(parser.value("limit-test").toLongLong()),
-                                        QFileInfo(parser.value("images")).fileName().toStdString(), nullptr, options,
-                                        &seconds);
+                throw StudioError(parser.value("images").toStdString() + " holds " +
+                                  std::to_string(set.images.size(0)) + " images but " +
+                                  parser.value("labels").toStdString() + " " + std::to_string(set.labels.size(0)) +
+                                  " labels.");
+            evaluation =
+                evaluateImages(loaded, set.head(parser.value("limit-test").toLongLong()),
+                               QFileInfo(parser.value("images")).fileName().toStdString(), nullptr, options, &seconds);
         } else {
             const auto dataset = loadDatasetFor(parser);
             evaluation = evaluateModel(loaded, dataset, split.toStdString(), parser.value("limit-test").toLongLong(),
@@ -83,8 +84,8 @@ int evaluateCommand(const QStringList& args)
             store->setTestResult(runId, evaluation.accuracy, evaluation.loss, metrics);
         std::printf("%s split: %lld images, accuracy %.2f%%, loss %.4f, %lld errors (%lld above %.0f%% confidence), "
                     "macro F1 %.4f (%.2f s)\n",
-                    evaluation.split.c_str(), static_cast<long long>(p.size()), evaluation.accuracy * 100, evaluation.loss,
-                    static_cast<long long>(evaluation.errors.size()),
+                    evaluation.split.c_str(), static_cast<long long>(p.size()), evaluation.accuracy * 100,
+                    evaluation.loss, static_cast<long long>(evaluation.errors.size()),
                     static_cast<long long>(evaluation.highConfidenceErrors), options.highConfidence * 100,
                     evaluation.report.macro.f1, seconds);
         std::printf("calibration: ECE %.4f, MCE %.4f, Brier %.4f, NLL %.4f", evaluation.calibration.ece,

@@ -63,7 +63,8 @@ int predictCommand(const QStringList& args)
         bool ok = false;
         const double temperature = parser.value("temperature").toDouble(&ok);
         if (!ok)
-            throw StudioError("--temperature must be a number, not \"" + parser.value("temperature").toStdString() + "\".");
+            throw StudioError("--temperature must be a number, not \"" + parser.value("temperature").toStdString() +
+                              "\".");
         predictor.setTemperature(temperature);
         int failures = 0;
         for (const auto& path : images) {

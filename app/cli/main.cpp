@@ -56,7 +56,8 @@ int main(int argc, char** argv)
     const std::map<QString, int (*)(const QStringList&)> commands = {
         {"train", trainCommand},     {"resume", resumeCommand},   {"evaluate", evaluateCommand},
         {"predict", predictCommand}, {"summary", summaryCommand}, {"lr-schedule", lrScheduleCommand},
-        {"presets", presetsCommand}, {"runs", runsCommand},         {"report", reportCommand}, {"ablate", ablateCommand},
+        {"presets", presetsCommand}, {"runs", runsCommand},       {"report", reportCommand},
+        {"ablate", ablateCommand},
     };
     const auto it = commands.find(args[1]);
     if (it == commands.end()) {

@@ -15,7 +15,7 @@ public:
     void add(int trueClass, int predictedClass);
     int numClasses() const { return m_classes; }
     std::int64_t count(int trueClass, int predictedClass) const;
-    std::int64_t rowTotal(int trueClass) const;        ///< support of the class
+    std::int64_t rowTotal(int trueClass) const;         ///< support of the class
     std::int64_t columnTotal(int predictedClass) const; ///< how often it was predicted
     std::int64_t total() const { return m_total; }
     std::int64_t correct() const;

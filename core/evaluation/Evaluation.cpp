@@ -83,8 +83,8 @@ QJsonObject toJson(const Evaluation& e)
     }
     QJsonArray pairs;
     for (const auto& p : e.confusion.mostConfused(e.options.confusedPairs))
-        pairs.append(QJsonObject{{"true", p.trueClass}, {"predicted", p.predictedClass}, {"count", qint64(p.count)},
-                                 {"rate", p.rate}});
+        pairs.append(QJsonObject{
+            {"true", p.trueClass}, {"predicted", p.predictedClass}, {"count", qint64(p.count)}, {"rate", p.rate}});
     QJsonArray correct, incorrect;
     for (std::size_t b = 0; b < e.histogram.correct.size(); ++b) {
         correct.append(qint64(e.histogram.correct[b]));
@@ -108,9 +108,8 @@ QJsonObject toJson(const Evaluation& e)
         {"temperature", e.temperature},
         {"temperature_fitted_on", e.temperatureFitted ? "validation" : ""},
         {"calibrated", calibrationJson(e.calibrated)},
-        {"confidence_histogram", QJsonObject{{"bins", int(e.histogram.correct.size())},
-                                             {"correct", correct},
-                                             {"incorrect", incorrect}}},
+        {"confidence_histogram",
+         QJsonObject{{"bins", int(e.histogram.correct.size())}, {"correct", correct}, {"incorrect", incorrect}}},
     };
 }
 

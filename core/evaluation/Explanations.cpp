@@ -12,7 +12,8 @@ namespace {
 torch::Tensor modelInput(const torch::Tensor& image, double mean, double std)
 {
     const auto x = image.reshape({1, 1, 28, 28});
-    return x.scalar_type() == torch::kUInt8 ? toModelInput(x, mean, std) : standardise(x.to(torch::kFloat32), mean, std);
+    return x.scalar_type() == torch::kUInt8 ? toModelInput(x, mean, std)
+                                            : standardise(x.to(torch::kFloat32), mean, std);
 }
 
 /// Keeps the output of one named stage (or the names of all).
@@ -65,12 +66,12 @@ Explanation explain(ClassifierImpl& model, const torch::Tensor& image, double me
             throw StudioError("Grad-CAM: stage " + layer + " gave no feature map.");
         const auto score = logits[0][targetClass];
         const auto grads = torch::autograd::grad({score}, {catcher.caught})[0];
-        const auto weights = grads.mean({2, 3}, true);                          // 1×C×1×1
+        const auto weights = grads.mean({2, 3}, true);                            // 1×C×1×1
         auto cam = torch::relu((weights * catcher.caught).sum(1, true)).detach(); // 1×1×h×w
-        cam = torch::nn::functional::interpolate(
-            cam, torch::nn::functional::InterpolateFuncOptions().size(std::vector<std::int64_t>{28, 28})
-                     .mode(torch::kBilinear)
-                     .align_corners(false));
+        cam = torch::nn::functional::interpolate(cam, torch::nn::functional::InterpolateFuncOptions()
+                                                          .size(std::vector<std::int64_t>{28, 28})
+                                                          .mode(torch::kBilinear)
+                                                          .align_corners(false));
         out.method = "grad-cam";
         out.layer = layer;
         out.heat = normalisedMap(cam.reshape({28, 28}));

@@ -39,7 +39,8 @@ std::vector<ImageScore> imageScores(const ScoredSet& s, double temperature)
 std::vector<ImageScore> misclassified(const std::vector<ImageScore>& images)
 {
     std::vector<ImageScore> out;
-    std::copy_if(images.begin(), images.end(), std::back_inserter(out), [](const ImageScore& s) { return !s.correct(); });
+    std::copy_if(images.begin(), images.end(), std::back_inserter(out),
+                 [](const ImageScore& s) { return !s.correct(); });
     sortImages(out, ImageOrder::Confidence);
     return out;
 }
