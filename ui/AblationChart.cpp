@@ -1,5 +1,6 @@
 #include "AblationChart.h"
 
+#include "ChartColors.h"
 #include "PlotFrame.h"
 
 #include <QPainter>
@@ -8,13 +9,6 @@
 #include <cmath>
 
 namespace studio::ui {
-namespace {
-
-const QColor kValidation(0xe8, 0x6a, 0x10);
-const QColor kTest(0x2f, 0x6d, 0xb5);
-
-} // namespace
-
 AblationChart::AblationChart(QWidget* parent) : QWidget(parent)
 {
     setObjectName("ablationChart");
@@ -72,8 +66,8 @@ void AblationChart::paintEvent(QPaintEvent*)
             painter.drawText(QRectF(left - 20, rect.top() - fm.height() - 2, right - left + 40, fm.height()),
                              Qt::AlignCenter, QString::number(value * 100, 'f', 2));
         };
-        bar(r.bestValAccuracy, x0, mid, kValidation);
-        bar(r.testAccuracy, mid, x1, kTest);
+        bar(r.bestValAccuracy, x0, mid, colors::validation);
+        bar(r.testAccuracy, mid, x1, colors::correct);
         painter.setPen(pal.color(QPalette::Text));
         painter.drawText(
             QRectF(frame.px(double(i)), frame.area.bottom() + 4, frame.px(1) - frame.px(0), fm.height() * 2 + 4),
@@ -81,7 +75,8 @@ void AblationChart::paintEvent(QPaintEvent*)
             QString::fromStdString(r.variant) +
                 (r.epochsToTarget > 0 ? tr("\n%1 epochs to target").arg(r.epochsToTarget) : QString()));
     }
-    drawLegend(painter, pal, {frame.area.left(), legendY}, {{tr("best validation"), kValidation}, {tr("test"), kTest}});
+    drawLegend(painter, pal, {frame.area.left(), legendY},
+               {{tr("best validation"), colors::validation}, {tr("test"), colors::correct}});
 }
 
 } // namespace studio::ui

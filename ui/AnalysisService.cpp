@@ -1,5 +1,6 @@
 #include "AnalysisService.h"
 
+#include "DigitImage.h"
 #include "TorchTasks.h"
 
 #include "data/Dataset.h"
@@ -21,10 +22,7 @@ struct Outcome {
 
 QImage Analysis::image(std::int64_t index) const
 {
-    QImage out(28, 28, QImage::Format_Grayscale8);
-    for (int row = 0; row < 28; ++row)
-        std::memcpy(out.scanLine(row), pixels.data() + index * 784 + row * 28, 28);
-    return out;
+    return digitImage(pixels.data() + index * 784);
 }
 
 AnalysisService::AnalysisService(QObject* parent) : QObject(parent)

@@ -1,5 +1,6 @@
 #include "AugmentationPreview.h"
 
+#include "DigitImage.h"
 #include "TorchTasks.h"
 
 #include "data/Augmentation.h"
@@ -18,10 +19,7 @@ constexpr int kCell = 52; // 28 px digits drawn at ~1.9×
 QImage toImage(const torch::Tensor& pixels) // 28×28 float in [0,1]
 {
     const auto bytes = (pixels.clamp(0, 1) * 255).round().to(torch::kUInt8).contiguous();
-    QImage image(28, 28, QImage::Format_Grayscale8);
-    for (int row = 0; row < 28; ++row)
-        std::memcpy(image.scanLine(row), bytes.data_ptr<std::uint8_t>() + row * 28, 28);
-    return image;
+    return digitImage(bytes.data_ptr<std::uint8_t>());
 }
 
 torch::Tensor toTensor(const QImage& image)

@@ -1,5 +1,6 @@
 #include "ConfidenceHistogramView.h"
 
+#include "ChartColors.h"
 #include "PlotFrame.h"
 
 #include <QPainter>
@@ -7,13 +8,6 @@
 #include <algorithm>
 
 namespace studio::ui {
-namespace {
-
-const QColor kCorrect(0x2f, 0x6d, 0xb5);
-const QColor kIncorrect(0xd9, 0x48, 0x01);
-
-} // namespace
-
 ConfidenceHistogramView::ConfidenceHistogramView(QWidget* parent) : QWidget(parent)
 {
     setObjectName("confidenceHistogram");
@@ -48,11 +42,12 @@ void ConfidenceHistogramView::paintEvent(QPaintEvent*)
         const double x0 = frame.px(double(b) / double(bins)), x1 = frame.px(double(b + 1) / double(bins));
         const double mid = (x0 + x1) / 2;
         painter.fillRect(QRectF(QPointF(x0 + 1, frame.py(double(m_histogram.correct[b]))), QPointF(mid, frame.py(0))),
-                         kCorrect);
+                         colors::correct);
         painter.fillRect(QRectF(QPointF(mid, frame.py(double(m_histogram.incorrect[b]))), QPointF(x1 - 1, frame.py(0))),
-                         kIncorrect);
+                         colors::error);
     }
-    drawLegend(painter, pal, {frame.area.left(), legendY}, {{tr("correct"), kCorrect}, {tr("incorrect"), kIncorrect}});
+    drawLegend(painter, pal, {frame.area.left(), legendY},
+               {{tr("correct"), colors::correct}, {tr("incorrect"), colors::error}});
 }
 
 } // namespace studio::ui

@@ -1,5 +1,7 @@
 #include "ConfusionMatrixView.h"
 
+#include "ChartColors.h"
+
 #include <QLinearGradient>
 #include <QMouseEvent>
 #include <QPainter>
@@ -16,7 +18,7 @@ QColor heatColor(double v, bool diagonal)
     // Diagonal (correct) in blues, off-diagonal (errors) in oranges; sqrt lifts small rates.
     const double t = std::sqrt(v);
     const QColor low(0xfb, 0xfb, 0xfd);
-    const QColor high = diagonal ? QColor(0x1f, 0x4e, 0x8c) : QColor(0xd9, 0x48, 0x01);
+    const QColor high = diagonal ? QColor(0x1f, 0x4e, 0x8c) : colors::error;
     return QColor::fromRgbF(float(low.redF() + (high.redF() - low.redF()) * t),
                             float(low.greenF() + (high.greenF() - low.greenF()) * t),
                             float(low.blueF() + (high.blueF() - low.blueF()) * t));

@@ -1,5 +1,6 @@
 #include "DataSource.h"
 
+#include "DigitImage.h"
 #include "TorchTasks.h"
 
 #include "data/DataLocator.h"
@@ -42,12 +43,8 @@ QList<QImage> sampleImages(const Dataset& dataset, int count)
                 }
         }
     QList<QImage> out;
-    for (const auto i : picked) {
-        QImage image(28, 28, QImage::Format_Grayscale8);
-        for (int row = 0; row < 28; ++row)
-            std::memcpy(image.scanLine(row), pixels + i * 784 + row * 28, 28);
-        out.append(image);
-    }
+    for (const auto i : picked)
+        out.append(digitImage(pixels + i * 784));
     return out;
 }
 

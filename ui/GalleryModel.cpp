@@ -1,6 +1,7 @@
 #include "GalleryModel.h"
 
 #include "AnalysisService.h"
+#include "ChartColors.h"
 
 #include <QPainter>
 
@@ -65,7 +66,7 @@ QVariant GalleryModel::data(const QModelIndex& index, int role) const
             QPixmap pixmap = QPixmap::fromImage(m_analysis->image(s.index).scaled(56, 56));
             if (!s.correct() && s.confidence > highConfidence()) { // high-confidence errors get an orange frame
                 QPainter painter(&pixmap);
-                painter.setPen(QPen(QColor(0xe8, 0x6a, 0x10), 3));
+                painter.setPen(QPen(colors::validation, 3));
                 painter.drawRect(pixmap.rect().adjusted(1, 1, -2, -2));
             }
             it = m_thumbnails.insert(s.index, pixmap);

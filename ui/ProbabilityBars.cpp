@@ -1,5 +1,7 @@
 #include "ProbabilityBars.h"
 
+#include "ChartColors.h"
+
 #include <QPainter>
 
 #include <algorithm>
@@ -41,7 +43,7 @@ void ProbabilityBars::paintEvent(QPaintEvent*)
         trackColor.setAlpha(50);
         painter.fillRect(track, trackColor);
         painter.fillRect(QRectF(track.topLeft(), QSizeF(barSpace * p, track.height())),
-                         k == best ? QColor(0xe8, 0x6a, 0x10) : QColor(0x2f, 0x6d, 0xb5));
+                         k == best ? colors::validation : colors::correct);
         QFont f = font();
         f.setBold(k == best);
         painter.setFont(f);

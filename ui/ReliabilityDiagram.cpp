@@ -1,5 +1,6 @@
 #include "ReliabilityDiagram.h"
 
+#include "ChartColors.h"
 #include "PlotFrame.h"
 
 #include <QPainter>
@@ -7,15 +8,6 @@
 #include <algorithm>
 
 namespace studio::ui {
-namespace {
-
-const QColor kAccuracy(0x2f, 0x6d, 0xb5);
-const QColor kGap(0xd9, 0x48, 0x01);
-const QColor kCount(0x8a, 0x94, 0xa3);
-const QColor kCalibrated(0x2c, 0xa0, 0x2c);
-
-} // namespace
-
 ReliabilityDiagram::ReliabilityDiagram(QWidget* parent) : QWidget(parent)
 {
     setObjectName("reliabilityDiagram");
@@ -70,19 +62,19 @@ void ReliabilityDiagram::paintEvent(QPaintEvent*)
             continue;
         const double x0 = main.px(b.lower), x1 = main.px(b.upper);
         const QRectF bar(QPointF(x0 + 1, main.py(b.accuracy)), QPointF(x1 - 1, main.py(0)));
-        painter.fillRect(bar, kAccuracy);
+        painter.fillRect(bar, colors::correct);
         // The gap between accuracy and mean confidence.
-        QColor gap = kGap;
+        QColor gap = colors::error;
         gap.setAlpha(110);
         const QRectF gapRect(QPointF(x0 + 1, main.py(std::max(b.accuracy, b.confidence))),
                              QPointF(x1 - 1, main.py(std::min(b.accuracy, b.confidence))));
         painter.fillRect(gapRect, QBrush(gap, Qt::BDiagPattern));
-        painter.setPen(QPen(kGap, 1.2));
+        painter.setPen(QPen(colors::error, 1.2));
         painter.drawLine(QPointF(x0 + 1, main.py(b.confidence)), QPointF(x1 - 1, main.py(b.confidence)));
     }
     if (m_after && !showsCalibrated()) { // the calibrated accuracy as dots, for comparison
         painter.setPen(Qt::NoPen);
-        painter.setBrush(kCalibrated);
+        painter.setBrush(colors::rate);
         for (const auto& b : m_after->bins)
             if (b.count > 0)
                 painter.drawEllipse(QPointF(main.px(b.confidence), main.py(b.accuracy)), 3.5, 3.5);
@@ -95,7 +87,7 @@ void ReliabilityDiagram::paintEvent(QPaintEvent*)
         if (b.count > 0)
             painter.fillRect(QRectF(QPointF(counts.px(b.lower) + 1, counts.py(double(b.count))),
                                     QPointF(counts.px(b.upper) - 1, counts.py(0))),
-                             kCount);
+                             colors::count);
 
     // Figures.
     QStringList lines{tr("ECE %1 · MCE %2").arg(m_before.ece, 0, 'f', 4).arg(m_before.mce, 0, 'f', 4),
@@ -115,13 +107,14 @@ void ReliabilityDiagram::paintEvent(QPaintEvent*)
     painter.setPen(pal.color(QPalette::Text));
     painter.drawText(box.adjusted(6, 4, -4, -4), Qt::AlignLeft | Qt::AlignTop, lines.join('\n'));
     // Legend, in the band under the title; the calibrated accuracy is drawn as dots.
-    drawLegend(painter, pal, {main.area.left(), legendY},
-               {{tr("accuracy"), kAccuracy}, {tr("gap to mean confidence"), QBrush(kGap, Qt::BDiagPattern)}});
+    drawLegend(
+        painter, pal, {main.area.left(), legendY},
+        {{tr("accuracy"), colors::correct}, {tr("gap to mean confidence"), QBrush(colors::error, Qt::BDiagPattern)}});
     if (m_after && !showsCalibrated()) {
         const QString label = tr("accuracy after scaling");
         const double x = main.area.right() - fm.horizontalAdvance(label) - 18;
         painter.setPen(Qt::NoPen);
-        painter.setBrush(kCalibrated);
+        painter.setBrush(colors::rate);
         painter.drawEllipse(QPointF(x + 6, legendY + 5), 4, 4);
         painter.setBrush(Qt::NoBrush);
         painter.setPen(pal.color(QPalette::Text));

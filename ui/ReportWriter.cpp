@@ -1,6 +1,7 @@
 #include "ReportWriter.h"
 
 #include "AblationChart.h"
+#include "ChartColors.h"
 #include "ConfidenceHistogramView.h"
 #include "ConfusionMatrixView.h"
 #include "LiveChart.h"
@@ -91,15 +92,16 @@ QString trainingSection(const ReportInput& in, ChartFiles& files)
     LiveChart accuracy(QObject::tr("Accuracy"), QObject::tr("accuracy (%)"));
     LiveChart lr(QObject::tr("Learning rate"), QObject::tr("learning rate"));
     LiveChart gap(QObject::tr("Generalisation gap"), QObject::tr("train − val accuracy (points)"));
-    const QColor train(0x1f, 0x77, 0xb4), val(0xe8, 0x6a, 0x10);
-    const int trainLoss = loss.addSeries(QObject::tr("train"), {train, 2, Qt::SolidLine, false, true});
-    const int valLoss = loss.addSeries(QObject::tr("validation"), {val, 2.5, Qt::SolidLine, false, true});
-    const int trainAcc = accuracy.addSeries(QObject::tr("train"), {train, 2, Qt::SolidLine, false, true});
-    const int valAcc = accuracy.addSeries(QObject::tr("validation"), {val, 2.5, Qt::SolidLine, false, true});
-    const int rate = lr.addSeries(QObject::tr("learning rate (end of epoch)"),
-                                  {QColor(0x2c, 0xa0, 0x2c), 2, Qt::SolidLine, false, true});
+    const int trainLoss = loss.addSeries(QObject::tr("train"), {colors::train, 2, Qt::SolidLine, false, true});
+    const int valLoss =
+        loss.addSeries(QObject::tr("validation"), {colors::validation, 2.5, Qt::SolidLine, false, true});
+    const int trainAcc = accuracy.addSeries(QObject::tr("train"), {colors::train, 2, Qt::SolidLine, false, true});
+    const int valAcc =
+        accuracy.addSeries(QObject::tr("validation"), {colors::validation, 2.5, Qt::SolidLine, false, true});
+    const int rate =
+        lr.addSeries(QObject::tr("learning rate (end of epoch)"), {colors::rate, 2, Qt::SolidLine, false, true});
     const int gapSeries =
-        gap.addSeries(QObject::tr("train − validation"), {QColor(0x94, 0x67, 0xbd), 2, Qt::SolidLine, false, true});
+        gap.addSeries(QObject::tr("train − validation"), {colors::gap, 2, Qt::SolidLine, false, true});
     loss.setValueBounds(0, std::nan(""));
     accuracy.setValueBounds(0, 100);
     lr.setValueBounds(0, std::nan(""));

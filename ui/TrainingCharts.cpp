@@ -1,5 +1,7 @@
 #include "TrainingCharts.h"
 
+#include "ChartColors.h"
+
 #include <QCheckBox>
 #include <QComboBox>
 #include <QFileDialog>
@@ -16,11 +18,6 @@
 
 namespace studio::ui {
 namespace {
-
-const QColor kTrain(0x1f, 0x77, 0xb4);
-const QColor kValidation(0xe8, 0x6a, 0x10);
-const QColor kRate(0x2c, 0xa0, 0x2c);
-const QColor kGap(0x94, 0x67, 0xbd);
 
 QColor faint(QColor c, int alpha)
 {
@@ -49,16 +46,18 @@ TrainingCharts::TrainingCharts(QWidget* parent)
     m_loss->setValueBounds(0, std::nan(""));
     m_accuracy->setValueBounds(0, 100);
     m_lr->setValueBounds(0, std::nan(""));
-    m_batchLoss = m_loss->addSeries(tr("batch"), {faint(kTrain, 70), 1.0});
-    m_smoothLoss = m_loss->addSeries(tr("batch (smoothed)"), {kTrain, 2.0, Qt::SolidLine, true});
-    m_trainLoss = m_loss->addSeries(tr("train (epoch)"), {kTrain.darker(130), 2.0, Qt::DashLine, false, true});
-    m_valLoss = m_loss->addSeries(tr("validation"), {kValidation, 2.5, Qt::SolidLine, false, true});
-    m_batchAccuracy = m_accuracy->addSeries(tr("batch (smoothed)"), {faint(kTrain, 110), 1.5, Qt::SolidLine, true});
-    m_trainAccuracy = m_accuracy->addSeries(tr("train (epoch)"), {kTrain.darker(130), 2.0, Qt::DashLine, false, true});
-    m_valAccuracy = m_accuracy->addSeries(tr("validation"), {kValidation, 2.5, Qt::SolidLine, false, true});
+    m_batchLoss = m_loss->addSeries(tr("batch"), {faint(colors::train, 70), 1.0});
+    m_smoothLoss = m_loss->addSeries(tr("batch (smoothed)"), {colors::train, 2.0, Qt::SolidLine, true});
+    m_trainLoss = m_loss->addSeries(tr("train (epoch)"), {colors::train.darker(130), 2.0, Qt::DashLine, false, true});
+    m_valLoss = m_loss->addSeries(tr("validation"), {colors::validation, 2.5, Qt::SolidLine, false, true});
+    m_batchAccuracy =
+        m_accuracy->addSeries(tr("batch (smoothed)"), {faint(colors::train, 110), 1.5, Qt::SolidLine, true});
+    m_trainAccuracy =
+        m_accuracy->addSeries(tr("train (epoch)"), {colors::train.darker(130), 2.0, Qt::DashLine, false, true});
+    m_valAccuracy = m_accuracy->addSeries(tr("validation"), {colors::validation, 2.5, Qt::SolidLine, false, true});
     m_plannedLr = m_lr->addSeries(tr("planned"), {faint(Qt::gray, 200), 1.5, Qt::DashLine});
-    m_actualLr = m_lr->addSeries(tr("actual"), {kRate, 2.0});
-    m_gapSeries = m_gap->addSeries(tr("train − validation"), {kGap, 2.0, Qt::SolidLine, false, true});
+    m_actualLr = m_lr->addSeries(tr("actual"), {colors::rate, 2.0});
+    m_gapSeries = m_gap->addSeries(tr("train − validation"), {colors::gap, 2.0, Qt::SolidLine, false, true});
 
     auto* grid = new QGridLayout;
     grid->setSpacing(6);

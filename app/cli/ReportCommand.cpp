@@ -3,6 +3,7 @@
 #include "cli/CliSupport.h"
 #include "cli/Commands.h"
 
+#include "DigitImage.h"
 #include "ReportWriter.h"
 
 #include "evaluation/ModelEvaluation.h"
@@ -14,19 +15,6 @@
 #include <QDir>
 
 namespace studio::cli {
-namespace {
-
-QImage digitImage(const torch::Tensor& pixels) // 28×28 uint8
-{
-    const auto bytes = pixels.contiguous();
-    QImage image(28, 28, QImage::Format_Grayscale8);
-    for (int row = 0; row < 28; ++row)
-        std::memcpy(image.scanLine(row), bytes.data_ptr<std::uint8_t>() + row * 28, 28);
-    return image;
-}
-
-} // namespace
-
 int reportCommand(const QStringList& args)
 {
     QCommandLineParser parser;
@@ -69,7 +57,8 @@ int reportCommand(const QStringList& args)
         input.evaluation = evaluation;
         const auto test = dataset.test.head(parser.value("limit-test").toLongLong());
         for (std::size_t i = 0; i < std::min<std::size_t>(20, evaluation.errors.size()); ++i)
-            input.errorImages.append(digitImage(test.images[evaluation.errors[i].index]));
+            input.errorImages.append(
+                ui::digitImage(test.images[evaluation.errors[i].index].contiguous().data_ptr<std::uint8_t>()));
         if (!input.run.study.isEmpty()) {
             std::vector<std::string> names;
             std::vector<RunRecord> runs;
