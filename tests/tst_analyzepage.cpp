@@ -9,6 +9,7 @@
 #include "training/Trainer.h"
 
 #include <QCheckBox>
+#include <QFile>
 #include <QLabel>
 #include <QSignalSpy>
 #include <QTableWidget>
@@ -24,6 +25,8 @@ private Q_SLOTS:
     void initTestCase();
     void clickingACellShowsExactlyItsImages();
     void perClassTableGradCamAndOpenInCanvas();
+    void confidenceRangeFiltersTheGallery();
+    void confusionExportsAsPictureAndTable();
 
 private:
     QTemporaryDir m_dir;
@@ -94,6 +97,63 @@ void TestAnalyzePage::perClassTableGradCamAndOpenInCanvas()
     QTest::mouseClick(m_page->findChild<QWidget*>("openInCanvas"), Qt::LeftButton);
     QCOMPARE(opened.count(), 1);
     QCOMPARE(opened[0][0].value<QImage>().size(), QSize(28, 28));
+}
+
+void TestAnalyzePage::confidenceRangeFiltersTheGallery()
+{
+    const auto& errors = m_page->analysis()->evaluation.errors;
+    m_page->showCell(-1, -1); // every error
+    auto* gallery = m_page->gallery();
+    QCOMPARE(gallery->rowCount(), int(errors.size()));
+    std::vector<double> confidences;
+    for (const auto& s : errors)
+        confidences.push_back(s.confidence);
+    std::sort(confidences.begin(), confidences.end());
+    QVERIFY(confidences.size() >= 8 && confidences.front() < confidences.back());
+    // Whole percentages, as the range boxes show them.
+    const double low = std::floor(confidences[confidences.size() / 4] * 100) / 100;
+    const double high = std::ceil(confidences[confidences.size() * 3 / 4] * 100) / 100;
+    m_page->setConfidenceRange(low, high);
+    const auto expected = std::count_if(
+        errors.begin(), errors.end(), [&](const ImageScore& s) { return s.confidence >= low && s.confidence <= high; });
+    QCOMPARE(gallery->rowCount(), int(expected));
+    QVERIFY(expected > 0 && expected < qsizetype(errors.size())); // the range splits this model's errors
+    for (int row = 0; row < gallery->rowCount(); ++row) {
+        const double c = gallery->data(gallery->index(row), GalleryModel::ConfidenceRole).toDouble();
+        QVERIFY(c >= low && c <= high);
+    }
+    QCOMPARE(m_page->findChild<QLabel*>("galleryCount")->text(), QString("%1 images").arg(expected));
+    m_page->setConfidenceRange(0, 1);
+    QCOMPARE(gallery->rowCount(), int(errors.size()));
+}
+
+void TestAnalyzePage::confusionExportsAsPictureAndTable()
+{
+    QTemporaryDir dir;
+    const auto& matrix = m_page->analysis()->evaluation.confusion;
+    QCOMPARE(m_page->exportConfusion(dir.filePath("confusion.csv")), QString());
+    QFile csv(dir.filePath("confusion.csv"));
+    QVERIFY(csv.open(QIODevice::ReadOnly));
+    const auto lines = QString::fromUtf8(csv.readAll()).trimmed().split('\n');
+    QCOMPARE(lines.size(), 12); // header, ten classes, column totals
+    for (int t = 0; t < 10; ++t) {
+        const auto cells = lines[t + 1].split(',');
+        QCOMPARE(cells.size(), 12);
+        for (int p = 0; p < 10; ++p)
+            QCOMPARE(cells[p + 1].toLongLong(), qint64(matrix.count(t, p)));
+        QCOMPARE(cells[11].toLongLong(), qint64(matrix.rowTotal(t)));
+    }
+    QCOMPARE(lines[11].split(',').last().toInt(), 300);
+
+    QCOMPARE(m_page->exportConfusion(dir.filePath("confusion.png")), QString());
+    const QImage png(dir.filePath("confusion.png"));
+    QCOMPARE(png.size(), m_page->confusionView()->size() * 2);
+    QCOMPARE(m_page->exportConfusion(dir.filePath("confusion.svg")), QString());
+    QFile svg(dir.filePath("confusion.svg"));
+    QVERIFY(svg.open(QIODevice::ReadOnly) && svg.readAll().contains("<svg"));
+
+    const QString unwritable = dir.filePath("missing-folder/confusion.csv");
+    QVERIFY(m_page->exportConfusion(unwritable).contains(unwritable));
 }
 
 QTEST_MAIN(TestAnalyzePage)

@@ -7,20 +7,28 @@
 #include "ImageDetailPanel.h"
 #include "ReliabilityDiagram.h"
 #include "RunCheckpoints.h"
+#include "WidgetExport.h"
+
+#include "evaluation/Evaluation.h"
 
 #include "util/StudioError.h"
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QFileDialog>
+#include <QFileInfo>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
 #include <QListView>
 #include <QListWidget>
+#include <QMessageBox>
 #include <QPushButton>
 #include <QSplitter>
 #include <QTabWidget>
 #include <QTableWidget>
+#include <QToolButton>
 #include <QVBoxLayout>
 
 #include <cmath>
@@ -35,6 +43,18 @@ QComboBox* classFilter(const QString& any, QWidget* parent)
     for (int k = 0; k < 10; ++k)
         combo->addItem(QString::number(k), k);
     return combo;
+}
+
+QDoubleSpinBox* percentBox(double value, const QString& name, QWidget* parent)
+{
+    auto* box = new QDoubleSpinBox(parent);
+    box->setObjectName(name);
+    box->setRange(0, 100);
+    box->setDecimals(0);
+    box->setSingleStep(5);
+    box->setSuffix(" %");
+    box->setValue(value);
+    return box;
 }
 
 /// A number cell that sorts by value.
@@ -109,11 +129,18 @@ QWidget* AnalyzePage::buildErrorsTab()
     m_normalisation->addItem(tr("Counts, % of the predicted class"), int(ConfusionMatrix::Normalization::ByPredicted));
     m_normalisation->addItem(tr("Counts, % of all images"), int(ConfusionMatrix::Normalization::All));
     m_normalisation->addItem(tr("Counts only"), int(ConfusionMatrix::Normalization::None));
+    auto* exportButton = new QToolButton(left);
+    exportButton->setObjectName("exportConfusion");
+    exportButton->setText(tr("Export…"));
+    exportButton->setToolTip(tr("Save the confusion matrix as a PNG or SVG picture or a CSV table"));
+    auto* matrixBar = new QHBoxLayout;
+    matrixBar->addWidget(m_normalisation, 1);
+    matrixBar->addWidget(exportButton);
     m_confusion = new ConfusionMatrixView(left);
     m_pairs = new QListWidget(left);
     m_pairs->setObjectName("confusedPairs");
     m_pairs->setMaximumHeight(fontMetrics().height() * 8);
-    leftLayout->addWidget(m_normalisation);
+    leftLayout->addLayout(matrixBar);
     leftLayout->addWidget(m_confusion, 1);
     leftLayout->addWidget(new QLabel(tr("Most confused pairs (click to see them)"), left));
     leftLayout->addWidget(m_pairs);
@@ -132,12 +159,20 @@ QWidget* AnalyzePage::buildErrorsTab()
     m_order->addItem(tr("Most confident first"), int(ImageOrder::Confidence));
     m_order->addItem(tr("Highest loss first"), int(ImageOrder::Loss));
     m_order->addItem(tr("Index"), int(ImageOrder::Index));
+    m_minConfidence = percentBox(0, "minConfidence", right);
+    m_maxConfidence = percentBox(100, "maxConfidence", right);
+    m_minConfidence->setToolTip(tr("Show images whose top probability is at least this"));
+    m_maxConfidence->setToolTip(tr("Show images whose top probability is at most this"));
     m_count = new QLabel(right);
     m_count->setObjectName("galleryCount");
     filters->addWidget(m_trueFilter);
     filters->addWidget(m_predictedFilter);
     filters->addWidget(m_errorsOnly);
     filters->addWidget(m_order);
+    filters->addWidget(new QLabel(tr("confidence"), right));
+    filters->addWidget(m_minConfidence);
+    filters->addWidget(new QLabel(tr("to"), right));
+    filters->addWidget(m_maxConfidence);
     filters->addStretch(1);
     filters->addWidget(m_count);
     m_galleryView = new QListView(right);
@@ -172,6 +207,9 @@ QWidget* AnalyzePage::buildErrorsTab()
     for (auto* combo : {m_trueFilter, m_predictedFilter})
         connect(combo, &QComboBox::currentIndexChanged, this, &AnalyzePage::applyFilter);
     connect(m_errorsOnly, &QCheckBox::toggled, this, &AnalyzePage::applyFilter);
+    for (auto* box : {m_minConfidence, m_maxConfidence})
+        connect(box, &QDoubleSpinBox::valueChanged, this, &AnalyzePage::applyFilter);
+    connect(exportButton, &QToolButton::clicked, this, &AnalyzePage::chooseConfusionExport);
     connect(m_order, &QComboBox::currentIndexChanged, this,
             [this] { m_gallery->setOrder(ImageOrder(m_order->currentData().toInt())); });
     connect(m_galleryView->selectionModel(), &QItemSelectionModel::currentChanged, this, &AnalyzePage::selectImage);
@@ -314,7 +352,7 @@ void AnalyzePage::showCell(int trueClass, int predictedClass)
     const QSignalBlocker a(m_trueFilter), b(m_predictedFilter), c(m_errorsOnly);
     m_trueFilter->setCurrentIndex(m_trueFilter->findData(trueClass));
     m_predictedFilter->setCurrentIndex(m_predictedFilter->findData(predictedClass));
-    m_errorsOnly->setChecked(trueClass != predictedClass);
+    m_errorsOnly->setChecked(trueClass != predictedClass || trueClass < 0);
     applyFilter();
 }
 
@@ -324,9 +362,44 @@ void AnalyzePage::applyFilter()
     f.trueClass = m_trueFilter->currentData().toInt();
     f.predicted = m_predictedFilter->currentData().toInt();
     f.errorsOnly = m_errorsOnly->isChecked();
+    f.minConfidence = m_minConfidence->value() / 100.0;
+    f.maxConfidence = m_maxConfidence->value() / 100.0;
     m_gallery->setFilter(f);
     if (m_gallery->rowCount() > 0)
         m_galleryView->setCurrentIndex(m_gallery->index(0));
+}
+
+void AnalyzePage::setConfidenceRange(double low, double high)
+{
+    const QSignalBlocker a(m_minConfidence), b(m_maxConfidence);
+    m_minConfidence->setValue(low * 100);
+    m_maxConfidence->setValue(high * 100);
+    applyFilter();
+}
+
+QString AnalyzePage::exportConfusion(const QString& path)
+{
+    const Analysis* a = m_service->current();
+    if (!a)
+        return tr("Nothing to export yet: analyse a model first.");
+    if (QFileInfo(path).suffix().compare("csv", Qt::CaseInsensitive) != 0)
+        return exportWidget(m_confusion, path);
+    try {
+        writeConfusionCsv(path, a->evaluation.confusion);
+    } catch (const StudioError& e) {
+        return QString::fromUtf8(e.what());
+    }
+    return {};
+}
+
+void AnalyzePage::chooseConfusionExport()
+{
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export confusion matrix"), "confusion.png",
+                                                      tr("PNG image (*.png);;SVG drawing (*.svg);;CSV table (*.csv)"));
+    if (path.isEmpty())
+        return;
+    if (const QString error = exportConfusion(path); !error.isEmpty())
+        QMessageBox::warning(this, tr("Export confusion matrix"), error);
 }
 
 void AnalyzePage::selectImage(const QModelIndex& index)

@@ -5,6 +5,7 @@
 
 class QCheckBox;
 class QComboBox;
+class QDoubleSpinBox;
 class QLabel;
 class QListView;
 class QListWidget;
@@ -32,13 +33,19 @@ public:
     void refreshRuns();
     /// Analyses `checkpoint` on `split` ("test" or "validation").
     void analyse(const QString& checkpoint, const QString& split = "test");
-    /// Shows the gallery for one confusion cell (the diagonal shows correct images).
+    /// Shows the gallery for one confusion cell (the diagonal shows correct images); −1 for both
+    /// shows every error.
     void showCell(int trueClass, int predictedClass);
 
     const Analysis* analysis() const { return m_service->current(); }
     ConfusionMatrixView* confusionView() const { return m_confusion; }
     GalleryModel* gallery() const { return m_gallery; }
     QString summaryText() const;
+    /// Writes the confusion matrix to `path`: .png / .svg as drawn, .csv as counts with totals.
+    /// Returns "" or a message naming the problem.
+    QString exportConfusion(const QString& path);
+    /// Limits the gallery to confidences in [low, high] (0..1).
+    void setConfidenceRange(double low, double high);
 
 Q_SIGNALS:
     /// "Open in canvas" on the selected image.
@@ -54,6 +61,7 @@ private:
     void showAnalysis(const Analysis* analysis);
     void applyFilter();
     void selectImage(const QModelIndex& index);
+    void chooseConfusionExport();
 
     DataSource* m_data;
     QString m_runsFolder;
@@ -72,6 +80,8 @@ private:
     QComboBox* m_predictedFilter = nullptr;
     QCheckBox* m_errorsOnly = nullptr;
     QComboBox* m_order = nullptr;
+    QDoubleSpinBox* m_minConfidence = nullptr;
+    QDoubleSpinBox* m_maxConfidence = nullptr;
     QLabel* m_count = nullptr;
     ImageDetailPanel* m_detail = nullptr;
     QTableWidget* m_perClass = nullptr;

@@ -113,6 +113,26 @@ QJsonObject toJson(const Evaluation& e)
     };
 }
 
+void writeConfusionCsv(const QString& path, const ConfusionMatrix& m)
+{
+    const int c = m.numClasses();
+    QByteArray confusion = "true\\predicted";
+    for (int p = 0; p < c; ++p)
+        confusion += ',' + QByteArray::number(p);
+    confusion += ",total\n";
+    for (int t = 0; t < c; ++t) {
+        confusion += QByteArray::number(t);
+        for (int p = 0; p < c; ++p)
+            confusion += ',' + QByteArray::number(qint64(m.count(t, p)));
+        confusion += ',' + QByteArray::number(qint64(m.rowTotal(t))) + '\n';
+    }
+    confusion += "total";
+    for (int p = 0; p < c; ++p)
+        confusion += ',' + QByteArray::number(qint64(m.columnTotal(p)));
+    confusion += ',' + QByteArray::number(qint64(m.total())) + '\n';
+    writeText(path, confusion);
+}
+
 void writeEvaluationFiles(const QString& folder, const Evaluation& e)
 {
     if (!QDir().mkpath(folder))
@@ -131,22 +151,7 @@ void writeEvaluationFiles(const QString& folder, const Evaluation& e)
                     QByteArray::number(qint64(s.support)) + '\n';
     writeText(dir.filePath("per_class.csv"), perClass);
 
-    const int c = e.confusion.numClasses();
-    QByteArray confusion = "true\\predicted";
-    for (int p = 0; p < c; ++p)
-        confusion += ',' + QByteArray::number(p);
-    confusion += ",total\n";
-    for (int t = 0; t < c; ++t) {
-        confusion += QByteArray::number(t);
-        for (int p = 0; p < c; ++p)
-            confusion += ',' + QByteArray::number(qint64(e.confusion.count(t, p)));
-        confusion += ',' + QByteArray::number(qint64(e.confusion.rowTotal(t))) + '\n';
-    }
-    confusion += "total";
-    for (int p = 0; p < c; ++p)
-        confusion += ',' + QByteArray::number(qint64(e.confusion.columnTotal(p)));
-    confusion += ',' + QByteArray::number(qint64(e.confusion.total())) + '\n';
-    writeText(dir.filePath("confusion.csv"), confusion);
+    writeConfusionCsv(dir.filePath("confusion.csv"), e.confusion);
 
     writePredictionsCsv(dir.filePath("predictions.csv"), e.scores);
 

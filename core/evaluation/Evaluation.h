@@ -46,6 +46,10 @@ Evaluation analyse(std::string split, ScoredSet scores, const ScoredSet* validat
 /// Every figure as JSON (metrics.json).
 QJsonObject toJson(const Evaluation& evaluation);
 
+/// Counts with row and column totals, true classes down, predicted across (confusion.csv),
+/// written atomically; throws StudioError naming the file it cannot write.
+void writeConfusionCsv(const QString& path, const ConfusionMatrix& matrix);
+
 /// Writes metrics.json, per_class.csv, confusion.csv, predictions.csv (index,label,pred,p0..p9)
 /// and errors.csv into `folder`, each atomically; throws StudioError naming a file it cannot write.
 void writeEvaluationFiles(const QString& folder, const Evaluation& evaluation);

@@ -65,7 +65,24 @@ CanvasPreprocessor::Result CanvasPreprocessor::process(const cv::Mat& input)
     cv::Mat shift = (cv::Mat_<double>(2, 3) << 1, 0, 14.0 - cx, 0, 1, 14.0 - cy);
     cv::warpAffine(small, r.image, shift, cv::Size(28, 28), cv::INTER_LINEAR, cv::BORDER_CONSTANT, cv::Scalar(0));
     r.empty = cv::countNonZero(r.image) == 0;
+    // Pixel centres: cv::resize maps source x to (x + 0.5) · s − 0.5 of the cropped box.
+    const double sx = double(fitted.width) / box.width, sy = double(fitted.height) / box.height;
+    r.toInput = cv::Matx23d(sx, 0, (0.5 - box.x) * sx - 0.5 + 14.0 - cx, //
+                            0, sy, (0.5 - box.y) * sy - 0.5 + 14.0 - cy);
     return r;
+}
+
+cv::Mat CanvasPreprocessor::mapBack(const cv::Mat& map28, const cv::Matx23d& toInput, cv::Size size)
+{
+    cv::Mat out = cv::Mat::zeros(size, CV_32F);
+    if (map28.empty() || toInput(0, 0) == 0)
+        return out;
+    cv::Mat source;
+    map28.convertTo(source, CV_32F);
+    // WARP_INVERSE_MAP: `toInput` takes each output (input-image) pixel to where it sits in 28×28.
+    cv::warpAffine(source, out, cv::Mat(toInput), size, cv::INTER_LINEAR | cv::WARP_INVERSE_MAP, cv::BORDER_CONSTANT,
+                   cv::Scalar(0));
+    return out;
 }
 
 } // namespace studio

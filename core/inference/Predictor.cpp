@@ -30,12 +30,20 @@ void Predictor::setTemperature(double temperature)
     m_temperature = temperature;
 }
 
+Explanation Predictor::explain(const cv::Mat& image28, int targetClass)
+{
+    const cv::Mat contiguous = image28.isContinuous() ? image28 : image28.clone();
+    const auto pixels = torch::from_blob(contiguous.data, {28, 28}, torch::kUInt8).clone();
+    return studio::explain(*m_loaded.model, pixels, m_loaded.meta.mean, m_loaded.meta.std, targetClass);
+}
+
 Predictor::Result Predictor::predict(const cv::Mat& gray) const
 {
     const auto pre = CanvasPreprocessor::process(gray);
     Result r;
     r.input28 = pre.image;
     r.empty = pre.empty;
+    r.toInput = pre.toInput;
     if (pre.empty)
         return r;
     r.probabilities = probabilities(pre.image);

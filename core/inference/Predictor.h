@@ -1,4 +1,5 @@
 #pragma once
+#include "evaluation/Explanations.h"
 #include "training/Checkpoint.h"
 
 #include <opencv2/core/mat.hpp>
@@ -20,14 +21,18 @@ public:
     struct Result {
         std::vector<float> probabilities; ///< one per class, summing to 1
         int predicted = -1;
-        cv::Mat input28;   ///< the preprocessed 28×28 image the model saw
-        bool empty = true; ///< no ink: probabilities are empty
+        cv::Mat input28;                            ///< the preprocessed 28×28 image the model saw
+        bool empty = true;                          ///< no ink: probabilities are empty
+        cv::Matx23d toInput = cv::Matx23d::zeros(); ///< input pixels → input28 (CanvasPreprocessor)
     };
 
     /// Preprocesses `gray` (CanvasPreprocessor) and runs the model.
     Result predict(const cv::Mat& gray) const;
     /// Runs the model on an already preprocessed 28×28 CV_8U image.
     std::vector<float> probabilities(const cv::Mat& image28) const;
+
+    /// Grad-CAM (or saliency for the MLP) of `targetClass` on a preprocessed 28×28 CV_8U image.
+    Explanation explain(const cv::Mat& image28, int targetClass);
 
     const CheckpointMeta& meta() const { return m_loaded.meta; }
     /// Divides the logits by `temperature` (> 0) before the softmax: the calibration fitted by
