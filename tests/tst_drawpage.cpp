@@ -6,6 +6,11 @@
 #include "support/SyntheticData.h"
 #include "training/Trainer.h"
 
+#include <QApplication>
+#include <QCheckBox>
+#include <QLabel>
+#include <QPointingDevice>
+#include <QTabletEvent>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -33,6 +38,23 @@ void stroke(QWidget* canvas, const std::vector<QPoint>& points)
     QTest::mouseRelease(canvas, Qt::LeftButton, {}, points.back());
 }
 
+/// A pen stroke from a tablet: press, moves, release, all at one pressure.
+void penStroke(QWidget* canvas, const std::vector<QPointF>& points, qreal pressure)
+{
+    static const QPointingDevice pen("test pen", 42, QInputDevice::DeviceType::Stylus,
+                                     QPointingDevice::PointerType::Pen,
+                                     QInputDevice::Capability::Position | QInputDevice::Capability::Pressure, 1, 3);
+    const auto send = [&](QEvent::Type type, QPointF at, Qt::MouseButtons buttons) {
+        QTabletEvent event(type, &pen, at, canvas->mapToGlobal(at), pressure, 0, 0, 0, 0, 0, {}, Qt::LeftButton,
+                           buttons);
+        QApplication::sendEvent(canvas, &event);
+    };
+    send(QEvent::TabletPress, points.front(), Qt::LeftButton);
+    for (const auto& p : points)
+        send(QEvent::TabletMove, p, Qt::LeftButton);
+    send(QEvent::TabletRelease, points.back(), Qt::NoButton);
+}
+
 } // namespace
 
 class TestDrawPage : public QObject {
@@ -41,10 +63,13 @@ private Q_SLOTS:
     void initTestCase();
     void withoutModelsItSaysHowToGetOne();
     void strokesAreScoredLiveAndClearResets();
+    void gradCamShadesTheDrawing();
+    void tabletPressureWidensTheStroke();
 
 private:
     QTemporaryDir m_dir;
     QString m_checkpoint;
+    QString m_mlpCheckpoint;
 };
 
 void TestDrawPage::initTestCase()
@@ -57,6 +82,10 @@ void TestDrawPage::initTestCase()
     Trainer trainer(c, test::syntheticDataset(20, 2), m_dir.filePath("run"));
     QCOMPARE(trainer.run().reason, FinishReason::Completed);
     m_checkpoint = trainer.bestPath();
+    c.model = "mlp";
+    Trainer mlp(c, test::syntheticDataset(20, 2), m_dir.filePath("mlp"));
+    QCOMPARE(mlp.run().reason, FinishReason::Completed);
+    m_mlpCheckpoint = mlp.bestPath();
 }
 
 void TestDrawPage::withoutModelsItSaysHowToGetOne()
@@ -99,6 +128,61 @@ void TestDrawPage::strokesAreScoredLiveAndClearResets()
     canvas->undo(); // the drawing comes back, and so does its score
     QVERIFY(!canvas->isEmpty());
     QTRY_VERIFY_WITH_TIMEOUT(page.predicted() >= 0, 10000);
+}
+
+void TestDrawPage::gradCamShadesTheDrawing()
+{
+    // The MLP's input saliency is never all zero (a weak CNN's Grad-CAM can be); the same overlay path.
+    DrawPage page(m_dir.filePath("store"));
+    page.resize(1100, 700);
+    page.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&page));
+    page.useCheckpoint(m_mlpCheckpoint);
+    QTRY_VERIFY_WITH_TIMEOUT(page.modelStatus().contains("mlp"), 20000);
+    auto* canvas = page.canvas();
+    const int side = std::min(canvas->width(), canvas->height());
+    stroke(canvas, {{side / 2, side / 4}, {side / 2, side / 2}, {side / 2, 3 * side / 4}});
+    QTRY_VERIFY_WITH_TIMEOUT(page.predicted() >= 0, 10000);
+    QVERIFY(canvas->overlay().isNull()); // off by default
+
+    page.findChild<QCheckBox*>("canvasGradCam")->setChecked(true);
+    QTRY_VERIFY_WITH_TIMEOUT(!canvas->overlay().isNull(), 10000);
+    QVERIFY(page.findChild<QLabel*>("drawLatency")->text().contains("saliency"));
+    const QImage overlay = canvas->overlay();
+    QCOMPARE(overlay.size(), canvas->image().size());
+    int shaded = 0;
+    for (int y = 0; y < overlay.height(); ++y)
+        for (int x = 0; x < overlay.width(); ++x)
+            shaded += qAlpha(overlay.pixel(x, y)) > 0;
+    QVERIFY(shaded > 0);
+    // The 28×28 field maps back around the stroke only: the far corners stay clear.
+    QCOMPARE(qAlpha(overlay.pixel(2, 2)), 0);
+    QCOMPARE(qAlpha(overlay.pixel(overlay.width() - 3, overlay.height() - 3)), 0);
+
+    page.findChild<QCheckBox*>("canvasGradCam")->setChecked(false);
+    QVERIFY(canvas->overlay().isNull());
+    QTest::qWait(300); // a score still in flight must not bring it back
+    QVERIFY(canvas->overlay().isNull());
+}
+
+void TestDrawPage::tabletPressureWidensTheStroke()
+{
+    DrawPage page(m_dir.filePath("store"));
+    page.resize(1100, 700);
+    page.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&page));
+    auto* canvas = page.canvas();
+    const double side = std::min(canvas->width(), canvas->height());
+    const std::vector<QPointF> line{{side * 0.3, side * 0.5}, {side * 0.5, side * 0.5}, {side * 0.7, side * 0.5}};
+    penStroke(canvas, line, 0.1);
+    const int light = inkPixels(canvas->image());
+    QVERIFY(light > 0);
+    canvas->clear();
+    penStroke(canvas, line, 1.0);
+    const int firm = inkPixels(canvas->image());
+    QVERIFY2(firm > 2 * light, qPrintable(QString("%1 vs %2 ink pixels").arg(firm).arg(light)));
+    canvas->undo();
+    QVERIFY(canvas->isEmpty()); // one tablet stroke is one undo step
 }
 
 QTEST_MAIN(TestDrawPage)

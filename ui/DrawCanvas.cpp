@@ -42,6 +42,12 @@ void DrawCanvas::setImage(const QImage& image)
     Q_EMIT changed();
 }
 
+void DrawCanvas::setOverlay(const QImage& overlay)
+{
+    m_overlay = overlay;
+    update();
+}
+
 void DrawCanvas::undo()
 {
     if (m_history.isEmpty())
@@ -133,6 +139,8 @@ void DrawCanvas::paintEvent(QPaintEvent*)
     const int side = std::min(width(), height());
     painter.setRenderHint(QPainter::SmoothPixmapTransform);
     painter.drawImage(QRect(0, 0, side, side), m_image);
+    if (!m_overlay.isNull())
+        painter.drawImage(QRect(0, 0, side, side), m_overlay);
     painter.setPen(QPen(palette().color(QPalette::Mid), 1));
     painter.drawRect(QRect(0, 0, side - 1, side - 1));
     if (isEmpty()) {

@@ -25,6 +25,9 @@ public:
     void undo();
     void clear();
     bool canUndo() const { return !m_history.isEmpty(); }
+    /// A translucent image painted over the drawing (Grad-CAM); a null image removes it.
+    void setOverlay(const QImage& overlay);
+    QImage overlay() const { return m_overlay; }
 
     QSize sizeHint() const override { return {392, 392}; }
     bool hasHeightForWidth() const override { return true; }
@@ -46,6 +49,7 @@ private:
     QPointF toImage(const QPointF& widgetPoint) const;
 
     QImage m_image;
+    QImage m_overlay;
     QList<QImage> m_history;
     QPointF m_last;
     bool m_drawing = false;

@@ -30,8 +30,11 @@ DrawPage::DrawPage(const QString& runsFolder, QWidget* parent)
       m_canvas(new DrawCanvas(this)), m_bars(new ProbabilityBars(this)), m_models(new QComboBox(this)),
       m_modelStatus(new QLabel(this)), m_preview(new QLabel(this)), m_prediction(new QLabel(this)),
       m_latency(new QLabel(this)), m_penWidth(new QSlider(Qt::Horizontal, this)),
-      m_eraser(new QCheckBox(tr("Eraser"), this))
+      m_eraser(new QCheckBox(tr("Eraser"), this)), m_gradCam(new QCheckBox(tr("Grad-CAM"), this))
 {
+    m_gradCam->setObjectName("canvasGradCam");
+    m_gradCam->setToolTip(tr("Shade where the model found the evidence for its answer (Grad-CAM of the predicted "
+                             "class; input saliency for the MLP)"));
     m_models->setObjectName("drawModel");
     m_modelStatus->setObjectName("drawModelStatus");
     m_modelStatus->setWordWrap(true);
@@ -59,6 +62,7 @@ DrawPage::DrawPage(const QString& runsFolder, QWidget* parent)
     tools->addWidget(new QLabel(tr("Pen"), this));
     tools->addWidget(m_penWidth);
     tools->addWidget(m_eraser);
+    tools->addWidget(m_gradCam);
     tools->addStretch(1);
     tools->addWidget(undo);
     tools->addWidget(clear);
@@ -103,6 +107,12 @@ DrawPage::DrawPage(const QString& runsFolder, QWidget* parent)
 
     connect(m_penWidth, &QSlider::valueChanged, m_canvas, &DrawCanvas::setPenWidth);
     connect(m_eraser, &QCheckBox::toggled, m_canvas, &DrawCanvas::setEraser);
+    connect(m_gradCam, &QCheckBox::toggled, this, [this](bool on) {
+        m_inference->setExplaining(on);
+        if (!on)
+            m_canvas->setOverlay({});
+        m_inference->score(m_canvas->image());
+    });
     connect(undo, &QPushButton::clicked, m_canvas, &DrawCanvas::undo);
     connect(clear, &QPushButton::clicked, m_canvas, &DrawCanvas::clear);
     connect(chooseFile, &QPushButton::clicked, this, &DrawPage::chooseModelFile);
@@ -194,7 +204,11 @@ void DrawPage::showScore(const CanvasScore& score)
     m_preview->setPixmap(QPixmap::fromImage(shown.scaled(28 * kPreviewScale, 28 * kPreviewScale)));
     m_bars->setProbabilities(score.empty ? std::vector<float>{} : score.probabilities);
     m_prediction->setText(score.empty ? QStringLiteral("–") : QString::number(score.predicted));
-    m_latency->setText(score.milliseconds > 0 ? tr("%1 ms").arg(score.milliseconds, 0, 'f', 2) : QString());
+    const bool explained = m_gradCam->isChecked() && !score.method.isEmpty();
+    m_latency->setText(score.milliseconds > 0 ? tr("%1 ms").arg(score.milliseconds, 0, 'f', 2) +
+                                                    (explained ? "\n" + score.method : QString())
+                                              : QString());
+    m_canvas->setOverlay(explained ? score.overlay : QImage());
 }
 
 } // namespace studio::ui

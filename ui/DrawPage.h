@@ -52,6 +52,7 @@ private:
     QLabel* m_latency;
     QSlider* m_penWidth;
     QCheckBox* m_eraser;
+    QCheckBox* m_gradCam;
     QImage m_input;
     int m_predicted = -1;
 };

@@ -1,5 +1,6 @@
 #include "ImageDetailPanel.h"
 
+#include "DigitImage.h"
 #include "ProbabilityBars.h"
 
 #include <QCheckBox>
@@ -91,12 +92,7 @@ void ImageDetailPanel::redraw()
     const bool overlay = m_gradCam->isChecked() && m_heat.index == m_index;
     QImage big = m_analysis->image(m_index).convertToFormat(QImage::Format_RGB32).scaled(28 * kScale, 28 * kScale);
     if (overlay) {
-        QImage heat(28, 28, QImage::Format_ARGB32);
-        for (int y = 0; y < 28; ++y)
-            for (int x = 0; x < 28; ++x) {
-                const float h = m_heat.heat[std::size_t(y * 28 + x)];
-                heat.setPixelColor(x, y, QColor::fromHsvF(float(0.66 * (1 - h)), 1, 1, float(0.55 * h)));
-            }
+        const QImage heat = heatOverlay(m_heat.heat.data(), 28, 28);
         QPainter painter(&big);
         painter.setRenderHint(QPainter::SmoothPixmapTransform);
         painter.drawImage(big.rect(), heat);

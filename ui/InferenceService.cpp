@@ -1,10 +1,15 @@
 #include "InferenceService.h"
 
+#include "DigitImage.h"
+
+#include "inference/CanvasPreprocessor.h"
 #include "inference/Predictor.h"
 #include "util/TorchThreads.h"
 
 #include <QElapsedTimer>
 #include <QThread>
+
+#include <algorithm>
 
 namespace studio::ui {
 
@@ -79,6 +84,15 @@ void InferenceService::runPending()
     score.probabilities = result.probabilities;
     score.predicted = result.predicted;
     score.input28 = QImage(result.input28.data, 28, 28, int(result.input28.step), QImage::Format_Grayscale8).copy();
+    if (m_explaining && !result.empty) {
+        const auto e = m_predictor->explain(result.input28, result.predicted);
+        const cv::Mat heat28(28, 28, CV_32F, const_cast<float*>(e.heat.data()));
+        const cv::Mat back = CanvasPreprocessor::mapBack(heat28, result.toInput, view.size());
+        score.overlay = heatOverlay(back.ptr<float>(), back.cols, back.rows);
+        score.method = QString::fromStdString(e.method);
+        if (std::all_of(e.heat.begin(), e.heat.end(), [](float h) { return h == 0; }))
+            score.method += tr(": no positive evidence at %1").arg(QString::fromStdString(e.layer));
+    }
     Q_EMIT scored(score);
 }
 

@@ -3,6 +3,7 @@
 #include <QMetaType>
 #include <QObject>
 
+#include <atomic>
 #include <memory>
 #include <mutex>
 #include <vector>
@@ -22,6 +23,10 @@ struct CanvasScore {
     QImage input28; ///< what the model saw: 28×28 grayscale after the CLI's preprocessing
     bool empty = true;
     double milliseconds = 0; ///< preprocessing + forward pass
+    /// With explaining on: Grad-CAM of the predicted class (saliency for the MLP) drawn back over
+    /// the drawing, the drawing's size, ARGB; null otherwise.
+    QImage overlay;
+    QString method; ///< "grad-cam" or "saliency"
 };
 
 /// Live inference for the drawing canvas on a thread of its own (one torch thread): the newest
@@ -36,6 +41,8 @@ public:
     void setCheckpoint(const QString& path);
     /// Scores `gray` (any size, either polarity) when the worker is free; scored() follows.
     void score(const QImage& gray);
+    /// Also explain each scored drawing (a backward pass more per drawing).
+    void setExplaining(bool on) { m_explaining = on; }
 
 Q_SIGNALS:
     void modelLoaded(const QString& checkpoint, const QString& description);
@@ -48,6 +55,7 @@ private:
     QThread* m_thread;
     QObject* m_context;                     ///< lives on m_thread; work is posted to it
     std::unique_ptr<Predictor> m_predictor; ///< used on m_thread only
+    std::atomic<bool> m_explaining = false;
     std::mutex m_mutex;
     QImage m_pending;
     bool m_scheduled = false;

@@ -1,0 +1,137 @@
+// Drawing-canvas latency: canvas preprocessing + one forward pass per drawing, as the Draw page
+// scores a stroke (one torch thread). MNIST test digits upscaled onto a 280×280 canvas stand in
+// for drawings. Prints p50 / p90 / p99 / max per model; the target is p99 ≤ 1 ms.
+// usage: bench_inference [ARCH|CHECKPOINT.pt ...] [--images N] [--threads T]
+#include "data/DataLocator.h"
+#include "data/Dataset.h"
+#include "inference/CanvasPreprocessor.h"
+#include "inference/Predictor.h"
+#include "training/Trainer.h"
+#include "util/Allocator.h"
+#include "util/TorchThreads.h"
+
+#include <opencv2/imgproc.hpp>
+
+#include <QCoreApplication>
+#include <QTemporaryDir>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+
+using namespace studio;
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double ms(Clock::time_point from)
+{
+    return std::chrono::duration<double, std::milli>(Clock::now() - from).count();
+}
+
+struct Percentiles {
+    double p50, p90, p99, max;
+};
+
+Percentiles percentiles(std::vector<double> v)
+{
+    std::sort(v.begin(), v.end());
+    const auto at = [&](double q) { return v[std::min(v.size() - 1, std::size_t(q * double(v.size())))]; };
+    return {at(0.5), at(0.9), at(0.99), v.back()};
+}
+
+/// Test digit i upscaled 10× onto a black 280×280 canvas, like a drawing.
+cv::Mat canvasOf(const torch::Tensor& images, std::int64_t i)
+{
+    const auto one = images[i].contiguous();
+    const cv::Mat digit(28, 28, CV_8U, one.data_ptr<std::uint8_t>());
+    cv::Mat canvas;
+    cv::resize(digit, canvas, {280, 280}, 0, 0, cv::INTER_LINEAR);
+    return canvas;
+}
+
+/// A checkpoint of `arch` to load: a few batches of real training (weights do not change the time).
+QString quickCheckpoint(const std::string& arch, const Dataset& data, const QString& folder)
+{
+    TrainConfig c;
+    c.model = arch;
+    c.numEpochs = 1;
+    c.limitTrain = 512;
+    c.batchSize = 64;
+    c.threads = 1;
+    Trainer trainer(c, data, folder + "/" + QString::fromStdString(arch));
+    trainer.run();
+    return trainer.bestPath();
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    keepFreedMemoryMapped();
+    QCoreApplication app(argc, argv);
+    std::vector<std::string> models;
+    std::int64_t count = 2000;
+    int threads = 1;
+    for (int i = 1; i < argc; ++i) {
+        if (!std::strcmp(argv[i], "--images") && i + 1 < argc)
+            count = std::atoll(argv[++i]);
+        else if (!std::strcmp(argv[i], "--threads") && i + 1 < argc)
+            threads = std::atoi(argv[++i]);
+        else
+            models.emplace_back(argv[i]);
+    }
+    if (models.empty())
+        models = {"simple-cnn", "tf-cnn", "tiny-v3", "mlp", "resnet"};
+    configureTorchThread(threads);
+    const auto location = locateData();
+    if (!location.found()) {
+        std::fprintf(stderr, "%s\n", location.missingMessage().c_str());
+        return 1;
+    }
+    const auto data = loadDataset(location.folder);
+    count = std::min(count, data.test.size());
+    std::vector<cv::Mat> canvases;
+    for (std::int64_t i = 0; i < count; ++i)
+        canvases.push_back(canvasOf(data.test.images, i));
+
+    std::vector<double> pre;
+    for (const auto& canvas : canvases) {
+        const auto t0 = Clock::now();
+        CanvasPreprocessor::process(canvas);
+        pre.push_back(ms(t0));
+    }
+    const auto p = percentiles(pre);
+    std::printf("%zu drawings of 280×280, %d torch thread(s), milliseconds per drawing\n", canvases.size(), threads);
+    std::printf("%-22s %7s %7s %7s %7s\n", "", "p50", "p90", "p99", "max");
+    std::printf("%-22s %7.3f %7.3f %7.3f %7.3f\n", "preprocessing only", p.p50, p.p90, p.p99, p.max);
+
+    QTemporaryDir dir;
+    for (const auto& what : models) {
+        const bool file = what.size() > 3 && what.substr(what.size() - 3) == ".pt";
+        Predictor predictor(file ? QString::fromStdString(what) : quickCheckpoint(what, data, dir.path()));
+        for (int i = 0; i < 50; ++i) // warm-up: first calls allocate and pick kernels
+            predictor.predict(canvases[std::size_t(i) % canvases.size()]);
+        std::vector<double> total, explain;
+        int correct = 0;
+        for (std::size_t i = 0; i < canvases.size(); ++i) {
+            const auto t0 = Clock::now();
+            const auto r = predictor.predict(canvases[i]);
+            total.push_back(ms(t0));
+            correct += r.predicted == data.test.labels[std::int64_t(i)].item<std::int64_t>();
+            if (i % 10 == 0) {
+                const auto t1 = Clock::now();
+                predictor.explain(r.input28, r.predicted);
+                explain.push_back(ms(t1));
+            }
+        }
+        const auto t = percentiles(total), e = percentiles(explain);
+        const std::string name = file ? predictor.meta().config.model : what;
+        std::printf("%-22s %7.3f %7.3f %7.3f %7.3f   (accuracy %.1f %%)\n", (name + " score").c_str(), t.p50, t.p90,
+                    t.p99, t.max, 100.0 * correct / double(canvases.size()));
+        std::printf("%-22s %7.3f %7.3f %7.3f %7.3f\n", (name + " +grad-cam").c_str(), e.p50, e.p90, e.p99, e.max);
+    }
+    return 0;
+}
