@@ -3,6 +3,7 @@
 #include "AnalysisService.h"
 #include "AnalyzePage.h"
 #include "ConfigForm.h"
+#include "DrawCanvas.h"
 #include "DrawPage.h"
 #include "LiveChart.h"
 #include "MainWindow.h"
@@ -133,6 +134,10 @@ int main(int argc, char** argv)
     window.drawPage()->openImage(seven);
     waitFor([&] { return window.drawPage()->predicted() >= 0; }, 10000);
     save(&window, out + "/draw.png");
+    window.drawPage()->findChild<QCheckBox*>("canvasGradCam")->setChecked(true);
+    waitFor([&] { return !window.drawPage()->canvas()->overlay().isNull(); }, 10000);
+    save(&window, out + "/draw-gradcam.png");
+    window.drawPage()->findChild<QCheckBox*>("canvasGradCam")->setChecked(false);
 
     // The Analyze page on the test split, the most confused pair opened, Grad-CAM on.
     window.showPage(MainWindow::Analyze);
