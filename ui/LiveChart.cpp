@@ -105,6 +105,20 @@ void LiveChart::clearSeries(int series)
     m_dirty = true;
 }
 
+void LiveChart::removeAllSeries()
+{
+    clearAll();
+    for (auto& curve : m_curves)
+        for (QAbstractSeries* series :
+             {static_cast<QAbstractSeries*>(curve.series), static_cast<QAbstractSeries*>(curve.dotSeries)})
+            if (series) {
+                chart()->removeSeries(series);
+                delete series;
+            }
+    m_curves.clear();
+    m_dirty = true;
+}
+
 void LiveChart::clearAll()
 {
     for (auto& curve : m_curves)

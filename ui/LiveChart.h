@@ -45,6 +45,8 @@ public:
     void clearSeries(int series);
     /// Forgets every sample and marker.
     void clearAll();
+    /// Removes every curve (and sample and marker): the chart can be refilled with other curves.
+    void removeAllSeries();
     /// A labelled marker: a star on the curve's value, or (line) a vertical line across the plot.
     /// Replaces the marker with the same label.
     void setMarker(const QString& label, const ChartPoint& at, bool line);

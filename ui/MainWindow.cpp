@@ -4,7 +4,7 @@
 #include "DataSource.h"
 #include "DatasetPanel.h"
 #include "DrawPage.h"
-#include "PlaceholderPage.h"
+#include "RunsPage.h"
 #include "TrainPage.h"
 #include "TrainingSession.h"
 
@@ -72,9 +72,22 @@ void MainWindow::buildPages()
         showPage(Draw);
     });
     m_analyzePage = analyze;
-    m_pages->addWidget(new PlaceholderPage(
-        tr("Runs"), tr("Every run in the store: compare curves, diff hyperparameters, resume, ablate."),
-        tr("Until this page lands: mnist-studio-cli runs list | show ID | export ID, and resume --run ID."), m_pages));
+    m_runsPage = new RunsPage(m_session, m_data, m_pages);
+    m_pages->addWidget(m_runsPage);
+    m_runsPage->setBaseConfig([this] { return m_trainPage->config(); });
+    connect(m_runsPage, &RunsPage::resumeRequested, this, [this](qint64 runId) {
+        const QString problem = m_trainPage->resumeRun(runId);
+        if (!problem.isEmpty()) {
+            QMessageBox::warning(this, tr("Resume run %1").arg(runId), problem);
+            return;
+        }
+        showPage(Train);
+    });
+    connect(m_runsPage, &RunsPage::cloneRequested, this, [this](const TrainConfig& config) {
+        m_trainPage->setConfig(config);
+        showPage(Train);
+        statusBar()->showMessage(tr("Configuration cloned: change what you like and press Start."));
+    });
     setCentralWidget(m_pages);
 
     auto* bar = new QToolBar(tr("Pages"), this);

@@ -11,6 +11,7 @@ namespace studio::ui {
 class AnalyzePage;
 class DataSource;
 class DrawPage;
+class RunsPage;
 class TrainPage;
 class TrainingSession;
 
@@ -33,6 +34,7 @@ public:
     TrainPage* trainPage() const { return m_trainPage; }
     DrawPage* drawPage() const { return m_drawPage; }
     AnalyzePage* analyzePage() const { return m_analyzePage; }
+    RunsPage* runsPage() const { return m_runsPage; }
     TrainingSession* session() const { return m_session; }
     DataSource* dataSource() const { return m_data; }
 
@@ -55,6 +57,7 @@ private:
     TrainPage* m_trainPage = nullptr;
     DrawPage* m_drawPage = nullptr;
     AnalyzePage* m_analyzePage = nullptr;
+    RunsPage* m_runsPage = nullptr;
     QActionGroup* m_pageActions;
     QLabel* m_runState;
 };

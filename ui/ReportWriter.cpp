@@ -345,4 +345,29 @@ QStringList writeReport(const QString& folder, const ReportInput& in)
     return written;
 }
 
+QStringList writeRunReport(RunStore& store, qint64 runId, ReportInput input, const QString& folder)
+{
+    writeEvaluationFiles(folder, input.evaluation);
+    store.exportHistoryCsv(runId, QDir(folder).filePath("history.csv"));
+    store.setTestResult(runId, input.evaluation.accuracy, input.evaluation.loss, toJson(input.evaluation));
+    const auto run = store.run(runId);
+    if (!run)
+        throw StudioError("No run " + std::to_string(runId) + " in " + store.folder().toStdString() + ".");
+    input.run = *run;
+    input.history = store.epochs(runId);
+    if (!input.run.study.isEmpty()) {
+        std::vector<std::string> names;
+        std::vector<RunRecord> runs;
+        std::vector<std::vector<EpochRecord>> histories;
+        for (const auto& r : store.runs())
+            if (r.study == input.run.study) {
+                names.push_back(r.config.name);
+                runs.push_back(r);
+                histories.push_back(store.epochs(r.id));
+            }
+        input.study = ablationTable(names, runs, histories, 0.97);
+    }
+    return writeReport(folder, input);
+}
+
 } // namespace studio::ui

@@ -27,4 +27,9 @@ struct ReportInput {
 /// Returns the files written; throws StudioError naming a file it cannot write.
 QStringList writeReport(const QString& folder, const ReportInput& input);
 
+/// A run's whole report once its evaluation is in `input` (evaluateForReport): the evaluation
+/// files, history.csv, the test result in the store, then writeReport() with the run, its history
+/// and its study's table filled in. Needs a QApplication; throws StudioError naming a file.
+QStringList writeRunReport(RunStore& store, qint64 runId, ReportInput input, const QString& folder);
+
 } // namespace studio::ui

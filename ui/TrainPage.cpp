@@ -6,9 +6,11 @@
 #include "DataSource.h"
 #include "DatasetPanel.h"
 #include "ModelCatalog.h"
+#include "RunHistory.h"
 #include "TrainControls.h"
 #include "TrainingCharts.h"
 
+#include "runs/RunStore.h"
 #include "training/LrSchedule.h"
 #include "training/Presets.h"
 #include "util/StudioError.h"
@@ -222,6 +224,33 @@ void TrainPage::start()
         return;
     m_runConfig = m_form->config();
     m_session->start(m_runConfig, m_data->dataset());
+}
+
+QString TrainPage::resumeRun(qint64 runId)
+{
+    if (m_session->isActive())
+        return tr("A run is in progress: stop it before resuming another.");
+    const auto dataset = m_data->dataset();
+    if (!dataset)
+        return tr("Load the run's dataset on the Train page first.");
+    try {
+        RunStore store(m_session->runsFolder());
+        const auto run = store.run(runId);
+        if (!run)
+            return tr("There is no run %1 in %2.").arg(runId).arg(store.folder());
+        if (!run->resumable())
+            return tr("Run %1 is %2: only stopped or interrupted runs can be resumed.").arg(runId).arg(run->status);
+        if (run->dataset != m_data->summary().name)
+            return tr("Run %1 was trained on %2, but %3 is loaded.")
+                .arg(runId)
+                .arg(run->dataset, m_data->summary().name);
+        m_charts->showHistory(runHistory(store, runId));
+        m_runConfig = run->config;
+        setConfig(run->config);
+    } catch (const StudioError& e) {
+        return QString::fromUtf8(e.what());
+    }
+    return m_session->resumeRun(runId, dataset) ? QString() : tr("The run could not be resumed.");
 }
 
 void TrainPage::togglePause()

@@ -32,6 +32,9 @@ public:
     bool canStart() const;
 
     void start();
+    /// Continues a stopped or interrupted run of the store: its recorded curves are drawn first and
+    /// the live ones continue them. Returns "" or why it cannot (a run is active, other dataset, …).
+    QString resumeRun(qint64 runId);
     void togglePause();
     void stop();
     void loadConfig();

@@ -1,18 +1,12 @@
 #include "TrainingCharts.h"
 
 #include "ChartColors.h"
+#include "ChartToolbar.h"
+#include "RunHistory.h"
 
-#include <QCheckBox>
-#include <QComboBox>
-#include <QFileDialog>
 #include <QGridLayout>
 #include <QHBoxLayout>
-#include <QLabel>
-#include <QMenu>
-#include <QMessageBox>
-#include <QSlider>
 #include <QTimer>
-#include <QToolButton>
 
 #include <cmath>
 
@@ -67,17 +61,10 @@ TrainingCharts::TrainingCharts(QWidget* parent)
     grid->addWidget(m_gap, 1, 1);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
-    layout->addWidget(buildToolbar());
+    m_toolbar = new ChartToolbar(charts(), {m_loss, m_lr}, this);
+    layout->addWidget(m_toolbar);
     layout->addLayout(grid, 1);
 
-    for (auto* chart : charts()) {
-        chart->setContextMenuPolicy(Qt::CustomContextMenu);
-        connect(chart, &QWidget::customContextMenuRequested, this, [this, chart](const QPoint& pos) {
-            QMenu menu;
-            menu.addAction(tr("Export “%1”…").arg(chart->title()), this, [this, chart] { exportChart(chart); });
-            menu.exec(chart->mapToGlobal(pos));
-        });
-    }
     // 15 Hz: fluid to the eye, and every frame drawn is CPU taken from training on two cores.
     m_repaint->setInterval(66);
     connect(m_repaint, &QTimer::timeout, this, &TrainingCharts::refresh);
@@ -85,75 +72,19 @@ TrainingCharts::TrainingCharts(QWidget* parent)
     setSmoothing(0.6);
 }
 
-QWidget* TrainingCharts::buildToolbar()
-{
-    auto* bar = new QWidget(this);
-    auto* row = new QHBoxLayout(bar);
-    row->setContentsMargins(0, 0, 0, 0);
-    m_smoothing = new QSlider(Qt::Horizontal, bar);
-    m_smoothing->setObjectName("smoothing");
-    m_smoothing->setRange(0, 99);
-    m_smoothing->setValue(60);
-    m_smoothing->setMaximumWidth(160);
-    m_smoothing->setToolTip(tr("Exponential moving average of the batch curves (TensorBoard's smoothing)"));
-    m_smoothingValue = new QLabel("0.60", bar);
-    m_smoothingValue->setMinimumWidth(fontMetrics().horizontalAdvance("0.00") + 4);
-    m_logScale = new QCheckBox(tr("Log scale"), bar);
-    m_logScale->setObjectName("logScale");
-    m_logScale->setToolTip(tr("Logarithmic value axis for the loss and learning-rate charts"));
-    m_xAxis = new QComboBox(bar);
-    m_xAxis->setObjectName("xAxis");
-    m_xAxis->addItem(tr("Step"), int(XAxis::Step));
-    m_xAxis->addItem(tr("Epoch"), int(XAxis::Epoch));
-    m_xAxis->addItem(tr("Wall time"), int(XAxis::WallTime));
-    auto* exportButton = new QToolButton(bar);
-    exportButton->setObjectName("exportCharts");
-    exportButton->setText(tr("Export"));
-    exportButton->setPopupMode(QToolButton::InstantPopup);
-    auto* menu = new QMenu(exportButton);
-    for (auto* chart : charts())
-        menu->addAction(tr("%1…").arg(chart->title()), this, [this, chart] { exportChart(chart); });
-    exportButton->setMenu(menu);
-
-    row->addWidget(new QLabel(tr("Smoothing"), bar));
-    row->addWidget(m_smoothing);
-    row->addWidget(m_smoothingValue);
-    row->addSpacing(12);
-    row->addWidget(m_logScale);
-    row->addSpacing(12);
-    row->addWidget(new QLabel(tr("X axis"), bar));
-    row->addWidget(m_xAxis);
-    row->addStretch(1);
-    row->addWidget(exportButton);
-
-    connect(m_smoothing, &QSlider::valueChanged, this, [this](int v) { setSmoothing(v / 100.0); });
-    connect(m_logScale, &QCheckBox::toggled, this, &TrainingCharts::setLogScale);
-    connect(m_xAxis, &QComboBox::currentIndexChanged, this,
-            [this] { setXAxis(XAxis(m_xAxis->currentData().toInt())); });
-    return bar;
-}
-
 void TrainingCharts::setSmoothing(double weight)
 {
-    if (m_smoothing->value() != int(std::lround(weight * 100)))
-        m_smoothing->setValue(int(std::lround(weight * 100)));
-    m_smoothingValue->setText(QString::number(weight, 'f', 2));
-    for (auto* chart : charts())
-        chart->setSmoothing(weight);
+    m_toolbar->setSmoothing(weight);
 }
 
 void TrainingCharts::setLogScale(bool on)
 {
-    m_logScale->setChecked(on);
-    m_loss->setLogScale(on);
-    m_lr->setLogScale(on);
+    m_toolbar->setLogScale(on);
 }
 
 void TrainingCharts::setXAxis(XAxis axis)
 {
-    m_xAxis->setCurrentIndex(m_xAxis->findData(int(axis)));
-    for (auto* chart : charts())
-        chart->setXAxis(axis);
+    m_toolbar->setXAxis(axis);
 }
 
 void TrainingCharts::setPlannedSchedule(const std::vector<double>& lr, qint64 stride, qint64 batchesPerEpoch,
@@ -181,6 +112,16 @@ void TrainingCharts::beginRun(const RunStarted& run)
     }
     m_runId = run.runId;
     m_batchesPerEpoch = std::max<qint64>(1, run.batchesPerEpoch);
+}
+
+void TrainingCharts::showHistory(const RunHistory& history)
+{
+    m_runId = 0; // whatever is on show, start over
+    beginRun(history.start);
+    for (const auto& b : history.batches)
+        addBatch(b);
+    for (const auto& e : history.epochs)
+        addEpoch(e);
 }
 
 void TrainingCharts::addBatch(const BatchUpdate& u)
@@ -223,19 +164,6 @@ void TrainingCharts::refresh()
 {
     for (auto* chart : charts())
         chart->refresh();
-}
-
-void TrainingCharts::exportChart(LiveChart* chart)
-{
-    QString selected;
-    const QString path = QFileDialog::getSaveFileName(
-        this, tr("Export “%1”").arg(chart->title()), chart->title().toLower().replace(' ', '-') + ".png",
-        tr("PNG image (*.png);;SVG drawing (*.svg);;CSV data (*.csv)"), &selected);
-    if (path.isEmpty())
-        return;
-    const QString error = chart->exportTo(path);
-    if (!error.isEmpty())
-        QMessageBox::warning(this, tr("Export failed"), error);
 }
 
 } // namespace studio::ui

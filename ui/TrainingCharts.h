@@ -6,17 +6,17 @@
 
 #include <vector>
 
-class QCheckBox;
-class QComboBox;
-class QLabel;
-class QSlider;
 class QTimer;
 
 namespace studio::ui {
 
+struct RunHistory;
+
+class ChartToolbar;
+
 /// The live training charts — loss, accuracy, learning rate, generalisation gap — with their
 /// shared controls (smoothing, log scale, x axis, export). Samples are buffered as they arrive;
-/// a timer repaints at most 30 times a second.
+/// a timer repaints at most 15 times a second.
 class TrainingCharts : public QWidget {
     Q_OBJECT
 public:
@@ -27,6 +27,8 @@ public:
     void setPlannedSchedule(const std::vector<double>& lr, qint64 stride, qint64 batchesPerEpoch, int numEpochs);
     /// A run starts: clears the curves unless it continues the run on show.
     void beginRun(const RunStarted& run);
+    /// Draws a stored run's curves from scratch (a resumed run's live curves then continue them).
+    void showHistory(const RunHistory& history);
     void addBatch(const BatchUpdate& update);
     void addEpoch(const EpochUpdate& update);
     void finishRun(const RunFinished& result);
@@ -44,9 +46,6 @@ public:
     void refresh();
 
 private:
-    void exportChart(LiveChart* chart);
-    QWidget* buildToolbar();
-
     LiveChart* m_loss;
     LiveChart* m_accuracy;
     LiveChart* m_lr;
@@ -59,10 +58,7 @@ private:
     qint64 m_batchesPerEpoch = 1;
     double m_bestValue = 0;
 
-    QSlider* m_smoothing = nullptr;
-    QLabel* m_smoothingValue = nullptr;
-    QCheckBox* m_logScale = nullptr;
-    QComboBox* m_xAxis = nullptr;
+    ChartToolbar* m_toolbar = nullptr;
     QTimer* m_repaint;
 };
 

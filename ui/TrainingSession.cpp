@@ -88,11 +88,11 @@ TrainingSession::~TrainingSession()
     stopAndWait();
 }
 
-bool TrainingSession::start(const TrainConfig& config, std::shared_ptr<const Dataset> dataset)
+bool TrainingSession::start(const TrainConfig& config, std::shared_ptr<const Dataset> dataset, const QString& study)
 {
     if (isActive() || !dataset)
         return false;
-    launch(config, 0, std::move(dataset));
+    launch(config, 0, std::move(dataset), study);
     return true;
 }
 
@@ -100,11 +100,12 @@ bool TrainingSession::resumeRun(qint64 runId, std::shared_ptr<const Dataset> dat
 {
     if (isActive() || !dataset || runId <= 0)
         return false;
-    launch(TrainConfig{}, runId, std::move(dataset));
+    launch(TrainConfig{}, runId, std::move(dataset), {});
     return true;
 }
 
-void TrainingSession::launch(TrainConfig config, qint64 resumeRunId, std::shared_ptr<const Dataset> dataset)
+void TrainingSession::launch(TrainConfig config, qint64 resumeRunId, std::shared_ptr<const Dataset> dataset,
+                             QString study)
 {
     {
         std::lock_guard lock(m_mutex);
@@ -112,9 +113,8 @@ void TrainingSession::launch(TrainConfig config, qint64 resumeRunId, std::shared
         m_pauseRequested = false;
     }
     m_runId = resumeRunId;
-    m_thread = QThread::create([this, config = std::move(config), resumeRunId, dataset = std::move(dataset)] {
-        work(config, resumeRunId, dataset);
-    });
+    m_thread = QThread::create([this, config = std::move(config), resumeRunId, dataset = std::move(dataset),
+                                study = std::move(study)] { work(config, resumeRunId, dataset, study); });
     m_thread->setObjectName(QStringLiteral("training"));
     connect(m_thread, &QThread::finished, this, [this, thread = m_thread] {
         if (thread == m_thread)
@@ -124,7 +124,8 @@ void TrainingSession::launch(TrainConfig config, qint64 resumeRunId, std::shared
     m_thread->start();
 }
 
-void TrainingSession::work(TrainConfig config, qint64 resumeRunId, std::shared_ptr<const Dataset> dataset)
+void TrainingSession::work(TrainConfig config, qint64 resumeRunId, std::shared_ptr<const Dataset> dataset,
+                           const QString& study)
 {
     try {
         RunStore store(m_runsFolder);
@@ -138,7 +139,7 @@ void TrainingSession::work(TrainConfig config, qint64 resumeRunId, std::shared_p
         configureTorchThread(config.threads);
         const auto parameters = findModel(config.model)->parameterCount();
         if (resumeRunId <= 0)
-            runId = store.createRun(config, QString::fromStdString(dataset->name), parameters);
+            runId = store.createRun(config, QString::fromStdString(dataset->name), parameters, study);
         Trainer trainer(config, *dataset, store.runDir(runId));
         if (!checkpoint.isEmpty()) {
             trainer.resumeFrom(checkpoint);

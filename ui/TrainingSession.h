@@ -37,8 +37,9 @@ public:
     bool isActive() const { return m_state != State::Idle; }
     qint64 runId() const { return m_runId; }
 
-    /// Starts a new run of `config` (valid) on `dataset`; false when a run is active.
-    bool start(const TrainConfig& config, std::shared_ptr<const Dataset> dataset);
+    /// Starts a new run of `config` (valid) on `dataset`, filed under `study` when it belongs to
+    /// one; false when a run is active.
+    bool start(const TrainConfig& config, std::shared_ptr<const Dataset> dataset, const QString& study = {});
     /// Continues a stopped or interrupted run of the store from its latest checkpoint.
     bool resumeRun(qint64 runId, std::shared_ptr<const Dataset> dataset);
 
@@ -59,8 +60,8 @@ Q_SIGNALS:
     void failed(const QString& message);
 
 private:
-    void launch(TrainConfig config, qint64 resumeRunId, std::shared_ptr<const Dataset> dataset);
-    void work(TrainConfig config, qint64 resumeRunId, std::shared_ptr<const Dataset> dataset);
+    void launch(TrainConfig config, qint64 resumeRunId, std::shared_ptr<const Dataset> dataset, QString study);
+    void work(TrainConfig config, qint64 resumeRunId, std::shared_ptr<const Dataset> dataset, const QString& study);
     void setState(State state);
     void onThreadFinished();
 

@@ -80,7 +80,7 @@ int ablateCommand(const QStringList& args)
                 throw StudioError("Study stopped by the user during \"" + variant.name + "\" (run " +
                                   std::to_string(runId) + " is resumable; the finished variants are kept).");
             if (result.reason == FinishReason::Completed || result.reason == FinishReason::EarlyStopped) {
-                const auto loaded = loadModelFromCheckpoint(runCheckpoint(store, runId, "best"));
+                const auto loaded = loadModelFromCheckpoint(store.checkpoint(runId));
                 const auto e = evaluateModel(loaded, dataset, "test", variant.config.limitTest);
                 store.setTestResult(runId, e.accuracy, e.loss, toJson(e));
                 std::printf("test accuracy %.2f%%\n", e.accuracy * 100);

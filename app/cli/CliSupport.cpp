@@ -140,14 +140,4 @@ EvaluationOptions evaluationOptions(const QCommandLineParser& parser)
     return options;
 }
 
-QString runCheckpoint(const RunStore& store, std::int64_t runId, const QString& which)
-{
-    if (which != "best" && which != "latest")
-        throw StudioError("--which must be best or latest.");
-    const QString path = QDir(store.runDir(runId)).filePath(which + ".pt");
-    if (which == "best" && !QFile::exists(path))
-        return QDir(store.runDir(runId)).filePath("latest.pt");
-    return path;
-}
-
 } // namespace studio::cli

@@ -32,10 +32,6 @@ void addConfigOptions(QCommandLineParser& parser);
 /// (throws StudioError).
 TrainConfig configFromOptions(const QCommandLineParser& parser, const TrainConfig& start = {});
 
-/// The checkpoint file of a run: <which>.pt ("best" or "latest"); best falls back to latest for a
-/// run without a validation split. Throws StudioError for another `which`.
-QString runCheckpoint(const RunStore& store, std::int64_t runId, const QString& which);
-
 /// --bins and --binning for the reliability diagram.
 void addEvaluationOptions(QCommandLineParser& parser);
 /// The evaluation options of --bins / --binning (throws StudioError on a bad value).

@@ -44,7 +44,7 @@ int evaluateCommand(const QStringList& args)
             store = std::make_unique<RunStore>(runsFolder(parser));
             if (!store->run(runId))
                 throw StudioError("No run " + std::to_string(runId) + " in " + store->folder().toStdString() + ".");
-            checkpoint = runCheckpoint(*store, runId, parser.value("which"));
+            checkpoint = store->checkpoint(runId, parser.value("which"));
         }
         if (checkpoint.isEmpty())
             throw StudioError("evaluate needs --run ID or --checkpoint FILE.");

@@ -3,11 +3,8 @@
 #include "cli/CliSupport.h"
 #include "cli/Commands.h"
 
-#include "DigitImage.h"
-#include "ReportWriter.h"
+#include "ReportJob.h"
 
-#include "evaluation/ModelEvaluation.h"
-#include "models/ModelSummary.h"
 #include "runs/RunStore.h"
 #include "util/StudioError.h"
 #include "util/TorchThreads.h"
@@ -40,38 +37,12 @@ int reportCommand(const QStringList& args)
         if (!record)
             throw StudioError("No run " + std::to_string(runId) + " in " + store.folder().toStdString() + ".");
         const auto which = parser.value("which");
-        const auto loaded = loadModelFromCheckpoint(runCheckpoint(store, runId, which));
         const auto dataset = loadDatasetFor(parser);
-        const auto evaluation =
-            evaluateModel(loaded, dataset, "test", parser.value("limit-test").toLongLong(), options);
+        auto input = ui::evaluateForReport(store.checkpoint(runId, which), dataset,
+                                           parser.value("limit-test").toLongLong(), options);
         const QString out = parser.isSet("out") ? parser.value("out") : QDir(store.runDir(runId)).filePath("report");
-
-        writeEvaluationFiles(out, evaluation);
-        store.exportHistoryCsv(runId, QDir(out).filePath("history.csv"));
-        store.setTestResult(runId, evaluation.accuracy, evaluation.loss, toJson(evaluation));
-
-        ui::ReportInput input;
-        input.run = *store.run(runId);
-        input.history = store.epochs(runId);
-        input.modelSummary = QString::fromStdString(summarizeModel(*loaded.model).toText());
-        input.evaluation = evaluation;
-        const auto test = dataset.test.head(parser.value("limit-test").toLongLong());
-        for (std::size_t i = 0; i < std::min<std::size_t>(20, evaluation.errors.size()); ++i)
-            input.errorImages.append(
-                ui::digitImage(test.images[evaluation.errors[i].index].contiguous().data_ptr<std::uint8_t>()));
-        if (!input.run.study.isEmpty()) {
-            std::vector<std::string> names;
-            std::vector<RunRecord> runs;
-            std::vector<std::vector<EpochRecord>> histories;
-            for (const auto& r : store.runs())
-                if (r.study == input.run.study) {
-                    names.push_back(r.config.name);
-                    runs.push_back(r);
-                    histories.push_back(store.epochs(r.id));
-                }
-            input.study = ablationTable(names, runs, histories, 0.97);
-        }
-        const auto files = ui::writeReport(out, input);
+        const auto files = ui::writeRunReport(store, runId, input, out);
+        const auto& evaluation = input.evaluation;
         std::printf("run %lld, %s: test accuracy %.2f%%, loss %.4f, %lld errors, macro F1 %.4f, ECE %.4f\n",
                     static_cast<long long>(runId), qPrintable(which), evaluation.accuracy * 100, evaluation.loss,
                     static_cast<long long>(evaluation.errors.size()), evaluation.report.macro.f1,

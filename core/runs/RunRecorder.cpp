@@ -34,8 +34,7 @@ void RunRecorder::onFinished(const FinishedEvent& e)
 {
     m_store.recordBatches(m_runId, m_pending);
     m_pending.clear();
-    m_store.finishRun(m_runId, QString::fromStdString(nameOf(e.reason)), QString::fromStdString(e.message),
-                      e.seconds);
+    m_store.finishRun(m_runId, QString::fromStdString(nameOf(e.reason)), QString::fromStdString(e.message), e.seconds);
 }
 
 } // namespace studio

@@ -4,6 +4,7 @@
 
 #include <QCoreApplication>
 #include <QDir>
+#include <QFile>
 #include <QSysInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -150,6 +151,16 @@ void RunStore::markInterruptedRuns()
 QString RunStore::runDir(std::int64_t id) const
 {
     return QDir(m_folder).filePath(QStringLiteral("run-%1").arg(id));
+}
+
+QString RunStore::checkpoint(std::int64_t id, const QString& which) const
+{
+    if (which != "best" && which != "latest")
+        throw StudioError("The checkpoint must be best or latest, not " + which.toStdString() + ".");
+    const QString path = QDir(runDir(id)).filePath(which + ".pt");
+    if (which == "best" && !QFile::exists(path))
+        return QDir(runDir(id)).filePath("latest.pt");
+    return path;
 }
 
 std::int64_t RunStore::createRun(const TrainConfig& config, const QString& dataset, std::int64_t parameters,

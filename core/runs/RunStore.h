@@ -63,6 +63,9 @@ public:
 
     QString folder() const { return m_folder; }
     QString runDir(std::int64_t id) const;
+    /// The run's "best" or "latest" checkpoint file (best falls back to latest when the run has
+    /// no best yet); throws StudioError for another `which`.
+    QString checkpoint(std::int64_t id, const QString& which = "best") const;
 
     /// A new run in state "running" owned by this process; creates its folder with config.json.
     std::int64_t createRun(const TrainConfig& config, const QString& dataset, std::int64_t parameters,

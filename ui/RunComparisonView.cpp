@@ -1,0 +1,162 @@
+#include "RunComparisonView.h"
+
+#include "ChartToolbar.h"
+#include "LiveChart.h"
+#include "RunHistory.h"
+
+#include "runs/RunComparison.h"
+#include "runs/RunStore.h"
+
+#include <QCheckBox>
+#include <QGridLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QSplitter>
+#include <QTableWidget>
+#include <QVBoxLayout>
+
+#include <cmath>
+
+namespace studio::ui {
+
+QColor RunComparisonView::runColor(int index)
+{
+    // Tableau 10, as TensorBoard and matplotlib colour runs.
+    static const QColor palette[] = {{0x1f, 0x77, 0xb4}, {0xff, 0x7f, 0x0e}, {0x2c, 0xa0, 0x2c}, {0xd6, 0x27, 0x28},
+                                     {0x94, 0x67, 0xbd}, {0x8c, 0x56, 0x4b}, {0xe3, 0x77, 0xc2}, {0x7f, 0x7f, 0x7f},
+                                     {0xbc, 0xbd, 0x22}, {0x17, 0xbe, 0xcf}};
+    return palette[index % 10];
+}
+
+RunComparisonView::RunComparisonView(QWidget* parent)
+    : QWidget(parent), m_loss(new LiveChart(tr("Loss"), tr("training loss (per batch)"), this)),
+      m_accuracy(new LiveChart(tr("Accuracy"), tr("validation accuracy (%)"), this)),
+      m_lr(new LiveChart(tr("Learning rate"), tr("learning rate"), this)), m_toolbar(nullptr),
+      m_diff(new QTableWidget(this)), m_onlyDiffering(new QCheckBox(tr("Only fields that differ"), this)),
+      m_hint(new QLabel(this))
+{
+    m_loss->setObjectName("compareLoss");
+    m_accuracy->setObjectName("compareAccuracy");
+    m_lr->setObjectName("compareLr");
+    m_loss->setValueBounds(0, std::nan(""));
+    m_accuracy->setValueBounds(0, 100);
+    m_lr->setValueBounds(0, std::nan(""));
+    m_toolbar = new ChartToolbar(charts(), {m_loss, m_lr}, this);
+    m_toolbar->setSmoothing(0.6);
+    m_diff->setObjectName("configDiff");
+    m_diff->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_diff->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_onlyDiffering->setObjectName("onlyDiffering");
+    m_hint->setObjectName("compareHint");
+    m_hint->setWordWrap(true);
+
+    auto* chartsBox = new QWidget(this);
+    auto* grid = new QGridLayout(chartsBox);
+    grid->setContentsMargins(0, 0, 0, 0);
+    grid->addWidget(m_toolbar, 0, 0, 1, 3);
+    grid->addWidget(m_loss, 1, 0);
+    grid->addWidget(m_accuracy, 1, 1);
+    grid->addWidget(m_lr, 1, 2);
+    auto* diffBox = new QWidget(this);
+    auto* diffLayout = new QVBoxLayout(diffBox);
+    diffLayout->setContentsMargins(0, 0, 0, 0);
+    diffLayout->addWidget(m_onlyDiffering);
+    diffLayout->addWidget(m_diff, 1);
+    auto* splitter = new QSplitter(Qt::Horizontal, this);
+    splitter->addWidget(chartsBox);
+    splitter->addWidget(diffBox);
+    splitter->setStretchFactor(0, 3);
+    splitter->setStretchFactor(1, 1);
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(m_hint);
+    layout->addWidget(splitter, 1);
+    connect(m_onlyDiffering, &QCheckBox::toggled, this, &RunComparisonView::fillDiff);
+    m_hint->setText(tr("Select runs in the table (Ctrl/Shift-click for several) to overlay their curves."));
+}
+
+QList<LiveChart*> RunComparisonView::charts() const
+{
+    return {m_loss, m_accuracy, m_lr};
+}
+
+void RunComparisonView::showRuns(const RunStore& store, const std::vector<qint64>& ids)
+{
+    for (auto* chart : charts())
+        chart->removeAllSeries();
+    std::vector<TrainConfig> configs;
+    QStringList names;
+    double steps = 0, epochs = 0;
+    int index = 0;
+    for (const qint64 id : ids) {
+        const auto run = store.run(id);
+        if (!run)
+            continue;
+        const auto h = runHistory(store, id);
+        const QString name = tr("run %1").arg(id) + (run->name.isEmpty() ? QString() : " · " + run->name);
+        const QColor color = runColor(index++);
+        const int loss = m_loss->addSeries(name, {color, 2.0, Qt::SolidLine, true});
+        const int accuracy = m_accuracy->addSeries(name, {color, 2.0, Qt::SolidLine, false, true});
+        const int lr = m_lr->addSeries(name, {color, 2.0});
+        for (const auto& b : h.batches) {
+            const double epoch = (b.epoch - 1) + double(b.batch + 1) / double(std::max<qint64>(1, b.batchesPerEpoch));
+            m_loss->append(loss, {double(b.step + 1), epoch, b.seconds, b.loss});
+            m_lr->append(lr, {double(b.step), epoch, b.seconds, b.lr});
+        }
+        for (const auto& e : h.epochs)
+            if (std::isfinite(e.valAccuracy))
+                m_accuracy->append(accuracy, {double(e.step), double(e.epoch), e.seconds, e.valAccuracy * 100});
+        steps = std::max(steps, double(h.start.batchesPerEpoch) * run->config.numEpochs);
+        epochs = std::max(epochs, double(run->config.numEpochs));
+        configs.push_back(run->config);
+        names << name;
+    }
+    for (auto* chart : charts()) {
+        chart->setExtent(steps, epochs);
+        chart->refresh();
+    }
+    m_names = names;
+    m_configs = configs;
+    fillDiff();
+    m_hint->setVisible(ids.empty());
+}
+
+QStringList RunComparisonView::differingFields() const
+{
+    QStringList keys;
+    for (const auto& row : configDiff(m_configs))
+        if (row.differs)
+            keys << row.key;
+    return keys;
+}
+
+void RunComparisonView::fillDiff()
+{
+    const auto rows = configDiff(m_configs);
+    m_diff->clear();
+    m_diff->setColumnCount(int(m_configs.size()));
+    m_diff->setHorizontalHeaderLabels(m_names);
+    QStringList keys;
+    int shown = 0;
+    m_diff->setRowCount(int(rows.size()));
+    for (const auto& row : rows) {
+        if (m_onlyDiffering->isChecked() && !row.differs)
+            continue;
+        keys << row.key;
+        for (int c = 0; c < row.values.size(); ++c) {
+            auto* item = new QTableWidgetItem(row.values[c]);
+            if (row.differs) {
+                QFont bold = item->font();
+                bold.setBold(true);
+                item->setFont(bold);
+                item->setBackground(QColor(0xff, 0xe0, 0x82, 140));
+            }
+            m_diff->setItem(shown, c, item);
+        }
+        ++shown;
+    }
+    m_diff->setRowCount(shown);
+    m_diff->setVerticalHeaderLabels(keys);
+}
+
+} // namespace studio::ui

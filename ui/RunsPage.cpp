@@ -1,0 +1,414 @@
+#include "RunsPage.h"
+
+#include "ArchitectureChart.h"
+#include "DataSource.h"
+#include "ReportJob.h"
+#include "RunComparisonView.h"
+#include "RunsTableModel.h"
+#include "StudyPanel.h"
+#include "StudyQueue.h"
+#include "TorchTasks.h"
+#include "TrainingSession.h"
+
+#include "data/Dataset.h"
+#include "runs/RunComparison.h"
+#include "runs/RunStore.h"
+#include "util/StudioError.h"
+
+#include <QComboBox>
+#include <QFileDialog>
+#include <QFutureWatcher>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QSplitter>
+#include <QTabWidget>
+#include <QTableView>
+#include <QTableWidget>
+#include <QVBoxLayout>
+
+#include <set>
+
+namespace studio::ui {
+namespace {
+
+struct ReportResult {
+    ReportInput input;
+    QString error;
+};
+
+QString percent(double value)
+{
+    return QString::number(value * 100, 'f', 2);
+}
+
+} // namespace
+
+RunsPage::RunsPage(TrainingSession* session, DataSource* data, QWidget* parent)
+    : QWidget(parent), m_session(session), m_data(data), m_model(new RunsTableModel(this)),
+      m_filter(new RunsFilterModel(this)), m_search(new QLineEdit(this)), m_status(new QComboBox(this)),
+      m_resume(new QPushButton(tr("Resume"), this)), m_clone(new QPushButton(tr("Clone to Train"), this)),
+      m_report(new QPushButton(tr("Report…"), this)), m_delete(new QPushButton(tr("Delete…"), this)),
+      m_table(new QTableView(this)), m_tabs(new QTabWidget(this)), m_comparison(new RunComparisonView(this)),
+      m_architectures(new ArchitectureChart(this)), m_seeds(nullptr), m_seedVerdict(nullptr),
+      m_queue(new StudyQueue(session, data, this)), m_studies(new StudyPanel(m_queue, this)),
+      m_message(new QLabel(this))
+{
+    m_search->setObjectName("runsFilter");
+    m_search->setPlaceholderText(tr("Filter: name, tag, architecture, study, status, hyperparameter…"));
+    m_search->setClearButtonEnabled(true);
+    m_status->setObjectName("runsStatus");
+    m_status->addItem(tr("any status"), QString());
+    for (const char* s : {"running", "completed", "early-stopped", "stopped", "diverged", "interrupted", "error"})
+        m_status->addItem(s, QString(s));
+    m_resume->setObjectName("resumeRun");
+    m_resume->setToolTip(tr("Continue a stopped or interrupted run from its last checkpoint"));
+    m_clone->setObjectName("cloneRun");
+    m_clone->setToolTip(tr("Put this run's configuration on the Train page"));
+    m_report->setObjectName("reportRun");
+    m_report->setToolTip(tr("Evaluate on the test split and write the HTML report with its charts and CSV files"));
+    m_delete->setObjectName("deleteRuns");
+    m_message->setObjectName("runsMessage");
+
+    m_filter->setSourceModel(m_model);
+    m_table->setObjectName("runsTable");
+    m_table->setModel(m_filter);
+    m_table->setSortingEnabled(true);
+    m_table->sortByColumn(RunsTableModel::Id, Qt::DescendingOrder);
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    m_table->setEditTriggers(QAbstractItemView::DoubleClicked | QAbstractItemView::EditKeyPressed);
+    m_table->verticalHeader()->hide();
+    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
+    m_table->horizontalHeader()->setStretchLastSection(true);
+    m_table->setAlternatingRowColors(true);
+
+    auto* bar = new QHBoxLayout;
+    bar->addWidget(m_search, 2);
+    bar->addWidget(m_status);
+    bar->addSpacing(12);
+    bar->addWidget(m_resume);
+    bar->addWidget(m_clone);
+    bar->addWidget(m_report);
+    bar->addWidget(m_delete);
+
+    m_tabs->setObjectName("runsTabs");
+    m_tabs->addTab(m_comparison, tr("Compare selected"));
+    m_tabs->addTab(m_architectures, tr("Architectures"));
+    m_tabs->addTab(buildSeedsTab(), tr("Seeds"));
+    m_tabs->addTab(m_studies, tr("Studies"));
+    auto* splitter = new QSplitter(Qt::Vertical, this);
+    splitter->addWidget(m_table);
+    splitter->addWidget(m_tabs);
+    splitter->setStretchFactor(0, 2);
+    splitter->setStretchFactor(1, 3);
+
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(12, 12, 12, 12);
+    layout->addLayout(bar);
+    layout->addWidget(splitter, 1);
+    layout->addWidget(m_message);
+
+    connect(m_search, &QLineEdit::textChanged, m_filter, &RunsFilterModel::setText);
+    connect(m_status, &QComboBox::currentIndexChanged, this,
+            [this] { m_filter->setStatus(m_status->currentData().toString()); });
+    connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this, &RunsPage::onSelectionChanged);
+    connect(m_model, &RunsTableModel::editFailed, this, [this](const QString& m) { setStatus(m, true); });
+    connect(m_resume, &QPushButton::clicked, this, [this] {
+        const auto ids = selectedRuns();
+        if (ids.size() == 1)
+            Q_EMIT resumeRequested(ids.front());
+    });
+    connect(m_clone, &QPushButton::clicked, this, [this] {
+        const auto ids = selectedRuns();
+        if (const auto* run = ids.size() == 1 ? m_model->runById(ids.front()) : nullptr)
+            Q_EMIT cloneRequested(run->config);
+    });
+    connect(m_report, &QPushButton::clicked, this, &RunsPage::chooseReportFolder);
+    connect(m_delete, &QPushButton::clicked, this, &RunsPage::confirmDelete);
+    // The table follows training: new runs, finished epochs, ends.
+    connect(m_session, &TrainingSession::runStarted, this, &RunsPage::refresh);
+    connect(m_session, &TrainingSession::epochDone, this, [this] {
+        if (isVisible())
+            refresh();
+    });
+    connect(m_session, &TrainingSession::runFinished, this, &RunsPage::refresh);
+    connect(m_session, &TrainingSession::stateChanged, this, &RunsPage::updateButtons);
+    connect(m_queue, &StudyQueue::finished, this, &RunsPage::refresh);
+    updateButtons();
+}
+
+RunsPage::~RunsPage() = default;
+
+QWidget* RunsPage::buildSeedsTab()
+{
+    auto* page = new QWidget(this);
+    m_seeds = new QTableWidget(0, 4, page);
+    m_seeds->setObjectName("seedGroups");
+    m_seeds->setHorizontalHeaderLabels(
+        {tr("configuration"), tr("runs"), tr("accuracy (mean ± std, %)"), tr("run ids")});
+    m_seeds->verticalHeader()->hide();
+    m_seeds->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_seeds->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_seeds->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
+    m_seedVerdict = new QLabel(page);
+    m_seedVerdict->setObjectName("seedVerdict");
+    m_seedVerdict->setWordWrap(true);
+    auto* note = new QLabel(tr("Runs whose configurations differ only in the seed form a group; accuracy is the test "
+                               "accuracy once evaluated, else the best validation accuracy. Select two groups to "
+                               "compare them. Repeat a configuration over seeds on the Studies tab."),
+                            page);
+    note->setWordWrap(true);
+    auto* layout = new QVBoxLayout(page);
+    layout->addWidget(note);
+    layout->addWidget(m_seeds, 1);
+    layout->addWidget(m_seedVerdict);
+    connect(m_seeds, &QTableWidget::itemSelectionChanged, this, &RunsPage::compareSeedGroups);
+    return page;
+}
+
+void RunsPage::setBaseConfig(std::function<TrainConfig()> base)
+{
+    m_studies->setBaseConfig(std::move(base));
+}
+
+void RunsPage::showEvent(QShowEvent* event)
+{
+    refresh();
+    QWidget::showEvent(event);
+}
+
+void RunsPage::refresh()
+{
+    const auto selected = selectedRuns();
+    try {
+        if (!m_store)
+            m_store = std::make_unique<RunStore>(m_session->runsFolder());
+        m_model->setRuns(m_store->runs(), m_store.get());
+    } catch (const StudioError& e) {
+        setStatus(QString::fromUtf8(e.what()), true);
+        return;
+    }
+    m_table->resizeColumnsToContents();
+    m_architectures->setRuns(m_model->runs());
+    fillSeeds();
+    selectRuns(selected);
+    if (m_message->text().isEmpty() || !m_message->property("error").toBool())
+        setStatus(m_model->rowCount() == 0 ? tr("No runs yet: train one on the Train page.")
+                                           : tr("%L1 runs in %2").arg(m_model->rowCount()).arg(m_store->folder()));
+}
+
+void RunsPage::selectRuns(const std::vector<qint64>& ids)
+{
+    const std::set<qint64> wanted(ids.begin(), ids.end());
+    QItemSelection selection;
+    for (int row = 0; row < m_filter->rowCount(); ++row) {
+        const QModelIndex index = m_filter->index(row, 0);
+        if (wanted.count(m_filter->data(index, RunsTableModel::RunIdRole).toLongLong()))
+            selection.select(index, m_filter->index(row, RunsTableModel::Columns - 1));
+    }
+    m_table->selectionModel()->select(selection, QItemSelectionModel::ClearAndSelect);
+    onSelectionChanged();
+}
+
+std::vector<qint64> RunsPage::selectedRuns() const
+{
+    std::vector<qint64> ids;
+    for (const QModelIndex& index : m_table->selectionModel()->selectedRows())
+        ids.push_back(m_filter->data(index, RunsTableModel::RunIdRole).toLongLong());
+    std::sort(ids.begin(), ids.end());
+    return ids;
+}
+
+void RunsPage::onSelectionChanged()
+{
+    if (m_store)
+        m_comparison->showRuns(*m_store, selectedRuns());
+    updateButtons();
+}
+
+void RunsPage::updateButtons()
+{
+    const auto ids = selectedRuns();
+    const RunRecord* one = ids.size() == 1 ? m_model->runById(ids.front()) : nullptr;
+    m_resume->setEnabled(one && one->resumable() && !m_session->isActive());
+    m_clone->setEnabled(one != nullptr);
+    m_report->setEnabled(one && one->epochsDone > 0 && !m_reporting);
+    const bool anyRunning = std::any_of(ids.begin(), ids.end(), [this](qint64 id) {
+        const auto* r = m_model->runById(id);
+        return r && r->status == "running";
+    });
+    m_delete->setEnabled(!ids.empty() && !anyRunning);
+}
+
+void RunsPage::setStatus(const QString& text, bool error)
+{
+    m_message->setText(text);
+    m_message->setProperty("error", error);
+    m_message->setStyleSheet(error ? "color: #c62828;" : QString());
+}
+
+QString RunsPage::statusText() const
+{
+    return m_message->text();
+}
+
+QString RunsPage::deleteRuns(const std::vector<qint64>& ids)
+{
+    if (!m_store)
+        return tr("The run store is not open.");
+    for (const qint64 id : ids) {
+        const auto* r = m_model->runById(id);
+        if (r && r->status == "running")
+            return tr("Run %1 is training: stop it before deleting it.").arg(id);
+    }
+    try {
+        for (const qint64 id : ids)
+            m_store->deleteRun(id);
+    } catch (const StudioError& e) {
+        refresh();
+        setStatus(QString::fromUtf8(e.what()), true);
+        return QString::fromUtf8(e.what());
+    }
+    refresh();
+    setStatus(tr("Deleted %n run(s).", nullptr, int(ids.size())));
+    return {};
+}
+
+void RunsPage::confirmDelete()
+{
+    const auto ids = selectedRuns();
+    if (ids.empty())
+        return;
+    QStringList names;
+    for (const qint64 id : ids)
+        names << QString::number(id);
+    const auto answer = QMessageBox::question(
+        this, tr("Delete runs"),
+        tr("Delete run(s) %1? Their records and their folders (checkpoints, reports) are removed for good.")
+            .arg(names.join(", ")),
+        QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel);
+    if (answer == QMessageBox::Yes)
+        deleteRuns(ids);
+}
+
+void RunsPage::chooseReportFolder()
+{
+    const auto ids = selectedRuns();
+    if (ids.size() != 1 || !m_store)
+        return;
+    const QString folder = QFileDialog::getExistingDirectory(this, tr("Folder for the report"),
+                                                             QDir(m_store->runDir(ids.front())).filePath("."));
+    if (!folder.isEmpty())
+        exportReport(ids.front(), folder);
+}
+
+void RunsPage::exportReport(qint64 runId, const QString& folder)
+{
+    const auto dataset = m_data->dataset();
+    if (!dataset || !m_store) {
+        Q_EMIT reportFinished(folder, tr("Load the run's dataset on the Train page first."));
+        return;
+    }
+    const auto* run = m_model->runById(runId);
+    if (!run) {
+        Q_EMIT reportFinished(folder, tr("There is no run %1.").arg(runId));
+        return;
+    }
+    m_reporting = true;
+    updateButtons();
+    setStatus(tr("Evaluating run %1 on the test split for its report …").arg(runId));
+    const QString checkpoint = m_store->checkpoint(runId);
+    const qint64 limitTest = run->config.limitTest;
+    auto* watcher = new QFutureWatcher<ReportResult>(this);
+    connect(watcher, &QFutureWatcher<ReportResult>::finished, this, [this, watcher, runId, folder] {
+        watcher->deleteLater();
+        auto result = watcher->result();
+        m_reporting = false;
+        if (result.error.isEmpty()) {
+            try {
+                writeRunReport(*m_store, runId, std::move(result.input), folder);
+            } catch (const StudioError& e) {
+                result.error = QString::fromUtf8(e.what());
+            }
+        }
+        refresh();
+        setStatus(result.error.isEmpty() ? tr("Report of run %1 written to %2/report.html").arg(runId).arg(folder)
+                                         : result.error,
+                  !result.error.isEmpty());
+        updateButtons();
+        Q_EMIT reportFinished(folder, result.error);
+    });
+    watcher->setFuture(runTorchTask([checkpoint, dataset, limitTest] {
+        ReportResult r;
+        try {
+            r.input = evaluateForReport(checkpoint, *dataset, limitTest);
+        } catch (const std::exception& e) {
+            r.error = QString::fromUtf8(e.what());
+        }
+        return r;
+    }));
+}
+
+void RunsPage::fillSeeds()
+{
+    const auto groups = seedGroups(m_model->runs());
+    m_seeds->setRowCount(int(groups.size()));
+    for (int i = 0; i < int(groups.size()); ++i) {
+        const auto& g = groups[std::size_t(i)];
+        QStringList ids;
+        for (const qint64 id : g.runIds)
+            ids << QString::number(id);
+        const QString spread = g.summary.n > 1 ? QString::fromUtf8(" ± ") + percent(g.summary.std) : QString();
+        auto* config = new QTableWidgetItem(QString::fromStdString(g.config.model) + " · " +
+                                            keyHyperparameters(g.config).section(" · seed", 0, 0));
+        config->setData(Qt::UserRole, i);
+        m_seeds->setItem(i, 0, config);
+        m_seeds->setItem(i, 1, new QTableWidgetItem(QString::number(g.summary.n)));
+        m_seeds->setItem(i, 2, new QTableWidgetItem(percent(g.summary.mean) + spread));
+        m_seeds->setItem(i, 3, new QTableWidgetItem(ids.join(", ")));
+    }
+    compareSeedGroups();
+}
+
+QString RunsPage::seedVerdict() const
+{
+    return m_seedVerdict->text();
+}
+
+void RunsPage::compareSeedGroups()
+{
+    const auto groups = seedGroups(m_model->runs());
+    std::vector<int> rows;
+    for (const QModelIndex& index : m_seeds->selectionModel()->selectedRows())
+        rows.push_back(index.row());
+    std::sort(rows.begin(), rows.end());
+    if (rows.size() != 2 || rows.back() >= int(groups.size())) {
+        m_seedVerdict->setText(tr("Select two groups to compare them."));
+        return;
+    }
+    const auto& a = groups[std::size_t(rows[0])];
+    const auto& b = groups[std::size_t(rows[1])];
+    const auto c = compareSpread(a.summary, b.summary);
+    if (!c.comparable) {
+        m_seedVerdict->setText(tr("Each group needs at least two seeds to know its spread (these have %1 and %2): "
+                                  "repeat them over seeds on the Studies tab.")
+                                   .arg(a.summary.n)
+                                   .arg(b.summary.n));
+        return;
+    }
+    m_seedVerdict->setText(
+        tr("Row %1 − row %2: %3 points; seed-to-seed standard error of the difference %4 points. %5")
+            .arg(rows[0] + 1)
+            .arg(rows[1] + 1)
+            .arg(QString::asprintf("%+.2f", c.difference * 100))
+            .arg(c.standardError * 100, 0, 'f', 2)
+            .arg(c.exceedsSpread ? tr("The difference exceeds the seed-to-seed spread (more than 2 standard errors).")
+                                 : tr("The difference is within the seed-to-seed spread (at most 2 standard "
+                                      "errors): these runs do not tell the configurations apart.")));
+}
+
+} // namespace studio::ui

@@ -1,0 +1,108 @@
+#pragma once
+#include "training/TrainConfig.h"
+
+#include <QWidget>
+
+#include <functional>
+#include <memory>
+#include <vector>
+
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QPushButton;
+class QTableView;
+class QTableWidget;
+class QTabWidget;
+
+namespace studio {
+class RunStore;
+}
+
+namespace studio::ui {
+
+class ArchitectureChart;
+class DataSource;
+class RunComparisonView;
+class RunsFilterModel;
+class RunsTableModel;
+class StudyPanel;
+class StudyQueue;
+class TrainingSession;
+
+/// Experiment tracking over the run store: the runs table (sort, filter, rename, tag, delete),
+/// selected runs compared (overlaid curves, hyperparameter diff), architectures compared, seed
+/// groups with mean ± std and the spread test, studies queued from here, resume / clone / report.
+class RunsPage : public QWidget {
+    Q_OBJECT
+public:
+    RunsPage(TrainingSession* session, DataSource* data, QWidget* parent = nullptr);
+    ~RunsPage() override;
+
+    /// Re-reads the store (keeps the selection).
+    void refresh();
+    /// Selects these runs in the table (and compares them).
+    void selectRuns(const std::vector<qint64>& ids);
+    std::vector<qint64> selectedRuns() const;
+    /// Deletes rows and folders without asking (the Delete button asks first).
+    QString deleteRuns(const std::vector<qint64>& ids);
+    /// Evaluates `runId` on the test split off the UI thread, then writes its report into
+    /// `folder`; reportFinished() follows.
+    void exportReport(qint64 runId, const QString& folder);
+    /// Where the base configuration of studies comes from.
+    void setBaseConfig(std::function<TrainConfig()> base);
+
+    RunsTableModel* model() const { return m_model; }
+    RunsFilterModel* filter() const { return m_filter; }
+    QTableView* table() const { return m_table; }
+    RunComparisonView* comparison() const { return m_comparison; }
+    ArchitectureChart* architectures() const { return m_architectures; }
+    StudyPanel* studies() const { return m_studies; }
+    StudyQueue* queue() const { return m_queue; }
+    QTableWidget* seedTable() const { return m_seeds; }
+    QString seedVerdict() const;
+    QString statusText() const;
+
+Q_SIGNALS:
+    void resumeRequested(qint64 runId);
+    void cloneRequested(const studio::TrainConfig& config);
+    /// The report of exportReport(): "" or the error.
+    void reportFinished(const QString& folder, const QString& error);
+
+protected:
+    void showEvent(QShowEvent* event) override;
+
+private:
+    QWidget* buildSeedsTab();
+    void onSelectionChanged();
+    void confirmDelete();
+    void chooseReportFolder();
+    void fillSeeds();
+    void compareSeedGroups();
+    void updateButtons();
+    void setStatus(const QString& text, bool error = false);
+
+    TrainingSession* m_session;
+    DataSource* m_data;
+    std::unique_ptr<RunStore> m_store;
+    RunsTableModel* m_model;
+    RunsFilterModel* m_filter;
+    QLineEdit* m_search;
+    QComboBox* m_status;
+    QPushButton* m_resume;
+    QPushButton* m_clone;
+    QPushButton* m_report;
+    QPushButton* m_delete;
+    QTableView* m_table;
+    QTabWidget* m_tabs;
+    RunComparisonView* m_comparison;
+    ArchitectureChart* m_architectures;
+    QTableWidget* m_seeds;
+    QLabel* m_seedVerdict;
+    StudyQueue* m_queue;
+    StudyPanel* m_studies;
+    QLabel* m_message;
+    bool m_reporting = false;
+};
+
+} // namespace studio::ui

@@ -1,0 +1,65 @@
+#pragma once
+#include "runs/RunStore.h"
+
+#include <QAbstractTableModel>
+#include <QSortFilterProxyModel>
+
+#include <vector>
+
+namespace studio::ui {
+
+/// The run store's runs as a table: name, tags, started, architecture, key hyperparameters, best
+/// validation and test accuracy, epochs, duration, status. Name and tags are edited in place
+/// (written to the store). Qt::UserRole gives each cell's sort key.
+class RunsTableModel : public QAbstractTableModel {
+    Q_OBJECT
+public:
+    enum Column { Id, Name, Tags, Started, Model, Hyperparameters, BestVal, Test, Epochs, Duration, Status, Columns };
+    static constexpr int RunIdRole = Qt::UserRole + 1;
+
+    explicit RunsTableModel(QObject* parent = nullptr);
+
+    /// Shows `runs`; edits go to `store` (which must outlive the model or be replaced).
+    void setRuns(std::vector<RunRecord> runs, RunStore* store);
+    const RunRecord* runAt(int row) const;
+    const RunRecord* runById(qint64 id) const;
+    const std::vector<RunRecord>& runs() const { return m_runs; }
+
+    int rowCount(const QModelIndex& parent = {}) const override;
+    int columnCount(const QModelIndex& parent = {}) const override;
+    QVariant data(const QModelIndex& index, int role) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role) const override;
+    Qt::ItemFlags flags(const QModelIndex& index) const override;
+    bool setData(const QModelIndex& index, const QVariant& value, int role) override;
+
+Q_SIGNALS:
+    /// An edit could not be written.
+    void editFailed(const QString& message);
+
+private:
+    std::vector<RunRecord> m_runs;
+    RunStore* m_store = nullptr;
+};
+
+/// Sorts by the model's sort keys and filters by free text (name, tags, architecture, study,
+/// status, hyperparameters) and by status.
+class RunsFilterModel : public QSortFilterProxyModel {
+    Q_OBJECT
+public:
+    explicit RunsFilterModel(QObject* parent = nullptr);
+    void setText(const QString& text);
+    /// "" for any status.
+    void setStatus(const QString& status);
+
+protected:
+    bool filterAcceptsRow(int sourceRow, const QModelIndex& sourceParent) const override;
+
+private:
+    QString m_text;
+    QString m_status;
+};
+
+/// "adamw · lr 0.001 · batch 64 · 10 epochs · aug" for the table and the diff's headline.
+QString keyHyperparameters(const TrainConfig& config);
+
+} // namespace studio::ui

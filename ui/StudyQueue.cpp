@@ -1,0 +1,176 @@
+#include "StudyQueue.h"
+
+#include "DataSource.h"
+#include "TorchTasks.h"
+#include "TrainingSession.h"
+
+#include "evaluation/ModelEvaluation.h"
+#include "runs/RunStore.h"
+#include "training/Checkpoint.h"
+
+#include <QFutureWatcher>
+#include <QJsonDocument>
+
+namespace studio::ui {
+namespace {
+
+struct TestResult {
+    qint64 runId = 0;
+    double accuracy = 0, loss = 0;
+    QString metricsJson;
+    QString error;
+};
+
+} // namespace
+
+StudyQueue::StudyQueue(TrainingSession* session, DataSource* data, QObject* parent)
+    : QObject(parent), m_session(session), m_data(data)
+{
+    connect(m_session, &TrainingSession::runStarted, this, &StudyQueue::onRunStarted);
+    connect(m_session, &TrainingSession::runFinished, this, &StudyQueue::onRunFinished);
+    connect(m_session, &TrainingSession::failed, this, [this](const QString& message) {
+        if (m_running)
+            end(tr("The study stopped: %1").arg(message));
+    });
+    connect(m_session, &TrainingSession::stateChanged, this, [this](TrainingSession::State state) {
+        if (state == TrainingSession::State::Idle && m_waitingToStart)
+            startNext();
+    });
+}
+
+QString StudyQueue::start(const AblationStudy& study, const QString& name)
+{
+    if (m_running)
+        return tr("A study is already running.");
+    if (m_session->isActive())
+        return tr("A run is in progress: stop it or wait for it before starting a study.");
+    if (!m_data->dataset())
+        return tr("Load a dataset on the Train page first.");
+    if (study.variants.empty())
+        return tr("The study has no variants.");
+    m_study = study;
+    m_name = name;
+    m_runIds.clear();
+    m_rows.clear();
+    m_next = 0;
+    m_current = 0;
+    m_running = true;
+    startNext();
+    return {};
+}
+
+void StudyQueue::cancel()
+{
+    if (!m_running)
+        return;
+    m_waitingToStart = false;
+    m_next = m_study.variants.size();
+    m_session->stop();
+    end(tr("Study cancelled after %1 of %2 variants.").arg(m_runIds.size()).arg(m_study.variants.size()));
+}
+
+void StudyQueue::startNext()
+{
+    m_waitingToStart = false;
+    if (!m_running)
+        return;
+    if (m_next >= m_study.variants.size()) {
+        RunStore store(m_session->runsFolder());
+        std::vector<std::string> names;
+        std::vector<RunRecord> runs;
+        std::vector<std::vector<EpochRecord>> histories;
+        for (std::size_t i = 0; i < m_runIds.size(); ++i) {
+            names.push_back(m_study.variants[i].name);
+            runs.push_back(*store.run(m_runIds[i]));
+            histories.push_back(store.epochs(m_runIds[i]));
+        }
+        m_rows = ablationTable(names, runs, histories, m_study.targetAccuracy);
+        end(tr("Study “%1” completed: %2 runs.").arg(m_name).arg(m_runIds.size()));
+        return;
+    }
+    if (m_session->isActive()) { // the last run's thread is still winding down
+        m_waitingToStart = true;
+        return;
+    }
+    const auto& variant = m_study.variants[m_next];
+    Q_EMIT progress(int(m_next), int(m_study.variants.size()),
+                    tr("Training “%1” (%2 of %3)")
+                        .arg(QString::fromStdString(variant.name))
+                        .arg(m_next + 1)
+                        .arg(m_study.variants.size()));
+    m_current = 0;
+    if (!m_session->start(variant.config, m_data->dataset(), m_name))
+        end(tr("The study could not start “%1”.").arg(QString::fromStdString(variant.name)));
+}
+
+void StudyQueue::onRunStarted(const RunStarted& run)
+{
+    if (m_running && m_current == 0)
+        m_current = run.runId;
+}
+
+void StudyQueue::onRunFinished(const RunFinished& result)
+{
+    if (!m_running || m_current == 0)
+        return;
+    const qint64 runId = m_current;
+    m_current = 0;
+    if (result.reason != "completed" && result.reason != "early-stopped") {
+        end(tr("The study stopped: run %1 %2 (%3).").arg(runId).arg(result.headline, result.message));
+        return;
+    }
+    m_runIds.push_back(runId);
+    ++m_next;
+    Q_EMIT progress(int(m_next) - 1, int(m_study.variants.size()),
+                    tr("Evaluating run %1 on the test split").arg(runId));
+    const QString checkpoint = RunStore(m_session->runsFolder()).checkpoint(runId);
+    const qint64 limitTest = m_study.variants[m_next - 1].config.limitTest;
+    auto* watcher = new QFutureWatcher<TestResult>(this);
+    connect(watcher, &QFutureWatcher<TestResult>::finished, this, [this, watcher] {
+        watcher->deleteLater();
+        const auto r = watcher->result();
+        evaluated(r.runId, r.accuracy, r.loss, r.metricsJson, r.error);
+    });
+    watcher->setFuture(runTorchTask([checkpoint, dataset = m_data->dataset(), limitTest, runId] {
+        TestResult r;
+        r.runId = runId;
+        try {
+            const auto e = evaluateModel(loadModelFromCheckpoint(checkpoint), *dataset, "test", limitTest);
+            r.accuracy = e.accuracy;
+            r.loss = e.loss;
+            r.metricsJson = QString::fromUtf8(QJsonDocument(toJson(e)).toJson(QJsonDocument::Compact));
+        } catch (const std::exception& e) {
+            r.error = QString::fromUtf8(e.what());
+        }
+        return r;
+    }));
+}
+
+void StudyQueue::evaluated(qint64 runId, double accuracy, double loss, const QString& metricsJson, const QString& error)
+{
+    if (!m_running)
+        return;
+    if (!error.isEmpty()) {
+        end(tr("The study stopped: run %1 could not be evaluated: %2").arg(runId).arg(error));
+        return;
+    }
+    try {
+        RunStore(m_session->runsFolder())
+            .setTestResult(runId, accuracy, loss, QJsonDocument::fromJson(metricsJson.toUtf8()).object());
+    } catch (const std::exception& e) {
+        end(QString::fromUtf8(e.what()));
+        return;
+    }
+    Q_EMIT progress(int(m_next), int(m_study.variants.size()),
+                    tr("Run %1: test accuracy %2 %").arg(runId).arg(accuracy * 100, 0, 'f', 2));
+    startNext();
+}
+
+void StudyQueue::end(const QString& message)
+{
+    m_running = false;
+    m_waitingToStart = false;
+    Q_EMIT finished(message);
+}
+
+} // namespace studio::ui
