@@ -3,6 +3,7 @@
 // and selecting two runs (curves read and drawn). Issue 6's target: 200 runs open in under 1 s.
 // usage: bench_runs_page [RUNS] [EPOCHS] [BATCHES]   (run with QT_QPA_PLATFORM=offscreen)
 #include "DataSource.h"
+#include "RunHistory.h"
 #include "RunsPage.h"
 #include "RunsTableModel.h"
 #include "TrainingSession.h"
@@ -63,14 +64,24 @@ int main(int argc, char** argv)
     clock.restart();
     page.refresh();
     const double refresh = double(clock.nsecsElapsed()) / 1e9;
-    clock.restart();
     const auto& all = page.model()->runs();
+    {
+        RunStore store(dir.path());
+        clock.restart();
+        const auto history = runHistory(store, all[0].id);
+        std::printf("one run's history (%zu batches) from the store: %.3f s\n", history.batches.size(),
+                    double(clock.nsecsElapsed()) / 1e9);
+    }
+    clock.restart();
     page.selectRuns({all[0].id, all[1].id});
-    QApplication::processEvents();
     const double select = double(clock.nsecsElapsed()) / 1e9;
+    clock.restart();
+    QApplication::processEvents();
+    const double paint = double(clock.nsecsElapsed()) / 1e9;
     std::printf("rows shown: %d\n", page.model()->rowCount());
     std::printf("open page (store, table, architectures, seed groups, first paint): %.3f s\n", open);
     std::printf("refresh: %.3f s\n", refresh);
-    std::printf("select two runs (curves of %d batches each read and drawn): %.3f s\n", epochs * batches, select);
+    std::printf("select two runs (curves of %d batches each read): %.3f s, then drawn: %.3f s\n", epochs * batches,
+                select, paint);
     return 0;
 }

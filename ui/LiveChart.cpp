@@ -261,24 +261,37 @@ bool LiveChart::refresh()
     return true;
 }
 
+namespace {
+
+/// Sets an axis's range and tick interval in the order that never lays out thousands of ticks:
+/// a coarser interval before a wider range, a finer one after a narrower range.
+void setRangeAndInterval(QValueAxis* axis, double low, double high, double interval)
+{
+    axis->setTickType(QValueAxis::TicksDynamic);
+    axis->setTickAnchor(0.0);
+    if (interval >= axis->tickInterval()) {
+        axis->setTickInterval(interval);
+        axis->setRange(low, high);
+    } else {
+        axis->setRange(low, high);
+        axis->setTickInterval(interval);
+    }
+}
+
+} // namespace
+
 void LiveChart::updateRanges(double xMin, double xMax, double yMin, double yMax)
 {
-    m_x->setRange(xMin, xMax);
     // Whole steps and epochs; wall time in 1-2-5 seconds.
     const double xStep =
         m_axis == XAxis::WallTime ? niceStep(xMax - xMin, 6.0) : std::max(1.0, niceStep(xMax - xMin, 6.0));
-    m_x->setTickType(QValueAxis::TicksDynamic);
-    m_x->setTickAnchor(0.0);
-    m_x->setTickInterval(xStep);
+    setRangeAndInterval(m_x, xMin, xMax, xStep);
     if (m_log) {
         m_logY->setRange(yMin / 1.25, yMax * 1.25);
         return;
     }
     const auto range = niceRange(yMin, yMax, m_lowest, m_highest);
-    m_linearY->setRange(range.low, range.high);
-    m_linearY->setTickType(QValueAxis::TicksDynamic);
-    m_linearY->setTickAnchor(0.0);
-    m_linearY->setTickInterval(range.step);
+    setRangeAndInterval(m_linearY, range.low, range.high, range.step);
 }
 
 QString LiveChart::title() const

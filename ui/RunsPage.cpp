@@ -210,7 +210,11 @@ void RunsPage::selectRuns(const std::vector<qint64>& ids)
         if (wanted.count(m_filter->data(index, RunsTableModel::RunIdRole).toLongLong()))
             selection.select(index, m_filter->index(row, RunsTableModel::Columns - 1));
     }
-    m_table->selectionModel()->select(selection, QItemSelectionModel::ClearAndSelect);
+    {
+        const QSignalBlocker once(m_table->selectionModel()); // compare once, below
+        m_table->selectionModel()->select(selection, QItemSelectionModel::ClearAndSelect);
+    }
+    m_table->viewport()->update();
     onSelectionChanged();
 }
 
