@@ -7,6 +7,10 @@
 #include "DrawPage.h"
 #include "LiveChart.h"
 #include "MainWindow.h"
+#include "RunsPage.h"
+#include "RunsTableModel.h"
+#include "StudyPanel.h"
+#include "StudyQueue.h"
 #include "TrainPage.h"
 #include "TrainingCharts.h"
 #include "TrainingSession.h"
@@ -18,6 +22,7 @@
 #include <QLabel>
 #include <QPushButton>
 #include <QTabWidget>
+#include <QTableWidget>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QPainter>
@@ -155,10 +160,47 @@ int main(int argc, char** argv)
     save(&window, out + "/analyze-calibration.png");
     analyze->findChild<QTabWidget*>("analyzeTabs")->setCurrentIndex(0);
 
-    for (const auto& [index, name] : {std::pair{MainWindow::Runs, "runs"}}) {
-        window.showPage(index);
-        save(&window, out + "/" + name + ".png");
-    }
+    // The Runs page after a study queued from it: four architectures, one epoch on 6,000 images,
+    // then the same MLP over three seeds.
+    window.showPage(MainWindow::Runs);
+    auto* runs = window.runsPage();
+    auto studyConfig = config;
+    studyConfig.limitTrain = 6000;
+    studyConfig.numEpochs = 2;
+    studyConfig.augment.enabled = false;
+    page->setConfig(studyConfig);
+    runs->findChild<QTabWidget*>("runsTabs")->setCurrentIndex(3);
+    runs->studies()->setKind("field");
+    runs->studies()->setField("model", "simple-cnn, tf-cnn, tiny-v1, mlp");
+    int studies = 0;
+    QObject::connect(runs->queue(), &StudyQueue::finished, [&] { ++studies; });
+    if (const QString problem = runs->studies()->startStudy(); !problem.isEmpty())
+        std::fprintf(stderr, "study: %s\n", qPrintable(problem));
+    waitFor([&] { return studies == 1; }, 600000);
+    save(&window, out + "/runs-study.png");
+    studyConfig.model = "mlp";
+    page->setConfig(studyConfig);
+    runs->studies()->setKind("seeds");
+    runs->studies()->setSeeds(3);
+    runs->studies()->startStudy();
+    waitFor([&] { return studies == 2; }, 600000);
+    window.showPage(MainWindow::Runs);
+    std::vector<qint64> ids;
+    for (const auto& r : runs->model()->runs())
+        if (r.study.startsWith("model"))
+            ids.push_back(r.id);
+    runs->selectRuns(ids);
+    runs->findChild<QTabWidget*>("runsTabs")->setCurrentIndex(0);
+    save(&window, out + "/runs.png");
+    runs->findChild<QTabWidget*>("runsTabs")->setCurrentIndex(1);
+    save(&window, out + "/runs-architectures.png");
+    auto* seeds = runs->seedTable();
+    for (int row = 0; row < seeds->rowCount(); ++row) // the repeated MLP and the first architecture
+        if (row == 0 || seeds->item(row, 1)->text().toInt() > 1)
+            seeds->selectionModel()->select(seeds->model()->index(row, 0),
+                                            QItemSelectionModel::Select | QItemSelectionModel::Rows);
+    runs->findChild<QTabWidget*>("runsTabs")->setCurrentIndex(2);
+    save(&window, out + "/runs-seeds.png");
     window.showPage(MainWindow::Train);
     QApplication::setPalette(darkPalette());
     waitFor([] { return false; }, 300);

@@ -33,6 +33,8 @@ void TestRunComparison::diffMarksExactlyTheDifferingFields()
     QCOMPARE(differing, QStringList({"learning_rate", "optimizer"}));
     const auto lr = std::find_if(rows.begin(), rows.end(), [](const auto& r) { return r.key == "learning_rate"; });
     QCOMPARE(lr->values[1], QString::number(a.learningRate * 2, 'g', 10));
+    const auto optimizer = std::find_if(rows.begin(), rows.end(), [](const auto& r) { return r.key == "optimizer"; });
+    QCOMPARE(optimizer->values[1], QString("sgd")); // as the JSON spells it
     QVERIFY(
         std::none_of(configDiff({a, a}).begin(), configDiff({a, a}).end(), [](const auto& r) { return r.differs; }));
 }

@@ -26,6 +26,7 @@
 #include <QPushButton>
 #include <QSettings>
 #include <QSignalSpy>
+#include <QSlider>
 #include <QTableView>
 #include <QTableWidget>
 #include <QTemporaryDir>
@@ -65,6 +66,22 @@ QString cell(RunsPage& page, qint64 runId, int column)
         if (filter->data(filter->index(row, 0), RunsTableModel::RunIdRole).toLongLong() == runId)
             return filter->data(filter->index(row, column), Qt::DisplayRole).toString();
     return "(no row)";
+}
+
+/// Shows the window, waits for the dataset and puts a small MLP run on the Train page.
+bool openWithTinyMlp(MainWindow& window, int epochs)
+{
+    window.show();
+    if (!QTest::qWaitForWindowExposed(&window) ||
+        !QTest::qWaitFor([&] { return window.dataSource()->dataset() != nullptr; }, 20000))
+        return false;
+    auto config = window.trainPage()->config();
+    config.model = "mlp";
+    config.numEpochs = epochs;
+    config.batchSize = 16;
+    config.threads = 1;
+    window.trainPage()->setConfig(config);
+    return true;
 }
 
 } // namespace
@@ -202,8 +219,15 @@ void TestRunsPage::selectingTwoOverlaysAndDiffs()
     differing.sort();
     QCOMPARE(differing, QStringList({"learning_rate", "model", "num_epochs"}));
     QCOMPARE(page.comparison()->diffTable()->columnCount(), 2);
-    page.findChild<QCheckBox*>("onlyDiffering")->setChecked(true);
-    QCOMPARE(page.comparison()->diffTable()->rowCount(), 3);
+    // The shared toolbar's smoothing redraws the overlaid curves.
+    const auto smoothed = loss->drawnPoints(0);
+    page.comparison()->findChild<QSlider*>("smoothing")->setValue(0);
+    QTRY_VERIFY(loss->drawnPoints(0) != smoothed);
+    QCOMPARE(loss->drawnPoints(0).size(), 30);
+    QCOMPARE(loss->drawnPoints(0).last().y(), loss->samples(0).back().value); // unsmoothed: the raw batch loss
+    QCOMPARE(page.comparison()->diffTable()->rowCount(), 3);                  // only what differs, by default
+    page.findChild<QCheckBox*>("onlyDiffering")->setChecked(false);
+    QVERIFY(page.comparison()->diffTable()->rowCount() > 20); // every field
 
     page.selectRuns({m_simple});
     for (auto* chart : page.comparison()->charts())
@@ -267,15 +291,7 @@ void TestRunsPage::deleteAsksThenRemovesRowsAndFiles()
 void TestRunsPage::resumeContinuesAStoppedRunInPlace()
 {
     MainWindow window(MainWindow::Options{m_data, m_guiRuns});
-    window.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&window));
-    QTRY_VERIFY_WITH_TIMEOUT(window.dataSource()->dataset() != nullptr, 20000);
-    auto config = window.trainPage()->config();
-    config.model = "mlp";
-    config.numEpochs = 3;
-    config.batchSize = 16;
-    config.threads = 1;
-    window.trainPage()->setConfig(config);
+    QVERIFY(openWithTinyMlp(window, 3));
     auto* session = window.session();
     // Stop after the first epoch: a resumable run.
     QObject::connect(session, &TrainingSession::epochDone, session, [session](const EpochUpdate& u) {
@@ -319,15 +335,7 @@ void TestRunsPage::resumeContinuesAStoppedRunInPlace()
 void TestRunsPage::studyFromTheGuiFillsItsTable()
 {
     MainWindow window(MainWindow::Options{m_data, m_guiRuns});
-    window.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&window));
-    QTRY_VERIFY_WITH_TIMEOUT(window.dataSource()->dataset() != nullptr, 20000);
-    auto config = window.trainPage()->config();
-    config.model = "mlp";
-    config.numEpochs = 1;
-    config.batchSize = 16;
-    config.threads = 1;
-    window.trainPage()->setConfig(config);
+    QVERIFY(openWithTinyMlp(window, 1));
     auto* page = window.runsPage();
     window.showPage(MainWindow::Runs);
     const auto before = RunStore(m_guiRuns).runs().size();
@@ -367,7 +375,8 @@ void TestRunsPage::reportIsWrittenFromThePage()
     page->exportReport(runId, out.path());
     QTRY_COMPARE_WITH_TIMEOUT(written.count(), 1, 60000);
     QCOMPARE(written[0][1].toString(), QString());
-    for (const char* file : {"report.html", "metrics.json", "confusion.csv", "history.csv", "charts/confusion-counts.png"})
+    for (const char* file :
+         {"report.html", "metrics.json", "confusion.csv", "history.csv", "charts/confusion-counts.png"})
         QVERIFY2(QFile::exists(QDir(out.path()).filePath(file)), file);
     QVERIFY(page->statusText().contains("report.html"));
 }

@@ -11,8 +11,8 @@
 #include <QGridLayout>
 #include <QHeaderView>
 #include <QLabel>
-#include <QSplitter>
 #include <QTableWidget>
+#include <QTimer>
 #include <QVBoxLayout>
 
 #include <cmath>
@@ -29,8 +29,8 @@ QColor RunComparisonView::runColor(int index)
 }
 
 RunComparisonView::RunComparisonView(QWidget* parent)
-    : QWidget(parent), m_loss(new LiveChart(tr("Loss"), tr("training loss (per batch)"), this)),
-      m_accuracy(new LiveChart(tr("Accuracy"), tr("validation accuracy (%)"), this)),
+    : QWidget(parent), m_loss(new LiveChart(tr("Loss"), tr("batch loss"), this)),
+      m_accuracy(new LiveChart(tr("Validation accuracy"), tr("accuracy (%)"), this)),
       m_lr(new LiveChart(tr("Learning rate"), tr("learning rate"), this)), m_toolbar(nullptr),
       m_diff(new QTableWidget(this)), m_onlyDiffering(new QCheckBox(tr("Only fields that differ"), this)),
       m_hint(new QLabel(this))
@@ -47,32 +47,45 @@ RunComparisonView::RunComparisonView(QWidget* parent)
     m_diff->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_diff->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_onlyDiffering->setObjectName("onlyDiffering");
+    m_onlyDiffering->setChecked(true);
     m_hint->setObjectName("compareHint");
     m_hint->setWordWrap(true);
 
-    auto* chartsBox = new QWidget(this);
-    auto* grid = new QGridLayout(chartsBox);
-    grid->setContentsMargins(0, 0, 0, 0);
-    grid->addWidget(m_toolbar, 0, 0, 1, 3);
-    grid->addWidget(m_loss, 1, 0);
-    grid->addWidget(m_accuracy, 1, 1);
-    grid->addWidget(m_lr, 1, 2);
+    // Two by two: loss and accuracy above, learning rate and the hyperparameter diff below.
     auto* diffBox = new QWidget(this);
     auto* diffLayout = new QVBoxLayout(diffBox);
     diffLayout->setContentsMargins(0, 0, 0, 0);
     diffLayout->addWidget(m_onlyDiffering);
     diffLayout->addWidget(m_diff, 1);
-    auto* splitter = new QSplitter(Qt::Horizontal, this);
-    splitter->addWidget(chartsBox);
-    splitter->addWidget(diffBox);
-    splitter->setStretchFactor(0, 3);
-    splitter->setStretchFactor(1, 1);
+    auto* grid = new QGridLayout;
+    grid->setSpacing(6);
+    grid->addWidget(m_loss, 0, 0);
+    grid->addWidget(m_accuracy, 0, 1);
+    grid->addWidget(m_lr, 1, 0);
+    grid->addWidget(diffBox, 1, 1);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_hint);
-    layout->addWidget(splitter, 1);
+    layout->addWidget(m_toolbar);
+    layout->addLayout(grid, 1);
     connect(m_onlyDiffering, &QCheckBox::toggled, this, &RunComparisonView::fillDiff);
+    // Smoothing, axis and scale changes mark the charts dirty; redraw them while on show.
+    auto* repaint = new QTimer(this);
+    repaint->setInterval(66);
+    connect(repaint, &QTimer::timeout, this, [this] {
+        if (isVisible())
+            for (auto* chart : charts())
+                chart->refresh();
+    });
+    repaint->start();
     m_hint->setText(tr("Select runs in the table (Ctrl/Shift-click for several) to overlay their curves."));
+}
+
+void RunComparisonView::showEvent(QShowEvent* event)
+{
+    QWidget::showEvent(event);
+    for (auto* chart : charts())
+        chart->refresh();
 }
 
 QList<LiveChart*> RunComparisonView::charts() const
@@ -93,7 +106,7 @@ void RunComparisonView::showRuns(const RunStore& store, const std::vector<qint64
         if (!run)
             continue;
         const auto h = runHistory(store, id);
-        const QString name = tr("run %1").arg(id) + (run->name.isEmpty() ? QString() : " · " + run->name);
+        const QString name = tr("run %1").arg(id) + (run->name.isEmpty() ? QString() : ": " + run->name);
         const QColor color = runColor(index++);
         const int loss = m_loss->addSeries(name, {color, 2.0, Qt::SolidLine, true});
         const int accuracy = m_accuracy->addSeries(name, {color, 2.0, Qt::SolidLine, false, true});
@@ -113,7 +126,8 @@ void RunComparisonView::showRuns(const RunStore& store, const std::vector<qint64
     }
     for (auto* chart : charts()) {
         chart->setExtent(steps, epochs);
-        chart->refresh();
+        if (isVisible()) // hidden charts lay out their axes when shown (showEvent)
+            chart->refresh();
     }
     m_names = names;
     m_configs = configs;

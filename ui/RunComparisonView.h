@@ -37,6 +37,9 @@ public:
     /// The colour of the i-th run shown.
     static QColor runColor(int index);
 
+protected:
+    void showEvent(QShowEvent* event) override;
+
 private:
     void fillDiff();
 

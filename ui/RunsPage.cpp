@@ -105,6 +105,7 @@ RunsPage::RunsPage(TrainingSession* session, DataSource* data, QWidget* parent)
     splitter->addWidget(m_tabs);
     splitter->setStretchFactor(0, 2);
     splitter->setStretchFactor(1, 3);
+    splitter->setSizes({230, 600});
 
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(12, 12, 12, 12);
@@ -153,6 +154,7 @@ QWidget* RunsPage::buildSeedsTab()
     m_seeds->verticalHeader()->hide();
     m_seeds->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_seeds->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_seeds->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_seeds->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
     m_seedVerdict = new QLabel(page);
     m_seedVerdict->setObjectName("seedVerdict");
@@ -278,7 +280,7 @@ QString RunsPage::deleteRuns(const std::vector<qint64>& ids)
         return QString::fromUtf8(e.what());
     }
     refresh();
-    setStatus(tr("Deleted %n run(s).", nullptr, int(ids.size())));
+    setStatus(ids.size() == 1 ? tr("Deleted run %1.").arg(ids.front()) : tr("Deleted %1 runs.").arg(ids.size()));
     return {};
 }
 
@@ -367,8 +369,9 @@ void RunsPage::fillSeeds()
         for (const qint64 id : g.runIds)
             ids << QString::number(id);
         const QString spread = g.summary.n > 1 ? QString::fromUtf8(" ± ") + percent(g.summary.std) : QString();
-        auto* config = new QTableWidgetItem(QString::fromStdString(g.config.model) + " · " +
-                                            keyHyperparameters(g.config).section(" · seed", 0, 0));
+        auto* config = new QTableWidgetItem(
+            QString::fromStdString(g.config.model) + " · " + keyHyperparameters(g.config).section(" · seed", 0, 0) +
+            " · " + (g.config.numEpochs == 1 ? tr("1 epoch") : tr("%1 epochs").arg(g.config.numEpochs)));
         config->setData(Qt::UserRole, i);
         m_seeds->setItem(i, 0, config);
         m_seeds->setItem(i, 1, new QTableWidgetItem(QString::number(g.summary.n)));

@@ -29,13 +29,12 @@ QString percent(double accuracy)
 QString keyHyperparameters(const TrainConfig& c)
 {
     QString text = QString::fromStdString(nameOf(c.optimizer)) + " · lr " + QString::number(c.learningRate, 'g', 4) +
-                   " · batch " + QString::number(c.batchSize) + " · " + QString::fromStdString(nameOf(c.scheduler)) +
-                   " · seed " + QString::number(c.seed);
+                   " · batch " + QString::number(c.batchSize) + " · " + QString::fromStdString(nameOf(c.scheduler));
     if (c.augment.enabled)
         text += " · aug";
     if (c.limitTrain > 0)
         text += " · " + QString::number(c.limitTrain) + " images";
-    return text;
+    return text + " · seed " + QString::number(c.seed);
 }
 
 RunsTableModel::RunsTableModel(QObject* parent) : QAbstractTableModel(parent) {}

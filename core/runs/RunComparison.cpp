@@ -10,14 +10,17 @@ namespace studio {
 
 std::vector<ConfigDiffRow> configDiff(const std::vector<TrainConfig>& configs)
 {
+    std::vector<QJsonObject> json;
+    for (const auto& c : configs)
+        json.push_back(configToJson(c)); // choices spelled out
     std::vector<ConfigDiffRow> rows;
     for (const auto& field : configFields()) {
         if (QString(field.key) == "name")
             continue;
         ConfigDiffRow row;
         row.key = field.key;
-        for (const auto& c : configs) {
-            const QJsonValue v = field.get(c);
+        for (const auto& o : json) {
+            const QJsonValue v = o.value(row.key);
             row.values.append(v.isString() ? v.toString()
                               : v.isBool() ? (v.toBool() ? "true" : "false")
                                            : QString::number(v.toDouble(), 'g', 10));
