@@ -13,6 +13,7 @@
 #include "TrainingCharts.h"
 #include "TrainingSession.h"
 
+#include "runs/RunComparison.h"
 #include "runs/RunStore.h"
 #include "support/SyntheticData.h"
 
@@ -32,6 +33,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
+
+#include <set>
 
 using namespace studio;
 using namespace studio::ui;
@@ -97,6 +100,7 @@ private Q_SLOTS:
     void deleteAsksThenRemovesRowsAndFiles();
     void resumeContinuesAStoppedRunInPlace();
     void studyFromTheGuiFillsItsTable();
+    void seedRepeatsFormOneGroup();
     void reportIsWrittenFromThePage();
 
 private:
@@ -330,6 +334,14 @@ void TestRunsPage::resumeContinuesAStoppedRunInPlace()
     QVERIFY(validation >= 0);
     QCOMPARE(accuracy->sampleCount(validation), 3); // epoch 1 from the store, 2 and 3 live
     QCOMPARE(accuracy->samples(validation).front().epoch, 1.0);
+
+    // Clone puts the run's configuration on the Train page.
+    window.trainPage()->setConfig(TrainConfig{});
+    window.showPage(MainWindow::Runs);
+    page->selectRuns({runId});
+    page->findChild<QPushButton*>("cloneRun")->click();
+    QCOMPARE(window.currentPage(), MainWindow::Train);
+    QVERIFY(window.trainPage()->config() == run->config);
 }
 
 void TestRunsPage::studyFromTheGuiFillsItsTable()
@@ -360,6 +372,34 @@ void TestRunsPage::studyFromTheGuiFillsItsTable()
         QCOMPARE(table->item(row, 5)->text(), QString::number(run->testAccuracy * 100, 'f', 2) + " %");
     }
     QCOMPARE(page->model()->rowCount(), int(before + 2)); // the table followed
+}
+
+void TestRunsPage::seedRepeatsFormOneGroup()
+{
+    MainWindow window(MainWindow::Options{m_data, m_dir.filePath("seed-runs")});
+    QVERIFY(openWithTinyMlp(window, 1));
+    auto* page = window.runsPage();
+    window.showPage(MainWindow::Runs);
+    page->studies()->setKind("seeds");
+    page->studies()->setSeeds(3);
+    QSignalSpy done(page->queue(), &StudyQueue::finished);
+    QCOMPARE(page->studies()->startStudy(), QString());
+    QTRY_COMPARE_WITH_TIMEOUT(done.count(), 1, 120000);
+    const auto runs = RunStore(m_dir.filePath("seed-runs")).runs();
+    QCOMPARE(runs.size(), std::size_t(3));
+    std::set<std::uint64_t> seeds;
+    std::vector<double> accuracies;
+    for (const auto& r : runs) {
+        seeds.insert(r.config.seed);
+        accuracies.push_back(r.testAccuracy);
+    }
+    QCOMPARE(seeds.size(), std::size_t(3)); // three seeds, one configuration
+    auto* table = page->seedTable();
+    QCOMPARE(table->rowCount(), 1);
+    QCOMPARE(table->item(0, 1)->text(), QString("3"));
+    const auto s = summarise(accuracies);
+    QCOMPARE(table->item(0, 2)->text(),
+             QString::number(s.mean * 100, 'f', 2) + QString::fromUtf8(" ± ") + QString::number(s.std * 100, 'f', 2));
 }
 
 void TestRunsPage::reportIsWrittenFromThePage()
