@@ -9,6 +9,7 @@
 #include "MainWindow.h"
 #include "RunsPage.h"
 #include "RunsTableModel.h"
+#include "SeedGroupsView.h"
 #include "StudyPanel.h"
 #include "StudyQueue.h"
 #include "TrainPage.h"
@@ -194,7 +195,7 @@ int main(int argc, char** argv)
     save(&window, out + "/runs.png");
     runs->findChild<QTabWidget*>("runsTabs")->setCurrentIndex(1);
     save(&window, out + "/runs-architectures.png");
-    auto* seeds = runs->seedTable();
+    auto* seeds = runs->seeds()->table();
     for (int row = 0; row < seeds->rowCount(); ++row) // the repeated MLP and the first architecture
         if (row == 0 || seeds->item(row, 1)->text().toInt() > 1)
             seeds->selectionModel()->select(seeds->model()->index(row, 0),

@@ -7,6 +7,7 @@
 #include "RunComparisonView.h"
 #include "RunsPage.h"
 #include "RunsTableModel.h"
+#include "SeedGroupsView.h"
 #include "StudyPanel.h"
 #include "StudyQueue.h"
 #include "TrainPage.h"
@@ -244,7 +245,7 @@ void TestRunsPage::seedGroupsTellSpreadFromDifference()
     DataSource data(m_data);
     RunsPage page(&session, &data);
     page.show();
-    auto* seeds = page.seedTable();
+    auto* seeds = page.seeds()->table();
     QCOMPARE(seeds->rowCount(), 5); // simple-cnn, resnet, mlp, and the two repeated configs
     int a = -1, b = -1;
     for (int row = 0; row < seeds->rowCount(); ++row)
@@ -255,8 +256,8 @@ void TestRunsPage::seedGroupsTellSpreadFromDifference()
     seeds->selectRow(a);
     seeds->selectionModel()->select(seeds->model()->index(b, 0),
                                     QItemSelectionModel::Select | QItemSelectionModel::Rows);
-    QVERIFY2(page.seedVerdict().contains("exceeds the seed-to-seed spread"), qPrintable(page.seedVerdict()));
-    QVERIFY(page.seedVerdict().contains("+1.50 points"));
+    QVERIFY2(page.seeds()->verdict().contains("exceeds the seed-to-seed spread"), qPrintable(page.seeds()->verdict()));
+    QVERIFY(page.seeds()->verdict().contains("+1.50 points"));
 }
 
 void TestRunsPage::deleteAsksThenRemovesRowsAndFiles()
@@ -394,7 +395,7 @@ void TestRunsPage::seedRepeatsFormOneGroup()
         accuracies.push_back(r.testAccuracy);
     }
     QCOMPARE(seeds.size(), std::size_t(3)); // three seeds, one configuration
-    auto* table = page->seedTable();
+    auto* table = page->seeds()->table();
     QCOMPARE(table->rowCount(), 1);
     QCOMPARE(table->item(0, 1)->text(), QString("3"));
     const auto s = summarise(accuracies);

@@ -5,13 +5,12 @@
 #include "ReportJob.h"
 #include "RunComparisonView.h"
 #include "RunsTableModel.h"
+#include "SeedGroupsView.h"
 #include "StudyPanel.h"
 #include "StudyQueue.h"
 #include "TorchTasks.h"
 #include "TrainingSession.h"
 
-#include "data/Dataset.h"
-#include "runs/RunComparison.h"
 #include "runs/RunStore.h"
 #include "util/StudioError.h"
 
@@ -27,7 +26,6 @@
 #include <QSplitter>
 #include <QTabWidget>
 #include <QTableView>
-#include <QTableWidget>
 #include <QVBoxLayout>
 
 #include <set>
@@ -40,11 +38,6 @@ struct ReportResult {
     QString error;
 };
 
-QString percent(double value)
-{
-    return QString::number(value * 100, 'f', 2);
-}
-
 } // namespace
 
 RunsPage::RunsPage(TrainingSession* session, DataSource* data, QWidget* parent)
@@ -53,7 +46,7 @@ RunsPage::RunsPage(TrainingSession* session, DataSource* data, QWidget* parent)
       m_resume(new QPushButton(tr("Resume"), this)), m_clone(new QPushButton(tr("Clone to Train"), this)),
       m_report(new QPushButton(tr("Report…"), this)), m_delete(new QPushButton(tr("Delete…"), this)),
       m_table(new QTableView(this)), m_tabs(new QTabWidget(this)), m_comparison(new RunComparisonView(this)),
-      m_architectures(new ArchitectureChart(this)), m_seeds(nullptr), m_seedVerdict(nullptr),
+      m_architectures(new ArchitectureChart(this)), m_seeds(new SeedGroupsView(this)),
       m_queue(new StudyQueue(session, data, this)), m_studies(new StudyPanel(m_queue, this)),
       m_message(new QLabel(this))
 {
@@ -98,7 +91,7 @@ RunsPage::RunsPage(TrainingSession* session, DataSource* data, QWidget* parent)
     m_tabs->setObjectName("runsTabs");
     m_tabs->addTab(m_comparison, tr("Compare selected"));
     m_tabs->addTab(m_architectures, tr("Architectures"));
-    m_tabs->addTab(buildSeedsTab(), tr("Seeds"));
+    m_tabs->addTab(m_seeds, tr("Seeds"));
     m_tabs->addTab(m_studies, tr("Studies"));
     auto* splitter = new QSplitter(Qt::Vertical, this);
     splitter->addWidget(m_table);
@@ -144,34 +137,6 @@ RunsPage::RunsPage(TrainingSession* session, DataSource* data, QWidget* parent)
 
 RunsPage::~RunsPage() = default;
 
-QWidget* RunsPage::buildSeedsTab()
-{
-    auto* page = new QWidget(this);
-    m_seeds = new QTableWidget(0, 4, page);
-    m_seeds->setObjectName("seedGroups");
-    m_seeds->setHorizontalHeaderLabels(
-        {tr("configuration"), tr("runs"), tr("accuracy (mean ± std, %)"), tr("run ids")});
-    m_seeds->verticalHeader()->hide();
-    m_seeds->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_seeds->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_seeds->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    m_seeds->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
-    m_seedVerdict = new QLabel(page);
-    m_seedVerdict->setObjectName("seedVerdict");
-    m_seedVerdict->setWordWrap(true);
-    auto* note = new QLabel(tr("Runs whose configurations differ only in the seed form a group; accuracy is the test "
-                               "accuracy once evaluated, else the best validation accuracy. Select two groups to "
-                               "compare them. Repeat a configuration over seeds on the Studies tab."),
-                            page);
-    note->setWordWrap(true);
-    auto* layout = new QVBoxLayout(page);
-    layout->addWidget(note);
-    layout->addWidget(m_seeds, 1);
-    layout->addWidget(m_seedVerdict);
-    connect(m_seeds, &QTableWidget::itemSelectionChanged, this, &RunsPage::compareSeedGroups);
-    return page;
-}
-
 void RunsPage::setBaseConfig(std::function<TrainConfig()> base)
 {
     m_studies->setBaseConfig(std::move(base));
@@ -196,7 +161,7 @@ void RunsPage::refresh()
     }
     m_table->resizeColumnsToContents();
     m_architectures->setRuns(m_model->runs());
-    fillSeeds();
+    m_seeds->setRuns(m_model->runs());
     selectRuns(selected);
     if (m_message->text().isEmpty() || !m_message->property("error").toBool())
         setStatus(m_model->rowCount() == 0 ? tr("No runs yet: train one on the Train page.")
@@ -357,65 +322,6 @@ void RunsPage::exportReport(qint64 runId, const QString& folder)
         }
         return r;
     }));
-}
-
-void RunsPage::fillSeeds()
-{
-    const auto groups = seedGroups(m_model->runs());
-    m_seeds->setRowCount(int(groups.size()));
-    for (int i = 0; i < int(groups.size()); ++i) {
-        const auto& g = groups[std::size_t(i)];
-        QStringList ids;
-        for (const qint64 id : g.runIds)
-            ids << QString::number(id);
-        const QString spread = g.summary.n > 1 ? QString::fromUtf8(" ± ") + percent(g.summary.std) : QString();
-        auto* config = new QTableWidgetItem(
-            QString::fromStdString(g.config.model) + " · " + keyHyperparameters(g.config).section(" · seed", 0, 0) +
-            " · " + (g.config.numEpochs == 1 ? tr("1 epoch") : tr("%1 epochs").arg(g.config.numEpochs)));
-        config->setData(Qt::UserRole, i);
-        m_seeds->setItem(i, 0, config);
-        m_seeds->setItem(i, 1, new QTableWidgetItem(QString::number(g.summary.n)));
-        m_seeds->setItem(i, 2, new QTableWidgetItem(percent(g.summary.mean) + spread));
-        m_seeds->setItem(i, 3, new QTableWidgetItem(ids.join(", ")));
-    }
-    compareSeedGroups();
-}
-
-QString RunsPage::seedVerdict() const
-{
-    return m_seedVerdict->text();
-}
-
-void RunsPage::compareSeedGroups()
-{
-    const auto groups = seedGroups(m_model->runs());
-    std::vector<int> rows;
-    for (const QModelIndex& index : m_seeds->selectionModel()->selectedRows())
-        rows.push_back(index.row());
-    std::sort(rows.begin(), rows.end());
-    if (rows.size() != 2 || rows.back() >= int(groups.size())) {
-        m_seedVerdict->setText(tr("Select two groups to compare them."));
-        return;
-    }
-    const auto& a = groups[std::size_t(rows[0])];
-    const auto& b = groups[std::size_t(rows[1])];
-    const auto c = compareSpread(a.summary, b.summary);
-    if (!c.comparable) {
-        m_seedVerdict->setText(tr("Each group needs at least two seeds to know its spread (these have %1 and %2): "
-                                  "repeat them over seeds on the Studies tab.")
-                                   .arg(a.summary.n)
-                                   .arg(b.summary.n));
-        return;
-    }
-    m_seedVerdict->setText(
-        tr("Row %1 − row %2: %3 points; seed-to-seed standard error of the difference %4 points. %5")
-            .arg(rows[0] + 1)
-            .arg(rows[1] + 1)
-            .arg(QString::asprintf("%+.2f", c.difference * 100))
-            .arg(c.standardError * 100, 0, 'f', 2)
-            .arg(c.exceedsSpread ? tr("The difference exceeds the seed-to-seed spread (more than 2 standard errors).")
-                                 : tr("The difference is within the seed-to-seed spread (at most 2 standard "
-                                      "errors): these runs do not tell the configurations apart.")));
 }
 
 } // namespace studio::ui

@@ -12,7 +12,6 @@ class QLabel;
 class QLineEdit;
 class QPushButton;
 class QTableView;
-class QTableWidget;
 class QTabWidget;
 
 namespace studio {
@@ -26,6 +25,7 @@ class DataSource;
 class RunComparisonView;
 class RunsFilterModel;
 class RunsTableModel;
+class SeedGroupsView;
 class StudyPanel;
 class StudyQueue;
 class TrainingSession;
@@ -59,8 +59,7 @@ public:
     ArchitectureChart* architectures() const { return m_architectures; }
     StudyPanel* studies() const { return m_studies; }
     StudyQueue* queue() const { return m_queue; }
-    QTableWidget* seedTable() const { return m_seeds; }
-    QString seedVerdict() const;
+    SeedGroupsView* seeds() const { return m_seeds; }
     QString statusText() const;
 
 Q_SIGNALS:
@@ -73,12 +72,9 @@ protected:
     void showEvent(QShowEvent* event) override;
 
 private:
-    QWidget* buildSeedsTab();
     void onSelectionChanged();
     void confirmDelete();
     void chooseReportFolder();
-    void fillSeeds();
-    void compareSeedGroups();
     void updateButtons();
     void setStatus(const QString& text, bool error = false);
 
@@ -97,8 +93,7 @@ private:
     QTabWidget* m_tabs;
     RunComparisonView* m_comparison;
     ArchitectureChart* m_architectures;
-    QTableWidget* m_seeds;
-    QLabel* m_seedVerdict;
+    SeedGroupsView* m_seeds;
     StudyQueue* m_queue;
     StudyPanel* m_studies;
     QLabel* m_message;
