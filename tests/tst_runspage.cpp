@@ -72,6 +72,18 @@ QString cell(RunsPage& page, qint64 runId, int column)
     return "(no row)";
 }
 
+/// A Runs page over a store, shown (offscreen) at a comfortable size.
+struct ShownPage {
+    ShownPage(const QString& store, const QString& data) : session(store), source(data), page(&session, &source)
+    {
+        page.resize(1300, 900);
+        page.show();
+    }
+    TrainingSession session;
+    DataSource source;
+    RunsPage page;
+};
+
 /// Shows the window, waits for the dataset and puts a small MLP run on the Train page.
 bool openWithTinyMlp(MainWindow& window, int epochs)
 {
@@ -149,11 +161,8 @@ void TestRunsPage::initTestCase()
 
 void TestRunsPage::tableShowsTheStoredFigures()
 {
-    TrainingSession session(m_store);
-    DataSource data(m_data);
-    RunsPage page(&session, &data);
-    page.resize(1300, 900);
-    page.show();
+    ShownPage shown(m_store, m_data);
+    auto& page = shown.page;
     QVERIFY(QTest::qWaitForWindowExposed(&page));
     QCOMPARE(page.model()->rowCount(), 9);
     QCOMPARE(cell(page, m_simple, RunsTableModel::Model), QString("simple-cnn"));
@@ -173,10 +182,8 @@ void TestRunsPage::tableShowsTheStoredFigures()
 
 void TestRunsPage::sortsFiltersAndRenames()
 {
-    TrainingSession session(m_store);
-    DataSource data(m_data);
-    RunsPage page(&session, &data);
-    page.show();
+    ShownPage shown(m_store, m_data);
+    auto& page = shown.page;
     auto* filter = page.filter();
     page.table()->sortByColumn(RunsTableModel::BestVal, Qt::DescendingOrder);
     QCOMPARE(filter->data(filter->index(0, 0), RunsTableModel::RunIdRole).toLongLong(), m_resnet);
@@ -207,11 +214,8 @@ void TestRunsPage::sortsFiltersAndRenames()
 
 void TestRunsPage::selectingTwoOverlaysAndDiffs()
 {
-    TrainingSession session(m_store);
-    DataSource data(m_data);
-    RunsPage page(&session, &data);
-    page.resize(1300, 900);
-    page.show();
+    ShownPage shown(m_store, m_data);
+    auto& page = shown.page;
     page.selectRuns({m_simple, m_resnet});
     QCOMPARE(page.selectedRuns(), (std::vector<qint64>{m_simple, m_resnet}));
     for (auto* chart : page.comparison()->charts())
@@ -241,10 +245,8 @@ void TestRunsPage::selectingTwoOverlaysAndDiffs()
 
 void TestRunsPage::seedGroupsTellSpreadFromDifference()
 {
-    TrainingSession session(m_store);
-    DataSource data(m_data);
-    RunsPage page(&session, &data);
-    page.show();
+    ShownPage shown(m_store, m_data);
+    auto& page = shown.page;
     auto* seeds = page.seeds()->table();
     QCOMPARE(seeds->rowCount(), 5); // simple-cnn, resnet, mlp, and the two repeated configs
     int a = -1, b = -1;
@@ -262,10 +264,8 @@ void TestRunsPage::seedGroupsTellSpreadFromDifference()
 
 void TestRunsPage::deleteAsksThenRemovesRowsAndFiles()
 {
-    TrainingSession session(m_store);
-    DataSource data(m_data);
-    RunsPage page(&session, &data);
-    page.show();
+    ShownPage shown(m_store, m_data);
+    auto& page = shown.page;
     RunStore store(m_store);
     const QString folder = store.runDir(m_diverged);
     QVERIFY(QDir(folder).exists());

@@ -84,7 +84,7 @@ void ArchitectureChart::setRuns(const std::vector<RunRecord>& runs)
     }
     x->setRange(std::pow(10, std::floor(std::log10(minParams))), std::pow(10, std::ceil(std::log10(maxParams))));
     const auto range = niceRange(m_points.empty() ? 0 : lowest, 100, 0, 100);
-    y->setRange(range.low, range.high);
+    setRangeAndInterval(y, range.low, range.high, range.step);
     applyChartPalette(c, {x, y}, palette(), font());
 }
 

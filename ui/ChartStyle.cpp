@@ -7,6 +7,7 @@
 #include <QObject>
 #include <QPalette>
 #include <QPen>
+#include <QValueAxis>
 
 #include <algorithm>
 #include <cmath>
@@ -81,6 +82,19 @@ void applyChartPalette(QChart* chart, const QList<QAbstractAxis*>& axes, const Q
         axis->setGridLineColor(grid);
         axis->setMinorGridLineColor(grid.lighter(120));
         axis->setLinePenColor(pal.color(QPalette::Mid));
+    }
+}
+
+void setRangeAndInterval(QValueAxis* axis, double low, double high, double interval)
+{
+    axis->setTickType(QValueAxis::TicksDynamic);
+    axis->setTickAnchor(0.0);
+    if (interval >= axis->tickInterval()) {
+        axis->setTickInterval(interval);
+        axis->setRange(low, high);
+    } else {
+        axis->setRange(low, high);
+        axis->setTickInterval(interval);
     }
 }
 

@@ -8,6 +8,7 @@ class QAbstractAxis;
 class QChart;
 class QFont;
 class QPalette;
+class QValueAxis;
 
 namespace studio::ui {
 
@@ -23,6 +24,10 @@ struct ValueRange {
     double low = 0, high = 1, step = 0.2;
 };
 ValueRange niceRange(double dataMin, double dataMax, double lowest, double highest);
+
+/// Sets a value axis's range and dynamic tick interval (anchored at 0) in the order that never
+/// lays out thousands of ticks: a coarser interval before a wider range, a finer one after.
+void setRangeAndInterval(QValueAxis* axis, double low, double high, double interval);
 
 /// Colours a chart, its legend and axes from a palette (light or dark), with a bold title.
 void applyChartPalette(QChart* chart, const QList<QAbstractAxis*>& axes, const QPalette& palette, const QFont& font);

@@ -261,25 +261,6 @@ bool LiveChart::refresh()
     return true;
 }
 
-namespace {
-
-/// Sets an axis's range and tick interval in the order that never lays out thousands of ticks:
-/// a coarser interval before a wider range, a finer one after a narrower range.
-void setRangeAndInterval(QValueAxis* axis, double low, double high, double interval)
-{
-    axis->setTickType(QValueAxis::TicksDynamic);
-    axis->setTickAnchor(0.0);
-    if (interval >= axis->tickInterval()) {
-        axis->setTickInterval(interval);
-        axis->setRange(low, high);
-    } else {
-        axis->setRange(low, high);
-        axis->setTickInterval(interval);
-    }
-}
-
-} // namespace
-
 void LiveChart::updateRanges(double xMin, double xMax, double yMin, double yMax)
 {
     // Whole steps and epochs; wall time in 1-2-5 seconds.
