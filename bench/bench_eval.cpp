@@ -24,7 +24,7 @@ int main(int argc, char** argv)
     const std::string what = argc > 1 ? argv[1] : "simple-cnn";
     const int threads = argc > 2 ? std::atoi(argv[2]) : 2;
     const int repeats = argc > 3 ? std::atoi(argv[3]) : 5;
-    const std::int64_t batch = argc > 4 ? std::atoll(argv[4]) : 1000;
+    const std::int64_t batch = argc > 4 ? std::atoll(argv[4]) : 128; // predict()'s default
     configureTorchThread(threads);
     const auto location = locateData();
     if (!location.found()) {
@@ -61,6 +61,8 @@ int main(int argc, char** argv)
         }
     };
     {
+        // One batch after another on one thread: what each of predict()'s workers does.
+        configureTorchThread(1);
         torch::NoGradGuard noGrad;
         model->eval();
         std::map<std::string, double> total;
@@ -82,7 +84,7 @@ int main(int argc, char** argv)
             }
         }
         const double all = std::chrono::duration<double>(std::chrono::steady_clock::now() - prep0).count();
-        std::printf("stages (one pass, %.3f s): input %.3f s", all, prepare);
+        std::printf("stages (one pass on one thread, %.3f s): input %.3f s", all, prepare);
         for (const auto& name : order)
             std::printf(", %s %.3f s", name.c_str(), total[name]);
         std::printf("\n");

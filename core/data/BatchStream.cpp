@@ -52,7 +52,7 @@ Batch BatchStream::makeBatch(const LabeledImages& data, const torch::Tensor& ord
     } else {
         x = standardise(x, plan.mean, plan.std);
     }
-    b.images = x;
+    b.images = markChannelsLast(x);
     return b;
 }
 

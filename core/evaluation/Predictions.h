@@ -23,9 +23,11 @@ struct Predictions {
 };
 
 /// Runs the model over `data` in batches (eval mode, no grad; the model's training mode is
-/// restored afterwards). `cancel`, when set, is polled between batches.
+/// restored afterwards). The calling thread's torch thread count is spent as that many workers of
+/// one thread each, taking batches in turn; the result does not depend on which worker ran what.
+/// `cancel`, when set, is polled before each batch, from the workers.
 Predictions predict(ClassifierImpl& model, const LabeledImages& data, double mean, double std,
-                    std::int64_t batchSize = 1000, const std::function<bool()>& cancel = {});
+                    std::int64_t batchSize = 128, const std::function<bool()>& cancel = {});
 
 /// The predictions as plain arrays for analysis (labels and logits).
 ScoredSet scoredSet(const Predictions& predictions);

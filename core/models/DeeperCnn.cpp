@@ -3,7 +3,6 @@
 #include "models/Layers.h"
 
 #include <torch/nn/modules/batchnorm.h>
-#include <torch/nn/modules/pooling.h>
 
 namespace studio {
 namespace {
@@ -16,7 +15,7 @@ torch::nn::Sequential block(int in, int out, Activation a, double dropout)
         s->push_back(torch::nn::BatchNorm2d(out));
         layers::addActivation(s, a);
     }
-    s->push_back(torch::nn::MaxPool2d(2));
+    s->push_back(layers::MaxPool2x2());
     layers::addDropout(s, dropout);
     return s;
 }

@@ -1,5 +1,7 @@
 #include "models/Layers.h"
 
+#include <ATen/TensorIndexing.h>
+#include <c10/core/GradMode.h>
 #include <torch/nn/modules/activation.h>
 #include <torch/nn/modules/conv.h>
 #include <torch/nn/modules/dropout.h>
@@ -11,12 +13,27 @@ torch::nn::Conv2d conv(int in, int out, int kernel, int padding, bool bias, int 
     return torch::nn::Conv2d(torch::nn::Conv2dOptions(in, out, kernel).padding(padding).stride(stride).bias(bias));
 }
 
+torch::Tensor MaxPool2x2Impl::forward(const torch::Tensor& x)
+{
+    const bool plain = x.dim() == 4 && x.is_contiguous(at::MemoryFormat::ChannelsLast) && x.size(2) >= 2 &&
+                       x.size(3) >= 2 && !(c10::GradMode::is_enabled() && x.requires_grad());
+    if (!plain)
+        return torch::max_pool2d(x, {2, 2}, {2, 2});
+    using torch::indexing::None;
+    using torch::indexing::Slice;
+    const auto h = x.size(2) / 2 * 2, w = x.size(3) / 2 * 2;
+    const auto rows =
+        torch::maximum(x.index({Slice(), Slice(), Slice(0, h, 2)}), x.index({Slice(), Slice(), Slice(1, h, 2)}));
+    return torch::maximum(rows.index({Slice(), Slice(), Slice(), Slice(0, w, 2)}),
+                          rows.index({Slice(), Slice(), Slice(), Slice(1, w, 2)}));
+}
+
 void addActivation(torch::nn::Sequential& seq, Activation activation)
 {
     if (activation == Activation::Sigmoid)
         seq->push_back(torch::nn::Sigmoid());
-    else
-        seq->push_back(torch::nn::ReLU());
+    else // in place: every layer it follows (conv, linear, max-pool, batch norm) keeps its input, not its output
+        seq->push_back(torch::nn::ReLU(torch::nn::ReLUOptions().inplace(true)));
 }
 
 void addDropout(torch::nn::Sequential& seq, double p)

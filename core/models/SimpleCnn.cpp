@@ -3,7 +3,6 @@
 #include "models/Layers.h"
 
 #include <torch/nn/modules/activation.h>
-#include <torch/nn/modules/pooling.h>
 
 namespace studio {
 namespace {
@@ -13,7 +12,7 @@ namespace {
 /// the activation touches 4× fewer values.
 torch::nn::Sequential convReluPool(int in, int out, int padding, Activation a)
 {
-    torch::nn::Sequential s(layers::conv(in, out, 3, padding, true), torch::nn::MaxPool2d(2));
+    torch::nn::Sequential s(layers::conv(in, out, 3, padding, true), layers::MaxPool2x2());
     layers::addActivation(s, a);
     return s;
 }

@@ -30,9 +30,9 @@ TinyNetImpl::TinyNetImpl(const ModelOptions& o, int version)
     auto add = [&](const std::string& name, torch::nn::Sequential s) {
         m_stages.emplace_back(name, register_module(name, s));
     };
-    add("conv1", block(1, 8, 0, p));                                                                      // 28 -> 26
-    add("conv2", block(8, 16, 0, p));                                                                     // 26 -> 24
-    add("transition", torch::nn::Sequential(layers::conv(16, 10, 1, 0, false), torch::nn::MaxPool2d(2))); // -> 12
+    add("conv1", block(1, 8, 0, p));                                                                   // 28 -> 26
+    add("conv2", block(8, 16, 0, p));                                                                  // 26 -> 24
+    add("transition", torch::nn::Sequential(layers::conv(16, 10, 1, 0, false), layers::MaxPool2x2())); // -> 12
     if (version == 3) {
         add("conv3", block(10, 10, 0, p)); // 12 -> 10
         add("conv4", block(10, 16, 1, p)); // 10 -> 10
