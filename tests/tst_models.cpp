@@ -1,5 +1,9 @@
+#include "data/ModelInput.h"
+#include "models/Layers.h"
 #include "models/ModelRegistry.h"
 #include "models/ModelSummary.h"
+
+#include <torch/csrc/autograd/grad_mode.h>
 
 #include <QTest>
 
@@ -42,6 +46,10 @@ private Q_SLOTS:
     void summaryTotalsAgreeWithTheModel();
     void sigmoidMlpHasTheSameParametersButOtherOutputs();
     void unknownArchitectureNamesTheKnownOnes();
+    void maxPoolMatchesTorchPooling_data();
+    void maxPoolMatchesTorchPooling();
+    void channelsLastInputGivesTheSameOutputs_data() { parameterCountsMatchTheSeeds_data(); }
+    void channelsLastInputGivesTheSameOutputs();
 };
 
 void TestModels::parameterCountsMatchTheSeeds_data()
@@ -130,6 +138,58 @@ void TestModels::unknownArchitectureNamesTheKnownOnes()
         QVERIFY(QString(e.what()).contains("vgg16"));
         QVERIFY(QString(e.what()).contains("tiny-v3"));
     }
+}
+
+void TestModels::maxPoolMatchesTorchPooling_data()
+{
+    QTest::addColumn<int>("channels");
+    QTest::addColumn<int>("height");
+    QTest::addColumn<int>("width");
+    QTest::addColumn<bool>("grad");
+    QTest::newRow("simple-cnn conv1 maps") << 32 << 28 << 28 << false;
+    QTest::newRow("odd sizes crop the last row and column") << 16 << 7 << 5 << false;
+    QTest::newRow("one channel") << 1 << 4 << 6 << false;
+    QTest::newRow("training keeps torch's kernel") << 8 << 9 << 9 << true;
+}
+
+void TestModels::maxPoolMatchesTorchPooling()
+{
+    QFETCH(int, channels);
+    QFETCH(int, height);
+    QFETCH(int, width);
+    QFETCH(bool, grad);
+    torch::manual_seed(3);
+    const auto x = torch::randn({3, channels, height, width});
+    const auto expected = torch::max_pool2d(x, {2, 2}, {2, 2});
+    layers::MaxPool2x2 pool;
+    const auto input = x.contiguous(at::MemoryFormat::ChannelsLast).requires_grad_(grad);
+    torch::Tensor out;
+    {
+        c10::AutoGradMode mode(grad);
+        out = pool->forward(input);
+    }
+    QCOMPARE(out.sizes().vec(), expected.sizes().vec());
+    QVERIFY(torch::equal(out.contiguous(), expected));
+    if (grad) { // one gradient per window, at its maximum
+        out.sum().backward();
+        QCOMPARE(input.grad().sum().item<double>(), static_cast<double>(expected.numel()));
+    }
+}
+
+void TestModels::channelsLastInputGivesTheSameOutputs()
+{
+    QFETCH(QString, id);
+    torch::manual_seed(5);
+    auto model = buildModel(id.toStdString());
+    model->eval();
+    torch::NoGradGuard noGrad;
+    const auto images = torch::randint(0, 256, {4, 28, 28}, torch::kUInt8);
+    const auto marked = toModelInput(images, 0.1307, 0.3081);
+    QCOMPARE(marked.stride(1), 1); // the channel stride is all that tells the layouts apart
+    const auto plain = torch::empty(marked.sizes()).copy_(marked);
+    QCOMPARE(plain.stride(1), 28 * 28);
+    QVERIFY(torch::equal(plain, marked));
+    QVERIFY(torch::allclose(model->forward(marked), model->forward(plain), 1e-4, 1e-5));
 }
 
 QTEST_GUILESS_MAIN(TestModels)

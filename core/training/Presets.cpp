@@ -96,7 +96,7 @@ TrainConfig fast()
     c.numEpochs = 2;
     c.batchSize = 128;
     c.scheduler = SchedulerKind::OneCycle;
-    c.maxLr = 3e-3;
+    c.maxLr = 5e-3;
     c.pctStart = 0.25;
     c.divFactor = 10;
     c.finalDivFactor = 100;

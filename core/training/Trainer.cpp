@@ -295,7 +295,8 @@ FinishedEvent Trainer::train()
         // Validation (stop and pause are honoured between its batches too).
         double valLoss = std::nan(""), valAccuracy = std::nan("");
         if (m_validation.size() > 0) {
-            const auto val = predict(*m_model, m_validation, m_mean, m_std, 1000, [&] { return m_stop.load(); });
+            const auto val =
+                predict(*m_model, m_validation, m_mean, m_std, kPredictBatchSize, [&] { return m_stop.load(); });
             if (val.cancelled)
                 return stopNow();
             valLoss = val.meanLoss;
