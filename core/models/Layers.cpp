@@ -19,7 +19,6 @@ torch::Tensor MaxPool2x2Impl::forward(const torch::Tensor& x)
                        x.size(3) >= 2 && !(c10::GradMode::is_enabled() && x.requires_grad());
     if (!plain)
         return torch::max_pool2d(x, {2, 2}, {2, 2});
-    using torch::indexing::None;
     using torch::indexing::Slice;
     const auto h = x.size(2) / 2 * 2, w = x.size(3) / 2 * 2;
     const auto rows =
