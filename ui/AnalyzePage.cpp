@@ -5,6 +5,7 @@
 #include "DataSource.h"
 #include "GalleryModel.h"
 #include "ImageDetailPanel.h"
+#include "PerClassTable.h"
 #include "ReliabilityDiagram.h"
 #include "RunCheckpoints.h"
 #include "WidgetExport.h"
@@ -19,7 +20,6 @@
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QHBoxLayout>
-#include <QHeaderView>
 #include <QLabel>
 #include <QListView>
 #include <QListWidget>
@@ -27,11 +27,8 @@
 #include <QPushButton>
 #include <QSplitter>
 #include <QTabWidget>
-#include <QTableWidget>
 #include <QToolButton>
 #include <QVBoxLayout>
-
-#include <cmath>
 
 namespace studio::ui {
 namespace {
@@ -57,23 +54,13 @@ QDoubleSpinBox* percentBox(double value, const QString& name, QWidget* parent)
     return box;
 }
 
-/// A number cell that sorts by value.
-QTableWidgetItem* numberItem(double value, int decimals)
-{
-    auto* item = new QTableWidgetItem;
-    item->setData(Qt::DisplayRole, decimals > 0
-                                       ? QVariant(std::round(value * std::pow(10, decimals)) / std::pow(10, decimals))
-                                       : QVariant(qlonglong(value)));
-    item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
-    return item;
-}
-
 } // namespace
 
 AnalyzePage::AnalyzePage(DataSource* data, const QString& runsFolder, QWidget* parent)
     : QWidget(parent), m_data(data), m_runsFolder(runsFolder), m_service(new AnalysisService(this)),
       m_runs(new QComboBox(this)), m_split(new QComboBox(this)), m_run(new QPushButton(tr("Analyze"), this)),
-      m_status(new QLabel(this)), m_summary(new QLabel(this)), m_gallery(new GalleryModel(this))
+      m_status(new QLabel(this)), m_summary(new QLabel(this)), m_gallery(new GalleryModel(this)),
+      m_perClass(new PerClassTable(this))
 {
     m_runs->setObjectName("analyzeRun");
     m_runs->setMinimumWidth(320);
@@ -96,7 +83,7 @@ AnalyzePage::AnalyzePage(DataSource* data, const QString& runsFolder, QWidget* p
     auto* tabs = new QTabWidget(this);
     tabs->setObjectName("analyzeTabs");
     tabs->addTab(buildErrorsTab(), tr("Confusion and errors"));
-    tabs->addTab(buildPerClassTab(), tr("Per class"));
+    tabs->addTab(m_perClass, tr("Per class"));
     tabs->addTab(buildCalibrationTab(), tr("Calibration"));
 
     auto* layout = new QVBoxLayout(this);
@@ -220,19 +207,6 @@ QWidget* AnalyzePage::buildErrorsTab()
     return splitter;
 }
 
-QWidget* AnalyzePage::buildPerClassTab()
-{
-    m_perClass = new QTableWidget(0, 6);
-    m_perClass->setObjectName("perClassTable");
-    m_perClass->setHorizontalHeaderLabels(
-        {tr("class"), tr("precision"), tr("recall"), tr("F1"), tr("support"), tr("accuracy")});
-    m_perClass->verticalHeader()->hide();
-    m_perClass->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_perClass->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
-    m_perClass->setSortingEnabled(true);
-    return m_perClass;
-}
-
 QWidget* AnalyzePage::buildCalibrationTab()
 {
     auto* page = new QWidget;
@@ -321,21 +295,7 @@ void AnalyzePage::showAnalysis(const Analysis* a)
     m_gallery->setAnalysis(a);
     applyFilter();
 
-    m_perClass->setSortingEnabled(false);
-    m_perClass->setRowCount(int(e.report.perClass.size()) + 2);
-    const auto fill = [&](int row, const QString& name, const ClassScores& s) {
-        m_perClass->setItem(row, 0, new QTableWidgetItem(name));
-        m_perClass->setItem(row, 1, numberItem(s.precision, 4));
-        m_perClass->setItem(row, 2, numberItem(s.recall, 4));
-        m_perClass->setItem(row, 3, numberItem(s.f1, 4));
-        m_perClass->setItem(row, 4, numberItem(double(s.support), 0));
-        m_perClass->setItem(row, 5, numberItem(s.recall, 4)); // per-class accuracy is the class's recall
-    };
-    for (std::size_t k = 0; k < e.report.perClass.size(); ++k)
-        fill(int(k), QString::number(k), e.report.perClass[k]);
-    fill(int(e.report.perClass.size()), tr("macro avg"), e.report.macro);
-    fill(int(e.report.perClass.size()) + 1, tr("weighted avg"), e.report.weighted);
-    m_perClass->setSortingEnabled(true);
+    m_perClass->setReport(e.report);
 
     m_reliability->setCalibration(e.calibration, e.temperatureFitted ? std::optional(e.calibrated) : std::nullopt,
                                   e.temperature);

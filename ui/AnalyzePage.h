@@ -10,7 +10,6 @@ class QLabel;
 class QListView;
 class QListWidget;
 class QPushButton;
-class QTableWidget;
 
 namespace studio::ui {
 
@@ -19,6 +18,7 @@ class ConfusionMatrixView;
 class DataSource;
 class GalleryModel;
 class ImageDetailPanel;
+class PerClassTable;
 class ReliabilityDiagram;
 
 /// A run's results on the test or validation split: summary strip; confusion matrix whose cells
@@ -56,7 +56,6 @@ protected:
 
 private:
     QWidget* buildErrorsTab();
-    QWidget* buildPerClassTab();
     QWidget* buildCalibrationTab();
     void showAnalysis(const Analysis* analysis);
     void applyFilter();
@@ -75,6 +74,7 @@ private:
     QComboBox* m_normalisation = nullptr;
     QListWidget* m_pairs = nullptr;
     GalleryModel* m_gallery;
+    PerClassTable* m_perClass;
     QListView* m_galleryView = nullptr;
     QComboBox* m_trueFilter = nullptr;
     QComboBox* m_predictedFilter = nullptr;
@@ -84,7 +84,6 @@ private:
     QDoubleSpinBox* m_maxConfidence = nullptr;
     QLabel* m_count = nullptr;
     ImageDetailPanel* m_detail = nullptr;
-    QTableWidget* m_perClass = nullptr;
     ReliabilityDiagram* m_reliability = nullptr;
     ConfidenceHistogramView* m_histogram = nullptr;
     QCheckBox* m_temperature = nullptr;

@@ -1,13 +1,16 @@
 #include "ChartReadout.h"
 
 #include <QBrush>
+#include <QChart>
 #include <QGraphicsEllipseItem>
 #include <QGraphicsRectItem>
 #include <QGraphicsSimpleTextItem>
 #include <QPalette>
 #include <QPen>
+#include <QXYSeries>
 
 #include <algorithm>
+#include <cmath>
 
 namespace studio::ui {
 
@@ -52,6 +55,32 @@ void ChartReadout::hide()
 QString ChartReadout::text() const
 {
     return m_label->isVisible() ? m_label->text() : QString();
+}
+
+NearestPoint nearestPoint(QChart* chart, const QList<QXYSeries*>& series, const QPointF& position, double radius)
+{
+    NearestPoint best;
+    double bestDistance = radius;
+    for (int k = 0; k < series.size(); ++k) {
+        QXYSeries* s = series[k];
+        const auto points = s->points();
+        if (points.isEmpty() || !s->isVisible())
+            continue;
+        const double x = chart->mapToValue(position, s).x();
+        auto it = std::lower_bound(points.begin(), points.end(), x,
+                                   [](const QPointF& p, double value) { return p.x() < value; });
+        for (auto candidate : {it, it == points.begin() ? it : it - 1}) {
+            if (candidate == points.end())
+                continue;
+            const QPointF at = chart->mapToPosition(*candidate, s);
+            const double distance = std::hypot(at.x() - position.x(), at.y() - position.y());
+            if (distance < bestDistance) {
+                bestDistance = distance;
+                best = {k, *candidate, at};
+            }
+        }
+    }
+    return best;
 }
 
 } // namespace studio::ui

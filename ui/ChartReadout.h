@@ -1,4 +1,5 @@
 #pragma once
+#include <QList>
 #include <QPointF>
 #include <QRectF>
 #include <QString>
@@ -7,7 +8,9 @@ class QGraphicsEllipseItem;
 class QGraphicsItem;
 class QGraphicsRectItem;
 class QGraphicsSimpleTextItem;
+class QChart;
 class QPalette;
+class QXYSeries;
 
 namespace studio::ui {
 
@@ -28,5 +31,15 @@ private:
     QGraphicsRectItem* m_box;
     QGraphicsSimpleTextItem* m_label;
 };
+
+/// The drawn point nearest to `position` (chart coordinates) over the visible `series`, each sorted
+/// by x, within `radius` pixels; `series` is −1 when none is that close.
+struct NearestPoint {
+    int series = -1;
+    QPointF value;    ///< in the series' units
+    QPointF position; ///< in chart coordinates
+};
+NearestPoint nearestPoint(QChart* chart, const QList<QXYSeries*>& series, const QPointF& position,
+                          double radius = 40.0);
 
 } // namespace studio::ui

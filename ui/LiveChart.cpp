@@ -313,37 +313,18 @@ QPoint LiveChart::positionOf(int series, const QPointF& value) const
 
 void LiveChart::showReadoutAt(const QPoint& position)
 {
-    double bestDistance = 40.0; // pixels
-    QPointF bestPoint, bestPosition;
-    QString bestName;
-    for (const auto& curve : m_curves) {
-        const auto points = curve.series->points();
-        if (points.isEmpty() || !curve.series->isVisible())
-            continue;
-        const QPointF inChart = chart()->mapFromScene(mapToScene(position));
-        const double x = chart()->mapToValue(inChart, curve.series).x();
-        auto it = std::lower_bound(points.begin(), points.end(), x,
-                                   [](const QPointF& p, double value) { return p.x() < value; });
-        for (auto candidate : {it, it == points.begin() ? it : it - 1}) {
-            if (candidate == points.end())
-                continue;
-            const QPointF at = chart()->mapToPosition(*candidate, curve.series); // chart coordinates
-            const double distance = std::hypot(at.x() - inChart.x(), at.y() - inChart.y());
-            if (distance < bestDistance) {
-                bestDistance = distance;
-                bestPoint = *candidate;
-                bestPosition = at;
-                bestName = curve.name;
-            }
-        }
-    }
-    if (bestName.isEmpty()) {
+    QList<QXYSeries*> series;
+    for (const auto& curve : m_curves)
+        series.append(curve.series);
+    const NearestPoint nearest = nearestPoint(chart(), series, chart()->mapFromScene(mapToScene(position)));
+    if (nearest.series < 0) {
         hideReadout();
         return;
     }
-    m_readout->show(bestPosition,
+    m_readout->show(nearest.position,
                     QStringLiteral("%1 · %2: %3")
-                        .arg(bestName, formatX(m_axis, bestPoint.x()), QString::number(bestPoint.y(), 'g', 4)),
+                        .arg(m_curves[std::size_t(nearest.series)].name, formatX(m_axis, nearest.value.x()),
+                             QString::number(nearest.value.y(), 'g', 4)),
                     chart()->plotArea(), palette());
 }
 
