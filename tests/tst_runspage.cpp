@@ -29,6 +29,8 @@
 #include <QSettings>
 #include <QSignalSpy>
 #include <QSlider>
+#include <QSqlDatabase>
+#include <QSqlQuery>
 #include <QTableView>
 #include <QTableWidget>
 #include <QTemporaryDir>
@@ -111,6 +113,7 @@ private Q_SLOTS:
     void selectingTwoOverlaysAndDiffs();
     void seedGroupsTellSpreadFromDifference();
     void deleteAsksThenRemovesRowsAndFiles();
+    void followsRunsOtherProcessesWrite();
     void resumeContinuesAStoppedRunInPlace();
     void studyFromTheGuiFillsItsTable();
     void seedRepeatsFormOneGroup();
@@ -291,6 +294,38 @@ void TestRunsPage::deleteAsksThenRemovesRowsAndFiles()
     QVERIFY(!page.model()->runById(m_diverged));
     QVERIFY(!store.run(m_diverged));
     QVERIFY(!QDir(folder).exists());
+}
+
+void TestRunsPage::followsRunsOtherProcessesWrite()
+{
+    const QString folder = m_dir.filePath("shared-store");
+    ShownPage shown(folder, m_data);
+    auto& page = shown.page;
+    QVERIFY(QTest::qWaitForWindowExposed(&page));
+    QCOMPARE(page.model()->rowCount(), 0);
+
+    // Another writer on the same store, as a CLI run beside the studio: its runs appear unasked.
+    RunStore other(folder);
+    TrainConfig config;
+    config.model = "tiny-v2";
+    const auto finished = addRun(other, config, 2, 0.97, "completed");
+    QTRY_COMPARE_WITH_TIMEOUT(page.model()->rowCount(), 1, 6000);
+    QCOMPARE(cell(page, finished, RunsTableModel::Status), QString("completed"));
+    const auto running = other.createRun(config, "synthetic", 7730);
+    QTRY_COMPARE_WITH_TIMEOUT(cell(page, running, RunsTableModel::Status), QString("running"), 6000);
+
+    // The process training it ends without finishing it: the page marks it interrupted.
+    {
+        auto db = QSqlDatabase::addDatabase("QSQLITE", "followsRunsOtherProcessesWrite");
+        db.setDatabaseName(QDir(folder).filePath("runs.sqlite"));
+        QVERIFY(db.open());
+        QSqlQuery q(db);
+        QVERIFY(q.exec(QString("UPDATE runs SET pid = 999999999 WHERE id = %1").arg(running)));
+        db.close();
+    }
+    QSqlDatabase::removeDatabase("followsRunsOtherProcessesWrite");
+    QTRY_COMPARE_WITH_TIMEOUT(cell(page, running, RunsTableModel::Status), QString("interrupted"), 6000);
+    QCOMPARE(other.run(running)->status, QString("interrupted"));
 }
 
 void TestRunsPage::resumeContinuesAStoppedRunInPlace()

@@ -15,6 +15,7 @@ class TestRunStore : public QObject {
 private Q_SLOTS:
     void recordsSurviveAReopen();
     void deadProcessRunsBecomeInterrupted();
+    void anotherWritersCommitsAreNoticed();
     void finishedRunsKeepTheirStatusAndPartialBatches();
     void deleteRemovesRowsAndFiles();
     void exportsHistoryCsvAndJson();
@@ -97,6 +98,37 @@ void TestRunStore::deadProcessRunsBecomeInterrupted()
     const auto live = reopened.createRun(TrainConfig{}, "MNIST", 1);
     RunStore again(dir.path());
     QCOMPARE(again.run(live)->status, QString("running"));
+}
+
+void TestRunStore::anotherWritersCommitsAreNoticed()
+{
+    QTemporaryDir dir;
+    RunStore viewer(dir.path()), writer(dir.path());
+    const auto stamp = viewer.changeStamp();
+    const auto own = viewer.createRun(TrainConfig{}, "MNIST", 1);
+    QCOMPARE(viewer.changeStamp(), stamp); // its own writes do not count
+    const auto id = writer.createRun(TrainConfig{}, "MNIST", 1);
+    const auto afterCreate = viewer.changeStamp();
+    QVERIFY(afterCreate != stamp);
+    QCOMPARE(viewer.run(id)->status, QString("running"));
+    recordTwoEpochs(writer, id);
+    QVERIFY(viewer.changeStamp() != afterCreate);
+    QCOMPARE(viewer.run(id)->epochsDone, 2);
+
+    // The writer's process dies: the next check marks its run, once; this process's run stays.
+    {
+        auto db = QSqlDatabase::addDatabase("QSQLITE", "raw");
+        db.setDatabaseName(QDir(dir.path()).filePath("runs.sqlite"));
+        QVERIFY(db.open());
+        QSqlQuery q(db);
+        QVERIFY(q.exec(QString("UPDATE runs SET pid = 999999999 WHERE id = %1").arg(id)));
+        db.close();
+    }
+    QSqlDatabase::removeDatabase("raw");
+    QCOMPARE(viewer.markInterruptedRuns(), 1);
+    QCOMPARE(viewer.markInterruptedRuns(), 0);
+    QCOMPARE(writer.run(id)->status, QString("interrupted"));
+    QCOMPARE(writer.run(own)->status, QString("running"));
 }
 
 void TestRunStore::finishedRunsKeepTheirStatusAndPartialBatches()

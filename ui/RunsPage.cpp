@@ -14,6 +14,7 @@
 #include "runs/RunStore.h"
 #include "util/StudioError.h"
 
+#include <QApplication>
 #include <QComboBox>
 #include <QFileDialog>
 #include <QFutureWatcher>
@@ -26,12 +27,15 @@
 #include <QSplitter>
 #include <QTabWidget>
 #include <QTableView>
+#include <QTimer>
 #include <QVBoxLayout>
 
 #include <set>
 
 namespace studio::ui {
 namespace {
+
+constexpr int kPollMs = 2000; // how often a shown page looks for other writers' changes
 
 struct ReportResult {
     ReportInput input;
@@ -48,7 +52,7 @@ RunsPage::RunsPage(TrainingSession* session, DataSource* data, QWidget* parent)
       m_table(new QTableView(this)), m_tabs(new QTabWidget(this)), m_comparison(new RunComparisonView(this)),
       m_architectures(new ArchitectureChart(this)), m_seeds(new SeedGroupsView(this)),
       m_queue(new StudyQueue(session, data, this)), m_studies(new StudyPanel(m_queue, this)),
-      m_message(new QLabel(this))
+      m_message(new QLabel(this)), m_poll(new QTimer(this))
 {
     m_search->setObjectName("runsFilter");
     m_search->setPlaceholderText(tr("Filter: name, tag, architecture, study, status, hyperparameter…"));
@@ -132,6 +136,8 @@ RunsPage::RunsPage(TrainingSession* session, DataSource* data, QWidget* parent)
     connect(m_session, &TrainingSession::runFinished, this, &RunsPage::refresh);
     connect(m_session, &TrainingSession::stateChanged, this, &RunsPage::updateButtons);
     connect(m_queue, &StudyQueue::finished, this, &RunsPage::refresh);
+    m_poll->setInterval(kPollMs);
+    connect(m_poll, &QTimer::timeout, this, &RunsPage::followOtherWriters);
     updateButtons();
 }
 
@@ -145,7 +151,28 @@ void RunsPage::setBaseConfig(std::function<TrainConfig()> base)
 void RunsPage::showEvent(QShowEvent* event)
 {
     refresh();
+    m_poll->start();
     QWidget::showEvent(event);
+}
+
+void RunsPage::hideEvent(QHideEvent* event)
+{
+    m_poll->stop();
+    QWidget::hideEvent(event);
+}
+
+void RunsPage::followOtherWriters()
+{
+    const QWidget* focus = QApplication::focusWidget();
+    if (!m_store || (focus && focus != m_table->viewport() && m_table->viewport()->isAncestorOf(focus)))
+        return; // a cell is being edited: a refresh would close its editor
+    try {
+        const bool ended = m_store->markInterruptedRuns() > 0;
+        if (ended || m_store->changeStamp() != m_seenStamp)
+            refresh();
+    } catch (const StudioError& e) {
+        setStatus(QString::fromUtf8(e.what()), true);
+    }
 }
 
 void RunsPage::refresh()
@@ -154,7 +181,9 @@ void RunsPage::refresh()
     try {
         if (!m_store)
             m_store = std::make_unique<RunStore>(m_session->runsFolder());
+        const auto stamp = m_store->changeStamp(); // before reading: a commit in between shows next time
         m_model->setRuns(m_store->runs(), m_store.get());
+        m_seenStamp = stamp;
     } catch (const StudioError& e) {
         setStatus(QString::fromUtf8(e.what()), true);
         return;

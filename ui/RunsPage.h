@@ -13,6 +13,7 @@ class QLineEdit;
 class QPushButton;
 class QTableView;
 class QTabWidget;
+class QTimer;
 
 namespace studio {
 class RunStore;
@@ -33,6 +34,7 @@ class TrainingSession;
 /// Experiment tracking over the run store: the runs table (sort, filter, rename, tag, delete),
 /// selected runs compared (overlaid curves, hyperparameter diff), architectures compared, seed
 /// groups with mean ± std and the spread test, studies queued from here, resume / clone / report.
+/// While shown it follows runs other processes write to the same store (a CLI run beside it).
 class RunsPage : public QWidget {
     Q_OBJECT
 public:
@@ -70,9 +72,11 @@ Q_SIGNALS:
 
 protected:
     void showEvent(QShowEvent* event) override;
+    void hideEvent(QHideEvent* event) override;
 
 private:
     void onSelectionChanged();
+    void followOtherWriters();
     void confirmDelete();
     void chooseReportFolder();
     void updateButtons();
@@ -97,6 +101,8 @@ private:
     StudyQueue* m_queue;
     StudyPanel* m_studies;
     QLabel* m_message;
+    QTimer* m_poll;
+    std::int64_t m_seenStamp = -1;
     bool m_reporting = false;
 };
 

@@ -134,7 +134,13 @@ QSqlQuery RunStore::query(const QString& sql, const QVariantList& binds) const
     return q;
 }
 
-void RunStore::markInterruptedRuns()
+std::int64_t RunStore::changeStamp() const
+{
+    auto q = query("PRAGMA data_version");
+    return q.next() ? q.value(0).toLongLong() : 0;
+}
+
+int RunStore::markInterruptedRuns()
 {
     auto q = query("SELECT id, pid, host FROM runs WHERE status = 'running'");
     std::vector<std::int64_t> dead;
@@ -143,9 +149,10 @@ void RunStore::markInterruptedRuns()
             dead.push_back(q.value(0).toLongLong());
     for (auto id : dead) {
         query("UPDATE runs SET status = 'interrupted', message = 'The process training this run ended without "
-              "finishing it; resume continues from the last saved epoch.' WHERE id = ?",
+              "finishing it; resume continues from the last saved epoch.' WHERE id = ? AND status = 'running'",
               {qint64(id)});
     }
+    return int(dead.size());
 }
 
 QString RunStore::runDir(std::int64_t id) const

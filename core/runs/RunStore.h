@@ -51,6 +51,8 @@ struct BatchRecord {
 /// The record of every run: a SQLite database (WAL) `runs.sqlite` in the runs folder, with each
 /// run's checkpoints in a `run-<id>` subfolder. Each instance owns one connection: use it on the
 /// thread that created it. Opening marks runs whose process is gone as interrupted.
+/// Other processes may write to the same store at the same time (a CLI run beside the studio):
+/// changeStamp() and markInterruptedRuns() let a viewer follow them.
 class RunStore {
 public:
     explicit RunStore(const QString& folder);
@@ -88,6 +90,13 @@ public:
     /// Removes the rows and the run's folder.
     void deleteRun(std::int64_t id);
 
+    /// A number that changes whenever another connection (another RunStore, another process)
+    /// commits to the database; this connection's own writes leave it as it is.
+    std::int64_t changeStamp() const;
+    /// Marks "running" runs whose process is gone (or runs on another host) as interrupted;
+    /// returns how many it marked.
+    int markInterruptedRuns();
+
     /// Per-epoch history as CSV (epoch,train_loss,train_acc,val_loss,val_acc,lr,seconds).
     void exportHistoryCsv(std::int64_t id, const QString& path) const;
     /// Run, config, epochs and batches as one JSON document.
@@ -96,7 +105,6 @@ public:
 private:
     /// Prepares, binds and runs one statement; throws StudioError with SQLite's message.
     QSqlQuery query(const QString& sql, const QVariantList& binds = {}) const;
-    void markInterruptedRuns();
 
     QString m_folder;
     QString m_connection;
