@@ -2,8 +2,10 @@
 // confusion cell shows exactly that cell's images.
 #include "AnalyzePage.h"
 #include "ConfusionMatrixView.h"
+#include "AnalysisService.h"
 #include "DataSource.h"
 #include "GalleryModel.h"
+#include "ImageDetailPanel.h"
 
 #include "support/SyntheticData.h"
 #include "training/Trainer.h"
@@ -27,6 +29,7 @@ private Q_SLOTS:
     void perClassTableGradCamAndOpenInCanvas();
     void confidenceRangeFiltersTheGallery();
     void confusionExportsAsPictureAndTable();
+    void gradCamExplainsTheAnalysedWeightsAfterTheFileIsGone();
 
 private:
     QTemporaryDir m_dir;
@@ -154,6 +157,33 @@ void TestAnalyzePage::confusionExportsAsPictureAndTable()
 
     const QString unwritable = dir.filePath("missing-folder/confusion.csv");
     QVERIFY(m_page->exportConfusion(unwritable).contains(unwritable));
+}
+
+void TestAnalyzePage::gradCamExplainsTheAnalysedWeightsAfterTheFileIsGone()
+{
+    // The checkpoint changes or disappears after the analysis (latest.pt of a running run, a
+    // deleted run): Grad-CAM still explains the weights that produced the scores on show.
+    QVERIFY(QFile::rename(m_checkpoint, m_checkpoint + ".moved"));
+    auto* service = m_page->findChild<AnalysisService*>();
+    QSignalSpy explained(service, &AnalysisService::explained);
+    m_page->findChild<QCheckBox*>("gradCam")->setChecked(true);
+    const auto& matrix = m_page->analysis()->evaluation.confusion;
+    int best = 0;
+    for (int k = 1; k < 10; ++k)
+        if (matrix.count(k, k) > matrix.count(best, best))
+            best = k;
+    m_page->showCell(best, best); // correct images: none explained yet
+    auto* detail = m_page->findChild<ImageDetailPanel*>();
+    QVERIFY(detail->index() >= 0);
+    const auto shownMap = [&] { // earlier requests may answer first
+        for (const auto& args : explained)
+            if (const auto map = args[0].value<HeatMap>(); map.index == detail->index())
+                return map;
+        return HeatMap{};
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(shownMap().index >= 0, 20000);
+    QCOMPARE(int(shownMap().heat.size()), 28 * 28);
+    QVERIFY(QFile::rename(m_checkpoint + ".moved", m_checkpoint));
 }
 
 QTEST_MAIN(TestAnalyzePage)

@@ -55,8 +55,9 @@ void AnalysisService::analyse(const QString& checkpoint, std::shared_ptr<const D
     watcher->setFuture(runTorchTask([checkpoint, dataset, split] {
         Outcome out;
         try {
-            const auto loaded = loadModelFromCheckpoint(checkpoint);
             auto a = std::make_shared<Analysis>();
+            a->loaded = std::make_shared<LoadedModel>(loadModelFromCheckpoint(checkpoint));
+            const auto& loaded = *a->loaded;
             a->checkpoint = checkpoint;
             a->model = QString::fromStdString(loaded.meta.config.model);
             a->epoch = loaded.meta.position.epoch;
@@ -88,7 +89,7 @@ void AnalysisService::explain(std::int64_t index, int targetClass)
     watcher->setFuture(runTorchTask([analysis = m_current, index, targetClass] {
         HeatMap map;
         try {
-            const auto loaded = loadModelFromCheckpoint(analysis->checkpoint);
+            auto& loaded = *analysis->loaded;
             const auto image = torch::from_blob(const_cast<std::uint8_t*>(analysis->pixels.data()) + index * 784,
                                                 {28, 28}, torch::kUInt8)
                                    .clone();

@@ -12,7 +12,8 @@
 
 namespace studio {
 struct Dataset;
-}
+struct LoadedModel;
+} // namespace studio
 
 namespace studio::ui {
 
@@ -22,8 +23,11 @@ struct Analysis {
     QString model;
     int epoch = 0;
     Evaluation evaluation;
-    std::vector<ImageScore> images;         ///< every image of the split, in split order
-    std::vector<std::uint8_t> pixels;       ///< the split's images, N×28×28
+    std::vector<ImageScore> images;   ///< every image of the split, in split order
+    std::vector<std::uint8_t> pixels; ///< the split's images, N×28×28
+    /// The weights scored, kept for explanations: Grad-CAM explains exactly these even when the
+    /// file has since changed (latest.pt of a run still training) or gone. Used on torchPool() only.
+    std::shared_ptr<LoadedModel> loaded;
     QImage image(std::int64_t index) const; ///< 28×28 grayscale
 };
 
