@@ -331,9 +331,10 @@ void TestRunsPage::followsRunsOtherProcessesWrite()
 void TestRunsPage::resumeContinuesAStoppedRunInPlace()
 {
     MainWindow window(MainWindow::Options{m_data, m_guiRuns});
-    QVERIFY(openWithTinyMlp(window, 3));
+    QVERIFY(openWithTinyMlp(window, 4));
     auto* session = window.session();
-    // Stop after the first epoch: a resumable run.
+    // Stop after the first epoch: a resumable run. The request reaches the trainer through the UI
+    // thread's event queue, so on a loaded machine a short epoch or two more may finish first.
     QObject::connect(session, &TrainingSession::epochDone, session, [session](const EpochUpdate& u) {
         if (u.epoch == 1)
             session->stop();
@@ -345,7 +346,8 @@ void TestRunsPage::resumeContinuesAStoppedRunInPlace()
     QObject::disconnect(session, &TrainingSession::epochDone, session, nullptr);
     const qint64 runId = session->runId();
     QCOMPARE(RunStore(m_guiRuns).run(runId)->status, QString("stopped"));
-    QCOMPARE(RunStore(m_guiRuns).run(runId)->epochsDone, 1);
+    const int stoppedAt = RunStore(m_guiRuns).run(runId)->epochsDone;
+    QVERIFY2(stoppedAt >= 1 && stoppedAt < 4, qPrintable(QString::number(stoppedAt)));
 
     window.showPage(MainWindow::Runs);
     auto* page = window.runsPage();
@@ -360,15 +362,15 @@ void TestRunsPage::resumeContinuesAStoppedRunInPlace()
     QTRY_VERIFY(!session->isActive());
     const auto run = RunStore(m_guiRuns).run(runId);
     QCOMPARE(run->status, QString("completed"));
-    QCOMPARE(run->epochsDone, 3);
-    QCOMPARE(int(RunStore(m_guiRuns).epochs(runId).size()), 3);
+    QCOMPARE(run->epochsDone, 4);
+    QCOMPARE(int(RunStore(m_guiRuns).epochs(runId).size()), 4);
     QCOMPARE(RunStore(m_guiRuns).runs().size(), std::size_t(1)); // the same run, not a new one
     int validation = -1;
     for (int s = 0; s < accuracy->seriesCount(); ++s)
         if (accuracy->seriesName(s) == "validation")
             validation = s;
     QVERIFY(validation >= 0);
-    QCOMPARE(accuracy->sampleCount(validation), 3); // epoch 1 from the store, 2 and 3 live
+    QCOMPARE(accuracy->sampleCount(validation), 4); // the stopped epochs from the store, the rest live
     QCOMPARE(accuracy->samples(validation).front().epoch, 1.0);
 
     // Clone puts the run's configuration on the Train page.
