@@ -16,6 +16,7 @@
 
 #include "runs/RunComparison.h"
 #include "runs/RunStore.h"
+#include "support/RunStoreEdits.h"
 #include "support/SyntheticData.h"
 
 #include <QApplication>
@@ -29,8 +30,6 @@
 #include <QSettings>
 #include <QSignalSpy>
 #include <QSlider>
-#include <QSqlDatabase>
-#include <QSqlQuery>
 #include <QTableView>
 #include <QTableWidget>
 #include <QTemporaryDir>
@@ -315,15 +314,7 @@ void TestRunsPage::followsRunsOtherProcessesWrite()
     QTRY_COMPARE_WITH_TIMEOUT(cell(page, running, RunsTableModel::Status), QString("running"), 6000);
 
     // The process training it ends without finishing it: the page marks it interrupted.
-    {
-        auto db = QSqlDatabase::addDatabase("QSQLITE", "followsRunsOtherProcessesWrite");
-        db.setDatabaseName(QDir(folder).filePath("runs.sqlite"));
-        QVERIFY(db.open());
-        QSqlQuery q(db);
-        QVERIFY(q.exec(QString("UPDATE runs SET pid = 999999999 WHERE id = %1").arg(running)));
-        db.close();
-    }
-    QSqlDatabase::removeDatabase("followsRunsOtherProcessesWrite");
+    QVERIFY(test::markProcessGone(folder, running));
     QTRY_COMPARE_WITH_TIMEOUT(cell(page, running, RunsTableModel::Status), QString("interrupted"), 6000);
     QCOMPARE(other.run(running)->status, QString("interrupted"));
 }

@@ -1,10 +1,9 @@
 #include "runs/RunRecorder.h"
 #include "runs/RunStore.h"
+#include "support/RunStoreEdits.h"
 
 #include <QDir>
 #include <QFile>
-#include <QSqlDatabase>
-#include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -79,15 +78,9 @@ void TestRunStore::deadProcessRunsBecomeInterrupted()
         RunStore store(dir.path());
         id = store.createRun(TrainConfig{}, "MNIST", 1);
         recordTwoEpochs(store, id);
-        // The run was started by a process that no longer exists (as after a kill -9).
-        auto db = QSqlDatabase::addDatabase("QSQLITE", "raw");
-        db.setDatabaseName(QDir(dir.path()).filePath("runs.sqlite"));
-        QVERIFY(db.open());
-        QSqlQuery q(db);
-        QVERIFY(q.exec(QString("UPDATE runs SET pid = 999999999 WHERE id = %1").arg(id)));
-        db.close();
     }
-    QSqlDatabase::removeDatabase("raw");
+    // The run was started by a process that no longer exists (as after a kill -9).
+    QVERIFY(test::markProcessGone(dir.path(), id));
     RunStore reopened(dir.path());
     const auto r = reopened.run(id);
     QCOMPARE(r->status, QString("interrupted"));
@@ -116,15 +109,7 @@ void TestRunStore::anotherWritersCommitsAreNoticed()
     QCOMPARE(viewer.run(id)->epochsDone, 2);
 
     // The writer's process dies: the next check marks its run, once; this process's run stays.
-    {
-        auto db = QSqlDatabase::addDatabase("QSQLITE", "raw");
-        db.setDatabaseName(QDir(dir.path()).filePath("runs.sqlite"));
-        QVERIFY(db.open());
-        QSqlQuery q(db);
-        QVERIFY(q.exec(QString("UPDATE runs SET pid = 999999999 WHERE id = %1").arg(id)));
-        db.close();
-    }
-    QSqlDatabase::removeDatabase("raw");
+    QVERIFY(test::markProcessGone(dir.path(), id));
     QCOMPARE(viewer.markInterruptedRuns(), 1);
     QCOMPARE(viewer.markInterruptedRuns(), 0);
     QCOMPARE(writer.run(id)->status, QString("interrupted"));
