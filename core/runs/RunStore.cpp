@@ -147,12 +147,15 @@ int RunStore::markInterruptedRuns()
     while (q.next())
         if (q.value(2).toString() != hostName() || !processAlive(q.value(1).toLongLong()))
             dead.push_back(q.value(0).toLongLong());
+    int marked = 0;
     for (auto id : dead) {
-        query("UPDATE runs SET status = 'interrupted', message = 'The process training this run ended without "
-              "finishing it; resume continues from the last saved epoch.' WHERE id = ? AND status = 'running'",
-              {qint64(id)});
+        marked += query("UPDATE runs SET status = 'interrupted', message = 'The process training this run ended "
+                        "without finishing it; resume continues from the last saved epoch.' WHERE id = ? AND "
+                        "status = 'running'",
+                        {qint64(id)})
+                      .numRowsAffected();
     }
-    return int(dead.size());
+    return marked;
 }
 
 QString RunStore::runDir(std::int64_t id) const
