@@ -37,8 +37,8 @@ int main(int argc, char** argv)
     if (what.size() > 3 && what.substr(what.size() - 3) == ".pt") {
         auto loaded = loadModelFromCheckpoint(QString::fromStdString(what));
         model = loaded.model;
-        mean = loaded.meta.mean;
-        std = loaded.meta.std;
+        mean = loaded.meta.data.mean;
+        std = loaded.meta.data.std;
     } else {
         model = buildModel(what);
     }

@@ -38,7 +38,7 @@ double headless(const TrainConfig& config, const Dataset& data, const QString& r
 {
     configureTorchThread(config.threads);
     RunStore store(runs);
-    const auto id = store.createRun(config, QString::fromStdString(data.name), 0);
+    const auto id = store.createRun(config, data, 0);
     Trainer trainer(config, data, store.runDir(id));
     RunRecorder recorder(store, id);
     trainer.addObserver(&recorder);

@@ -38,7 +38,7 @@ int main(int argc, char** argv)
             c.seed = std::uint64_t(r);
             c.learningRate = 0.001 * (1 + r % 3);
             c.numEpochs = epochs;
-            const auto id = store.createRun(c, "MNIST", 100000);
+            const auto id = store.createRun(c, DatasetInfo{.name = "MNIST"}, 100000);
             for (int e = 1; e <= epochs; ++e) {
                 std::vector<BatchRecord> rows;
                 for (int b = 0; b < batches; ++b)

@@ -1,6 +1,7 @@
 #include "models/ModelRegistry.h"
 #include "training/Checkpoint.h"
 #include "training/OptimizerFactory.h"
+#include "util/LibraryVersions.h"
 #include "util/StudioError.h"
 
 #include <QDir>
@@ -53,9 +54,11 @@ void TestCheckpoint::roundTripRestoresWeightsBuffersAndMeta()
     meta.position.batch = 17;
     meta.position.step = 1234;
     meta.position.early = {0.25, 2, 1};
-    meta.mean = 0.2;
-    meta.std = 0.4;
-    meta.dataset = "MNIST";
+    meta.data.name = "MNIST";
+    meta.data.fingerprint = "ab12";
+    meta.data.classNames = {"zero", "one"};
+    meta.data.mean = 0.2;
+    meta.data.std = 0.4;
     meta.valAccuracy = 0.987;
     const auto path = dir.filePath("c.pt");
     saveCheckpoint(path, *model, optimizer.get(), meta);
@@ -65,7 +68,10 @@ void TestCheckpoint::roundTripRestoresWeightsBuffersAndMeta()
     QCOMPARE(loaded.meta.position.step, 1234);
     QCOMPARE(loaded.meta.position.batch, 17);
     QCOMPARE(loaded.meta.position.early.bestEpoch, 2);
-    QCOMPARE(loaded.meta.mean, 0.2);
+    QCOMPARE(loaded.meta.data.mean, 0.2);
+    QCOMPARE(loaded.meta.data.fingerprint, std::string("ab12"));
+    QCOMPARE(loaded.meta.data.className(1), std::string("one"));
+    QCOMPARE(loaded.meta.versions.value("libtorch").toString(), QString::fromStdString(libtorchVersion()));
     QCOMPARE(loaded.meta.valAccuracy, 0.987);
     QVERIFY(loaded.meta.config == config);
     QVERIFY(!loaded.model->is_training());

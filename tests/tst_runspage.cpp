@@ -47,7 +47,7 @@ namespace {
 /// batches an epoch.
 qint64 addRun(RunStore& store, TrainConfig config, int epochs, double best, const QString& status, double test = -1)
 {
-    const auto id = store.createRun(config, "synthetic", 1000 + qint64(config.batchSize));
+    const auto id = store.createRun(config, DatasetInfo{.name = "synthetic"}, 1000 + qint64(config.batchSize));
     double seconds = 0;
     for (int e = 1; e <= epochs; ++e) {
         std::vector<BatchRecord> batches;
@@ -310,7 +310,7 @@ void TestRunsPage::followsRunsOtherProcessesWrite()
     const auto finished = addRun(other, config, 2, 0.97, "completed");
     QTRY_COMPARE_WITH_TIMEOUT(page.model()->rowCount(), 1, 6000);
     QCOMPARE(cell(page, finished, RunsTableModel::Status), QString("completed"));
-    const auto running = other.createRun(config, "synthetic", 7730);
+    const auto running = other.createRun(config, DatasetInfo{.name = "synthetic"}, 7730);
     QTRY_COMPARE_WITH_TIMEOUT(cell(page, running, RunsTableModel::Status), QString("running"), 6000);
 
     // The process training it ends without finishing it: the page marks it interrupted.

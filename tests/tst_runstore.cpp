@@ -1,3 +1,4 @@
+#include "runs/RunExport.h"
 #include "runs/RunRecorder.h"
 #include "runs/RunStore.h"
 #include "support/RunStoreEdits.h"
@@ -50,7 +51,7 @@ void TestRunStore::recordsSurviveAReopen()
     config.model = "tiny-v3";
     {
         RunStore store(dir.path());
-        id = store.createRun(config, "MNIST", 8650);
+        id = store.createRun(config, DatasetInfo{.name = "MNIST"}, 8650);
         QVERIFY(QDir(store.runDir(id)).exists());
         recordTwoEpochs(store, id);
     }
@@ -76,7 +77,7 @@ void TestRunStore::deadProcessRunsBecomeInterrupted()
     std::int64_t id = 0;
     {
         RunStore store(dir.path());
-        id = store.createRun(TrainConfig{}, "MNIST", 1);
+        id = store.createRun(TrainConfig{}, DatasetInfo{.name = "MNIST"}, 1);
         recordTwoEpochs(store, id);
     }
     // The run was started by a process that no longer exists (as after a kill -9).
@@ -88,7 +89,7 @@ void TestRunStore::deadProcessRunsBecomeInterrupted()
     QCOMPARE(r->epochsDone, 2); // committed epochs are kept
     QVERIFY(r->message.contains("resume"));
     // A live run of this very process stays running.
-    const auto live = reopened.createRun(TrainConfig{}, "MNIST", 1);
+    const auto live = reopened.createRun(TrainConfig{}, DatasetInfo{.name = "MNIST"}, 1);
     RunStore again(dir.path());
     QCOMPARE(again.run(live)->status, QString("running"));
 }
@@ -98,9 +99,9 @@ void TestRunStore::anotherWritersCommitsAreNoticed()
     QTemporaryDir dir;
     RunStore viewer(dir.path()), writer(dir.path());
     const auto stamp = viewer.changeStamp();
-    const auto own = viewer.createRun(TrainConfig{}, "MNIST", 1);
+    const auto own = viewer.createRun(TrainConfig{}, DatasetInfo{.name = "MNIST"}, 1);
     QCOMPARE(viewer.changeStamp(), stamp); // its own writes do not count
-    const auto id = writer.createRun(TrainConfig{}, "MNIST", 1);
+    const auto id = writer.createRun(TrainConfig{}, DatasetInfo{.name = "MNIST"}, 1);
     const auto afterCreate = viewer.changeStamp();
     QVERIFY(afterCreate != stamp);
     QCOMPARE(viewer.run(id)->status, QString("running"));
@@ -120,7 +121,7 @@ void TestRunStore::finishedRunsKeepTheirStatusAndPartialBatches()
 {
     QTemporaryDir dir;
     RunStore store(dir.path());
-    const auto id = store.createRun(TrainConfig{}, "MNIST", 1);
+    const auto id = store.createRun(TrainConfig{}, DatasetInfo{.name = "MNIST"}, 1);
     RunRecorder rec(store, id);
     rec.onBatch({0, 1, 0, 10, 2.3, 0.1, 0.01, 900});
     rec.onBatch({1, 1, 1, 10, 2.1, 0.2, 0.01, 950});
@@ -142,8 +143,8 @@ void TestRunStore::deleteRemovesRowsAndFiles()
 {
     QTemporaryDir dir;
     RunStore store(dir.path());
-    const auto keep = store.createRun(TrainConfig{}, "MNIST", 1);
-    const auto gone = store.createRun(TrainConfig{}, "MNIST", 1);
+    const auto keep = store.createRun(TrainConfig{}, DatasetInfo{.name = "MNIST"}, 1);
+    const auto gone = store.createRun(TrainConfig{}, DatasetInfo{.name = "MNIST"}, 1);
     recordTwoEpochs(store, gone);
     QFile f(QDir(store.runDir(gone)).filePath("latest.pt"));
     QVERIFY(f.open(QIODevice::WriteOnly));
@@ -164,16 +165,16 @@ void TestRunStore::exportsHistoryCsvAndJson()
 {
     QTemporaryDir dir;
     RunStore store(dir.path());
-    const auto id = store.createRun(TrainConfig{}, "MNIST", 1);
+    const auto id = store.createRun(TrainConfig{}, DatasetInfo{.name = "MNIST"}, 1);
     recordTwoEpochs(store, id);
-    store.exportHistoryCsv(id, dir.filePath("h.csv"));
+    exportHistoryCsv(store, id, dir.filePath("h.csv"));
     QFile csv(dir.filePath("h.csv"));
     QVERIFY(csv.open(QIODevice::ReadOnly));
     const auto lines = QString(csv.readAll()).trimmed().split('\n');
     QCOMPARE(lines.size(), 3);
     QCOMPARE(lines[0], QString("epoch,train_loss,train_acc,val_loss,val_acc,lr,seconds"));
     QVERIFY(lines[2].startsWith("2,0.25,0.9,0.2,0.94,"));
-    store.exportJson(id, dir.filePath("r.json"));
+    exportJson(store, id, dir.filePath("r.json"));
     QVERIFY(QFileInfo(dir.filePath("r.json")).size() > 200);
 }
 

@@ -2,8 +2,11 @@
 #include "evaluation/Predictions.h"
 #include "support/Printers.h"
 #include "support/SyntheticData.h"
+#include "models/ModelRegistry.h"
 #include "training/LrSchedule.h"
+#include "training/OptimizerFactory.h"
 #include "training/Trainer.h"
+#include "util/StudioError.h"
 
 #include <QDir>
 #include <QTemporaryDir>
@@ -80,6 +83,7 @@ private Q_SLOTS:
     void divergenceEndsTheRunAndKeepsCheckpoints();
     void earlyStoppingStopsAndRestoresBest();
     void checkpointOfAnotherArchitectureIsRefused();
+    void checkpointOfOtherDataIsRefused();
 };
 
 void TestTrainer::learnsASyntheticTask()
@@ -270,11 +274,17 @@ void TestTrainer::divergenceEndsTheRunAndKeepsCheckpoints()
         trainer.addObserver(&stopAtEpoch2);
         QCOMPARE(trainer.run().reason, FinishReason::StoppedByUser);
     }
-    const auto before = readCheckpointMeta(QDir(dir.path()).filePath("latest.pt"));
-    // Absurd normalisation (a corrupt statistics value) blows the inputs up to infinity.
-    data.std = 1e-40;
+    const auto latest = QDir(dir.path()).filePath("latest.pt");
+    const auto before = readCheckpointMeta(latest);
+    { // Absurd normalisation (a corrupt statistics value in the checkpoint) blows the inputs up to infinity.
+        auto model = buildModel(c.model);
+        auto optimizer = makeOptimizer(c, model->parameters(), c.learningRate);
+        auto meta = loadCheckpoint(latest, *model, optimizer.get());
+        meta.data.std = 1e-40;
+        saveCheckpoint(latest, *model, optimizer.get(), meta);
+    }
     Trainer trainer(c, data, dir.path());
-    trainer.resumeFrom(QDir(dir.path()).filePath("latest.pt"));
+    trainer.resumeFrom(latest);
     Recorder rec;
     trainer.addObserver(&rec);
     const auto result = trainer.run();
@@ -329,6 +339,35 @@ void TestTrainer::checkpointOfAnotherArchitectureIsRefused()
     } catch (const std::exception& e) {
         QVERIFY2(QString(e.what()).contains("holds a tiny-v1 model but this run trains simple-cnn"), e.what());
     }
+}
+
+void TestTrainer::checkpointOfOtherDataIsRefused()
+{
+    QTemporaryDir dir;
+    const auto a = test::syntheticDataset(5, 1, 1);
+    auto b = test::syntheticDataset(5, 1, 2); // same sizes and name, other images
+    QVERIFY(a.fingerprint != b.fingerprint);
+    auto c = smallConfig();
+    c.model = "tiny-v1";
+    c.numEpochs = 1;
+    Trainer first(c, a, dir.path());
+    QCOMPARE(first.run().reason, FinishReason::Completed);
+    QCOMPARE(readCheckpointMeta(first.latestPath()).data.fingerprint, a.fingerprint);
+    Trainer other(c, b, dir.path());
+    try {
+        other.resumeFrom(first.latestPath());
+        QFAIL("a checkpoint of other data was accepted");
+    } catch (const StudioError& e) {
+        QVERIFY2(QString(e.what()).contains("was trained on synthetic (fingerprint " +
+                                            QString::fromStdString(a.shortFingerprint())),
+                 e.what());
+    }
+    // The same data (another copy, other statistics rounding) continues with the checkpoint's normalisation.
+    auto copy = a;
+    copy.mean = 0.5;
+    Trainer same(c, copy, dir.path());
+    same.resumeFrom(first.latestPath());
+    QCOMPARE(same.data().mean, a.mean);
 }
 
 QTEST_GUILESS_MAIN(TestTrainer)

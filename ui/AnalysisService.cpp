@@ -3,7 +3,7 @@
 #include "DigitImage.h"
 #include "TorchTasks.h"
 
-#include "data/Dataset.h"
+#include "data/DatasetSearch.h"
 #include "evaluation/Explanations.h"
 #include "evaluation/ModelEvaluation.h"
 #include "training/Trainer.h"
@@ -15,6 +15,7 @@ namespace {
 
 struct Outcome {
     std::shared_ptr<Analysis> analysis;
+    std::shared_ptr<const Dataset> data;
     QString error;
 };
 
@@ -35,11 +36,12 @@ AnalysisService::~AnalysisService()
     torchPool()->waitForDone();
 }
 
-void AnalysisService::analyse(const QString& checkpoint, std::shared_ptr<const Dataset> dataset, const QString& split)
+void AnalysisService::analyse(const QString& checkpoint, const DataSearch& given, const QString& split)
 {
     m_busy = true;
-    m_dataset = dataset;
-    m_split = split;
+    auto search = given;
+    if (m_lastData)
+        search.loaded.push_back(m_lastData);
     auto* watcher = new QFutureWatcher<Outcome>(this);
     connect(watcher, &QFutureWatcher<Outcome>::finished, this, [this, watcher] {
         watcher->deleteLater();
@@ -50,15 +52,18 @@ void AnalysisService::analyse(const QString& checkpoint, std::shared_ptr<const D
             return;
         }
         m_current = outcome.analysis;
+        m_lastData = outcome.data;
         Q_EMIT ready(m_current.get());
     });
-    watcher->setFuture(runTorchTask([checkpoint, dataset, split] {
+    watcher->setFuture(runTorchTask([checkpoint, search, split] {
         Outcome out;
         try {
             auto a = std::make_shared<Analysis>();
             a->loaded = std::make_shared<LoadedModel>(loadModelFromCheckpoint(checkpoint));
             const auto& loaded = *a->loaded;
+            const auto dataset = findDataset(loaded.meta.data, search);
             a->checkpoint = checkpoint;
+            a->data = QString::fromStdString(dataset->name + " " + dataset->shortFingerprint());
             a->model = QString::fromStdString(loaded.meta.config.model);
             a->epoch = loaded.meta.position.epoch;
             a->evaluation = evaluateModel(loaded, *dataset, split.toStdString());
@@ -68,6 +73,7 @@ void AnalysisService::analyse(const QString& checkpoint, std::shared_ptr<const D
             const auto bytes = images.contiguous();
             a->pixels.assign(bytes.data_ptr<std::uint8_t>(), bytes.data_ptr<std::uint8_t>() + bytes.numel());
             out.analysis = std::move(a);
+            out.data = dataset;
         } catch (const std::exception& e) {
             out.error = QString::fromUtf8(e.what());
         }
@@ -93,7 +99,7 @@ void AnalysisService::explain(std::int64_t index, int targetClass)
             const auto image = torch::from_blob(const_cast<std::uint8_t*>(analysis->pixels.data()) + index * 784,
                                                 {28, 28}, torch::kUInt8)
                                    .clone();
-            const auto e = studio::explain(*loaded.model, image, loaded.meta.mean, loaded.meta.std, targetClass);
+            const auto e = studio::explain(*loaded.model, image, loaded.meta.data.mean, loaded.meta.data.std, targetClass);
             map.index = index;
             map.targetClass = targetClass;
             map.method = QString::fromStdString(e.method);

@@ -12,6 +12,7 @@
 
 namespace studio {
 struct Dataset;
+struct DataSearch;
 struct LoadedModel;
 } // namespace studio
 
@@ -22,6 +23,7 @@ struct Analysis {
     QString checkpoint;
     QString model;
     int epoch = 0;
+    QString data; ///< the dataset scored: the one the model was trained on ("MNIST (fingerprint …)")
     Evaluation evaluation;
     std::vector<ImageScore> images;   ///< every image of the split, in split order
     std::vector<std::uint8_t> pixels; ///< the split's images, N×28×28
@@ -46,8 +48,9 @@ public:
     explicit AnalysisService(QObject* parent = nullptr);
     ~AnalysisService() override;
 
-    /// Scores `checkpoint` on `split` ("test" or "validation") of `dataset`; ready() or failed().
-    void analyse(const QString& checkpoint, std::shared_ptr<const Dataset> dataset, const QString& split);
+    /// Scores `checkpoint` on `split` ("test" or "validation") of the data it was trained on, found
+    /// through `search` (findDataset); ready() or failed() (naming the data and where it looked).
+    void analyse(const QString& checkpoint, const DataSearch& search, const QString& split);
     /// Explains image `index` of the last analysis for `targetClass`; explained() follows.
     void explain(std::int64_t index, int targetClass);
     bool isBusy() const { return m_busy; }
@@ -61,8 +64,7 @@ Q_SIGNALS:
 private:
     struct Job;
     std::shared_ptr<Analysis> m_current;
-    std::shared_ptr<const Dataset> m_dataset;
-    QString m_split;
+    std::shared_ptr<const Dataset> m_lastData; ///< the data last scored, kept so the next analysis need not reload it
     bool m_busy = false;
 };
 

@@ -10,6 +10,7 @@
 #include "RunCheckpoints.h"
 #include "WidgetExport.h"
 
+#include "data/DatasetSearch.h"
 #include "evaluation/Evaluation.h"
 
 #include "util/StudioError.h"
@@ -103,7 +104,7 @@ AnalyzePage::AnalyzePage(DataSource* data, const QString& runsFolder, QWidget* p
         m_run->setEnabled(true);
     });
     connect(m_service, &AnalysisService::explained, this, [this](const HeatMap& map) { m_detail->setHeatMap(map); });
-    m_summary->setText(tr("Pick a trained model and press Analyze."));
+    m_summary->setText(tr("Train a model on the Train page: it is analysed here as soon as it has a checkpoint."));
 }
 
 QWidget* AnalyzePage::buildErrorsTab()
@@ -228,6 +229,11 @@ void AnalyzePage::showEvent(QShowEvent* event)
 {
     refreshRuns();
     QWidget::showEvent(event);
+    // A chosen model whose analysis is not on show is analysed at once (it takes about a second).
+    const QString chosen = m_runs->currentData().toString();
+    const auto* shown = m_service->current();
+    if (!chosen.isEmpty() && !m_service->isBusy() && (!shown || shown->checkpoint != chosen))
+        analyse(chosen, m_split->currentData().toString());
 }
 
 void AnalyzePage::refreshRuns()
@@ -250,14 +256,10 @@ void AnalyzePage::refreshRuns()
 
 void AnalyzePage::analyse(const QString& checkpoint, const QString& split)
 {
-    if (!m_data->dataset()) {
-        m_status->setText(tr("Load a dataset on the Train page first."));
-        return;
-    }
     m_status->setStyleSheet({});
-    m_status->setText(tr("Analysing on the %1 split …").arg(split));
+    m_status->setText(tr("Analysing on the %1 split of the data the model was trained on …").arg(split));
     m_run->setEnabled(false);
-    m_service->analyse(checkpoint, m_data->dataset(), split);
+    m_service->analyse(checkpoint, m_data->runDataSearch(), split);
 }
 
 QString AnalyzePage::summaryText() const
@@ -269,7 +271,8 @@ void AnalyzePage::showAnalysis(const Analysis* a)
 {
     m_run->setEnabled(true);
     const auto& e = a->evaluation;
-    m_status->setText(tr("%1 split, %L2 images").arg(QString::fromStdString(e.split)).arg(e.scores.size()));
+    m_status->setText(
+        tr("%1 split of %2, %L3 images").arg(QString::fromStdString(e.split), a->data).arg(e.scores.size()));
     m_summary->setText(tr("<b>accuracy %1 %</b> · loss %2 · <b>%L3 errors</b> (%L4 above 90 % confidence) · ECE %5 · "
                           "macro F1 %6 · %7, epoch %8")
                            .arg(e.accuracy * 100, 0, 'f', 2)

@@ -28,17 +28,19 @@ ArchitectureChart::ArchitectureChart(QWidget* parent) : QChartView(parent)
 
 std::vector<ArchitectureChart::Point> ArchitectureChart::bestPerArchitecture(const std::vector<RunRecord>& runs)
 {
-    std::map<QString, Point> best;
+    std::map<std::pair<std::string, QString>, Point> best; // per dataset and architecture: never across datasets
     for (const auto& r : runs) {
         if (r.epochsDone == 0)
             continue;
         const double accuracy = finalAccuracy(r);
-        auto it = best.find(r.model);
+        const auto key = std::pair(r.data.key(), r.model);
+        auto it = best.find(key);
         if (it == best.end() || accuracy > it->second.accuracy)
-            best[r.model] = {r.model, r.parameters, accuracy, r.seconds / r.epochsDone, r.id};
+            best[key] = {r.model, QString::fromStdString(r.data.name), r.parameters, accuracy,
+                         r.seconds / r.epochsDone, r.id};
     }
     std::vector<Point> points;
-    for (auto& [model, point] : best)
+    for (auto& [key, point] : best)
         points.push_back(point);
     std::sort(points.begin(), points.end(), [](const Point& a, const Point& b) { return a.parameters < b.parameters; });
     return points;
@@ -66,11 +68,15 @@ void ArchitectureChart::setRuns(const std::vector<RunRecord>& runs)
         minParams = std::min(minParams, double(p.parameters));
         maxParams = std::max(maxParams, double(p.parameters));
     }
+    QStringList datasets;
+    for (const auto& p : m_points)
+        if (!datasets.contains(p.dataset))
+            datasets << p.dataset;
     int index = 0;
     for (const auto& p : m_points) {
         auto* s = new QScatterSeries;
         s->setName(tr("%1: %2 %, %3 params, %4 s/epoch")
-                       .arg(p.model)
+                       .arg(datasets.size() > 1 ? tr("%1 on %2").arg(p.model, p.dataset) : p.model)
                        .arg(p.accuracy * 100, 0, 'f', 2)
                        .arg(QLocale().toString(p.parameters))
                        .arg(p.secondsPerEpoch, 0, 'f', 1));

@@ -17,12 +17,14 @@ public:
 
     struct Point {
         QString model;
+        QString dataset; ///< the data its runs were trained on
         qint64 parameters = 0;
         double accuracy = 0;        ///< the best run's final accuracy (test, else best validation)
         double secondsPerEpoch = 0; ///< that run's
         qint64 runId = 0;
     };
-    /// One point per architecture: its run with the highest final accuracy.
+    /// One point per architecture and dataset (runs on different data are never compared): its run
+    /// with the highest final accuracy.
     static std::vector<Point> bestPerArchitecture(const std::vector<RunRecord>& runs);
 
     void setRuns(const std::vector<RunRecord>& runs);

@@ -4,7 +4,7 @@
 #include "TorchTasks.h"
 
 #include "data/DataLocator.h"
-#include "data/Dataset.h"
+#include "data/DatasetSearch.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -21,8 +21,6 @@ struct DataSource::Result {
 };
 
 namespace {
-
-constexpr const char* kFashionFolder = "/usr/share/datasets/fashion-mnist";
 
 /// The first training image of every class, then the next ones, up to `count`.
 QList<QImage> sampleImages(const Dataset& dataset, int count)
@@ -50,7 +48,7 @@ QList<QImage> sampleImages(const Dataset& dataset, int count)
 
 } // namespace
 
-DataSource::DataSource(const QString& flagValue, QObject* parent) : QObject(parent)
+DataSource::DataSource(const QString& flagValue, QObject* parent) : QObject(parent), m_flagValue(flagValue)
 {
     const auto location = locateData(flagValue.toStdString());
     m_located = QString::fromStdString(location.folder);
@@ -63,7 +61,19 @@ DataSource::~DataSource()
     m_watcher.waitForFinished();
 }
 
-QList<DatasetChoice> DataSource::choices(const QStringList& extraFolders) const
+DataSearch DataSource::runDataSearch() const
+{
+    DataSearch search;
+    if (m_dataset)
+        search.loaded.push_back(m_dataset);
+    if (!m_flagValue.isEmpty())
+        search.folders.push_back({m_flagValue.toStdString(), "from --data"});
+    for (const auto& folder : m_extraFolders)
+        search.folders.push_back({folder.toStdString(), "chosen on the Train page"});
+    return search;
+}
+
+QList<DatasetChoice> DataSource::choices() const
 {
     QList<DatasetChoice> out;
     QStringList seen;
@@ -75,8 +85,8 @@ QList<DatasetChoice> DataSource::choices(const QStringList& extraFolders) const
         out.append({label, QDir::cleanPath(folder)});
     };
     add(tr("MNIST"), m_located);
-    add(tr("Fashion-MNIST"), QString::fromLatin1(kFashionFolder));
-    for (const auto& folder : extraFolders)
+    add(tr("Fashion-MNIST"), QString::fromLatin1(kDebianFashionFolder));
+    for (const auto& folder : m_extraFolders)
         add(QDir(folder).dirName(), folder);
     return out;
 }
@@ -99,6 +109,7 @@ void DataSource::load(const QString& folder)
             auto& s = result->summary;
             s.name = QString::fromStdString(dataset->name);
             s.folder = folder;
+            s.fingerprint = QString::fromStdString(dataset->fingerprint);
             s.trainImages = dataset->train.size();
             s.testImages = dataset->test.size();
             s.numClasses = dataset->numClasses;

@@ -9,7 +9,8 @@
 
 namespace studio {
 struct Dataset;
-}
+struct DataSearch;
+} // namespace studio
 
 namespace studio::ui {
 
@@ -21,7 +22,7 @@ struct DatasetChoice {
 
 /// What the UI shows of a loaded dataset.
 struct DatasetSummary {
-    QString name, folder;
+    QString name, folder, fingerprint;
     qint64 trainImages = 0, testImages = 0;
     int numClasses = 0;
     double mean = 0, std = 0;
@@ -41,8 +42,14 @@ public:
     QString locatedFolder() const { return m_located; }
     /// Where the lookup searched and how to fetch MNIST (for the "no dataset" message).
     QString missingMessage() const { return m_missingMessage; }
-    /// The located folder, Fashion-MNIST when installed, and `extraFolders`, deduplicated.
-    QList<DatasetChoice> choices(const QStringList& extraFolders) const;
+    /// Folders the user chose besides the known ones (remembered between sessions).
+    QStringList extraFolders() const { return m_extraFolders; }
+    void setExtraFolders(const QStringList& folders) { m_extraFolders = folders; }
+    /// The located folder, Fashion-MNIST when installed, and the extra folders, deduplicated.
+    QList<DatasetChoice> choices() const;
+    /// Where the window looks for a run's own data: the loaded dataset (no reload), the --data
+    /// folder, the extra folders, then the known locations (findDataset).
+    DataSearch runDataSearch() const;
     /// True when `folder` holds the four IDX files (raw or .gz).
     static bool holdsDataset(const QString& folder);
 
@@ -64,7 +71,9 @@ private:
     struct Result;
     void onLoadFinished();
 
+    QString m_flagValue;
     QString m_located;
+    QStringList m_extraFolders;
     QString m_missingMessage;
     QString m_loadingFolder;
     bool m_loading = false;

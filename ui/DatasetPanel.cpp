@@ -56,9 +56,14 @@ DatasetPanel::DatasetPanel(DataSource* source, QWidget* parent)
     rebuildChoices({});
 }
 
+QStringList DatasetPanel::extraFolders() const
+{
+    return m_source->extraFolders();
+}
+
 void DatasetPanel::setExtraFolders(const QStringList& folders)
 {
-    m_extraFolders = folders;
+    m_source->setExtraFolders(folders);
     rebuildChoices(currentFolder());
 }
 
@@ -83,11 +88,11 @@ bool DatasetPanel::selectFolder(const QString& folder)
     }
     const QString clean = QDir::cleanPath(folder);
     bool listed = false;
-    for (const auto& choice : m_source->choices(m_extraFolders))
+    for (const auto& choice : m_source->choices())
         listed = listed || QDir(choice.folder) == QDir(clean);
     if (!listed) {
-        m_extraFolders.append(clean);
-        Q_EMIT extraFoldersChanged(m_extraFolders);
+        m_source->setExtraFolders(m_source->extraFolders() << clean);
+        Q_EMIT extraFoldersChanged(m_source->extraFolders());
     }
     rebuildChoices(clean);
     if (m_source->loadingFolder() != currentFolder())
@@ -99,7 +104,7 @@ void DatasetPanel::rebuildChoices(const QString& select)
 {
     m_rebuilding = true;
     m_picker->clear();
-    for (const auto& choice : m_source->choices(m_extraFolders))
+    for (const auto& choice : m_source->choices())
         m_picker->addItem(QStringLiteral("%1 — %2").arg(choice.label, QDir::toNativeSeparators(choice.folder)),
                           choice.folder);
     // Nothing is picked for the user when the dataset they asked for (or MNIST) is missing.
@@ -130,13 +135,14 @@ void DatasetPanel::chooseFolder()
 void DatasetPanel::showLoaded(const DatasetSummary& s)
 {
     m_status->setStyleSheet({});
-    m_status->setText(tr("%1 · %L2 training / %L3 test images · %4 classes · mean %5, std %6")
+    m_status->setText(tr("%1 · %L2 training / %L3 test images · %4 classes · mean %5, std %6 · fingerprint %7")
                           .arg(s.name)
                           .arg(s.trainImages)
                           .arg(s.testImages)
                           .arg(s.numClasses)
                           .arg(s.mean, 0, 'f', 4)
-                          .arg(s.std, 0, 'f', 4));
+                          .arg(s.std, 0, 'f', 4)
+                          .arg(s.fingerprint.left(12)));
 }
 
 } // namespace studio::ui

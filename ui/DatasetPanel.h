@@ -18,8 +18,8 @@ class DatasetPanel : public QWidget {
 public:
     explicit DatasetPanel(DataSource* source, QWidget* parent = nullptr);
 
-    /// Folders the user added (remembered between sessions).
-    QStringList extraFolders() const { return m_extraFolders; }
+    /// Folders the user added (remembered between sessions; kept by the DataSource).
+    QStringList extraFolders() const;
     void setExtraFolders(const QStringList& folders);
     /// Selects and loads `folder`; false (with a message) when it holds no dataset.
     bool selectFolder(const QString& folder);
@@ -35,7 +35,6 @@ private:
     void showLoaded(const DatasetSummary& summary);
 
     DataSource* m_source;
-    QStringList m_extraFolders;
     QComboBox* m_picker;
     QLabel* m_status;
     QLabel* m_missing;

@@ -118,7 +118,10 @@ DrawPage::DrawPage(const QString& runsFolder, QWidget* parent)
     connect(chooseFile, &QPushButton::clicked, this, &DrawPage::chooseModelFile);
     connect(m_canvas, &DrawCanvas::changed, this, [this] { m_inference->score(m_canvas->image()); });
     connect(m_inference, &InferenceService::scored, this, &DrawPage::showScore);
-    connect(m_inference, &InferenceService::modelLoaded, this, [this](const QString& path, const QString& description) {
+    connect(m_inference, &InferenceService::modelLoaded, this,
+            [this](const QString& path, const QString& description, const QStringList& classNames) {
+        m_classNames = classNames;
+        m_bars->setClassNames(classNames);
         m_modelStatus->setText(description + "\n" + QDir::toNativeSeparators(path));
         m_modelStatus->setStyleSheet({});
         m_inference->score(m_canvas->image());
@@ -138,6 +141,11 @@ DrawPage::DrawPage(const QString& runsFolder, QWidget* parent)
 QString DrawPage::modelStatus() const
 {
     return m_modelStatus->text();
+}
+
+QString DrawPage::predictionText() const
+{
+    return m_prediction->text();
 }
 
 void DrawPage::showEvent(QShowEvent* event)
@@ -203,7 +211,8 @@ void DrawPage::showScore(const CanvasScore& score)
         shown.fill(0);
     m_preview->setPixmap(QPixmap::fromImage(shown.scaled(28 * kPreviewScale, 28 * kPreviewScale)));
     m_bars->setProbabilities(score.empty ? std::vector<float>{} : score.probabilities);
-    m_prediction->setText(score.empty ? QStringLiteral("–") : QString::number(score.predicted));
+    m_prediction->setText(score.empty ? QStringLiteral("–")
+                                      : m_classNames.value(score.predicted, QString::number(score.predicted)));
     const bool explained = m_gradCam->isChecked() && !score.method.isEmpty();
     m_latency->setText(score.milliseconds > 0 ? tr("%1 ms").arg(score.milliseconds, 0, 'f', 2) +
                                                     (explained ? "\n" + score.method : QString())

@@ -1,6 +1,7 @@
 #pragma once
 #include "InferenceService.h"
 
+#include <QStringList>
 #include <QWidget>
 
 class QCheckBox;
@@ -33,6 +34,8 @@ public:
     QImage modelInput() const { return m_input; }
     int predicted() const { return m_predicted; }
     QString modelStatus() const;
+    /// The verdict as shown: the predicted class's name ("7", "Trouser") or "–".
+    QString predictionText() const;
 
 protected:
     void showEvent(QShowEvent* event) override;
@@ -55,6 +58,7 @@ private:
     QCheckBox* m_gradCam;
     QImage m_input;
     int m_predicted = -1;
+    QStringList m_classNames; ///< the loaded model's classes
 };
 
 } // namespace studio::ui

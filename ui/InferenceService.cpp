@@ -38,12 +38,20 @@ void InferenceService::setCheckpoint(const QString& path)
         try {
             auto predictor = std::make_unique<Predictor>(path);
             const auto& meta = predictor->meta();
-            const QString description = tr("%1, %2 epochs, validation accuracy %3 %")
-                                            .arg(QString::fromStdString(meta.config.model))
-                                            .arg(meta.position.epoch)
-                                            .arg(meta.valAccuracy * 100, 0, 'f', 2);
+            QString description = tr("%1 trained on %2, %3 epochs, validation accuracy %4 %")
+                                      .arg(QString::fromStdString(meta.config.model),
+                                           QString::fromStdString(meta.data.name))
+                                      .arg(meta.position.epoch)
+                                      .arg(meta.valAccuracy * 100, 0, 'f', 2);
+            QStringList classNames;
+            for (int c = 0; c < meta.data.numClasses; ++c)
+                classNames << QString::fromStdString(meta.data.className(c));
+            if (!meta.data.isDigits())
+                description += "\n" + tr("This model was not trained on digits: it sorts a drawing into its own "
+                                         "classes (%1).")
+                                          .arg(classNames.join(", "));
             m_predictor = std::move(predictor);
-            Q_EMIT modelLoaded(path, description);
+            Q_EMIT modelLoaded(path, description, classNames);
         } catch (const std::exception& e) {
             Q_EMIT failed(QString::fromUtf8(e.what()));
         }

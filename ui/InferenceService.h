@@ -2,6 +2,7 @@
 #include <QImage>
 #include <QMetaType>
 #include <QObject>
+#include <QStringList>
 
 #include <atomic>
 #include <memory>
@@ -45,7 +46,8 @@ public:
     void setExplaining(bool on) { m_explaining = on; }
 
 Q_SIGNALS:
-    void modelLoaded(const QString& checkpoint, const QString& description);
+    /// `classNames`: the model's classes as its training data names them ("0"…"9" for digits).
+    void modelLoaded(const QString& checkpoint, const QString& description, const QStringList& classNames);
     void failed(const QString& message);
     void scored(const studio::ui::CanvasScore& score);
 

@@ -20,6 +20,12 @@ void ProbabilityBars::setProbabilities(const std::vector<float>& probabilities)
     update();
 }
 
+void ProbabilityBars::setClassNames(const QStringList& names)
+{
+    m_classNames = names;
+    update();
+}
+
 void ProbabilityBars::paintEvent(QPaintEvent*)
 {
     QPainter painter(this);
@@ -32,7 +38,9 @@ void ProbabilityBars::paintEvent(QPaintEvent*)
             ? -1
             : int(std::max_element(m_probabilities.begin(), m_probabilities.end()) - m_probabilities.begin());
     const double rowHeight = double(height()) / classes;
-    const int labelWidth = fm.horizontalAdvance("00") + 8;
+    int labelWidth = fm.horizontalAdvance("00") + 8;
+    for (const auto& name : m_classNames)
+        labelWidth = std::max(labelWidth, fm.horizontalAdvance(name) + 8);
     const int valueWidth = fm.horizontalAdvance("100.0 %") + 8;
     const double barSpace = width() - labelWidth - valueWidth;
     for (int k = 0; k < classes; ++k) {
@@ -49,7 +57,7 @@ void ProbabilityBars::paintEvent(QPaintEvent*)
         painter.setFont(f);
         painter.setPen(pal.color(QPalette::Text));
         painter.drawText(QRectF(0, y, labelWidth - 6, rowHeight), Qt::AlignRight | Qt::AlignVCenter,
-                         QString::number(k));
+                         m_classNames.value(k, QString::number(k)));
         painter.drawText(QRectF(width() - valueWidth, y, valueWidth, rowHeight), Qt::AlignRight | Qt::AlignVCenter,
                          m_probabilities.empty() ? QStringLiteral("–") : QString::number(p * 100, 'f', 1) + " %");
     }

@@ -1,4 +1,5 @@
 #pragma once
+#include <QStringList>
 #include <QWidget>
 
 #include <vector>
@@ -11,6 +12,9 @@ class ProbabilityBars : public QWidget {
 public:
     explicit ProbabilityBars(QWidget* parent = nullptr);
     void setProbabilities(const std::vector<float>& probabilities);
+    /// Row labels (default: the class numbers).
+    void setClassNames(const QStringList& names);
+    QStringList classNames() const { return m_classNames; }
     const std::vector<float>& probabilities() const { return m_probabilities; }
     QSize sizeHint() const override { return {320, 260}; }
 
@@ -19,6 +23,7 @@ protected:
 
 private:
     std::vector<float> m_probabilities;
+    QStringList m_classNames;
 };
 
 } // namespace studio::ui

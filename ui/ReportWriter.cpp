@@ -8,6 +8,7 @@
 #include "ReliabilityDiagram.h"
 #include "WidgetExport.h"
 
+#include "runs/RunExport.h"
 #include "util/BuildInfo.h"
 #include "util/StudioError.h"
 
@@ -288,7 +289,7 @@ QStringList writeReport(const QString& folder, const ReportInput& in)
             .arg(esc(title), kStyle);
     html += QStringLiteral("<h1>%1</h1><p class=\"meta\">%2 · %3 · %4 · status %5 · %6 s of training · report of %7 "
                            "(MNIST Studio %8)</p>")
-                .arg(esc(title), esc(in.run.model), esc(in.run.dataset), in.run.started.toString(Qt::ISODate),
+                .arg(esc(title), esc(in.run.model), esc(QString::fromStdString(in.run.data.describe())), in.run.started.toString(Qt::ISODate),
                      esc(in.run.status), QString::number(in.run.seconds, 'f', 0),
                      QDateTime::currentDateTime().toString(Qt::ISODate), STUDIO_VERSION);
     html += summaryCards(in);
@@ -348,7 +349,7 @@ QStringList writeReport(const QString& folder, const ReportInput& in)
 QStringList writeRunReport(RunStore& store, qint64 runId, ReportInput input, const QString& folder)
 {
     writeEvaluationFiles(folder, input.evaluation);
-    store.exportHistoryCsv(runId, QDir(folder).filePath("history.csv"));
+    exportHistoryCsv(store, runId, QDir(folder).filePath("history.csv"));
     store.setTestResult(runId, input.evaluation.accuracy, input.evaluation.loss, toJson(input.evaluation));
     const auto run = store.run(runId);
     if (!run)

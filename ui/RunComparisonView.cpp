@@ -16,6 +16,7 @@
 #include <QVBoxLayout>
 
 #include <cmath>
+#include <optional>
 
 namespace studio::ui {
 
@@ -78,7 +79,12 @@ RunComparisonView::RunComparisonView(QWidget* parent)
                 chart->refresh();
     });
     repaint->start();
-    m_hint->setText(tr("Select runs in the table (Ctrl/Shift-click for several) to overlay their curves."));
+    m_hint->setText(selectHint());
+}
+
+QString RunComparisonView::selectHint()
+{
+    return tr("Select runs in the table (Ctrl/Shift-click for several) to overlay their curves.");
 }
 
 void RunComparisonView::showEvent(QShowEvent* event)
@@ -101,10 +107,18 @@ void RunComparisonView::showRuns(const RunStore& store, const std::vector<qint64
     QStringList names;
     double steps = 0, epochs = 0;
     int index = 0;
+    std::optional<RunRecord> first;
+    QStringList leftOut;
     for (const qint64 id : ids) {
         const auto run = store.run(id);
         if (!run)
             continue;
+        if (!first)
+            first = run;
+        if (run->data.key() != first->data.key()) { // curves on other data are not comparable
+            leftOut << tr("run %1 (%2)").arg(id).arg(QString::fromStdString(run->data.name));
+            continue;
+        }
         const auto h = runHistory(store, id);
         const QString name = tr("run %1").arg(id) + (run->name.isEmpty() ? QString() : ": " + run->name);
         const QColor color = runColor(index++);
@@ -132,7 +146,14 @@ void RunComparisonView::showRuns(const RunStore& store, const std::vector<qint64
     m_names = names;
     m_configs = configs;
     fillDiff();
-    m_hint->setVisible(ids.empty());
+    if (!leftOut.isEmpty())
+        m_hint->setText(tr("Left out, trained on other data than run %1 (%2): %3. Select runs of one dataset to "
+                           "compare them.")
+                            .arg(first->id)
+                            .arg(QString::fromStdString(first->data.describe()), leftOut.join(", ")));
+    else
+        m_hint->setText(selectHint());
+    m_hint->setVisible(ids.empty() || !leftOut.isEmpty());
 }
 
 QStringList RunComparisonView::differingFields() const

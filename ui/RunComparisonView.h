@@ -41,6 +41,7 @@ protected:
     void showEvent(QShowEvent* event) override;
 
 private:
+    static QString selectHint();
     void fillDiff();
 
     LiveChart* m_loss;

@@ -11,7 +11,7 @@
 #include "TorchTasks.h"
 #include "TrainingSession.h"
 
-#include "runs/RunStore.h"
+#include "runs/RunData.h"
 #include "util/StudioError.h"
 
 #include <QApplication>
@@ -308,9 +308,8 @@ void RunsPage::chooseReportFolder()
 
 void RunsPage::exportReport(qint64 runId, const QString& folder)
 {
-    const auto dataset = m_data->dataset();
-    if (!dataset || !m_store) {
-        Q_EMIT reportFinished(folder, tr("Load the run's dataset on the Train page first."));
+    if (!m_store) {
+        Q_EMIT reportFinished(folder, tr("The run store is not open."));
         return;
     }
     const auto* run = m_model->runById(runId);
@@ -342,10 +341,12 @@ void RunsPage::exportReport(qint64 runId, const QString& folder)
         updateButtons();
         Q_EMIT reportFinished(folder, result.error);
     });
-    watcher->setFuture(runTorchTask([checkpoint, dataset, limitTest] {
+    watcher->setFuture(runTorchTask([checkpoint, runs = m_store->folder(), runId, search = m_data->runDataSearch(),
+                                     limitTest] {
         ReportResult r;
         try {
-            r.input = evaluateForReport(checkpoint, *dataset, limitTest);
+            RunStore store(runs); // this thread's own connection
+            r.input = evaluateForReport(checkpoint, *runDataset(store, runId, search), limitTest);
         } catch (const std::exception& e) {
             r.error = QString::fromUtf8(e.what());
         }

@@ -145,7 +145,7 @@ QVariant RunsTableModel::data(const QModelIndex& index, int role) const
         QString tip = tr("run %1 in %2").arg(r->id).arg(r->study.isEmpty() ? tr("no study") : r->study);
         if (!r->message.isEmpty())
             tip += "\n" + r->message;
-        return tip + "\n" + tr("%L1 parameters, dataset %2").arg(r->parameters).arg(r->dataset);
+        return tip + "\n" + tr("%L1 parameters, trained on %2").arg(r->parameters).arg(QString::fromStdString(r->data.describe()));
     }
     return {};
 }

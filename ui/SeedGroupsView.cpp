@@ -57,7 +57,7 @@ void SeedGroupsView::setRuns(const std::vector<RunRecord>& runs)
             ids << QString::number(id);
         const QString spread = g.summary.n > 1 ? QString::fromUtf8(" ± ") + percent(g.summary.std) : QString();
         auto* config = new QTableWidgetItem(
-            QString::fromStdString(g.config.model) + " · " + keyHyperparameters(g.config).section(" · seed", 0, 0) +
+            QString::fromStdString(g.dataset) + " · " + QString::fromStdString(g.config.model) + " · " + keyHyperparameters(g.config).section(" · seed", 0, 0) +
             " · " + (g.config.numEpochs == 1 ? tr("1 epoch") : tr("%1 epochs").arg(g.config.numEpochs)));
         config->setData(Qt::UserRole, i);
         m_table->setItem(i, 0, config);

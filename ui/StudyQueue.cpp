@@ -50,6 +50,7 @@ QString StudyQueue::start(const AblationStudy& study, const QString& name)
         return tr("The study has no variants.");
     m_study = study;
     m_name = name;
+    m_studyData = m_data->dataset(); // every variant trains and is scored on this, whatever is loaded later
     m_runIds.clear();
     m_rows.clear();
     m_next = 0;
@@ -99,7 +100,7 @@ void StudyQueue::startNext()
                         .arg(m_next + 1)
                         .arg(m_study.variants.size()));
     m_current = 0;
-    if (!m_session->start(variant.config, m_data->dataset(), m_name))
+    if (!m_session->start(variant.config, m_studyData, m_name))
         end(tr("The study could not start “%1”.").arg(QString::fromStdString(variant.name)));
 }
 
@@ -131,7 +132,7 @@ void StudyQueue::onRunFinished(const RunFinished& result)
         const auto r = watcher->result();
         evaluated(r.runId, r.accuracy, r.loss, r.metricsJson, r.error);
     });
-    watcher->setFuture(runTorchTask([checkpoint, dataset = m_data->dataset(), limitTest, runId] {
+    watcher->setFuture(runTorchTask([checkpoint, dataset = m_studyData, limitTest, runId] {
         TestResult r;
         r.runId = runId;
         try {
@@ -170,6 +171,7 @@ void StudyQueue::end(const QString& message)
 {
     m_running = false;
     m_waitingToStart = false;
+    m_studyData.reset();
     Q_EMIT finished(message);
 }
 

@@ -5,6 +5,12 @@
 
 #include <QObject>
 
+#include <memory>
+
+namespace studio {
+struct Dataset;
+}
+
 namespace studio::ui {
 
 class DataSource;
@@ -44,6 +50,7 @@ private:
 
     TrainingSession* m_session;
     DataSource* m_data;
+    std::shared_ptr<const Dataset> m_studyData; ///< the dataset loaded when the study started
     AblationStudy m_study;
     QString m_name;
     std::vector<qint64> m_runIds;

@@ -10,6 +10,7 @@
 #include "TrainControls.h"
 #include "TrainingCharts.h"
 
+#include "data/DatasetSearch.h"
 #include "runs/RunStore.h"
 #include "training/LrSchedule.h"
 #include "training/Presets.h"
@@ -150,10 +151,11 @@ void TrainPage::connectSession()
         m_charts->beginRun(run);
         updatePlannedSchedule(m_runConfig, run.batchesPerEpoch);
         m_controls->beginRun(run);
-        m_controls->setStatus(tr("Run %1: %2, %L3 parameters, %L4 training / %L5 validation images → %6")
+        m_controls->setStatus(tr("Run %1: %2, %L3 parameters, on %4: %L5 training / %L6 validation images → %7")
                                   .arg(run.runId)
                                   .arg(run.model)
                                   .arg(run.parameters)
+                                  .arg(run.dataset)
                                   .arg(run.trainImages)
                                   .arg(run.validationImages)
                                   .arg(run.runDir));
@@ -230,9 +232,6 @@ QString TrainPage::resumeRun(qint64 runId)
 {
     if (m_session->isActive())
         return tr("A run is in progress: stop it before resuming another.");
-    const auto dataset = m_data->dataset();
-    if (!dataset)
-        return tr("Load the run's dataset on the Train page first.");
     try {
         RunStore store(m_session->runsFolder());
         const auto run = store.run(runId);
@@ -240,17 +239,14 @@ QString TrainPage::resumeRun(qint64 runId)
             return tr("There is no run %1 in %2.").arg(runId).arg(store.folder());
         if (!run->resumable())
             return tr("Run %1 is %2: only stopped or interrupted runs can be resumed.").arg(runId).arg(run->status);
-        if (run->dataset != m_data->summary().name)
-            return tr("Run %1 was trained on %2, but %3 is loaded.")
-                .arg(runId)
-                .arg(run->dataset, m_data->summary().name);
         m_charts->showHistory(runHistory(store, runId));
         m_runConfig = run->config;
         setConfig(run->config);
     } catch (const StudioError& e) {
         return QString::fromUtf8(e.what());
     }
-    return m_session->resumeRun(runId, dataset) ? QString() : tr("The run could not be resumed.");
+    // The run's own data is found (or refused) on the worker thread, whatever this page has loaded.
+    return m_session->resumeRun(runId, m_data->runDataSearch()) ? QString() : tr("The run could not be resumed.");
 }
 
 void TrainPage::togglePause()

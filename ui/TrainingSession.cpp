@@ -3,6 +3,7 @@
 #include "data/Dataset.h"
 #include "models/ModelRegistry.h"
 #include "runs/ResumePoint.h"
+#include "runs/RunData.h"
 #include "runs/RunRecorder.h"
 #include "runs/RunStore.h"
 #include "training/Trainer.h"
@@ -74,6 +75,16 @@ private:
 
 } // namespace
 
+/// What the worker thread is asked to do: a new run of `config` on `dataset`, or resume run
+/// `resumeRunId` on its own data (found through `search`).
+struct TrainingSession::Job {
+    TrainConfig config;
+    qint64 resumeRunId = 0;
+    std::shared_ptr<const Dataset> dataset;
+    DataSearch search;
+    QString study;
+};
+
 TrainingSession::TrainingSession(const QString& runsFolder, QObject* parent) : QObject(parent), m_runsFolder(runsFolder)
 {
     qRegisterMetaType<RunStarted>();
@@ -92,29 +103,27 @@ bool TrainingSession::start(const TrainConfig& config, std::shared_ptr<const Dat
 {
     if (isActive() || !dataset)
         return false;
-    launch(config, 0, std::move(dataset), study);
+    launch(std::make_shared<Job>(Job{config, 0, std::move(dataset), {}, study}));
     return true;
 }
 
-bool TrainingSession::resumeRun(qint64 runId, std::shared_ptr<const Dataset> dataset)
+bool TrainingSession::resumeRun(qint64 runId, const DataSearch& search)
 {
-    if (isActive() || !dataset || runId <= 0)
+    if (isActive() || runId <= 0)
         return false;
-    launch(TrainConfig{}, runId, std::move(dataset), {});
+    launch(std::make_shared<Job>(Job{TrainConfig{}, runId, nullptr, search, {}}));
     return true;
 }
 
-void TrainingSession::launch(TrainConfig config, qint64 resumeRunId, std::shared_ptr<const Dataset> dataset,
-                             QString study)
+void TrainingSession::launch(std::shared_ptr<const Job> job)
 {
     {
         std::lock_guard lock(m_mutex);
         m_stopRequested = false;
         m_pauseRequested = false;
     }
-    m_runId = resumeRunId;
-    m_thread = QThread::create([this, config = std::move(config), resumeRunId, dataset = std::move(dataset),
-                                study = std::move(study)] { work(config, resumeRunId, dataset, study); });
+    m_runId = job->resumeRunId;
+    m_thread = QThread::create([this, job = std::move(job)] { work(*job); });
     m_thread->setObjectName(QStringLiteral("training"));
     connect(m_thread, &QThread::finished, this, [this, thread = m_thread] {
         if (thread == m_thread)
@@ -124,22 +133,24 @@ void TrainingSession::launch(TrainConfig config, qint64 resumeRunId, std::shared
     m_thread->start();
 }
 
-void TrainingSession::work(TrainConfig config, qint64 resumeRunId, std::shared_ptr<const Dataset> dataset,
-                           const QString& study)
+void TrainingSession::work(const Job& job)
 {
     try {
         RunStore store(m_runsFolder);
-        std::int64_t runId = resumeRunId;
+        std::int64_t runId = job.resumeRunId;
+        auto config = job.config;
+        auto dataset = job.dataset;
         QString checkpoint;
-        if (resumeRunId > 0) {
-            const auto point = resumePoint(store, resumeRunId);
+        if (runId > 0) {
+            const auto point = resumePoint(store, runId);
             config = point.config;
             checkpoint = point.checkpoint;
+            dataset = runDataset(store, runId, job.search);
         }
         configureTorchThread(config.threads);
         const auto parameters = findModel(config.model)->parameterCount();
-        if (resumeRunId <= 0)
-            runId = store.createRun(config, QString::fromStdString(dataset->name), parameters, study);
+        if (runId <= 0)
+            runId = store.createRun(config, *dataset, parameters, job.study);
         Trainer trainer(config, *dataset, store.runDir(runId));
         if (!checkpoint.isEmpty()) {
             trainer.resumeFrom(checkpoint);
@@ -151,6 +162,7 @@ void TrainingSession::work(TrainConfig config, qint64 resumeRunId, std::shared_p
         trainer.addObserver(&recorder);
         trainer.addObserver(&bridge);
         Q_EMIT runStarted(RunStarted{runId, store.runDir(runId), QString::fromStdString(config.model),
+                                     QString::fromStdString(dataset->name + " " + dataset->shortFingerprint()),
                                      trainer.batchesPerEpoch(), config.batchSize, config.numEpochs, position.step,
                                      position.elapsedSeconds, trainer.trainingSize(), trainer.validationSize(),
                                      parameters});

@@ -14,6 +14,7 @@ class QThread;
 
 namespace studio {
 struct Dataset;
+struct DataSearch;
 class Trainer;
 } // namespace studio
 
@@ -40,8 +41,10 @@ public:
     /// Starts a new run of `config` (valid) on `dataset`, filed under `study` when it belongs to
     /// one; false when a run is active.
     bool start(const TrainConfig& config, std::shared_ptr<const Dataset> dataset, const QString& study = {});
-    /// Continues a stopped or interrupted run of the store from its latest checkpoint.
-    bool resumeRun(qint64 runId, std::shared_ptr<const Dataset> dataset);
+    /// Continues a stopped or interrupted run of the store from its latest checkpoint, on the data
+    /// it was trained on: found through `search` on the worker thread, or failed() naming the
+    /// dataset and where it looked.
+    bool resumeRun(qint64 runId, const DataSearch& search);
 
     void pause();
     void resume();
@@ -60,8 +63,9 @@ Q_SIGNALS:
     void failed(const QString& message);
 
 private:
-    void launch(TrainConfig config, qint64 resumeRunId, std::shared_ptr<const Dataset> dataset, QString study);
-    void work(TrainConfig config, qint64 resumeRunId, std::shared_ptr<const Dataset> dataset, const QString& study);
+    struct Job;
+    void launch(std::shared_ptr<const Job> job);
+    void work(const Job& job);
     void setState(State state);
     void onThreadFinished();
 

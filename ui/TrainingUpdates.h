@@ -10,6 +10,7 @@ struct RunStarted {
     qint64 runId = 0;
     QString runDir;
     QString model;
+    QString dataset; ///< the data it trains on ("Fashion-MNIST (fingerprint …)")
     qint64 batchesPerEpoch = 0;
     qint64 batchSize = 0;
     int numEpochs = 0;

@@ -73,7 +73,7 @@ int ablateCommand(const QStringList& args)
         for (const auto& variant : study.variants) {
             std::printf("\n== %s ==\n", variant.name.c_str());
             const auto params = findModel(variant.config.model)->parameterCount();
-            const auto runId = store.createRun(variant.config, QString::fromStdString(dataset.name), params, studyName);
+            const auto runId = store.createRun(variant.config, dataset, params, studyName);
             Trainer trainer(variant.config, dataset, store.runDir(runId));
             const auto result = runTraining(trainer, store, runId);
             if (result.reason == FinishReason::StoppedByUser)

@@ -36,6 +36,22 @@ void addRunsOption(QCommandLineParser& parser)
     parser.addOption({"runs", "Runs folder (default $MNIST_STUDIO_RUNS or ~/.local/share/mnist-studio/runs).", "DIR"});
 }
 
+void addRunDataOption(QCommandLineParser& parser)
+{
+    parser.addOption({"data",
+                      "Also look for the run's dataset in DIR. A run uses the data it was trained on (found by "
+                      "its content fingerprint in its recorded folder and the known data locations) or refuses.",
+                      "DIR"});
+}
+
+DataSearch dataSearch(const QCommandLineParser& parser)
+{
+    DataSearch search;
+    if (parser.isSet("data"))
+        search.folders.push_back({parser.value("data").toStdString(), "from --data"});
+    return search;
+}
+
 Dataset loadDatasetFor(const QCommandLineParser& parser)
 {
     const auto location = locateData(parser.value("data").toStdString());

@@ -1,5 +1,5 @@
 #pragma once
-#include "data/Dataset.h"
+#include "data/DatasetSearch.h"
 #include "evaluation/Evaluation.h"
 #include "runs/RunStore.h"
 #include "training/TrainConfig.h"
@@ -21,8 +21,13 @@ void parseOrExit(QCommandLineParser& parser, const QStringList& args, const QStr
 void addDataOption(QCommandLineParser& parser);
 void addRunsOption(QCommandLineParser& parser);
 
+/// --data for commands that open a run: one more place to look for the run's own data.
+void addRunDataOption(QCommandLineParser& parser);
+
 /// Loads the dataset from --data / MNIST_STUDIO_DATA / set-up folder / XDG (throws StudioError).
 Dataset loadDatasetFor(const QCommandLineParser& parser);
+/// Where to look for a run's data: the known locations with --data among them.
+DataSearch dataSearch(const QCommandLineParser& parser);
 /// The runs folder for --runs.
 QString runsFolder(const QCommandLineParser& parser);
 

@@ -5,7 +5,7 @@
 #include "evaluation/Evaluation.h"
 #include "data/IdxReader.h"
 #include "evaluation/ModelEvaluation.h"
-#include "runs/RunStore.h"
+#include "runs/RunData.h"
 #include "training/Checkpoint.h"
 #include "util/StudioError.h"
 #include "util/TorchThreads.h"
@@ -18,7 +18,11 @@ namespace studio::cli {
 int evaluateCommand(const QStringList& args)
 {
     QCommandLineParser parser;
-    addDataOption(parser);
+    parser.addOption({"data",
+                      "Evaluate on this dataset folder's test split. By default the model's own data is used (found "
+                      "by its content fingerprint); other data is evaluated into <run>/other-data/NAME-FINGERPRINT and "
+                      "never stored as the run's test result.",
+                      "DIR"});
     addRunsOption(parser);
     parser.addOption({"run", "Evaluate this run's checkpoint (see --which).", "ID"});
     parser.addOption({"which", "best (default) or latest checkpoint of --run.", "KIND", "best"});
@@ -49,10 +53,14 @@ int evaluateCommand(const QStringList& args)
         if (checkpoint.isEmpty())
             throw StudioError("evaluate needs --run ID or --checkpoint FILE.");
         const auto options = evaluationOptions(parser);
-        const auto split = parser.value("split");
+        const auto split = parser.value("split").toStdString();
+        const auto limit = parser.value("limit-test").toLongLong();
         const auto loaded = loadModelFromCheckpoint(checkpoint);
+        const QString base = runId ? store->runDir(runId) : QFileInfo(checkpoint).absolutePath();
         double seconds = 0;
         Evaluation evaluation;
+        QJsonObject data;     // what was scored
+        QString otherData;    // non-empty: not the data the model was trained on; names its folder
         if (parser.isSet("images") || parser.isSet("labels")) {
             if (!parser.isSet("images") || !parser.isSet("labels"))
                 throw StudioError("--images and --labels go together.");
@@ -63,25 +71,50 @@ int evaluateCommand(const QStringList& args)
                                   std::to_string(set.images.size(0)) + " images but " +
                                   parser.value("labels").toStdString() + " " + std::to_string(set.labels.size(0)) +
                                   " labels.");
-            evaluation =
-                evaluateImages(loaded, set.head(parser.value("limit-test").toLongLong()),
-                               QFileInfo(parser.value("images")).fileName().toStdString(), nullptr, options, &seconds);
+            const auto name = QFileInfo(parser.value("images")).fileName();
+            evaluation = evaluateImages(loaded, set.head(limit), name.toStdString(), nullptr, options, &seconds);
+            data = {{"images", QFileInfo(parser.value("images")).absoluteFilePath()},
+                    {"labels", QFileInfo(parser.value("labels")).absoluteFilePath()}};
+            otherData = name;
         } else {
-            const auto dataset = loadDatasetFor(parser);
-            evaluation = evaluateModel(loaded, dataset, split.toStdString(), parser.value("limit-test").toLongLong(),
-                                       options, &seconds);
+            std::shared_ptr<const Dataset> given;
+            if (parser.isSet("data"))
+                given = std::make_shared<Dataset>(loadDataset(parser.value("data").toStdString()));
+            if (given && !sameData(loaded.meta.data, *given)) {
+                if (split != "test")
+                    throw StudioError("--split " + split + " means the run's own held-out images; on other data (" +
+                                      given->describe() + ") only the test split can be evaluated.");
+                evaluation = evaluateImages(loaded, given->test.head(limit), "test", nullptr, options, &seconds);
+                data = toJson(*given);
+                otherData = QString::fromStdString(given->name + "-" + given->shortFingerprint());
+            } else {
+                auto search = dataSearch(parser);
+                search.loaded.push_back(given);
+                const auto own = store ? runDataset(*store, runId, search) : findDataset(loaded.meta.data, search);
+                evaluation = evaluateModel(loaded, *own, split, limit, options, &seconds);
+                data = toJson(*own);
+            }
         }
         const auto& p = evaluation.scores;
 
-        const QString outDir = parser.isSet("out") ? parser.value("out")
-                               : runId             ? store->runDir(runId)
-                                                   : QFileInfo(checkpoint).absolutePath();
-        writeEvaluationFiles(outDir, evaluation);
+        const QString outDir = parser.isSet("out")    ? parser.value("out")
+                               : otherData.isEmpty() ? base
+                                                     : QDir(base).filePath("other-data/" + otherData);
         auto metrics = toJson(evaluation);
         metrics["checkpoint"] = QFileInfo(checkpoint).absoluteFilePath();
         metrics["seconds"] = seconds;
-        if (store && split == "test" && !parser.isSet("images"))
+        metrics["data"] = data;
+        metrics["trained_on"] = toJson(loaded.meta.data);
+        metrics["other_data"] = !otherData.isEmpty();
+        writeEvaluationFiles(outDir, evaluation, metrics);
+        if (store && split == "test" && otherData.isEmpty())
             store->setTestResult(runId, evaluation.accuracy, evaluation.loss, metrics);
+        if (!otherData.isEmpty())
+            std::printf("evaluated on other data: %s; the model was trained on %s, so this is not the run's test "
+                        "result\n",
+                        parser.isSet("images") ? qPrintable(otherData)
+                                               : datasetInfoFromJson(data).describe().c_str(),
+                        loaded.meta.data.describe().c_str());
         std::printf("%s split: %lld images, accuracy %.2f%%, loss %.4f, %lld errors (%lld above %.0f%% confidence), "
                     "macro F1 %.4f (%.2f s)\n",
                     evaluation.split.c_str(), static_cast<long long>(p.size()), evaluation.accuracy * 100,

@@ -66,6 +66,12 @@ int predictCommand(const QStringList& args)
             throw StudioError("--temperature must be a number, not \"" + parser.value("temperature").toStdString() +
                               "\".");
         predictor.setTemperature(temperature);
+        if (const auto& data = predictor.meta().data; !data.isDigits()) {
+            std::string classes;
+            for (int c = 0; c < data.numClasses; ++c)
+                classes += (c ? ", " : "") + std::to_string(c) + " " + data.className(c);
+            std::printf("model trained on %s; classes: %s\n", data.describe().c_str(), classes.c_str());
+        }
         int failures = 0;
         for (const auto& path : images) {
             try {
@@ -80,7 +86,8 @@ int predictCommand(const QStringList& args)
                     std::printf("%s: no ink found\n", qPrintable(path));
                     continue;
                 }
-                std::printf("%s: %d (p=%.4f) [", qPrintable(path), r.predicted,
+                std::printf("%s: %s (p=%.4f) [", qPrintable(path),
+                            predictor.meta().data.className(r.predicted).c_str(),
                             r.probabilities[static_cast<std::size_t>(r.predicted)]);
                 for (std::size_t c = 0; c < r.probabilities.size(); ++c)
                     std::printf("%s%.4f", c ? " " : "", r.probabilities[c]);

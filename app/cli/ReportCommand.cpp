@@ -5,7 +5,7 @@
 
 #include "ReportJob.h"
 
-#include "runs/RunStore.h"
+#include "runs/RunData.h"
 #include "util/StudioError.h"
 #include "util/TorchThreads.h"
 
@@ -15,7 +15,7 @@ namespace studio::cli {
 int reportCommand(const QStringList& args)
 {
     QCommandLineParser parser;
-    addDataOption(parser);
+    addRunDataOption(parser);
     addRunsOption(parser);
     addEvaluationOptions(parser);
     parser.addOption({"run", "The run to report on (see `runs list`).", "ID"});
@@ -37,8 +37,8 @@ int reportCommand(const QStringList& args)
         if (!record)
             throw StudioError("No run " + std::to_string(runId) + " in " + store.folder().toStdString() + ".");
         const auto which = parser.value("which");
-        const auto dataset = loadDatasetFor(parser);
-        auto input = ui::evaluateForReport(store.checkpoint(runId, which), dataset,
+        const auto dataset = runDataset(store, runId, dataSearch(parser));
+        auto input = ui::evaluateForReport(store.checkpoint(runId, which), *dataset,
                                            parser.value("limit-test").toLongLong(), options);
         const QString out = parser.isSet("out") ? parser.value("out") : QDir(store.runDir(runId)).filePath("report");
         const auto files = ui::writeRunReport(store, runId, input, out);

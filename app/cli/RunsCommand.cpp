@@ -2,7 +2,7 @@
 #include "cli/CliSupport.h"
 #include "cli/Commands.h"
 
-#include "runs/RunStore.h"
+#include "runs/RunExport.h"
 #include "util/StudioError.h"
 
 #include <QJsonDocument>
@@ -24,11 +24,12 @@ void list(const RunStore& store)
         std::printf("no runs in %s\n", qPrintable(store.folder()));
         return;
     }
-    std::printf("%-4s %-18s %-11s %-13s %6s %9s %9s %8s  %s\n", "id", "name", "model", "status", "epochs", "best val",
-                "test", "time", "started");
+    std::printf("%-4s %-18s %-11s %-13s %-13s %6s %9s %9s %8s  %s\n", "id", "name", "model", "dataset", "status",
+                "epochs", "best val", "test", "time", "started");
     for (const auto& r : runs)
-        std::printf("%-4lld %-18s %-11s %-13s %3d/%-3d %9s %9s %7.0fs  %s\n", static_cast<long long>(r.id),
-                    qPrintable(r.name.left(18)), qPrintable(r.model), qPrintable(r.status), r.epochsDone,
+        std::printf("%-4lld %-18s %-11s %-13s %-13s %3d/%-3d %9s %9s %7.0fs  %s\n", static_cast<long long>(r.id),
+                    qPrintable(r.name.left(18)), qPrintable(r.model), r.data.name.substr(0, 13).c_str(),
+                    qPrintable(r.status), r.epochsDone,
                     r.config.numEpochs, percent(r.bestEpoch ? r.bestValAccuracy : -1).c_str(),
                     percent(r.testAccuracy).c_str(), r.seconds, qPrintable(r.started.toString("yyyy-MM-dd hh:mm")));
 }
@@ -38,13 +39,17 @@ void show(const RunStore& store, std::int64_t id)
     const auto r = store.run(id);
     if (!r)
         throw StudioError("No run " + std::to_string(id) + " in " + store.folder().toStdString() + ".");
+    const QString versions = r->versions.isEmpty() ? QStringLiteral("not recorded")
+                                                   : QString("MNIST Studio %1, LibTorch %2")
+                                                         .arg(r->versions.value("mnist_studio").toString(),
+                                                              r->versions.value("libtorch").toString());
     std::printf("run %lld%s%s\n  model       %s (%lld parameters)\n  dataset     %s\n  status      %s%s%s\n"
-                "  started     %s\n  ended       %s\n  epochs      %d of %d, best %d (val acc %s, val loss %.4f)\n"
+                "  started     %s\n  ended       %s\n  versions    %s\n  epochs      %d of %d, best %d (val acc %s, val loss %.4f)\n"
                 "  test        %s\n  time        %.1f s\n  folder      %s\n  config      %s\n",
                 static_cast<long long>(r->id), r->name.isEmpty() ? "" : " ", qPrintable(r->name), qPrintable(r->model),
-                static_cast<long long>(r->parameters), qPrintable(r->dataset), qPrintable(r->status),
+                static_cast<long long>(r->parameters), r->data.describe().c_str(), qPrintable(r->status),
                 r->message.isEmpty() ? "" : ": ", qPrintable(r->message), qPrintable(r->started.toString(Qt::ISODate)),
-                qPrintable(r->ended.toString(Qt::ISODate)), r->epochsDone, r->config.numEpochs, r->bestEpoch,
+                qPrintable(r->ended.toString(Qt::ISODate)), qPrintable(versions), r->epochsDone, r->config.numEpochs, r->bestEpoch,
                 percent(r->bestValAccuracy).c_str(), r->bestValLoss, percent(r->testAccuracy).c_str(), r->seconds,
                 qPrintable(store.runDir(id)),
                 QJsonDocument(configToJson(r->config)).toJson(QJsonDocument::Compact).constData());
@@ -85,7 +90,7 @@ int runsCommand(const QStringList& args)
             const QString out = parser.isSet("out")
                                     ? parser.value("out")
                                     : store.runDir(id) + (format == "csv" ? "/history.csv" : "/run.json");
-            format == "csv" ? store.exportHistoryCsv(id, out) : store.exportJson(id, out);
+            format == "csv" ? exportHistoryCsv(store, id, out) : exportJson(store, id, out);
             std::printf("wrote %s\n", qPrintable(out));
         } else {
             throw StudioError("runs takes list, show ID or export ID.");

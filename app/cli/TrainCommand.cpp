@@ -7,6 +7,7 @@
 
 #include "models/ModelRegistry.h"
 #include "runs/ResumePoint.h"
+#include "runs/RunData.h"
 #include "runs/RunRecorder.h"
 #include "runs/RunStore.h"
 #include "training/Trainer.h"
@@ -55,11 +56,12 @@ int trainCommand(const QStringList& args)
             saveConfigFile(parser.value("save-config"), config);
         RunStore store(runsFolder(parser));
         const auto params = findModel(config.model)->parameterCount();
-        const auto runId = store.createRun(config, QString::fromStdString(dataset.name), params);
+        const auto runId = store.createRun(config, dataset, params);
         Trainer trainer(config, dataset, store.runDir(runId));
-        std::printf("run %lld: %s (%lld parameters) on %s: %lld train / %lld validation images, %lld batches/epoch\n",
+        std::printf("run %lld: %s (%lld parameters) on %s (%s): %lld train / %lld validation images, %lld "
+                    "batches/epoch\n",
                     static_cast<long long>(runId), config.model.c_str(), static_cast<long long>(params),
-                    dataset.name.c_str(), static_cast<long long>(trainer.trainingSize()),
+                    dataset.name.c_str(), dataset.shortFingerprint().c_str(), static_cast<long long>(trainer.trainingSize()),
                     static_cast<long long>(trainer.validationSize()),
                     static_cast<long long>(trainer.batchesPerEpoch()));
         return exitCodeFor(runTraining(trainer, store, runId).reason);
@@ -69,7 +71,7 @@ int trainCommand(const QStringList& args)
 int resumeCommand(const QStringList& args)
 {
     QCommandLineParser parser;
-    addDataOption(parser);
+    addRunDataOption(parser);
     addRunsOption(parser);
     parser.addOption({"run", "The run to continue (see `runs list`).", "ID"});
     parseOrExit(parser, args, "Continue a stopped, interrupted or failed run from its latest checkpoint.");
@@ -79,12 +81,13 @@ int resumeCommand(const QStringList& args)
         const auto runId = parseRunId(parser.value("run"));
         RunStore store(runsFolder(parser));
         const auto point = resumePoint(store, runId);
-        const auto dataset = loadDatasetFor(parser);
-        Trainer trainer(point.config, dataset, store.runDir(runId));
+        const auto dataset = runDataset(store, runId, dataSearch(parser));
+        Trainer trainer(point.config, *dataset, store.runDir(runId));
         trainer.resumeFrom(point.checkpoint);
         store.markResumed(runId);
-        std::printf("run %lld: resuming %s at epoch %d, batch %lld\n", static_cast<long long>(runId),
-                    point.config.model.c_str(), point.epoch + 1, static_cast<long long>(point.batch));
+        std::printf("run %lld: resuming %s at epoch %d, batch %lld on %s\n", static_cast<long long>(runId),
+                    point.config.model.c_str(), point.epoch + 1, static_cast<long long>(point.batch),
+                    dataset->describe().c_str());
         return exitCodeFor(runTraining(trainer, store, runId).reason);
     });
 }

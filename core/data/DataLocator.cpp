@@ -19,6 +19,32 @@ std::string DataLocation::missingMessage() const
     return m;
 }
 
+namespace {
+
+std::string userDataFolder()
+{
+    std::string xdg;
+    if (const char* x = std::getenv("XDG_DATA_HOME"); x && *x)
+        xdg = x;
+    else if (const char* home = std::getenv("HOME"); home && *home)
+        xdg = std::string(home) + "/.local/share";
+    return xdg.empty() ? std::string() : xdg + "/mnist-studio/mnist";
+}
+
+} // namespace
+
+std::vector<DataFolder> knownDataFolders()
+{
+    std::vector<DataFolder> out;
+    if (const char* env = std::getenv("MNIST_STUDIO_DATA"); env && *env)
+        out.push_back({env, "from MNIST_STUDIO_DATA"});
+    out.push_back({STUDIO_SETUP_DATA_DIR, "filled by scripts/setup.sh"});
+    if (const auto user = userDataFolder(); !user.empty())
+        out.push_back({user, "user data folder"});
+    out.push_back({kDebianFashionFolder, "Debian's dataset-fashion-mnist"});
+    return out;
+}
+
 DataLocation locateData(const std::string& flagValue)
 {
     DataLocation loc;
@@ -38,13 +64,8 @@ DataLocation locateData(const std::string& flagValue)
     }
     if (tryFolder(STUDIO_SETUP_DATA_DIR, "filled by scripts/setup.sh"))
         return loc;
-    std::string xdg;
-    if (const char* x = std::getenv("XDG_DATA_HOME"); x && *x)
-        xdg = x;
-    else if (const char* home = std::getenv("HOME"); home && *home)
-        xdg = std::string(home) + "/.local/share";
-    if (!xdg.empty())
-        tryFolder(xdg + "/mnist-studio/mnist", "user data folder");
+    if (const auto user = userDataFolder(); !user.empty())
+        tryFolder(user, "user data folder");
     return loc;
 }
 

@@ -19,4 +19,18 @@ struct DataLocation {
 /// An explicitly named folder (flag or variable) is final: it is not silently skipped.
 DataLocation locateData(const std::string& flagValue = {});
 
+/// Debian's dataset-fashion-mnist folder.
+constexpr const char* kDebianFashionFolder = "/usr/share/datasets/fashion-mnist";
+
+/// A folder where the studio looks for datasets, with where it came from.
+struct DataFolder {
+    std::string folder;
+    std::string origin; ///< "from --data", "from MNIST_STUDIO_DATA", "filled by scripts/setup.sh", …
+};
+
+/// The data locations the studio knows besides --data, in lookup order: $MNIST_STUDIO_DATA (when
+/// set), the set-up folder, $XDG_DATA_HOME/mnist-studio/mnist and Debian's Fashion-MNIST. Used to
+/// find the data a run was trained on.
+std::vector<DataFolder> knownDataFolders();
+
 } // namespace studio

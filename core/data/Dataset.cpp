@@ -3,6 +3,8 @@
 #include "data/IdxReader.h"
 #include "util/StudioError.h"
 
+#include <QCryptographicHash>
+
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -45,6 +47,16 @@ LabeledImages loadPair(const std::string& folder, const std::string& prefix, int
     return set;
 }
 
+void addToHash(QCryptographicHash& hash, const torch::Tensor& t)
+{
+    const auto c = t.contiguous();
+    for (const auto size : c.sizes()) {
+        const std::int64_t s = size;
+        hash.addData(QByteArrayView(reinterpret_cast<const char*>(&s), sizeof s));
+    }
+    hash.addData(QByteArrayView(static_cast<const char*>(c.data_ptr()), static_cast<qsizetype>(c.nbytes())));
+}
+
 double round4(double v)
 {
     return std::round(v * 1e4) / 1e4;
@@ -84,6 +96,23 @@ std::pair<double, double> pixelStatistics(const torch::Tensor& images)
     return {mean, std::sqrt(std::max(0.0, sumSq / count - mean * mean))};
 }
 
+void fillContentInfo(Dataset& d)
+{
+    d.trainCount = d.train.size();
+    d.testCount = d.test.size();
+    if (d.train.images.defined() && d.train.images.dim() == 3) {
+        d.rows = static_cast<int>(d.train.images.size(1));
+        d.cols = static_cast<int>(d.train.images.size(2));
+    }
+    QCryptographicHash hash(QCryptographicHash::Blake2b_256);
+    for (const auto* set : {&d.train, &d.test}) {
+        addToHash(hash, set->images.defined() ? set->images : torch::empty({0}, torch::kUInt8));
+        // Labels hash as bytes (they are < 256), whatever integer type they are held in.
+        addToHash(hash, set->labels.defined() ? set->labels.to(torch::kUInt8) : torch::empty({0}, torch::kUInt8));
+    }
+    d.fingerprint = hash.result().toHex().toStdString();
+}
+
 bool holdsIdxDataset(const std::string& folder)
 {
     return !findIdxFile(folder, "train-images", "3").empty() && !findIdxFile(folder, "train-labels", "1").empty() &&
@@ -95,25 +124,21 @@ Dataset loadDataset(const std::string& folder)
     if (!fs::is_directory(folder))
         throw StudioError("Dataset folder " + folder + " does not exist.");
     Dataset d;
-    d.folder = folder;
+    d.folder = fs::absolute(folder).lexically_normal().string();
     const auto base = fs::path(folder).lexically_normal();
     auto folderName = (base.has_filename() ? base.filename() : base.parent_path().filename()).string();
     std::string lower = folderName;
     std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
-    if (lower.find("fashion") != std::string::npos) {
-        d.name = "Fashion-MNIST";
-        d.classNames = {"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
-                        "Sandal",      "Shirt",   "Sneaker",  "Bag",   "Ankle boot"};
-    } else {
-        d.name = lower.find("mnist") != std::string::npos ? "MNIST" : folderName;
-        for (int c = 0; c < 10; ++c)
-            d.classNames.push_back(std::to_string(c));
-    }
+    d.name = lower.find("fashion") != std::string::npos ? "Fashion-MNIST"
+             : lower.find("mnist") != std::string::npos   ? "MNIST"
+                                                          : folderName;
+    d.classNames = classNamesFor(d.name);
     d.train = loadPair(folder, "train", d.numClasses);
     d.test = loadPair(folder, "t10k", d.numClasses);
     const auto [mean, sd] = pixelStatistics(d.train.images);
     d.mean = round4(mean);
     d.std = sd > 0 ? round4(sd) : 1.0;
+    fillContentInfo(d);
     return d;
 }
 

@@ -1,4 +1,6 @@
 #pragma once
+#include "data/DatasetInfo.h"
+
 #include <torch/types.h>
 
 #include <string>
@@ -18,21 +20,20 @@ struct LabeledImages {
     LabeledImages head(std::int64_t n) const;
 };
 
-/// A train/test pair of IDX sets from one folder, with the normalisation statistics of its
-/// training images.
-struct Dataset {
-    std::string name; ///< "MNIST", "Fashion-MNIST" or the folder name
-    std::string folder;
+/// A train/test pair of IDX sets from one folder with what identifies it (DatasetInfo: name,
+/// folder, content fingerprint, counts, class names, the normalisation statistics of its training
+/// images rounded to 4 decimals).
+struct Dataset : DatasetInfo {
     LabeledImages train;
     LabeledImages test;
-    int numClasses = 10;
-    double mean = 0.1307; ///< of train pixels in [0,1], rounded to 4 decimals
-    double std = 0.3081;
-    std::vector<std::string> classNames;
 };
 
+/// Sets the counts, image size and fingerprint of `dataset` from its tensors: a BLAKE2b-256 over
+/// the decoded images and labels (shapes included), so raw and .gz copies of the same data match.
+void fillContentInfo(Dataset& dataset);
+
 /// Loads train-images/train-labels/t10k-images/t10k-labels (-idx?-ubyte, raw or .gz, dots or
-/// dashes before "idx") from `folder`. Throws StudioError naming the missing or malformed file,
+/// dashes before "idx") from `folder` and fingerprints them. Throws StudioError naming the missing or malformed file,
 /// or an image/label count mismatch. Never returns a partial dataset.
 Dataset loadDataset(const std::string& folder);
 

@@ -133,12 +133,15 @@ void writeConfusionCsv(const QString& path, const ConfusionMatrix& m)
     writeText(path, confusion);
 }
 
-void writeEvaluationFiles(const QString& folder, const Evaluation& e)
+void writeEvaluationFiles(const QString& folder, const Evaluation& e, const QJsonObject& about)
 {
     if (!QDir().mkpath(folder))
         throw StudioError("Cannot create the folder " + folder.toStdString() + ".");
     const QDir dir(folder);
-    writeText(dir.filePath("metrics.json"), QJsonDocument(toJson(e)).toJson());
+    auto metrics = toJson(e);
+    for (auto it = about.begin(); it != about.end(); ++it)
+        metrics.insert(it.key(), it.value());
+    writeText(dir.filePath("metrics.json"), QJsonDocument(metrics).toJson());
 
     QByteArray perClass = "class,precision,recall,f1,support\n";
     for (std::size_t k = 0; k < e.report.perClass.size(); ++k) {

@@ -52,6 +52,7 @@ void writeConfusionCsv(const QString& path, const ConfusionMatrix& matrix);
 
 /// Writes metrics.json, per_class.csv, confusion.csv, predictions.csv (index,label,pred,p0..p9)
 /// and errors.csv into `folder`, each atomically; throws StudioError naming a file it cannot write.
-void writeEvaluationFiles(const QString& folder, const Evaluation& evaluation);
+/// `about` adds keys to metrics.json (the checkpoint, the data scored, …).
+void writeEvaluationFiles(const QString& folder, const Evaluation& evaluation, const QJsonObject& about = {});
 
 } // namespace studio

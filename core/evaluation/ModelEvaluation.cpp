@@ -1,5 +1,6 @@
 #include "evaluation/ModelEvaluation.h"
 
+#include "data/DatasetSearch.h"
 #include "evaluation/Predictions.h"
 #include "training/Trainer.h"
 #include "util/StudioError.h"
@@ -16,12 +17,12 @@ Evaluation evaluateImages(const LoadedModel& loaded, const LabeledImages& images
         throw StudioError("The " + name + " split is empty.");
     auto& model = *loaded.model;
     const auto start = std::chrono::steady_clock::now();
-    const auto scores = scoredSet(predict(model, images, loaded.meta.mean, loaded.meta.std));
+    const auto scores = scoredSet(predict(model, images, loaded.meta.data.mean, loaded.meta.data.std));
     if (predictSeconds)
         *predictSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     std::optional<ScoredSet> held;
     if (validation && validation->size() > 0)
-        held = scoredSet(predict(model, *validation, loaded.meta.mean, loaded.meta.std));
+        held = scoredSet(predict(model, *validation, loaded.meta.data.mean, loaded.meta.data.std));
     return analyse(name, scores, held ? &*held : nullptr, options);
 }
 
@@ -30,6 +31,9 @@ Evaluation evaluateModel(const LoadedModel& loaded, const Dataset& dataset, cons
 {
     if (split != "test" && split != "validation")
         throw StudioError("The split must be test or validation, not \"" + split + "\".");
+    if (!sameData(loaded.meta.data, dataset))
+        throw StudioError("This model was trained on " + loaded.meta.data.describe() + ", not on " +
+                          dataset.describe() + ": its " + split + " split would be other data.");
     const auto held = trainingSets(dataset, loaded.meta.config).validation;
     if (split == "validation")
         return evaluateImages(loaded, held, split, nullptr, options, predictSeconds);

@@ -9,7 +9,8 @@ namespace studio {
 
 /// Scores a loaded checkpoint on `split` ("test": the first limitTest test images, 0 = all;
 /// "validation": the run's own held-out images) and analyses them. For the test split the
-/// temperature is fitted on the run's validation split (never on the split reported).
+/// temperature is fitted on the run's validation split (never on the split reported). Throws
+/// StudioError when `dataset` is not the data the model was trained on (see sameData).
 /// `predictSeconds` (optional) receives the time of the forward passes over the split.
 Evaluation evaluateModel(const LoadedModel& loaded, const Dataset& dataset, const std::string& split,
                          std::int64_t limitTest = 0, const EvaluationOptions& options = {},

@@ -76,11 +76,12 @@ std::vector<SeedGroup> seedGroups(const std::vector<RunRecord>& runs)
         json.remove("seed");
         json.remove("name");
         json.remove("threads"); // speed, not the result
-        const QByteArray key = QJsonDocument(json).toJson(QJsonDocument::Compact);
+        const QByteArray key =
+            QByteArray::fromStdString(run.data.key()) + ' ' + QJsonDocument(json).toJson(QJsonDocument::Compact);
         auto it = std::find(keys.begin(), keys.end(), key);
         if (it == keys.end()) {
             keys.push_back(key);
-            groups.push_back({run.config, {}, {}, {}});
+            groups.push_back({run.config, run.data.name, {}, {}, {}});
             it = keys.end() - 1;
         }
         auto& g = groups[std::size_t(it - keys.begin())];

@@ -1,5 +1,6 @@
 #include "runs/RunStore.h"
 
+#include "util/LibraryVersions.h"
 #include "util/StudioError.h"
 
 #include <QCoreApplication>
@@ -28,12 +29,19 @@ const char* kSchema[] = {
     " model TEXT, config TEXT, status TEXT, message TEXT DEFAULT '', dataset TEXT, study TEXT DEFAULT '',"
     " started TEXT, ended TEXT, epochs_done INTEGER DEFAULT 0, best_epoch INTEGER DEFAULT 0,"
     " best_val_acc REAL DEFAULT 0, best_val_loss REAL DEFAULT 0, test_acc REAL DEFAULT -1, test_loss REAL DEFAULT -1,"
-    " params INTEGER, seconds REAL DEFAULT 0, evaluation TEXT DEFAULT '{}', pid INTEGER, host TEXT)",
+    " params INTEGER, seconds REAL DEFAULT 0, evaluation TEXT DEFAULT '{}', pid INTEGER, host TEXT,"
+    " data TEXT DEFAULT '', versions TEXT DEFAULT '')",
     "CREATE TABLE IF NOT EXISTS epochs (run_id INTEGER, epoch INTEGER, train_loss REAL, train_acc REAL,"
     " val_loss REAL, val_acc REAL, lr REAL, seconds REAL, PRIMARY KEY (run_id, epoch))",
     "CREATE TABLE IF NOT EXISTS batches (run_id INTEGER, step INTEGER, epoch INTEGER, loss REAL, acc REAL,"
     " lr REAL, images_per_s REAL, PRIMARY KEY (run_id, step))",
 };
+
+/// Schema versions: 1 the first; 2 adds runs.data (the dataset record) and runs.versions.
+constexpr int kSchemaVersion = 2;
+
+/// Columns added after version 1, for stores written by earlier versions.
+const char* kAddedColumns[][2] = {{"data", "TEXT DEFAULT ''"}, {"versions", "TEXT DEFAULT ''"}};
 
 QString hostName()
 {
@@ -43,6 +51,11 @@ QString hostName()
 bool processAlive(qint64 pid)
 {
     return pid > 0 && (::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM);
+}
+
+QString compact(const QJsonObject& o)
+{
+    return QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact));
 }
 
 QVariant nullIfNan(double v)
@@ -59,7 +72,14 @@ RunRecord readRun(const QSqlQuery& q)
     r.model = q.value("model").toString();
     r.status = q.value("status").toString();
     r.message = q.value("message").toString();
-    r.dataset = q.value("dataset").toString();
+    const auto data = QJsonDocument::fromJson(q.value("data").toByteArray()).object();
+    if (!data.isEmpty()) {
+        r.data = datasetInfoFromJson(data);
+    } else { // a run from before dataset records: its name only
+        r.data.name = q.value("dataset").toString().toStdString();
+        r.data.classNames = classNamesFor(r.data.name);
+    }
+    r.versions = QJsonDocument::fromJson(q.value("versions").toByteArray()).object();
     r.study = q.value("study").toString();
     r.config = configFromJson(QJsonDocument::fromJson(q.value("config").toByteArray()).object());
     r.started = QDateTime::fromString(q.value("started").toString(), Qt::ISODate);
@@ -105,6 +125,7 @@ RunStore::RunStore(const QString& folder) : m_folder(QDir(folder).absolutePath()
     query("PRAGMA synchronous = NORMAL");
     for (const char* sql : kSchema)
         query(sql);
+    migrate();
     markInterruptedRuns();
 }
 
@@ -132,6 +153,20 @@ QSqlQuery RunStore::query(const QString& sql, const QVariantList& binds) const
         q.addBindValue(b);
     execOrThrow(q);
     return q;
+}
+
+void RunStore::migrate()
+{
+    auto version = query("PRAGMA user_version");
+    if (version.next() && version.value(0).toInt() >= kSchemaVersion)
+        return;
+    QStringList columns;
+    for (auto info = query("PRAGMA table_info(runs)"); info.next();)
+        columns << info.value("name").toString();
+    for (const auto& [name, type] : kAddedColumns)
+        if (!columns.contains(QLatin1String(name)))
+            query(QStringLiteral("ALTER TABLE runs ADD COLUMN %1 %2").arg(name, type));
+    query(QStringLiteral("PRAGMA user_version = %1").arg(kSchemaVersion));
 }
 
 std::int64_t RunStore::changeStamp() const
@@ -173,19 +208,38 @@ QString RunStore::checkpoint(std::int64_t id, const QString& which) const
     return path;
 }
 
-std::int64_t RunStore::createRun(const TrainConfig& config, const QString& dataset, std::int64_t parameters,
+std::int64_t RunStore::createRun(const TrainConfig& config, const DatasetInfo& data, std::int64_t parameters,
                                  const QString& study)
 {
-    auto q = query("INSERT INTO runs (name, model, config, status, dataset, study, started, params, pid, host)"
-                   " VALUES (?, ?, ?, 'running', ?, ?, ?, ?, ?, ?)",
-                   {QString::fromStdString(config.name), QString::fromStdString(config.model),
-                    QString::fromUtf8(QJsonDocument(configToJson(config)).toJson(QJsonDocument::Compact)), dataset,
-                    study, QDateTime::currentDateTime().toString(Qt::ISODate), qint64(parameters),
-                    qint64(QCoreApplication::applicationPid()), hostName()});
+    const auto versions = runVersions();
+    auto q = query("INSERT INTO runs (name, model, config, status, dataset, study, started, params, pid, host, data,"
+                   " versions) VALUES (?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?)",
+                   {QString::fromStdString(config.name), QString::fromStdString(config.model), compact(configToJson(config)),
+                    QString::fromStdString(data.name), study, QDateTime::currentDateTime().toString(Qt::ISODate),
+                    qint64(parameters), qint64(QCoreApplication::applicationPid()), hostName(), compact(toJson(data)),
+                    compact(versions)});
     const auto id = q.lastInsertId().toLongLong();
     QDir().mkpath(runDir(id));
-    saveConfigFile(QDir(runDir(id)).filePath("config.json"), config);
+    writeRunConfig(id, config, data, versions);
     return id;
+}
+
+void RunStore::setRunData(std::int64_t id, const DatasetInfo& data)
+{
+    const auto r = run(id);
+    if (!r)
+        throw StudioError("No run " + std::to_string(id) + " in " + m_folder.toStdString() + ".");
+    query("UPDATE runs SET dataset = ?, data = ? WHERE id = ?",
+          {QString::fromStdString(data.name), compact(toJson(data)), qint64(id)});
+    writeRunConfig(id, r->config, data, r->versions);
+}
+
+void RunStore::writeRunConfig(std::int64_t id, const TrainConfig& config, const DatasetInfo& data,
+                              const QJsonObject& versions) const
+{
+    if (QDir(runDir(id)).exists())
+        saveConfigFile(QDir(runDir(id)).filePath("config.json"), config,
+                       {{"dataset", toJson(data)}, {"versions", versions}});
 }
 
 std::optional<RunRecord> RunStore::run(std::int64_t id) const
@@ -311,68 +365,6 @@ void RunStore::deleteRun(std::int64_t id)
         query(sql, {qint64(id)});
     db.commit();
     QDir(runDir(id)).removeRecursively();
-}
-
-static void writeAtomically(const QString& path, const QByteArray& bytes)
-{
-    QSaveFile f(path);
-    if (!f.open(QIODevice::WriteOnly) || f.write(bytes) != bytes.size() || !f.commit())
-        throw StudioError("Cannot write " + path.toStdString() + ": " + f.errorString().toStdString() + ".");
-}
-
-void RunStore::exportHistoryCsv(std::int64_t id, const QString& path) const
-{
-    QByteArray out = "epoch,train_loss,train_acc,val_loss,val_acc,lr,seconds\n";
-    auto num = [](double v) { return std::isfinite(v) ? QByteArray::number(v, 'g', 8) : QByteArray(); };
-    for (const auto& e : epochs(id))
-        out += QByteArray::number(e.epoch) + ',' + num(e.trainLoss) + ',' + num(e.trainAccuracy) + ',' +
-               num(e.valLoss) + ',' + num(e.valAccuracy) + ',' + num(e.lr) + ',' + num(e.seconds) + '\n';
-    writeAtomically(path, out);
-}
-
-void RunStore::exportJson(std::int64_t id, const QString& path) const
-{
-    const auto r = run(id);
-    if (!r)
-        throw StudioError("No run " + std::to_string(id) + " in " + m_folder.toStdString() + ".");
-    auto num = [](double v) { return std::isfinite(v) ? QJsonValue(v) : QJsonValue(); };
-    QJsonArray epochArray, batchArray;
-    for (const auto& e : epochs(id))
-        epochArray.append(QJsonObject{{"epoch", e.epoch},
-                                      {"train_loss", num(e.trainLoss)},
-                                      {"train_acc", num(e.trainAccuracy)},
-                                      {"val_loss", num(e.valLoss)},
-                                      {"val_acc", num(e.valAccuracy)},
-                                      {"lr", e.lr},
-                                      {"seconds", e.seconds}});
-    for (const auto& b : batches(id))
-        batchArray.append(QJsonObject{{"step", qint64(b.step)},
-                                      {"epoch", b.epoch},
-                                      {"loss", num(b.loss)},
-                                      {"acc", b.accuracy},
-                                      {"lr", b.lr},
-                                      {"images_per_s", b.imagesPerSecond}});
-    QJsonObject o{{"id", qint64(r->id)},
-                  {"name", r->name},
-                  {"tags", r->tags},
-                  {"model", r->model},
-                  {"status", r->status},
-                  {"message", r->message},
-                  {"dataset", r->dataset},
-                  {"started", r->started.toString(Qt::ISODate)},
-                  {"ended", r->ended.toString(Qt::ISODate)},
-                  {"epochs_done", r->epochsDone},
-                  {"best_epoch", r->bestEpoch},
-                  {"best_val_acc", r->bestValAccuracy},
-                  {"best_val_loss", r->bestValLoss},
-                  {"test_acc", r->testAccuracy},
-                  {"test_loss", r->testLoss},
-                  {"params", qint64(r->parameters)},
-                  {"seconds", r->seconds},
-                  {"config", configToJson(r->config)},
-                  {"epochs", epochArray},
-                  {"batches", batchArray}};
-    writeAtomically(path, QJsonDocument(o).toJson(QJsonDocument::Indented));
 }
 
 } // namespace studio

@@ -1,4 +1,5 @@
 #pragma once
+#include "data/DatasetInfo.h"
 #include "training/TrainConfig.h"
 
 #include <QDateTime>
@@ -21,7 +22,8 @@ struct RunRecord {
     QString model;
     QString status;  ///< running, completed, early-stopped, stopped, diverged, interrupted, error
     QString message; ///< why it ended
-    QString dataset;
+    DatasetInfo data; ///< what it was trained on (runs from before dataset records: the name only)
+    QJsonObject versions; ///< {"mnist_studio": …, "libtorch": …} that made it ({} for older runs)
     QString study; ///< ablation study it belongs to ("" for none)
     TrainConfig config;
     QDateTime started;
@@ -50,7 +52,8 @@ struct BatchRecord {
 
 /// The record of every run: a SQLite database (WAL) `runs.sqlite` in the runs folder, with each
 /// run's checkpoints in a `run-<id>` subfolder. Each instance owns one connection: use it on the
-/// thread that created it. Opening marks runs whose process is gone as interrupted.
+/// thread that created it. Opening brings a store of an earlier version up to date (schema
+/// version in PRAGMA user_version) and marks runs whose process is gone as interrupted.
 /// Other processes may write to the same store at the same time (a CLI run beside the studio):
 /// changeStamp() and markInterruptedRuns() let a viewer follow them.
 class RunStore {
@@ -69,9 +72,13 @@ public:
     /// no best yet); throws StudioError for another `which`.
     QString checkpoint(std::int64_t id, const QString& which = "best") const;
 
-    /// A new run in state "running" owned by this process; creates its folder with config.json.
-    std::int64_t createRun(const TrainConfig& config, const QString& dataset, std::int64_t parameters,
+    /// A new run in state "running" owned by this process, trained on `data`; creates its folder
+    /// with config.json (the config plus "dataset" and "versions" records).
+    std::int64_t createRun(const TrainConfig& config, const DatasetInfo& data, std::int64_t parameters,
                            const QString& study = {});
+    /// Records the data a run was trained on (fills in a run from before dataset records once its
+    /// data is found), in the store and the run's config.json.
+    void setRunData(std::int64_t id, const DatasetInfo& data);
     std::optional<RunRecord> run(std::int64_t id) const;
     std::vector<RunRecord> runs() const;
     std::vector<EpochRecord> epochs(std::int64_t id) const;
@@ -97,12 +104,11 @@ public:
     /// returns how many it marked.
     int markInterruptedRuns();
 
-    /// Per-epoch history as CSV (epoch,train_loss,train_acc,val_loss,val_acc,lr,seconds).
-    void exportHistoryCsv(std::int64_t id, const QString& path) const;
-    /// Run, config, epochs and batches as one JSON document.
-    void exportJson(std::int64_t id, const QString& path) const;
-
 private:
+    /// Adds what later schema versions added to a store written by an earlier one.
+    void migrate();
+    void writeRunConfig(std::int64_t id, const TrainConfig& config, const DatasetInfo& data,
+                        const QJsonObject& versions) const;
     /// Prepares, binds and runs one statement; throws StudioError with SQLite's message.
     QSqlQuery query(const QString& sql, const QVariantList& binds = {}) const;
 

@@ -1,6 +1,7 @@
 #include "training/Checkpoint.h"
 
 #include "models/ModelRegistry.h"
+#include "util/LibraryVersions.h"
 #include "util/StudioError.h"
 
 #include <torch/serialize/input-archive.h>
@@ -17,7 +18,7 @@ namespace studio {
 namespace {
 
 constexpr const char* kFormat = "mnist-studio-checkpoint";
-constexpr int kVersion = 1;
+constexpr int kVersion = 2; // 2: "data" (dataset record) and "versions"
 
 /// The first line of a library error (c10 errors append a stack trace), at most 160 characters.
 std::string firstLine(const char* what)
@@ -48,9 +49,12 @@ std::string metaToJson(const CheckpointMeta& m)
                   {"version", kVersion},
                   {"config", configToJson(m.config)},
                   {"position", pos},
-                  {"mean", m.mean},
-                  {"std", m.std},
-                  {"dataset", QString::fromStdString(m.dataset)},
+                  {"data", toJson(m.data)},
+                  {"versions", runVersions()}, // of the process writing it
+                  // Format 1's fields, for readers of that format.
+                  {"mean", m.data.mean},
+                  {"std", m.data.std},
+                  {"dataset", QString::fromStdString(m.data.name)},
                   {"val_accuracy", finiteOrNull(m.valAccuracy)},
                   {"val_loss", finiteOrNull(m.valLoss)}};
     return QJsonDocument(o).toJson(QJsonDocument::Compact).toStdString();
@@ -79,9 +83,15 @@ CheckpointMeta metaFromJson(const QString& path, const std::string& text)
     p.early.best = pos.value("best").toDouble(std::nan(""));
     p.early.bestEpoch = pos.value("best_epoch").toInt();
     p.early.epochsWithoutImprovement = pos.value("epochs_without_improvement").toInt();
-    m.mean = o.value("mean").toDouble(0.1307);
-    m.std = o.value("std").toDouble(0.3081);
-    m.dataset = o.value("dataset").toString().toStdString();
+    if (o.value("data").isObject()) {
+        m.data = datasetInfoFromJson(o.value("data").toObject());
+    } else { // format 1: name and statistics only
+        m.data.name = o.value("dataset").toString().toStdString();
+        m.data.classNames = classNamesFor(m.data.name);
+        m.data.mean = o.value("mean").toDouble(0.1307);
+        m.data.std = o.value("std").toDouble(0.3081);
+    }
+    m.versions = o.value("versions").toObject();
     m.valAccuracy = o.value("val_accuracy").toDouble(std::nan(""));
     m.valLoss = o.value("val_loss").toDouble(std::nan(""));
     return m;

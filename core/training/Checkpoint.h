@@ -1,4 +1,5 @@
 #pragma once
+#include "data/DatasetInfo.h"
 #include "models/Classifier.h"
 #include "training/EarlyStopping.h"
 #include "training/TrainConfig.h"
@@ -26,9 +27,11 @@ struct TrainingPosition {
 struct CheckpointMeta {
     TrainConfig config;
     TrainingPosition position;
-    double mean = 0.1307; ///< input normalisation the model was trained with
-    double std = 0.3081;
-    std::string dataset;
+    /// The data the model was trained on: its normalisation (mean, std) and class names are how the
+    /// model reads inputs and names outputs. Checkpoints written before fingerprints (format 1)
+    /// have name and statistics only.
+    DatasetInfo data;
+    QJsonObject versions; ///< {"mnist_studio": …, "libtorch": …} of the process that wrote it (set on save)
     double valAccuracy = 0.0; ///< of the epoch it was written after (NaN mid-epoch)
     double valLoss = 0.0;
 };

@@ -161,7 +161,7 @@ TrainConfig configFromJson(const QJsonObject& json, std::vector<std::string>* ig
         const auto key = it.key().toStdString();
         const auto* f = findConfigField(key);
         if (!f) {
-            if (ignored)
+            if (ignored && key != "dataset" && key != "versions") // a run's config.json records: not config
                 ignored->push_back(key);
             continue;
         }
@@ -263,12 +263,15 @@ TrainConfig loadConfigFile(const QString& path, std::vector<std::string>* ignore
     }
 }
 
-void saveConfigFile(const QString& path, const TrainConfig& config)
+void saveConfigFile(const QString& path, const TrainConfig& config, const QJsonObject& records)
 {
+    auto json = configToJson(config);
+    for (auto it = records.begin(); it != records.end(); ++it)
+        json.insert(it.key(), it.value());
     QSaveFile f(path);
     if (!f.open(QIODevice::WriteOnly))
         throw StudioError("Cannot write config " + path.toStdString() + ": " + f.errorString().toStdString() + ".");
-    f.write(QJsonDocument(configToJson(config)).toJson(QJsonDocument::Indented));
+    f.write(QJsonDocument(json).toJson(QJsonDocument::Indented));
     if (!f.commit())
         throw StudioError("Cannot write config " + path.toStdString() + ": " + f.errorString().toStdString() + ".");
 }

@@ -1,6 +1,7 @@
 #include "training/Trainer.h"
 
 #include "data/BatchStream.h"
+#include "data/DatasetSearch.h"
 #include "data/Split.h"
 #include "evaluation/Predictions.h"
 #include "models/ModelRegistry.h"
@@ -64,7 +65,7 @@ TrainingSets trainingSets(const Dataset& dataset, const TrainConfig& config)
 }
 
 Trainer::Trainer(TrainConfig config, const Dataset& dataset, QString runDir)
-    : m_config(std::move(config)), m_mean(dataset.mean), m_std(dataset.std), m_datasetName(dataset.name),
+    : m_config(std::move(config)), m_data(dataset),
       m_runDir(std::move(runDir))
 {
     validateConfig(m_config);
@@ -112,8 +113,13 @@ void Trainer::resumeFrom(const QString& checkpointPath)
     if (saved.config.model != m_config.model)
         throw StudioError("Checkpoint " + checkpointPath.toStdString() + " holds a " + saved.config.model +
                           " model but this run trains " + m_config.model + ".");
+    if (!sameData(saved.data, m_data))
+        throw StudioError("Checkpoint " + checkpointPath.toStdString() + " was trained on " + saved.data.describe() +
+                          ", not on " + m_data.describe() + ": training would go on with other data.");
     loadCheckpoint(checkpointPath, *m_model, m_optimizer.get());
     m_position = saved.position;
+    m_data.mean = saved.data.mean; // the normalisation the weights were trained with
+    m_data.std = saved.data.std;
 }
 
 void Trainer::pause()
@@ -158,9 +164,7 @@ CheckpointMeta Trainer::meta(double valAccuracy, double valLoss) const
     CheckpointMeta m;
     m.config = m_config;
     m.position = m_position;
-    m.mean = m_mean;
-    m.std = m_std;
-    m.dataset = m_datasetName;
+    m.data = m_data;
     m.valAccuracy = valAccuracy;
     m.valLoss = valLoss;
     return m;
@@ -229,8 +233,8 @@ FinishedEvent Trainer::train()
         plan.epoch = pos.epoch;
         plan.firstBatch = pos.batch;
         plan.augment = m_config.augment;
-        plan.mean = m_mean;
-        plan.std = m_std;
+        plan.mean = m_data.mean;
+        plan.std = m_data.std;
         BatchStream stream(m_train, plan);
         const auto stopNow = [&] {
             pos.elapsedSeconds += secondsSince(epochStart) - pausedSeconds;
@@ -296,7 +300,7 @@ FinishedEvent Trainer::train()
         double valLoss = std::nan(""), valAccuracy = std::nan("");
         if (m_validation.size() > 0) {
             const auto val =
-                predict(*m_model, m_validation, m_mean, m_std, kPredictBatchSize, [&] { return m_stop.load(); });
+                predict(*m_model, m_validation, m_data.mean, m_data.std, kPredictBatchSize, [&] { return m_stop.load(); });
             if (val.cancelled)
                 return stopNow();
             valLoss = val.meanLoss;

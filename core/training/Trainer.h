@@ -36,7 +36,8 @@ public:
     ~Trainer();
 
     void addObserver(TrainingObserver* observer);
-    /// Continues from a checkpoint of this configuration's architecture (throws StudioError).
+    /// Continues from a checkpoint of this configuration's architecture trained on this dataset
+    /// (same fingerprint; throws StudioError otherwise), with the checkpoint's normalisation.
     void resumeFrom(const QString& checkpointPath);
 
     /// Trains until completion, early stop, stop, divergence or error; never throws.
@@ -53,6 +54,7 @@ public:
     std::int64_t batchesPerEpoch() const;
     std::int64_t trainingSize() const { return m_train.size(); }
     std::int64_t validationSize() const { return m_validation.size(); }
+    const DatasetInfo& data() const { return m_data; }
     QString latestPath() const;
     QString bestPath() const;
 
@@ -66,8 +68,7 @@ private:
     TrainConfig m_config;
     LabeledImages m_train;
     LabeledImages m_validation;
-    double m_mean, m_std;
-    std::string m_datasetName;
+    DatasetInfo m_data; ///< recorded in every checkpoint; its mean/std standardise the inputs
     QString m_runDir;
     Classifier m_model;
     std::unique_ptr<torch::optim::Optimizer> m_optimizer;

@@ -1,5 +1,7 @@
 #include "util/LibraryVersions.h"
 
+#include "util/BuildInfo.h"
+
 #include <opencv2/core/version.hpp>
 #include <torch/version.h>
 
@@ -13,6 +15,11 @@ std::string libtorchVersion()
 std::string opencvVersion()
 {
     return CV_VERSION;
+}
+
+QJsonObject runVersions()
+{
+    return {{"mnist_studio", STUDIO_VERSION}, {"libtorch", QString::fromStdString(libtorchVersion())}};
 }
 
 } // namespace studio

@@ -43,8 +43,8 @@ Dataset syntheticDataset(std::int64_t trainPerClass, std::int64_t testPerClass, 
     const auto [mean, sd] = pixelStatistics(d.train.images);
     d.mean = mean;
     d.std = sd;
-    for (int c = 0; c < 10; ++c)
-        d.classNames.push_back(std::to_string(c));
+    d.classNames = classNamesFor(d.name);
+    fillContentInfo(d);
     return d;
 }
 

@@ -1,0 +1,80 @@
+#include "runs/RunExport.h"
+
+#include "util/StudioError.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QSaveFile>
+
+#include <cmath>
+
+namespace studio {
+namespace {
+
+void writeAtomically(const QString& path, const QByteArray& bytes)
+{
+    QSaveFile f(path);
+    if (!f.open(QIODevice::WriteOnly) || f.write(bytes) != bytes.size() || !f.commit())
+        throw StudioError("Cannot write " + path.toStdString() + ": " + f.errorString().toStdString() + ".");
+}
+
+} // namespace
+
+void exportHistoryCsv(const RunStore& store, std::int64_t id, const QString& path)
+{
+    QByteArray out = "epoch,train_loss,train_acc,val_loss,val_acc,lr,seconds\n";
+    auto num = [](double v) { return std::isfinite(v) ? QByteArray::number(v, 'g', 8) : QByteArray(); };
+    for (const auto& e : store.epochs(id))
+        out += QByteArray::number(e.epoch) + ',' + num(e.trainLoss) + ',' + num(e.trainAccuracy) + ',' +
+               num(e.valLoss) + ',' + num(e.valAccuracy) + ',' + num(e.lr) + ',' + num(e.seconds) + '\n';
+    writeAtomically(path, out);
+}
+
+void exportJson(const RunStore& store, std::int64_t id, const QString& path)
+{
+    const auto r = store.run(id);
+    if (!r)
+        throw StudioError("No run " + std::to_string(id) + " in " + store.folder().toStdString() + ".");
+    auto num = [](double v) { return std::isfinite(v) ? QJsonValue(v) : QJsonValue(); };
+    QJsonArray epochArray, batchArray;
+    for (const auto& e : store.epochs(id))
+        epochArray.append(QJsonObject{{"epoch", e.epoch},
+                                      {"train_loss", num(e.trainLoss)},
+                                      {"train_acc", num(e.trainAccuracy)},
+                                      {"val_loss", num(e.valLoss)},
+                                      {"val_acc", num(e.valAccuracy)},
+                                      {"lr", e.lr},
+                                      {"seconds", e.seconds}});
+    for (const auto& b : store.batches(id))
+        batchArray.append(QJsonObject{{"step", qint64(b.step)},
+                                      {"epoch", b.epoch},
+                                      {"loss", num(b.loss)},
+                                      {"acc", b.accuracy},
+                                      {"lr", b.lr},
+                                      {"images_per_s", b.imagesPerSecond}});
+    QJsonObject o{{"id", qint64(r->id)},
+                  {"name", r->name},
+                  {"tags", r->tags},
+                  {"model", r->model},
+                  {"status", r->status},
+                  {"message", r->message},
+                  {"dataset", QString::fromStdString(r->data.name)},
+                  {"data", toJson(r->data)},
+                  {"versions", r->versions},
+                  {"started", r->started.toString(Qt::ISODate)},
+                  {"ended", r->ended.toString(Qt::ISODate)},
+                  {"epochs_done", r->epochsDone},
+                  {"best_epoch", r->bestEpoch},
+                  {"best_val_acc", r->bestValAccuracy},
+                  {"best_val_loss", r->bestValLoss},
+                  {"test_acc", r->testAccuracy},
+                  {"test_loss", r->testLoss},
+                  {"params", qint64(r->parameters)},
+                  {"seconds", r->seconds},
+                  {"config", configToJson(r->config)},
+                  {"epochs", epochArray},
+                  {"batches", batchArray}};
+    writeAtomically(path, QJsonDocument(o).toJson(QJsonDocument::Indented));
+}
+
+} // namespace studio
