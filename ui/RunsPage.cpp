@@ -30,6 +30,7 @@
 #include <QTimer>
 #include <QVBoxLayout>
 
+#include <map>
 #include <set>
 
 namespace studio::ui {
@@ -47,7 +48,7 @@ struct ReportResult {
 RunsPage::RunsPage(TrainingSession* session, DataSource* data, QWidget* parent)
     : QWidget(parent), m_session(session), m_data(data), m_model(new RunsTableModel(this)),
       m_filter(new RunsFilterModel(this)), m_search(new QLineEdit(this)), m_status(new QComboBox(this)),
-      m_resume(new QPushButton(tr("Resume"), this)), m_clone(new QPushButton(tr("Clone to Train"), this)),
+      m_datasets(new QComboBox(this)), m_resume(new QPushButton(tr("Resume"), this)), m_clone(new QPushButton(tr("Clone to Train"), this)),
       m_report(new QPushButton(tr("Report…"), this)), m_delete(new QPushButton(tr("Delete…"), this)),
       m_table(new QTableView(this)), m_tabs(new QTabWidget(this)), m_comparison(new RunComparisonView(this)),
       m_architectures(new ArchitectureChart(this)), m_seeds(new SeedGroupsView(this)),
@@ -61,6 +62,8 @@ RunsPage::RunsPage(TrainingSession* session, DataSource* data, QWidget* parent)
     m_status->addItem(tr("any status"), QString());
     for (const char* s : {"running", "completed", "early-stopped", "stopped", "diverged", "interrupted", "error"})
         m_status->addItem(s, QString(s));
+    m_datasets->setObjectName("runsDataset");
+    m_datasets->setToolTip(tr("Show the runs of one dataset (told apart by content, not by name)"));
     m_resume->setObjectName("resumeRun");
     m_resume->setToolTip(tr("Continue a stopped or interrupted run from its last checkpoint"));
     m_clone->setObjectName("cloneRun");
@@ -86,6 +89,7 @@ RunsPage::RunsPage(TrainingSession* session, DataSource* data, QWidget* parent)
     auto* bar = new QHBoxLayout;
     bar->addWidget(m_search, 2);
     bar->addWidget(m_status);
+    bar->addWidget(m_datasets);
     bar->addSpacing(12);
     bar->addWidget(m_resume);
     bar->addWidget(m_clone);
@@ -113,6 +117,8 @@ RunsPage::RunsPage(TrainingSession* session, DataSource* data, QWidget* parent)
     connect(m_search, &QLineEdit::textChanged, m_filter, &RunsFilterModel::setText);
     connect(m_status, &QComboBox::currentIndexChanged, this,
             [this] { m_filter->setStatus(m_status->currentData().toString()); });
+    connect(m_datasets, &QComboBox::currentIndexChanged, this,
+            [this] { m_filter->setDataset(m_datasets->currentData().toString()); });
     connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this, &RunsPage::onSelectionChanged);
     connect(m_model, &RunsTableModel::editFailed, this, [this](const QString& m) { setStatus(m, true); });
     connect(m_resume, &QPushButton::clicked, this, [this] {
@@ -188,6 +194,7 @@ void RunsPage::refresh()
         setStatus(QString::fromUtf8(e.what()), true);
         return;
     }
+    listDatasets();
     m_table->resizeColumnsToContents();
     m_architectures->setRuns(m_model->runs());
     m_seeds->setRuns(m_model->runs());
@@ -195,6 +202,29 @@ void RunsPage::refresh()
     if (m_message->text().isEmpty() || !m_message->property("error").toBool())
         setStatus(m_model->rowCount() == 0 ? tr("No runs yet: train one on the Train page.")
                                            : tr("%L1 runs in %2").arg(m_model->rowCount()).arg(m_store->folder()));
+}
+
+void RunsPage::listDatasets()
+{
+    std::map<std::string, const DatasetInfo*> byKey; // one entry per dataset, in key order
+    std::map<std::string, int> sharedNames;
+    for (const auto& r : m_model->runs())
+        if (byKey.emplace(r.data.key(), &r.data).second)
+            ++sharedNames[r.data.name];
+    const QString current = m_datasets->currentData().toString();
+    const QSignalBlocker quiet(m_datasets);
+    m_datasets->clear();
+    m_datasets->addItem(tr("any dataset"), QString());
+    for (const auto& [key, data] : byKey) {
+        QString label = QString::fromStdString(data->name);
+        if (sharedNames[data->name] > 1) // two datasets shown under one name: the fingerprint tells them apart
+            label += " · " + (data->fingerprint.empty() ? tr("unchecked") : QString::fromStdString(data->shortFingerprint()));
+        m_datasets->addItem(label, QString::fromStdString(key));
+    }
+    const int index = m_datasets->findData(current);
+    m_datasets->setCurrentIndex(std::max(0, index));
+    if (index < 0 && !current.isEmpty())
+        m_filter->setDataset({});
 }
 
 void RunsPage::selectRuns(const std::vector<qint64>& ids)

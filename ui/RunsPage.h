@@ -43,6 +43,8 @@ public:
 
     /// Re-reads the store (keeps the selection).
     void refresh();
+    /// Fills the dataset filter with the datasets of the runs listed (keeps the choice).
+    void listDatasets();
     /// Selects these runs in the table (and compares them).
     void selectRuns(const std::vector<qint64>& ids);
     std::vector<qint64> selectedRuns() const;
@@ -89,6 +91,7 @@ private:
     RunsFilterModel* m_filter;
     QLineEdit* m_search;
     QComboBox* m_status;
+    QComboBox* m_datasets;
     QPushButton* m_resume;
     QPushButton* m_clone;
     QPushButton* m_report;

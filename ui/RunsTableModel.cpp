@@ -74,7 +74,7 @@ QVariant RunsTableModel::headerData(int section, Qt::Orientation orientation, in
 {
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return {};
-    static const char* names[] = {"run",      "name", "tags",   "started",  "architecture", "hyperparameters",
+    static const char* names[] = {"run",  "name",   "tags",     "started", "architecture", "dataset", "hyperparameters",
                                   "best val", "test", "epochs", "duration", "status"};
     return tr(names[section]);
 }
@@ -99,6 +99,8 @@ QVariant RunsTableModel::data(const QModelIndex& index, int role) const
             return r->started.toLocalTime().toString("yyyy-MM-dd hh:mm");
         case Model:
             return r->model;
+        case Dataset:
+            return QString::fromStdString(r->data.name);
         case Hyperparameters:
             return keyHyperparameters(r->config);
         case BestVal:
@@ -199,6 +201,12 @@ void RunsFilterModel::setStatus(const QString& status)
     invalidateFilter();
 }
 
+void RunsFilterModel::setDataset(const QString& key)
+{
+    m_dataset = key;
+    invalidateFilter();
+}
+
 bool RunsFilterModel::filterAcceptsRow(int sourceRow, const QModelIndex&) const
 {
     const auto* model = static_cast<const RunsTableModel*>(sourceModel());
@@ -207,11 +215,14 @@ bool RunsFilterModel::filterAcceptsRow(int sourceRow, const QModelIndex&) const
         return false;
     if (!m_status.isEmpty() && r->status != m_status)
         return false;
+    if (!m_dataset.isEmpty() && QString::fromStdString(r->data.key()) != m_dataset)
+        return false;
     if (m_text.isEmpty())
         return true;
     for (const QString& word : m_text.split(' ', Qt::SkipEmptyParts)) {
         const bool found = r->name.contains(word, Qt::CaseInsensitive) || r->tags.contains(word, Qt::CaseInsensitive) ||
                            r->model.contains(word, Qt::CaseInsensitive) ||
+                           QString::fromStdString(r->data.name).contains(word, Qt::CaseInsensitive) ||
                            r->study.contains(word, Qt::CaseInsensitive) ||
                            r->status.contains(word, Qt::CaseInsensitive) || QString::number(r->id) == word ||
                            keyHyperparameters(r->config).contains(word, Qt::CaseInsensitive);

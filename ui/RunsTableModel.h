@@ -8,13 +8,13 @@
 
 namespace studio::ui {
 
-/// The run store's runs as a table: name, tags, started, architecture, key hyperparameters, best
+/// The run store's runs as a table: name, tags, started, architecture, dataset, key hyperparameters, best
 /// validation and test accuracy, epochs, duration, status. Name and tags are edited in place
 /// (written to the store). Qt::UserRole gives each cell's sort key.
 class RunsTableModel : public QAbstractTableModel {
     Q_OBJECT
 public:
-    enum Column { Id, Name, Tags, Started, Model, Hyperparameters, BestVal, Test, Epochs, Duration, Status, Columns };
+    enum Column { Id, Name, Tags, Started, Model, Dataset, Hyperparameters, BestVal, Test, Epochs, Duration, Status, Columns };
     static constexpr int RunIdRole = Qt::UserRole + 1;
 
     explicit RunsTableModel(QObject* parent = nullptr);
@@ -41,8 +41,8 @@ private:
     RunStore* m_store = nullptr;
 };
 
-/// Sorts by the model's sort keys and filters by free text (name, tags, architecture, study,
-/// status, hyperparameters) and by status.
+/// Sorts by the model's sort keys and filters by free text (name, tags, architecture, dataset,
+/// study, status, hyperparameters), by status and by dataset.
 class RunsFilterModel : public QSortFilterProxyModel {
     Q_OBJECT
 public:
@@ -50,6 +50,8 @@ public:
     void setText(const QString& text);
     /// "" for any status.
     void setStatus(const QString& status);
+    /// A DatasetInfo::key(); "" for any dataset.
+    void setDataset(const QString& key);
 
 protected:
     bool filterAcceptsRow(int sourceRow, const QModelIndex& sourceParent) const override;
@@ -57,6 +59,7 @@ protected:
 private:
     QString m_text;
     QString m_status;
+    QString m_dataset;
 };
 
 /// "adamw · lr 0.001 · batch 64 · cosine · aug · 6000 images · seed 42" for the runs table.
