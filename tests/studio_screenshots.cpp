@@ -3,6 +3,8 @@
 #include "AnalysisService.h"
 #include "AnalyzePage.h"
 #include "ConfigForm.h"
+#include "DataSource.h"
+#include "DatasetPanel.h"
 #include "DrawCanvas.h"
 #include "DrawPage.h"
 #include "LiveChart.h"
@@ -16,6 +18,7 @@
 #include "TrainingCharts.h"
 #include "TrainingSession.h"
 
+#include "data/DataLocator.h"
 #include "training/Presets.h"
 
 #include <QApplication>
@@ -202,6 +205,37 @@ int main(int argc, char** argv)
                                             QItemSelectionModel::Select | QItemSelectionModel::Rows);
     runs->findChild<QTabWidget*>("runsTabs")->setCurrentIndex(2);
     save(&window, out + "/runs-seeds.png");
+    // A Fashion-MNIST model (a constant learning rate, so the planned schedule is flat) on the Draw
+    // page: its classes are garments, and the page says the model was not trained on digits.
+    if (DataSource::holdsDataset(QString::fromLatin1(kDebianFashionFolder))) {
+        window.showPage(MainWindow::Train);
+        page->datasetPanel()->selectFolder(QString::fromLatin1(kDebianFashionFolder));
+        waitFor([&] { return page->canStart() && window.dataSource()->summary().name == "Fashion-MNIST"; }, 60000);
+        auto fashion = studyConfig;
+        fashion.model = "simple-cnn";
+        fashion.numEpochs = 1;
+        fashion.scheduler = SchedulerKind::Constant;
+        fashion.learningRate = 1e-3;
+        page->setConfig(fashion);
+        page->start();
+        waitFor([&] { return window.session()->state() == TrainingSession::State::Idle; }, 600000);
+        window.showPage(MainWindow::Draw);
+        window.drawPage()->useCheckpoint(
+            QDir(scratch.filePath("runs")).filePath(QString("run-%1/best.pt").arg(window.session()->runId())));
+        waitFor([&] { return window.drawPage()->modelStatus().contains("Fashion-MNIST"); }, 30000);
+        QImage trousers(280, 280, QImage::Format_Grayscale8);
+        trousers.fill(0);
+        {
+            QPainter painter(&trousers);
+            painter.setPen(QPen(Qt::white, 30, Qt::SolidLine, Qt::RoundCap, Qt::RoundJoin));
+            painter.drawPolyline(QPolygonF({{100, 240}, {110, 45}, {170, 45}, {180, 240}}));
+            painter.drawLine(QPointF(140, 45), QPointF(140, 110));
+        }
+        const QImage seen = window.drawPage()->modelInput();
+        window.drawPage()->openImage(trousers);
+        waitFor([&] { return window.drawPage()->modelInput() != seen; }, 10000);
+        save(&window, out + "/draw-fashion.png");
+    }
     window.showPage(MainWindow::Train);
     QApplication::setPalette(darkPalette());
     waitFor([] { return false; }, 300);

@@ -125,6 +125,11 @@ void TestSeriesBuffer::valueRangesAreRoundAndBounded()
     QVERIFY(gap.low <= -33 && gap.high >= -5);
     const auto flat = niceRange(3, 3, std::nan(""), std::nan(""));
     QVERIFY(flat.low < 3 && flat.high > 3);
+    // A constant learning rate of 0.001 fills the axis from 0: 0..0.0012 in steps of 0.0002 (not 0..0.06).
+    const auto constant = niceRange(0.001, 0.001, 0.0, std::nan(""));
+    QCOMPARE(constant.low, 0.0);
+    QVERIFY2(std::abs(constant.high - 0.0012) < 1e-12 && std::abs(constant.step - 0.0002) < 1e-12,
+             qPrintable(QString("%1..%2 step %3").arg(constant.low).arg(constant.high).arg(constant.step)));
 }
 
 QTEST_GUILESS_MAIN(TestSeriesBuffer)

@@ -50,9 +50,11 @@ double niceStep(double span, double ticks)
 
 ValueRange niceRange(double dataMin, double dataMax, double lowest, double highest)
 {
+    if (dataMax == dataMin && std::isfinite(lowest) && dataMin > lowest)
+        dataMin = lowest; // a flat series above its floor is drawn against it (a constant learning rate from 0)
     double pad = (dataMax - dataMin) * 0.06;
-    if (pad <= 0)
-        pad = std::max(std::abs(dataMax) * 0.1, 0.05);
+    if (pad <= 0) // flat: a span of its own size
+        pad = dataMax != 0 ? std::abs(dataMax) * 0.1 : 0.05;
     ValueRange r;
     r.step = niceStep(dataMax - dataMin + 2 * pad, 5.0);
     r.low = std::floor((dataMin - pad) / r.step) * r.step;

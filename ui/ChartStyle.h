@@ -19,7 +19,8 @@ QString formatX(XAxis axis, double x);
 /// A 1-2-5 step giving about `ticks` intervals over `span`.
 double niceStep(double span, double ticks);
 /// A value axis range: the data padded by 6 %, rounded out to a 1-2-5 step (about five ticks),
-/// and kept within what the quantity can take (`lowest`/`highest`, NaN: free) when the data is.
+/// and kept within what the quantity can take (`lowest`/`highest`, NaN: free) when the data is; a
+/// flat series above `lowest` spans from it.
 struct ValueRange {
     double low = 0, high = 1, step = 0.2;
 };

@@ -181,10 +181,14 @@ void DrawPage::refreshModels()
 
 void DrawPage::useCheckpoint(const QString& path)
 {
-    if (m_models->findData(path) < 0) {
-        QSignalBlocker block(m_models);
-        m_models->addItem(QDir::toNativeSeparators(path), path);
-        m_models->setCurrentIndex(m_models->count() - 1);
+    {
+        QSignalBlocker block(m_models); // the chooser shows the model in use
+        int index = m_models->findData(path);
+        if (index < 0) {
+            m_models->addItem(QDir::toNativeSeparators(path), path);
+            index = m_models->count() - 1;
+        }
+        m_models->setCurrentIndex(index);
     }
     m_modelStatus->setText(tr("Loading %1 …").arg(QDir::toNativeSeparators(path)));
     m_inference->setCheckpoint(path);

@@ -5,6 +5,8 @@
 #include "ConfidenceHistogramView.h"
 #include "ConfusionMatrixView.h"
 #include "LiveChart.h"
+#include "RunHistory.h"
+#include "TrainingCharts.h"
 #include "ReliabilityDiagram.h"
 #include "WidgetExport.h"
 
@@ -86,49 +88,22 @@ QString figure(const QString& uri, const QString& name, const QString& caption)
 
 QString trainingSection(const ReportInput& in, ChartFiles& files)
 {
-    if (in.history.empty())
+    if (in.history.epochs.empty())
         return "<p>No epoch finished, so there are no training curves.</p>";
-    const double epochs = double(in.history.size());
-    LiveChart loss(QObject::tr("Loss"), QObject::tr("cross-entropy"));
-    LiveChart accuracy(QObject::tr("Accuracy"), QObject::tr("accuracy (%)"));
-    LiveChart lr(QObject::tr("Learning rate"), QObject::tr("learning rate"));
-    LiveChart gap(QObject::tr("Generalisation gap"), QObject::tr("train − val accuracy (points)"));
-    const int trainLoss = loss.addSeries(QObject::tr("train"), {colors::train, 2, Qt::SolidLine, false, true});
-    const int valLoss =
-        loss.addSeries(QObject::tr("validation"), {colors::validation, 2.5, Qt::SolidLine, false, true});
-    const int trainAcc = accuracy.addSeries(QObject::tr("train"), {colors::train, 2, Qt::SolidLine, false, true});
-    const int valAcc =
-        accuracy.addSeries(QObject::tr("validation"), {colors::validation, 2.5, Qt::SolidLine, false, true});
-    const int rate =
-        lr.addSeries(QObject::tr("learning rate (end of epoch)"), {colors::rate, 2, Qt::SolidLine, false, true});
-    const int gapSeries =
-        gap.addSeries(QObject::tr("train − validation"), {colors::gap, 2, Qt::SolidLine, false, true});
-    loss.setValueBounds(0, std::nan(""));
-    accuracy.setValueBounds(0, 100);
-    lr.setValueBounds(0, std::nan(""));
-    double seconds = 0;
-    for (const auto& e : in.history) {
-        seconds += e.seconds;
-        const auto at = [&](double v) { return ChartPoint{0, double(e.epoch), seconds, v}; };
-        loss.append(trainLoss, at(e.trainLoss));
-        accuracy.append(trainAcc, at(e.trainAccuracy * 100));
-        lr.append(rate, at(e.lr));
-        if (std::isfinite(e.valAccuracy)) {
-            loss.append(valLoss, at(e.valLoss));
-            accuracy.append(valAcc, at(e.valAccuracy * 100));
-            gap.append(gapSeries, at((e.trainAccuracy - e.valAccuracy) * 100));
-        }
-    }
-    if (in.run.bestEpoch > 0)
-        for (const auto& e : in.history)
-            if (e.epoch == in.run.bestEpoch)
-                accuracy.setMarker(QObject::tr("best epoch"), {0, double(e.epoch), 0, e.valAccuracy * 100}, false);
+    // The Train page's own charts over the stored run: per-batch loss raw and smoothed, epoch
+    // train and validation figures, the learning rate of every step, the generalisation gap.
+    TrainingCharts charts;
+    charts.showHistory(in.history);
+    charts.showPlannedSchedule(in.run.config, in.history.start.batchesPerEpoch);
+    charts.setXAxis(XAxis::Epoch);
     QString html = "<div class=\"grid2\">";
-    for (auto [chart, name] : {std::pair{&loss, "loss"}, std::pair{&accuracy, "accuracy"},
-                               std::pair{&lr, "learning-rate"}, std::pair{&gap, "generalisation-gap"}}) {
-        chart->setXAxis(XAxis::Epoch);
-        chart->setExtent(0, epochs);
-        html += figure(files.add(chart, name, {620, 400}), name, chart->title());
+    const char* names[] = {"loss", "accuracy", "learning-rate", "generalisation-gap"};
+    int i = 0;
+    for (auto* chart : charts.charts()) {
+        chart->setParent(nullptr); // rendered on its own, at the report's size
+        html += figure(files.add(chart, names[i], {620, 400}), names[i], chart->title());
+        chart->setParent(&charts);
+        ++i;
     }
     return html + "</div>";
 }
@@ -355,7 +330,7 @@ QStringList writeRunReport(RunStore& store, qint64 runId, ReportInput input, con
     if (!run)
         throw StudioError("No run " + std::to_string(runId) + " in " + store.folder().toStdString() + ".");
     input.run = *run;
-    input.history = store.epochs(runId);
+    input.history = runHistory(store, runId);
     if (!input.run.study.isEmpty()) {
         std::vector<std::string> names;
         std::vector<RunRecord> runs;

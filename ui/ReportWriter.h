@@ -1,4 +1,6 @@
 #pragma once
+#include "RunHistory.h"
+
 #include "evaluation/Evaluation.h"
 #include "runs/RunStore.h"
 #include "training/Ablation.h"
@@ -14,7 +16,7 @@ namespace studio::ui {
 /// What a run's report shows.
 struct ReportInput {
     RunRecord run;
-    std::vector<EpochRecord> history;
+    RunHistory history;             ///< per-batch and per-epoch curves as the Train page draws them
     QString modelSummary;           ///< the CLI's `summary` table
     Evaluation evaluation;          ///< on the test split
     QList<QImage> errorImages;      ///< 28×28 images of evaluation.errors, in that order (the gallery's first 20)

@@ -33,7 +33,6 @@ namespace studio::ui {
 namespace {
 
 constexpr qint64 kMnistTrainImages = 60000; // for the schedule preview before a dataset loads
-constexpr qint64 kMaxPlannedPoints = 20000;
 
 QGroupBox* group(const QString& title, QWidget* content, QWidget* parent)
 {
@@ -149,7 +148,7 @@ void TrainPage::connectSession()
     connect(m_session, &TrainingSession::runStarted, this, [this](const RunStarted& run) {
         m_showsReadiness = false;
         m_charts->beginRun(run);
-        updatePlannedSchedule(m_runConfig, run.batchesPerEpoch);
+        m_charts->showPlannedSchedule(m_runConfig, run.batchesPerEpoch);
         m_controls->beginRun(run);
         m_controls->setStatus(tr("Run %1: %2, %L3 parameters, on %4: %L5 training / %L6 validation images → %7")
                                   .arg(run.runId)
@@ -329,20 +328,9 @@ void TrainPage::onFormChanged()
     m_showsReadiness = true; // the setup changed: the last run's outcome no longer describes it
     if (!m_session->isActive() && m_form->isValid()) {
         const qint64 available = m_data->dataset() ? m_data->summary().trainImages : kMnistTrainImages;
-        updatePlannedSchedule(config, plannedBatchesPerEpoch(available, config));
+        m_charts->showPlannedSchedule(config, plannedBatchesPerEpoch(available, config));
     }
     updateControls();
-}
-
-void TrainPage::updatePlannedSchedule(const TrainConfig& config, qint64 batchesPerEpoch)
-{
-    const qint64 total = batchesPerEpoch * config.numEpochs;
-    const qint64 stride = std::max<qint64>(1, (total + kMaxPlannedPoints - 1) / kMaxPlannedPoints);
-    std::vector<double> lr;
-    lr.reserve(std::size_t(total / stride + 1));
-    for (qint64 step = 0; step < total; step += stride)
-        lr.push_back(learningRateAt(config, step, batchesPerEpoch));
-    m_charts->setPlannedSchedule(lr, stride, batchesPerEpoch, config.numEpochs);
 }
 
 void TrainPage::updateControls()

@@ -57,7 +57,6 @@ private:
     QWidget* buildSetupPanel();
     void applyPreset(int index);
     void onFormChanged();
-    void updatePlannedSchedule(const TrainConfig& config, qint64 batchesPerEpoch);
     void updateControls();
     void connectSession();
 

@@ -4,6 +4,8 @@
 #include "ChartToolbar.h"
 #include "RunHistory.h"
 
+#include "training/LrSchedule.h"
+
 #include <QGridLayout>
 #include <QHBoxLayout>
 #include <QTimer>
@@ -87,17 +89,18 @@ void TrainingCharts::setXAxis(XAxis axis)
     m_toolbar->setXAxis(axis);
 }
 
-void TrainingCharts::setPlannedSchedule(const std::vector<double>& lr, qint64 stride, qint64 batchesPerEpoch,
-                                        int numEpochs)
+void TrainingCharts::showPlannedSchedule(const TrainConfig& config, qint64 batchesPerEpoch)
 {
+    constexpr qint64 kMaxPoints = 20000;
     m_lr->clearSeries(m_plannedLr);
-    const double perEpoch = double(std::max<qint64>(1, batchesPerEpoch));
-    for (std::size_t i = 0; i < lr.size(); ++i) {
-        const double step = double(i) * double(stride);
-        m_lr->append(m_plannedLr, at(step, step / perEpoch, std::nan(""), lr[i]));
-    }
+    const qint64 perEpoch = std::max<qint64>(1, batchesPerEpoch);
+    const qint64 total = perEpoch * config.numEpochs;
+    const qint64 stride = std::max<qint64>(1, (total + kMaxPoints - 1) / kMaxPoints);
+    for (qint64 step = 0; step < total; step += stride)
+        m_lr->append(m_plannedLr, at(double(step), double(step) / double(perEpoch), std::nan(""),
+                                     learningRateAt(config, step, perEpoch)));
     for (auto* chart : charts())
-        chart->setExtent(double(batchesPerEpoch) * numEpochs, numEpochs);
+        chart->setExtent(double(total), config.numEpochs);
 }
 
 void TrainingCharts::beginRun(const RunStarted& run)

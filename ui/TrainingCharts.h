@@ -2,6 +2,8 @@
 #include "LiveChart.h"
 #include "TrainingUpdates.h"
 
+#include "training/TrainConfig.h"
+
 #include <QWidget>
 
 #include <vector>
@@ -22,9 +24,9 @@ class TrainingCharts : public QWidget {
 public:
     explicit TrainingCharts(QWidget* parent = nullptr);
 
-    /// The schedule a configuration will follow, drawn before (and under) the live LR curve.
-    /// `lr[i]` is the rate at step i · stride.
-    void setPlannedSchedule(const std::vector<double>& lr, qint64 stride, qint64 batchesPerEpoch, int numEpochs);
+    /// The schedule `config` follows with `batchesPerEpoch` steps an epoch, drawn before (and
+    /// under) the live LR curve; sets the charts' extent to the run's length.
+    void showPlannedSchedule(const TrainConfig& config, qint64 batchesPerEpoch);
     /// A run starts: clears the curves unless it continues the run on show.
     void beginRun(const RunStarted& run);
     /// Draws a stored run's curves from scratch (a resumed run's live curves then continue them).
