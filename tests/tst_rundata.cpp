@@ -6,8 +6,8 @@
 #include "runs/RunStore.h"
 #include "support/Fixtures.h"
 #include "support/SyntheticData.h"
+#include "support/TrainedRuns.h"
 #include "training/Checkpoint.h"
-#include "training/Trainer.h"
 #include "util/StudioError.h"
 
 #include <QDir>
@@ -34,8 +34,6 @@ private Q_SLOTS:
 private:
     /// A dataset folder named `name` (the display name comes from it) under the temporary folder.
     QString writeData(const QString& subfolder, const Dataset& data, bool gz = false);
-    /// A one-epoch tiny-v1 run of `folder`'s data in the store at `runs`; returns its id.
-    std::int64_t trainRun(const QString& runs, const QString& folder);
 
     QTemporaryDir m_dir;
     Dataset m_a, m_b;
@@ -54,22 +52,6 @@ QString TestRunData::writeData(const QString& subfolder, const Dataset& data, bo
     const QString folder = m_dir.filePath(subfolder);
     test::writeIdxFolder(data, folder, gz);
     return folder;
-}
-
-std::int64_t TestRunData::trainRun(const QString& runs, const QString& folder)
-{
-    const auto data = loadDataset(folder.toStdString());
-    TrainConfig c;
-    c.model = "tiny-v1";
-    c.numEpochs = 1;
-    c.batchSize = 50;
-    c.threads = 1;
-    RunStore store(runs);
-    const auto id = store.createRun(c, data, 7720);
-    Trainer trainer(c, data, store.runDir(id));
-    trainer.run();
-    store.finishRun(id, "stopped", {}, 1.0);
-    return id;
 }
 
 void TestRunData::fingerprintIsAboutContentNotFiles()
@@ -96,7 +78,7 @@ void TestRunData::aRunRecordsItsData()
 {
     const QString runs = m_dir.filePath("records");
     const auto folder = writeData("records-data/blocks", m_a);
-    const auto id = trainRun(runs, folder);
+    const auto id = test::trainRecordedRun(runs, folder, 1);
     RunStore store(runs);
     const auto run = store.run(id);
     QCOMPARE(run->data.fingerprint, m_a.fingerprint);
@@ -122,7 +104,7 @@ void TestRunData::otherDataUnderTheSameNameIsRefused()
     const QString runs = m_dir.filePath("refused");
     const auto a = writeData("refused-a/blocks", m_a);
     const auto b = writeData("refused-b/blocks", m_b);
-    const auto id = trainRun(runs, a);
+    const auto id = test::trainRecordedRun(runs, a, 1);
     QVERIFY(QDir(a).removeRecursively()); // A is gone; B, named alike, is where the studio looks
     qputenv("MNIST_STUDIO_DATA", writeData("refused-b-gz/blocks", m_b, true).toUtf8());
     RunStore store(runs);
@@ -149,7 +131,7 @@ void TestRunData::movedDataIsFoundInAKnownLocation()
 {
     const QString runs = m_dir.filePath("moved");
     const auto a = writeData("moved-a/blocks", m_a);
-    const auto id = trainRun(runs, a);
+    const auto id = test::trainRecordedRun(runs, a, 1);
     const QString moved = m_dir.filePath("elsewhere/blocks");
     QDir().mkpath(m_dir.filePath("elsewhere"));
     QVERIFY(QDir().rename(a, moved));
@@ -168,7 +150,7 @@ void TestRunData::movedDataIsFoundInAKnownLocation()
 void TestRunData::evaluationRefusesOtherData()
 {
     const QString runs = m_dir.filePath("evaluation");
-    const auto id = trainRun(runs, writeData("evaluation-a/blocks", m_a));
+    const auto id = test::trainRecordedRun(runs, writeData("evaluation-a/blocks", m_a), 1);
     const auto loaded = loadModelFromCheckpoint(RunStore(runs).checkpoint(id));
     QVERIFY_THROWS_EXCEPTION(StudioError, evaluateModel(loaded, m_b, "test"));
     QCOMPARE(evaluateModel(loaded, m_a, "test").scores.size(), qint64(50));

@@ -11,10 +11,10 @@
 #include "TrainPage.h"
 #include "TrainingSession.h"
 
-#include "runs/RunRecorder.h"
 #include "runs/RunStore.h"
 #include "support/SyntheticData.h"
-#include "training/Trainer.h"
+#include "support/TrainedRuns.h"
+#include "training/Checkpoint.h"
 
 #include <QDir>
 #include <QPushButton>
@@ -26,37 +26,6 @@
 using namespace studio;
 using namespace studio::ui;
 
-namespace {
-
-/// Stops the trainer after its first epoch.
-struct StopAfterFirstEpoch : TrainingObserver {
-    Trainer* trainer = nullptr;
-    void onEpoch(const EpochEvent&) override { trainer->stop(); }
-};
-
-/// A tiny-v1 run of the data in `folder`, recorded in the store at `runs` and stopped after one of
-/// its three epochs (resumable).
-qint64 stoppedRun(const QString& runs, const QString& folder)
-{
-    const auto data = loadDataset(folder.toStdString());
-    TrainConfig c;
-    c.model = "tiny-v1";
-    c.numEpochs = 3;
-    c.batchSize = 32;
-    c.threads = 1;
-    RunStore store(runs);
-    const auto id = store.createRun(c, data, 7720);
-    Trainer trainer(c, data, store.runDir(id));
-    RunRecorder recorder(store, id);
-    StopAfterFirstEpoch stop;
-    stop.trainer = &trainer;
-    trainer.addObserver(&recorder);
-    trainer.addObserver(&stop);
-    trainer.run();
-    return id;
-}
-
-} // namespace
 
 class TestRunDataPages : public QObject {
     Q_OBJECT
@@ -92,7 +61,7 @@ void TestRunDataPages::initTestCase()
 
 void TestRunDataPages::resumeFromTheRunsPageTrainsOnTheRunsData()
 {
-    const auto found = stoppedRun(m_runs, m_a);
+    const auto found = test::trainRecordedRun(m_runs, m_a, 3, 1);
     MainWindow window(MainWindow::Options{m_b, m_runs}); // the Train page loads B
     window.show();
     QVERIFY(QTest::qWaitForWindowExposed(&window));
@@ -116,7 +85,7 @@ void TestRunDataPages::resumeFromTheRunsPageTrainsOnTheRunsData()
     QCOMPARE(readCheckpointMeta(store.checkpoint(found, "latest")).data.fingerprint, m_dataA.fingerprint);
 
     // With A nowhere the studio looks, Resume refuses and says what it looked for.
-    const auto lost = stoppedRun(m_runs, m_a);
+    const auto lost = test::trainRecordedRun(m_runs, m_a, 3, 1);
     const QString moved = m_dir.filePath("hidden/blocks");
     QDir().mkpath(m_dir.filePath("hidden"));
     QVERIFY(QDir().rename(m_a, moved));
@@ -137,7 +106,7 @@ void TestRunDataPages::resumeFromTheRunsPageTrainsOnTheRunsData()
 
 void TestRunDataPages::analyzeScoresTheRunsData()
 {
-    const auto id = stoppedRun(m_runs, m_a);
+    const auto id = test::trainRecordedRun(m_runs, m_a, 3, 1);
     DataSource source(m_b);
     QSignalSpy loaded(&source, &DataSource::loaded);
     source.load(m_b);
@@ -157,7 +126,7 @@ void TestRunDataPages::drawPageNamesTheModelsClasses()
 {
     const QString fashion = m_dir.filePath("fashion-blocks"); // named like Fashion-MNIST: garment classes
     test::writeIdxFolder(m_dataA, fashion);
-    const auto id = stoppedRun(m_dir.filePath("fashion-runs"), fashion);
+    const auto id = test::trainRecordedRun(m_dir.filePath("fashion-runs"), fashion, 3, 1);
     DrawPage page(m_dir.filePath("fashion-runs"));
     page.resize(1000, 700);
     page.show();
