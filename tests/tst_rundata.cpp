@@ -185,7 +185,11 @@ void TestRunData::storeOfThePreviousVersionIsMigratedAndFilledIn()
         QCOMPARE(store.run(1)->data.fingerprint, found->fingerprint);
         QFile config(QDir(store.runDir(1)).filePath("config.json"));
         QVERIFY(config.open(QIODevice::ReadOnly));
-        QCOMPARE(QJsonDocument::fromJson(config.readAll()).object().value("dataset").toObject().value("fingerprint")
+        QCOMPARE(QJsonDocument::fromJson(config.readAll())
+                     .object()
+                     .value("dataset")
+                     .toObject()
+                     .value("fingerprint")
                      .toString()
                      .toStdString(),
                  found->fingerprint);

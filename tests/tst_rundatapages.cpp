@@ -26,7 +26,6 @@
 using namespace studio;
 using namespace studio::ui;
 
-
 class TestRunDataPages : public QObject {
     Q_OBJECT
 private Q_SLOTS:

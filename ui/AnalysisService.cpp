@@ -99,7 +99,8 @@ void AnalysisService::explain(std::int64_t index, int targetClass)
             const auto image = torch::from_blob(const_cast<std::uint8_t*>(analysis->pixels.data()) + index * 784,
                                                 {28, 28}, torch::kUInt8)
                                    .clone();
-            const auto e = studio::explain(*loaded.model, image, loaded.meta.data.mean, loaded.meta.data.std, targetClass);
+            const auto e =
+                studio::explain(*loaded.model, image, loaded.meta.data.mean, loaded.meta.data.std, targetClass);
             map.index = index;
             map.targetClass = targetClass;
             map.method = QString::fromStdString(e.method);

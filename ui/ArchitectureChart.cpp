@@ -36,8 +36,8 @@ std::vector<ArchitectureChart::Point> ArchitectureChart::bestPerArchitecture(con
         const auto key = std::pair(r.data.key(), r.model);
         auto it = best.find(key);
         if (it == best.end() || accuracy > it->second.accuracy)
-            best[key] = {r.model, QString::fromStdString(r.data.name), r.parameters, accuracy,
-                         r.seconds / r.epochsDone, r.id};
+            best[key] = {r.model, QString::fromStdString(r.data.name), r.parameters, accuracy, r.seconds / r.epochsDone,
+                         r.id};
     }
     std::vector<Point> points;
     for (auto& [key, point] : best)

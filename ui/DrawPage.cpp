@@ -120,12 +120,12 @@ DrawPage::DrawPage(const QString& runsFolder, QWidget* parent)
     connect(m_inference, &InferenceService::scored, this, &DrawPage::showScore);
     connect(m_inference, &InferenceService::modelLoaded, this,
             [this](const QString& path, const QString& description, const QStringList& classNames) {
-        m_classNames = classNames;
-        m_bars->setClassNames(classNames);
-        m_modelStatus->setText(description + "\n" + QDir::toNativeSeparators(path));
-        m_modelStatus->setStyleSheet({});
-        m_inference->score(m_canvas->image());
-    });
+                m_classNames = classNames;
+                m_bars->setClassNames(classNames);
+                m_modelStatus->setText(description + "\n" + QDir::toNativeSeparators(path));
+                m_modelStatus->setStyleSheet({});
+                m_inference->score(m_canvas->image());
+            });
     connect(m_inference, &InferenceService::failed, this, [this](const QString& message) {
         m_modelStatus->setText(message);
         m_modelStatus->setStyleSheet("color: #c62828;");

@@ -38,12 +38,11 @@ void InferenceService::setCheckpoint(const QString& path)
         try {
             auto predictor = std::make_unique<Predictor>(path);
             const auto& meta = predictor->meta();
-            QString description = tr("%1 trained on %2, %3, validation accuracy %4 %")
-                                      .arg(QString::fromStdString(meta.config.model),
-                                           QString::fromStdString(meta.data.name),
-                                           meta.position.epoch == 1 ? tr("1 epoch")
-                                                                    : tr("%1 epochs").arg(meta.position.epoch))
-                                      .arg(meta.valAccuracy * 100, 0, 'f', 2);
+            QString description =
+                tr("%1 trained on %2, %3, validation accuracy %4 %")
+                    .arg(QString::fromStdString(meta.config.model), QString::fromStdString(meta.data.name),
+                         meta.position.epoch == 1 ? tr("1 epoch") : tr("%1 epochs").arg(meta.position.epoch))
+                    .arg(meta.valAccuracy * 100, 0, 'f', 2);
             QStringList classNames;
             for (int c = 0; c < meta.data.numClasses; ++c)
                 classNames << QString::fromStdString(meta.data.className(c));

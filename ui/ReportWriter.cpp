@@ -264,8 +264,8 @@ QStringList writeReport(const QString& folder, const ReportInput& in)
             .arg(esc(title), kStyle);
     html += QStringLiteral("<h1>%1</h1><p class=\"meta\">%2 · %3 · %4 · status %5 · %6 s of training · report of %7 "
                            "(MNIST Studio %8)</p>")
-                .arg(esc(title), esc(in.run.model), esc(QString::fromStdString(in.run.data.describe())), in.run.started.toString(Qt::ISODate),
-                     esc(in.run.status), QString::number(in.run.seconds, 'f', 0),
+                .arg(esc(title), esc(in.run.model), esc(QString::fromStdString(in.run.data.describe())),
+                     in.run.started.toString(Qt::ISODate), esc(in.run.status), QString::number(in.run.seconds, 'f', 0),
                      QDateTime::currentDateTime().toString(Qt::ISODate), STUDIO_VERSION);
     html += summaryCards(in);
     html += "<h2>Training</h2>" + trainingSection(in, files);

@@ -48,12 +48,12 @@ struct ReportResult {
 RunsPage::RunsPage(TrainingSession* session, DataSource* data, QWidget* parent)
     : QWidget(parent), m_session(session), m_data(data), m_model(new RunsTableModel(this)),
       m_filter(new RunsFilterModel(this)), m_search(new QLineEdit(this)), m_status(new QComboBox(this)),
-      m_datasets(new QComboBox(this)), m_resume(new QPushButton(tr("Resume"), this)), m_clone(new QPushButton(tr("Clone to Train"), this)),
-      m_report(new QPushButton(tr("Report…"), this)), m_delete(new QPushButton(tr("Delete…"), this)),
-      m_table(new QTableView(this)), m_tabs(new QTabWidget(this)), m_comparison(new RunComparisonView(this)),
-      m_architectures(new ArchitectureChart(this)), m_seeds(new SeedGroupsView(this)),
-      m_queue(new StudyQueue(session, data, this)), m_studies(new StudyPanel(m_queue, this)),
-      m_message(new QLabel(this)), m_poll(new QTimer(this))
+      m_datasets(new QComboBox(this)), m_resume(new QPushButton(tr("Resume"), this)),
+      m_clone(new QPushButton(tr("Clone to Train"), this)), m_report(new QPushButton(tr("Report…"), this)),
+      m_delete(new QPushButton(tr("Delete…"), this)), m_table(new QTableView(this)), m_tabs(new QTabWidget(this)),
+      m_comparison(new RunComparisonView(this)), m_architectures(new ArchitectureChart(this)),
+      m_seeds(new SeedGroupsView(this)), m_queue(new StudyQueue(session, data, this)),
+      m_studies(new StudyPanel(m_queue, this)), m_message(new QLabel(this)), m_poll(new QTimer(this))
 {
     m_search->setObjectName("runsFilter");
     m_search->setPlaceholderText(tr("Filter: name, tag, architecture, study, status, hyperparameter…"));
@@ -218,7 +218,8 @@ void RunsPage::listDatasets()
     for (const auto& [key, data] : byKey) {
         QString label = QString::fromStdString(data->name);
         if (sharedNames[data->name] > 1) // two datasets shown under one name: the fingerprint tells them apart
-            label += " · " + (data->fingerprint.empty() ? tr("unchecked") : QString::fromStdString(data->shortFingerprint()));
+            label += " · " +
+                     (data->fingerprint.empty() ? tr("unchecked") : QString::fromStdString(data->shortFingerprint()));
         m_datasets->addItem(label, QString::fromStdString(key));
     }
     const int index = m_datasets->findData(current);
@@ -371,17 +372,17 @@ void RunsPage::exportReport(qint64 runId, const QString& folder)
         updateButtons();
         Q_EMIT reportFinished(folder, result.error);
     });
-    watcher->setFuture(runTorchTask([checkpoint, runs = m_store->folder(), runId, search = m_data->runDataSearch(),
-                                     limitTest] {
-        ReportResult r;
-        try {
-            RunStore store(runs); // this thread's own connection
-            r.input = evaluateForReport(checkpoint, *runDataset(store, runId, search), limitTest);
-        } catch (const std::exception& e) {
-            r.error = QString::fromUtf8(e.what());
-        }
-        return r;
-    }));
+    watcher->setFuture(
+        runTorchTask([checkpoint, runs = m_store->folder(), runId, search = m_data->runDataSearch(), limitTest] {
+            ReportResult r;
+            try {
+                RunStore store(runs); // this thread's own connection
+                r.input = evaluateForReport(checkpoint, *runDataset(store, runId, search), limitTest);
+            } catch (const std::exception& e) {
+                r.error = QString::fromUtf8(e.what());
+            }
+            return r;
+        }));
 }
 
 } // namespace studio::ui

@@ -74,8 +74,9 @@ QVariant RunsTableModel::headerData(int section, Qt::Orientation orientation, in
 {
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return {};
-    static const char* names[] = {"run",  "name",   "tags",     "started", "architecture", "dataset", "hyperparameters",
-                                  "best val", "test", "epochs", "duration", "status"};
+    static const char* names[] = {
+        "run",      "name", "tags",   "started",  "architecture", "dataset", "hyperparameters",
+        "best val", "test", "epochs", "duration", "status"};
     return tr(names[section]);
 }
 
@@ -147,7 +148,8 @@ QVariant RunsTableModel::data(const QModelIndex& index, int role) const
         QString tip = tr("run %1 in %2").arg(r->id).arg(r->study.isEmpty() ? tr("no study") : r->study);
         if (!r->message.isEmpty())
             tip += "\n" + r->message;
-        return tip + "\n" + tr("%L1 parameters, trained on %2").arg(r->parameters).arg(QString::fromStdString(r->data.describe()));
+        return tip + "\n" +
+               tr("%L1 parameters, trained on %2").arg(r->parameters).arg(QString::fromStdString(r->data.describe()));
     }
     return {};
 }

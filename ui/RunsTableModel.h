@@ -14,7 +14,21 @@ namespace studio::ui {
 class RunsTableModel : public QAbstractTableModel {
     Q_OBJECT
 public:
-    enum Column { Id, Name, Tags, Started, Model, Dataset, Hyperparameters, BestVal, Test, Epochs, Duration, Status, Columns };
+    enum Column {
+        Id,
+        Name,
+        Tags,
+        Started,
+        Model,
+        Dataset,
+        Hyperparameters,
+        BestVal,
+        Test,
+        Epochs,
+        Duration,
+        Status,
+        Columns
+    };
     static constexpr int RunIdRole = Qt::UserRole + 1;
 
     explicit RunsTableModel(QObject* parent = nullptr);

@@ -56,9 +56,10 @@ void SeedGroupsView::setRuns(const std::vector<RunRecord>& runs)
         for (const qint64 id : g.runIds)
             ids << QString::number(id);
         const QString spread = g.summary.n > 1 ? QString::fromUtf8(" ± ") + percent(g.summary.std) : QString();
-        auto* config = new QTableWidgetItem(
-            QString::fromStdString(g.dataset) + " · " + QString::fromStdString(g.config.model) + " · " + keyHyperparameters(g.config).section(" · seed", 0, 0) +
-            " · " + (g.config.numEpochs == 1 ? tr("1 epoch") : tr("%1 epochs").arg(g.config.numEpochs)));
+        auto* config =
+            new QTableWidgetItem(QString::fromStdString(g.dataset) + " · " + QString::fromStdString(g.config.model) +
+                                 " · " + keyHyperparameters(g.config).section(" · seed", 0, 0) + " · " +
+                                 (g.config.numEpochs == 1 ? tr("1 epoch") : tr("%1 epochs").arg(g.config.numEpochs)));
         config->setData(Qt::UserRole, i);
         m_table->setItem(i, 0, config);
         m_table->setItem(i, 1, new QTableWidgetItem(QString::number(g.summary.n)));

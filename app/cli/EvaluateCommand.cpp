@@ -59,8 +59,8 @@ int evaluateCommand(const QStringList& args)
         const QString base = runId ? store->runDir(runId) : QFileInfo(checkpoint).absolutePath();
         double seconds = 0;
         Evaluation evaluation;
-        QJsonObject data;     // what was scored
-        QString otherData;    // non-empty: not the data the model was trained on; names its folder
+        QJsonObject data;  // what was scored
+        QString otherData; // non-empty: not the data the model was trained on; names its folder
         if (parser.isSet("images") || parser.isSet("labels")) {
             if (!parser.isSet("images") || !parser.isSet("labels"))
                 throw StudioError("--images and --labels go together.");
@@ -97,7 +97,7 @@ int evaluateCommand(const QStringList& args)
         }
         const auto& p = evaluation.scores;
 
-        const QString outDir = parser.isSet("out")    ? parser.value("out")
+        const QString outDir = parser.isSet("out")   ? parser.value("out")
                                : otherData.isEmpty() ? base
                                                      : QDir(base).filePath("other-data/" + otherData);
         auto metrics = toJson(evaluation);
@@ -112,8 +112,7 @@ int evaluateCommand(const QStringList& args)
         if (!otherData.isEmpty())
             std::printf("evaluated on other data: %s; the model was trained on %s, so this is not the run's test "
                         "result\n",
-                        parser.isSet("images") ? qPrintable(otherData)
-                                               : datasetInfoFromJson(data).describe().c_str(),
+                        parser.isSet("images") ? qPrintable(otherData) : datasetInfoFromJson(data).describe().c_str(),
                         loaded.meta.data.describe().c_str());
         std::printf("%s split: %lld images, accuracy %.2f%%, loss %.4f, %lld errors (%lld above %.0f%% confidence), "
                     "macro F1 %.4f (%.2f s)\n",

@@ -86,8 +86,7 @@ int predictCommand(const QStringList& args)
                     std::printf("%s: no ink found\n", qPrintable(path));
                     continue;
                 }
-                std::printf("%s: %s (p=%.4f) [", qPrintable(path),
-                            predictor.meta().data.className(r.predicted).c_str(),
+                std::printf("%s: %s (p=%.4f) [", qPrintable(path), predictor.meta().data.className(r.predicted).c_str(),
                             r.probabilities[static_cast<std::size_t>(r.predicted)]);
                 for (std::size_t c = 0; c < r.probabilities.size(); ++c)
                     std::printf("%s%.4f", c ? " " : "", r.probabilities[c]);

@@ -29,9 +29,9 @@ void list(const RunStore& store)
     for (const auto& r : runs)
         std::printf("%-4lld %-18s %-11s %-13s %-13s %3d/%-3d %9s %9s %7.0fs  %s\n", static_cast<long long>(r.id),
                     qPrintable(r.name.left(18)), qPrintable(r.model), r.data.name.substr(0, 13).c_str(),
-                    qPrintable(r.status), r.epochsDone,
-                    r.config.numEpochs, percent(r.bestEpoch ? r.bestValAccuracy : -1).c_str(),
-                    percent(r.testAccuracy).c_str(), r.seconds, qPrintable(r.started.toString("yyyy-MM-dd hh:mm")));
+                    qPrintable(r.status), r.epochsDone, r.config.numEpochs,
+                    percent(r.bestEpoch ? r.bestValAccuracy : -1).c_str(), percent(r.testAccuracy).c_str(), r.seconds,
+                    qPrintable(r.started.toString("yyyy-MM-dd hh:mm")));
 }
 
 void show(const RunStore& store, std::int64_t id)
@@ -44,14 +44,15 @@ void show(const RunStore& store, std::int64_t id)
                                                          .arg(r->versions.value("mnist_studio").toString(),
                                                               r->versions.value("libtorch").toString());
     std::printf("run %lld%s%s\n  model       %s (%lld parameters)\n  dataset     %s\n  status      %s%s%s\n"
-                "  started     %s\n  ended       %s\n  versions    %s\n  epochs      %d of %d, best %d (val acc %s, val loss %.4f)\n"
+                "  started     %s\n  ended       %s\n  versions    %s\n  epochs      %d of %d, best %d (val acc %s, "
+                "val loss %.4f)\n"
                 "  test        %s\n  time        %.1f s\n  folder      %s\n  config      %s\n",
                 static_cast<long long>(r->id), r->name.isEmpty() ? "" : " ", qPrintable(r->name), qPrintable(r->model),
                 static_cast<long long>(r->parameters), r->data.describe().c_str(), qPrintable(r->status),
                 r->message.isEmpty() ? "" : ": ", qPrintable(r->message), qPrintable(r->started.toString(Qt::ISODate)),
-                qPrintable(r->ended.toString(Qt::ISODate)), qPrintable(versions), r->epochsDone, r->config.numEpochs, r->bestEpoch,
-                percent(r->bestValAccuracy).c_str(), r->bestValLoss, percent(r->testAccuracy).c_str(), r->seconds,
-                qPrintable(store.runDir(id)),
+                qPrintable(r->ended.toString(Qt::ISODate)), qPrintable(versions), r->epochsDone, r->config.numEpochs,
+                r->bestEpoch, percent(r->bestValAccuracy).c_str(), r->bestValLoss, percent(r->testAccuracy).c_str(),
+                r->seconds, qPrintable(store.runDir(id)),
                 QJsonDocument(configToJson(r->config)).toJson(QJsonDocument::Compact).constData());
     const auto epochs = store.epochs(id);
     if (!epochs.empty())

@@ -61,8 +61,8 @@ int trainCommand(const QStringList& args)
         std::printf("run %lld: %s (%lld parameters) on %s (%s): %lld train / %lld validation images, %lld "
                     "batches/epoch\n",
                     static_cast<long long>(runId), config.model.c_str(), static_cast<long long>(params),
-                    dataset.name.c_str(), dataset.shortFingerprint().c_str(), static_cast<long long>(trainer.trainingSize()),
-                    static_cast<long long>(trainer.validationSize()),
+                    dataset.name.c_str(), dataset.shortFingerprint().c_str(),
+                    static_cast<long long>(trainer.trainingSize()), static_cast<long long>(trainer.validationSize()),
                     static_cast<long long>(trainer.batchesPerEpoch()));
         return exitCodeFor(runTraining(trainer, store, runId).reason);
     });

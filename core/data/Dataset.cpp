@@ -130,8 +130,8 @@ Dataset loadDataset(const std::string& folder)
     std::string lower = folderName;
     std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
     d.name = lower.find("fashion") != std::string::npos ? "Fashion-MNIST"
-             : lower.find("mnist") != std::string::npos   ? "MNIST"
-                                                          : folderName;
+             : lower.find("mnist") != std::string::npos ? "MNIST"
+                                                        : folderName;
     d.classNames = classNamesFor(d.name);
     d.train = loadPair(folder, "train", d.numClasses);
     d.test = loadPair(folder, "t10k", d.numClasses);

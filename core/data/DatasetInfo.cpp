@@ -17,7 +17,7 @@ bool DatasetInfo::isDigits() const
 std::string DatasetInfo::className(int c) const
 {
     return c >= 0 && c < static_cast<int>(classNames.size()) ? classNames[static_cast<std::size_t>(c)]
-                                                              : std::to_string(c);
+                                                             : std::to_string(c);
 }
 
 std::string DatasetInfo::describe() const
@@ -38,7 +38,8 @@ std::string DatasetInfo::describe() const
 std::vector<std::string> classNamesFor(const std::string& datasetName)
 {
     if (datasetName == "Fashion-MNIST")
-        return {"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"};
+        return {"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
+                "Sandal",      "Shirt",   "Sneaker",  "Bag",   "Ankle boot"};
     std::vector<std::string> digits;
     for (int c = 0; c < 10; ++c)
         digits.push_back(std::to_string(c));

@@ -68,8 +68,9 @@ std::shared_ptr<const Dataset> findDataset(const DatasetInfo& recorded, const Da
         }
         report.push_back(place.folder + " (" + place.origin + "): " + found);
     }
-    std::string m = "The data this model was trained on, " + recorded.describe() + ", is in none of the data "
-                                                                                     "locations. Looked in:";
+    std::string m = "The data this model was trained on, " + recorded.describe() +
+                    ", is in none of the data "
+                    "locations. Looked in:";
     for (const auto& r : report)
         m += "\n  " + r;
     m += "\nPut a copy of that dataset in one of these folders or name its folder with --data (the studio never "

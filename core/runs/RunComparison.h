@@ -41,7 +41,7 @@ SpreadComparison compareSpread(const SampleSummary& a, const SampleSummary& b);
 /// Runs trained on the same data (DatasetInfo::key) whose configs are identical but for the seed (and
 /// the name and thread count): one group per dataset and config, in order of first appearance.
 struct SeedGroup {
-    TrainConfig config; ///< the first run's
+    TrainConfig config;  ///< the first run's
     std::string dataset; ///< the data's name
     std::vector<std::int64_t> runIds;
     std::vector<double> accuracies; ///< finalAccuracy of each run

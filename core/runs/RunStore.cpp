@@ -214,10 +214,10 @@ std::int64_t RunStore::createRun(const TrainConfig& config, const DatasetInfo& d
     const auto versions = runVersions();
     auto q = query("INSERT INTO runs (name, model, config, status, dataset, study, started, params, pid, host, data,"
                    " versions) VALUES (?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?)",
-                   {QString::fromStdString(config.name), QString::fromStdString(config.model), compact(configToJson(config)),
-                    QString::fromStdString(data.name), study, QDateTime::currentDateTime().toString(Qt::ISODate),
-                    qint64(parameters), qint64(QCoreApplication::applicationPid()), hostName(), compact(toJson(data)),
-                    compact(versions)});
+                   {QString::fromStdString(config.name), QString::fromStdString(config.model),
+                    compact(configToJson(config)), QString::fromStdString(data.name), study,
+                    QDateTime::currentDateTime().toString(Qt::ISODate), qint64(parameters),
+                    qint64(QCoreApplication::applicationPid()), hostName(), compact(toJson(data)), compact(versions)});
     const auto id = q.lastInsertId().toLongLong();
     QDir().mkpath(runDir(id));
     writeRunConfig(id, config, data, versions);

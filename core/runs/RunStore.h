@@ -20,11 +20,11 @@ struct RunRecord {
     QString name;
     QString tags;
     QString model;
-    QString status;  ///< running, completed, early-stopped, stopped, diverged, interrupted, error
-    QString message; ///< why it ended
-    DatasetInfo data; ///< what it was trained on (runs from before dataset records: the name only)
+    QString status;       ///< running, completed, early-stopped, stopped, diverged, interrupted, error
+    QString message;      ///< why it ended
+    DatasetInfo data;     ///< what it was trained on (runs from before dataset records: the name only)
     QJsonObject versions; ///< {"mnist_studio": …, "libtorch": …} that made it ({} for older runs)
-    QString study; ///< ablation study it belongs to ("" for none)
+    QString study;        ///< ablation study it belongs to ("" for none)
     TrainConfig config;
     QDateTime started;
     QDateTime ended;

@@ -31,7 +31,7 @@ struct CheckpointMeta {
     /// model reads inputs and names outputs. Checkpoints written before fingerprints (format 1)
     /// have name and statistics only.
     DatasetInfo data;
-    QJsonObject versions; ///< {"mnist_studio": …, "libtorch": …} of the process that wrote it (set on save)
+    QJsonObject versions;     ///< {"mnist_studio": …, "libtorch": …} of the process that wrote it (set on save)
     double valAccuracy = 0.0; ///< of the epoch it was written after (NaN mid-epoch)
     double valLoss = 0.0;
 };

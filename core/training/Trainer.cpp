@@ -65,8 +65,7 @@ TrainingSets trainingSets(const Dataset& dataset, const TrainConfig& config)
 }
 
 Trainer::Trainer(TrainConfig config, const Dataset& dataset, QString runDir)
-    : m_config(std::move(config)), m_data(dataset),
-      m_runDir(std::move(runDir))
+    : m_config(std::move(config)), m_data(dataset), m_runDir(std::move(runDir))
 {
     validateConfig(m_config);
     auto sets = trainingSets(dataset, m_config);
@@ -299,8 +298,8 @@ FinishedEvent Trainer::train()
         // Validation (stop and pause are honoured between its batches too).
         double valLoss = std::nan(""), valAccuracy = std::nan("");
         if (m_validation.size() > 0) {
-            const auto val =
-                predict(*m_model, m_validation, m_data.mean, m_data.std, kPredictBatchSize, [&] { return m_stop.load(); });
+            const auto val = predict(*m_model, m_validation, m_data.mean, m_data.std, kPredictBatchSize,
+                                     [&] { return m_stop.load(); });
             if (val.cancelled)
                 return stopNow();
             valLoss = val.meanLoss;
