@@ -3,7 +3,7 @@
 #include "data/DataLocator.h"
 #include "data/Dataset.h"
 #include "data/ModelInput.h"
-#include "evaluation/Predictions.h"
+#include "models/Predictions.h"
 #include "models/ModelRegistry.h"
 #include "training/Checkpoint.h"
 #include "util/Allocator.h"

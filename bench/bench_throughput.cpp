@@ -3,7 +3,7 @@
 // Prints one line comparable with shared/peer/seed_recipe.py.
 #include "data/DataLocator.h"
 #include "data/Dataset.h"
-#include "evaluation/Predictions.h"
+#include "models/Predictions.h"
 #include "training/Trainer.h"
 #include "util/Allocator.h"
 #include "util/TorchThreads.h"

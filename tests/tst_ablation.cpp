@@ -1,6 +1,6 @@
 // Study definitions and the result table, without training.
 #include "support/Printers.h"
-#include "training/Ablation.h"
+#include "runs/Ablation.h"
 
 #include <QTest>
 

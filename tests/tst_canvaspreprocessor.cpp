@@ -1,6 +1,6 @@
 #include "inference/CanvasPreprocessor.h"
 
-#include "evaluation/Predictions.h"
+#include "models/Predictions.h"
 #include "support/SyntheticData.h"
 #include "training/Trainer.h"
 

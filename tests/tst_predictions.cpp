@@ -1,5 +1,5 @@
 #include "data/ModelInput.h"
-#include "evaluation/Predictions.h"
+#include "models/Predictions.h"
 #include "models/ModelRegistry.h"
 #include "support/SyntheticData.h"
 #include "util/TorchThreads.h"

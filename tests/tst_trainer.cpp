@@ -1,5 +1,5 @@
 #include "data/Dataset.h"
-#include "evaluation/Predictions.h"
+#include "models/Predictions.h"
 #include "support/Printers.h"
 #include "support/SyntheticData.h"
 #include "models/ModelRegistry.h"

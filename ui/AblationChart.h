@@ -1,5 +1,5 @@
 #pragma once
-#include "training/Ablation.h"
+#include "runs/Ablation.h"
 
 #include <QWidget>
 

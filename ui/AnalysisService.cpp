@@ -6,7 +6,7 @@
 #include "data/DatasetSearch.h"
 #include "evaluation/Explanations.h"
 #include "evaluation/ModelEvaluation.h"
-#include "training/Trainer.h"
+#include "data/Split.h"
 
 #include <QFutureWatcher>
 
@@ -68,8 +68,10 @@ void AnalysisService::analyse(const QString& checkpoint, const DataSearch& given
             a->epoch = loaded.meta.position.epoch;
             a->evaluation = evaluateModel(loaded, *dataset, split.toStdString());
             a->images = imageScores(a->evaluation.scores);
-            const auto images =
-                split == "test" ? dataset->test.images : trainingSets(*dataset, loaded.meta.config).validation.images;
+            const auto& c = loaded.meta.config;
+            const auto images = split == "test"
+                                    ? dataset->test.images
+                                    : trainingSets(*dataset, c.limitTrain, c.valFraction, c.seed).validation.images;
             const auto bytes = images.contiguous();
             a->pixels.assign(bytes.data_ptr<std::uint8_t>(), bytes.data_ptr<std::uint8_t>() + bytes.numel());
             out.analysis = std::move(a);

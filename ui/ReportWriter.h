@@ -3,7 +3,7 @@
 
 #include "evaluation/Evaluation.h"
 #include "runs/RunStore.h"
-#include "training/Ablation.h"
+#include "runs/Ablation.h"
 
 #include <QImage>
 #include <QList>

@@ -1,7 +1,7 @@
 #pragma once
 #include "TrainingUpdates.h"
 
-#include "training/Ablation.h"
+#include "runs/Ablation.h"
 
 #include <QObject>
 

@@ -9,7 +9,7 @@
 
 #include "evaluation/ModelEvaluation.h"
 #include "models/ModelRegistry.h"
-#include "training/Ablation.h"
+#include "runs/Ablation.h"
 #include "training/Presets.h"
 #include "util/StudioError.h"
 

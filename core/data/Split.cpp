@@ -29,4 +29,12 @@ SplitIndices splitTrainValidation(std::int64_t count, double validationFraction,
     return {std::get<0>(perm.slice(0, valCount).sort()), std::get<0>(perm.slice(0, 0, valCount).sort())};
 }
 
+TrainingSets trainingSets(const Dataset& dataset, std::int64_t limitTrain, double validationFraction,
+                          std::uint64_t seed)
+{
+    const auto pool = dataset.train.head(limitTrain);
+    const auto split = splitTrainValidation(pool.size(), validationFraction, seed);
+    return {pool.select(split.train), pool.select(split.validation)};
+}
+
 } // namespace studio

@@ -1,14 +1,31 @@
 #include "evaluation/ModelEvaluation.h"
 
 #include "data/DatasetSearch.h"
-#include "evaluation/Predictions.h"
-#include "training/Trainer.h"
+#include "data/Split.h"
+#include "models/Predictions.h"
 #include "util/StudioError.h"
 
 #include <chrono>
 #include <optional>
 
 namespace studio {
+namespace {
+
+/// The predictions as plain arrays for analysis (labels and logits).
+ScoredSet scoredSet(const Predictions& p)
+{
+    ScoredSet s;
+    if (p.size() == 0)
+        return s;
+    s.numClasses = int(p.logits.size(1));
+    const auto logits = p.logits.to(torch::kFloat32).contiguous();
+    s.logits.assign(logits.data_ptr<float>(), logits.data_ptr<float>() + logits.numel());
+    const auto labels = p.labels.to(torch::kInt64).contiguous();
+    s.labels.assign(labels.data_ptr<std::int64_t>(), labels.data_ptr<std::int64_t>() + labels.numel());
+    return s;
+}
+
+} // namespace
 
 Evaluation evaluateImages(const LoadedModel& loaded, const LabeledImages& images, const std::string& name,
                           const LabeledImages* validation, const EvaluationOptions& options, double* predictSeconds)
@@ -34,7 +51,8 @@ Evaluation evaluateModel(const LoadedModel& loaded, const Dataset& dataset, cons
     if (!sameData(loaded.meta.data, dataset))
         throw StudioError("This model was trained on " + loaded.meta.data.describe() + ", not on " +
                           dataset.describe() + ": its " + split + " split would be other data.");
-    const auto held = trainingSets(dataset, loaded.meta.config).validation;
+    const auto& c = loaded.meta.config;
+    const auto held = trainingSets(dataset, c.limitTrain, c.valFraction, c.seed).validation;
     if (split == "validation")
         return evaluateImages(loaded, held, split, nullptr, options, predictSeconds);
     return evaluateImages(loaded, dataset.test.head(limitTest), split, &held, options, predictSeconds);

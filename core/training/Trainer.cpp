@@ -3,7 +3,7 @@
 #include "data/BatchStream.h"
 #include "data/DatasetSearch.h"
 #include "data/Split.h"
-#include "evaluation/Predictions.h"
+#include "models/Predictions.h"
 #include "models/ModelRegistry.h"
 #include "training/EarlyStopping.h"
 #include "training/LrSchedule.h"
@@ -57,18 +57,11 @@ std::string nameOf(FinishReason r)
     return "error";
 }
 
-TrainingSets trainingSets(const Dataset& dataset, const TrainConfig& config)
-{
-    const auto pool = dataset.train.head(config.limitTrain);
-    const auto split = splitTrainValidation(pool.size(), config.valFraction, config.seed);
-    return {pool.select(split.train), pool.select(split.validation)};
-}
-
 Trainer::Trainer(TrainConfig config, const Dataset& dataset, QString runDir)
     : m_config(std::move(config)), m_data(dataset), m_runDir(std::move(runDir))
 {
     validateConfig(m_config);
-    auto sets = trainingSets(dataset, m_config);
+    auto sets = trainingSets(dataset, m_config.limitTrain, m_config.valFraction, m_config.seed);
     m_train = std::move(sets.train);
     m_validation = std::move(sets.validation);
     if (m_train.size() == 0)

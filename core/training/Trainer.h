@@ -17,14 +17,6 @@
 
 namespace studio {
 
-/// The training and validation images a configuration uses: the first limit_train training images,
-/// split by val_fraction and seed.
-struct TrainingSets {
-    LabeledImages train;
-    LabeledImages validation;
-};
-TrainingSets trainingSets(const Dataset& dataset, const TrainConfig& config);
-
 /// Trains one configuration on a dataset, writing latest.pt every epoch (and on stop) and best.pt
 /// whenever the monitored validation metric improves, into `runDir`. run() blocks: call it on a
 /// worker thread. pause(), resume() and stop() may be called from any thread and take effect

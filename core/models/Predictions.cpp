@@ -1,4 +1,4 @@
-#include "evaluation/Predictions.h"
+#include "models/Predictions.h"
 
 #include "data/ModelInput.h"
 #include "util/TorchThreads.h"
@@ -132,19 +132,6 @@ Predictions predict(ClassifierImpl& model, const LabeledImages& data, double mea
     p.meanLoss = lossSum / n;
     p.accuracy = p.predicted.eq(p.labels).sum().item<double>() / n;
     return p;
-}
-
-ScoredSet scoredSet(const Predictions& p)
-{
-    ScoredSet s;
-    if (p.size() == 0)
-        return s;
-    s.numClasses = int(p.logits.size(1));
-    const auto logits = p.logits.to(torch::kFloat32).contiguous();
-    s.logits.assign(logits.data_ptr<float>(), logits.data_ptr<float>() + logits.numel());
-    const auto labels = p.labels.to(torch::kInt64).contiguous();
-    s.labels.assign(labels.data_ptr<std::int64_t>(), labels.data_ptr<std::int64_t>() + labels.numel());
-    return s;
 }
 
 } // namespace studio

@@ -1,4 +1,4 @@
-#include "training/Ablation.h"
+#include "runs/Ablation.h"
 
 #include "util/StudioError.h"
 
