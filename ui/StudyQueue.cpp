@@ -116,8 +116,10 @@ void StudyQueue::onRunFinished(const RunFinished& result)
         return;
     const qint64 runId = m_current;
     m_current = 0;
-    if (result.reason != "completed" && result.reason != "early-stopped") {
-        end(tr("The study stopped: run %1 %2 (%3).").arg(runId).arg(result.headline, result.message));
+    if (!endedWell(result.reason)) {
+        end(tr("The study stopped: run %1 %2 (%3).")
+                .arg(runId)
+                .arg(QString::fromStdString(nameOf(result.reason)), result.message));
         return;
     }
     m_runIds.push_back(runId);

@@ -176,23 +176,25 @@ void TrainPage::connectSession()
     connect(m_session, &TrainingSession::runFinished, this, [this](const RunFinished& r) {
         m_charts->finishRun(r);
         QString text;
-        if (r.reason == "completed")
-            text = tr("Run %1 completed: %2 epochs in %3 s.")
-                       .arg(m_session->runId())
-                       .arg(r.epochsCompleted)
-                       .arg(r.seconds, 0, 'f', 1);
-        else if (r.reason == "stopped")
-            text = tr("Run %1 stopped by user at step %L2 after %3 epochs; resumable.")
+        const QString epochs = r.epochsCompleted == 1 ? tr("1 epoch") : tr("%1 epochs").arg(r.epochsCompleted);
+        switch (r.reason) {
+        case FinishReason::Completed:
+            text = tr("Run %1 completed: %2 in %3 s.").arg(m_session->runId()).arg(epochs).arg(r.seconds, 0, 'f', 1);
+            break;
+        case FinishReason::StoppedByUser:
+            text = tr("Run %1 stopped by user at step %L2 after %3; resumable.")
                        .arg(m_session->runId())
                        .arg(r.step)
-                       .arg(r.epochsCompleted);
-        else
-            text = tr("Run %1 %2: %3").arg(m_session->runId()).arg(r.headline, r.message);
+                       .arg(epochs);
+            break;
+        default:
+            text = tr("Run %1 %2: %3").arg(m_session->runId()).arg(QString::fromStdString(nameOf(r.reason)), r.message);
+        }
         if (r.bestEpoch > 0)
             text += tr(" Best epoch %1: validation accuracy %2 %.")
                         .arg(r.bestEpoch)
                         .arg(r.bestValAccuracy * 100, 0, 'f', 2);
-        m_controls->setStatus(text, r.reason == "diverged" || r.reason == "error");
+        m_controls->setStatus(text, r.reason == FinishReason::Diverged || r.reason == FinishReason::Error);
         m_showsReadiness = false;
         Q_EMIT statusMessage(text);
     });

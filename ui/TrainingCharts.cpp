@@ -156,11 +156,12 @@ void TrainingCharts::addEpoch(const EpochUpdate& u)
 
 void TrainingCharts::finishRun(const RunFinished& result)
 {
-    if (result.reason == "completed")
+    if (result.reason == FinishReason::Completed)
         return;
     const double epoch = double(result.step) / double(m_batchesPerEpoch);
+    const QString label = QString::fromStdString(nameOf(result.reason));
     for (auto* chart : charts())
-        chart->setMarker(result.headline, at(double(result.step), epoch, result.seconds, 0), true);
+        chart->setMarker(label, at(double(result.step), epoch, result.seconds, 0), true);
 }
 
 void TrainingCharts::refresh()

@@ -15,23 +15,6 @@
 namespace studio::ui {
 namespace {
 
-QString headlineFor(FinishReason reason)
-{
-    switch (reason) {
-    case FinishReason::Completed:
-        return QObject::tr("completed");
-    case FinishReason::EarlyStopped:
-        return QObject::tr("early-stopped");
-    case FinishReason::StoppedByUser:
-        return QObject::tr("stopped by user");
-    case FinishReason::Diverged:
-        return QObject::tr("diverged");
-    case FinishReason::Error:
-        return QObject::tr("failed");
-    }
-    return {};
-}
-
 /// Turns trainer events (training thread) into the session's signals; the session lives on the
 /// UI thread, so every connection to it or its listeners is queued.
 class SignalBridge : public TrainingObserver {
@@ -59,9 +42,8 @@ public:
     }
     void onFinished(const FinishedEvent& e) override
     {
-        Q_EMIT m_session->runFinished(RunFinished{QString::fromStdString(nameOf(e.reason)), headlineFor(e.reason),
-                                                  QString::fromStdString(e.message), e.epochsCompleted, e.bestEpoch,
-                                                  e.bestValAccuracy, m_lastStep, seconds()});
+        Q_EMIT m_session->runFinished(RunFinished{e.reason, QString::fromStdString(e.message), e.epochsCompleted,
+                                                  e.bestEpoch, e.bestValAccuracy, m_lastStep, seconds()});
     }
 
 private:

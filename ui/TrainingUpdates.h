@@ -1,4 +1,6 @@
 #pragma once
+#include "training/TrainingEvents.h"
+
 #include <QMetaType>
 #include <QString>
 
@@ -39,9 +41,8 @@ struct EpochUpdate {
 };
 
 struct RunFinished {
-    QString reason;   ///< completed, early-stopped, stopped, diverged, error
-    QString headline; ///< "completed", "stopped by user", … for the status
-    QString message;  ///< one line from the trainer
+    FinishReason reason = FinishReason::Completed; ///< in words: nameOf(reason)
+    QString message;                               ///< one line from the trainer
     int epochsCompleted = 0;
     int bestEpoch = 0;
     double bestValAccuracy = 0;

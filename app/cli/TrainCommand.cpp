@@ -17,9 +17,7 @@ namespace studio::cli {
 
 int exitCodeFor(FinishReason r)
 {
-    return r == FinishReason::Completed || r == FinishReason::EarlyStopped ? 0
-           : r == FinishReason::StoppedByUser                              ? 130
-                                                                           : 1;
+    return endedWell(r) ? 0 : r == FinishReason::StoppedByUser ? 130 : 1;
 }
 
 FinishedEvent runTraining(Trainer& trainer, RunStore& store, std::int64_t runId)

@@ -40,23 +40,6 @@ std::string formatLr(double lr)
 
 } // namespace
 
-std::string nameOf(FinishReason r)
-{
-    switch (r) {
-    case FinishReason::Completed:
-        return "completed";
-    case FinishReason::EarlyStopped:
-        return "early-stopped";
-    case FinishReason::StoppedByUser:
-        return "stopped";
-    case FinishReason::Diverged:
-        return "diverged";
-    case FinishReason::Error:
-        return "error";
-    }
-    return "error";
-}
-
 Trainer::Trainer(TrainConfig config, const Dataset& dataset, QString runDir)
     : m_config(std::move(config)), m_data(dataset), m_runDir(std::move(runDir))
 {

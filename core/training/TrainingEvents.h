@@ -6,7 +6,11 @@ namespace studio {
 
 /// Why a run ended.
 enum class FinishReason { Completed, EarlyStopped, StoppedByUser, Diverged, Error };
-std::string nameOf(FinishReason reason); ///< "completed", "early-stopped", "stopped", "diverged", "error"
+/// The one word for it, as the run store records it and every front end shows it: "completed",
+/// "early-stopped", "stopped", "diverged", "error".
+std::string nameOf(FinishReason reason);
+/// Completed or early-stopped: the run has its final weights (a study goes on, the CLI exits 0).
+bool endedWell(FinishReason reason);
 
 struct BatchEvent {
     std::int64_t step = 0;  ///< global, 0-based
