@@ -1,27 +1,11 @@
 #include "StudyQueue.h"
 
 #include "DataSource.h"
-#include "TorchTasks.h"
 #include "TrainingSession.h"
 
-#include "evaluation/ModelEvaluation.h"
 #include "runs/RunStore.h"
-#include "training/Checkpoint.h"
-
-#include <QFutureWatcher>
-#include <QJsonDocument>
 
 namespace studio::ui {
-namespace {
-
-struct TestResult {
-    qint64 runId = 0;
-    double accuracy = 0, loss = 0;
-    QString metricsJson;
-    QString error;
-};
-
-} // namespace
 
 StudyQueue::StudyQueue(TrainingSession* session, DataSource* data, QObject* parent)
     : QObject(parent), m_session(session), m_data(data)
@@ -100,7 +84,7 @@ void StudyQueue::startNext()
                         .arg(m_next + 1)
                         .arg(m_study.variants.size()));
     m_current = 0;
-    if (!m_session->start(variant.config, m_studyData, m_name))
+    if (!m_session->start(variant.config, m_studyData, m_name, /*evaluateTest=*/true))
         end(tr("The study could not start “%1”.").arg(QString::fromStdString(variant.name)));
 }
 
@@ -122,50 +106,14 @@ void StudyQueue::onRunFinished(const RunFinished& result)
                 .arg(QString::fromStdString(nameOf(result.reason)), result.message));
         return;
     }
+    if (!result.evaluationError.isEmpty()) {
+        end(tr("The study stopped: run %1 could not be evaluated: %2").arg(runId).arg(result.evaluationError));
+        return;
+    }
     m_runIds.push_back(runId);
     ++m_next;
-    Q_EMIT progress(int(m_next) - 1, int(m_study.variants.size()),
-                    tr("Evaluating run %1 on the test split").arg(runId));
-    const QString checkpoint = RunStore(m_session->runsFolder()).checkpoint(runId);
-    const qint64 limitTest = m_study.variants[m_next - 1].config.limitTest;
-    auto* watcher = new QFutureWatcher<TestResult>(this);
-    connect(watcher, &QFutureWatcher<TestResult>::finished, this, [this, watcher] {
-        watcher->deleteLater();
-        const auto r = watcher->result();
-        evaluated(r.runId, r.accuracy, r.loss, r.metricsJson, r.error);
-    });
-    watcher->setFuture(runTorchTask([checkpoint, dataset = m_studyData, limitTest, runId] {
-        TestResult r;
-        r.runId = runId;
-        try {
-            const auto e = evaluateModel(loadModelFromCheckpoint(checkpoint), *dataset, "test", limitTest);
-            r.accuracy = e.accuracy;
-            r.loss = e.loss;
-            r.metricsJson = QString::fromUtf8(QJsonDocument(toJson(e)).toJson(QJsonDocument::Compact));
-        } catch (const std::exception& e) {
-            r.error = QString::fromUtf8(e.what());
-        }
-        return r;
-    }));
-}
-
-void StudyQueue::evaluated(qint64 runId, double accuracy, double loss, const QString& metricsJson, const QString& error)
-{
-    if (!m_running)
-        return;
-    if (!error.isEmpty()) {
-        end(tr("The study stopped: run %1 could not be evaluated: %2").arg(runId).arg(error));
-        return;
-    }
-    try {
-        RunStore(m_session->runsFolder())
-            .setTestResult(runId, accuracy, loss, QJsonDocument::fromJson(metricsJson.toUtf8()).object());
-    } catch (const std::exception& e) {
-        end(QString::fromUtf8(e.what()));
-        return;
-    }
     Q_EMIT progress(int(m_next), int(m_study.variants.size()),
-                    tr("Run %1: test accuracy %2 %").arg(runId).arg(accuracy * 100, 0, 'f', 2));
+                    tr("Run %1: test accuracy %2 %").arg(runId).arg(result.testAccuracy * 100, 0, 'f', 2));
     startNext();
 }
 

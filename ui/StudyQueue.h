@@ -45,7 +45,6 @@ private:
     void startNext();
     void onRunStarted(const RunStarted& run);
     void onRunFinished(const RunFinished& result);
-    void evaluated(qint64 runId, double accuracy, double loss, const QString& metricsJson, const QString& error);
     void end(const QString& message);
 
     TrainingSession* m_session;

@@ -1,13 +1,6 @@
 #include "TrainingSession.h"
 
-#include "data/Dataset.h"
-#include "models/ModelRegistry.h"
-#include "runs/ResumePoint.h"
-#include "runs/RunData.h"
-#include "runs/RunRecorder.h"
-#include "runs/RunStore.h"
-#include "training/Trainer.h"
-#include "util/TorchThreads.h"
+#include "runs/RunLauncher.h"
 
 #include <QElapsedTimer>
 #include <QThread>
@@ -40,10 +33,13 @@ public:
     {
         Q_EMIT m_session->checkpointSaved(QString::fromStdString(e.path), QString::fromStdString(e.kind), e.epoch);
     }
-    void onFinished(const FinishedEvent& e) override
+    /// The run's end, once the launcher is done with it (the test evaluation included).
+    void finished(const LaunchResult& r)
     {
-        Q_EMIT m_session->runFinished(RunFinished{e.reason, QString::fromStdString(e.message), e.epochsCompleted,
-                                                  e.bestEpoch, e.bestValAccuracy, m_lastStep, seconds()});
+        const auto& e = r.finished;
+        Q_EMIT m_session->runFinished(RunFinished{
+            e.reason, QString::fromStdString(e.message), e.epochsCompleted, e.bestEpoch, e.bestValAccuracy, m_lastStep,
+            seconds(), r.evaluated ? r.testAccuracy : -1.0, QString::fromStdString(r.evaluationError)});
     }
 
 private:
@@ -56,16 +52,6 @@ private:
 };
 
 } // namespace
-
-/// What the worker thread is asked to do: a new run of `config` on `dataset`, or resume run
-/// `resumeRunId` on its own data (found through `search`).
-struct TrainingSession::Job {
-    TrainConfig config;
-    qint64 resumeRunId = 0;
-    std::shared_ptr<const Dataset> dataset;
-    DataSearch search;
-    QString study;
-};
 
 TrainingSession::TrainingSession(const QString& runsFolder, QObject* parent) : QObject(parent), m_runsFolder(runsFolder)
 {
@@ -81,11 +67,12 @@ TrainingSession::~TrainingSession()
     stopAndWait();
 }
 
-bool TrainingSession::start(const TrainConfig& config, std::shared_ptr<const Dataset> dataset, const QString& study)
+bool TrainingSession::start(const TrainConfig& config, std::shared_ptr<const Dataset> dataset, const QString& study,
+                            bool evaluateTest)
 {
     if (isActive() || !dataset)
         return false;
-    launch(std::make_shared<Job>(Job{config, 0, std::move(dataset), {}, study}));
+    launch(std::make_shared<LaunchRequest>(LaunchRequest{config, std::move(dataset), 0, {}, study, evaluateTest}));
     return true;
 }
 
@@ -93,19 +80,22 @@ bool TrainingSession::resumeRun(qint64 runId, const DataSearch& search)
 {
     if (isActive() || runId <= 0)
         return false;
-    launch(std::make_shared<Job>(Job{TrainConfig{}, runId, nullptr, search, {}}));
+    auto request = std::make_shared<LaunchRequest>();
+    request->resumeId = runId;
+    request->search = search;
+    launch(std::move(request));
     return true;
 }
 
-void TrainingSession::launch(std::shared_ptr<const Job> job)
+void TrainingSession::launch(std::shared_ptr<const LaunchRequest> request)
 {
     {
         std::lock_guard lock(m_mutex);
         m_stopRequested = false;
         m_pauseRequested = false;
     }
-    m_runId = job->resumeRunId;
-    m_thread = QThread::create([this, job = std::move(job)] { work(*job); });
+    m_runId = request->resumeId;
+    m_thread = QThread::create([this, request = std::move(request)] { work(*request); });
     m_thread->setObjectName(QStringLiteral("training"));
     connect(m_thread, &QThread::finished, this, [this, thread = m_thread] {
         if (thread == m_thread)
@@ -115,39 +105,21 @@ void TrainingSession::launch(std::shared_ptr<const Job> job)
     m_thread->start();
 }
 
-void TrainingSession::work(const Job& job)
+void TrainingSession::work(const LaunchRequest& request)
 {
     try {
         RunStore store(m_runsFolder);
-        std::int64_t runId = job.resumeRunId;
-        auto config = job.config;
-        auto dataset = job.dataset;
-        QString checkpoint;
-        if (runId > 0) {
-            const auto point = resumePoint(store, runId);
-            config = point.config;
-            checkpoint = point.checkpoint;
-            dataset = runDataset(store, runId, job.search);
-        }
-        configureTorchThread(config.threads);
-        const auto parameters = findModel(config.model)->parameterCount();
-        if (runId <= 0)
-            runId = store.createRun(config, *dataset, parameters, job.study);
-        Trainer trainer(config, *dataset, store.runDir(runId));
-        if (!checkpoint.isEmpty()) {
-            trainer.resumeFrom(checkpoint);
-            store.markResumed(runId);
-        }
+        RunLauncher launcher(store, request);
+        auto& trainer = launcher.trainer();
+        const auto& config = trainer.config();
         const auto& position = trainer.position();
-        RunRecorder recorder(store, runId, position.elapsedSeconds);
+        const auto& data = launcher.data();
         SignalBridge bridge(this, position.elapsedSeconds, position.step);
-        trainer.addObserver(&recorder);
-        trainer.addObserver(&bridge);
-        Q_EMIT runStarted(RunStarted{runId, store.runDir(runId), QString::fromStdString(config.model),
-                                     QString::fromStdString(dataset->name + " " + dataset->shortFingerprint()),
+        Q_EMIT runStarted(RunStarted{launcher.runId(), launcher.runDir(), QString::fromStdString(config.model),
+                                     QString::fromStdString(data.name + " " + data.shortFingerprint()),
                                      trainer.batchesPerEpoch(), config.batchSize, config.numEpochs, position.step,
                                      position.elapsedSeconds, trainer.trainingSize(), trainer.validationSize(),
-                                     parameters});
+                                     launcher.parameters()});
         {
             std::lock_guard lock(m_mutex);
             m_trainer = &trainer;
@@ -156,9 +128,12 @@ void TrainingSession::work(const Job& job)
             if (m_stopRequested)
                 trainer.stop();
         }
-        trainer.run();
-        std::lock_guard lock(m_mutex);
-        m_trainer = nullptr;
+        const auto result = launcher.run({&bridge});
+        {
+            std::lock_guard lock(m_mutex);
+            m_trainer = nullptr;
+        }
+        bridge.finished(result);
     } catch (const std::exception& e) {
         Q_EMIT failed(QString::fromUtf8(e.what()));
     }

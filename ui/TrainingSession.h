@@ -15,13 +15,14 @@ class QThread;
 namespace studio {
 struct Dataset;
 struct DataSearch;
+struct LaunchRequest;
 class Trainer;
 } // namespace studio
 
 namespace studio::ui {
 
-/// The UI's one door to training: owns a QThread that runs the core Trainer (recording into the
-/// run store) and re-emits its events as queued signals carrying plain values. Pause, resume and
+/// The UI's one door to training: owns a QThread that runs a run through the core RunLauncher
+/// (recording into the run store) and re-emits its events as queued signals carrying plain values. Pause, resume and
 /// stop act before the next batch; stopping writes a resumable checkpoint.
 class TrainingSession : public QObject {
     Q_OBJECT
@@ -39,8 +40,9 @@ public:
     qint64 runId() const { return m_runId; }
 
     /// Starts a new run of `config` (valid) on `dataset`, filed under `study` when it belongs to
-    /// one; false when a run is active.
-    bool start(const TrainConfig& config, std::shared_ptr<const Dataset> dataset, const QString& study = {});
+    /// one, scored on the test split afterwards when `evaluateTest`; false when a run is active.
+    bool start(const TrainConfig& config, std::shared_ptr<const Dataset> dataset, const QString& study = {},
+               bool evaluateTest = false);
     /// Continues a stopped or interrupted run of the store from its latest checkpoint, on the data
     /// it was trained on: found through `search` on the worker thread, or failed() naming the
     /// dataset and where it looked.
@@ -63,9 +65,9 @@ Q_SIGNALS:
     void failed(const QString& message);
 
 private:
-    struct Job;
-    void launch(std::shared_ptr<const Job> job);
-    void work(const Job& job);
+    void launch(std::shared_ptr<const LaunchRequest> request);
+    /// On the worker thread: the run through the core RunLauncher, its events re-emitted.
+    void work(const LaunchRequest& request);
     void setState(State state);
     void onThreadFinished();
 

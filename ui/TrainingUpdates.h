@@ -48,6 +48,8 @@ struct RunFinished {
     double bestValAccuracy = 0;
     qint64 step = 0;
     double seconds = 0;
+    double testAccuracy = -1; ///< when the run was scored on the test split afterwards (studies)
+    QString evaluationError;  ///< why that scoring failed
 };
 
 } // namespace studio::ui

@@ -7,8 +7,6 @@
 #include "AblationChart.h"
 #include "WidgetExport.h"
 
-#include "evaluation/ModelEvaluation.h"
-#include "models/ModelRegistry.h"
 #include "runs/Ablation.h"
 #include "training/Presets.h"
 #include "util/StudioError.h"
@@ -61,7 +59,7 @@ int ablateCommand(const QStringList& args)
         const QString studyName =
             QString::fromStdString(study.id == "custom" ? parser.value("field").toStdString() : study.id) +
             QDateTime::currentDateTime().toString(" yyyy-MM-dd hh:mm:ss");
-        const auto dataset = loadDatasetFor(parser);
+        const auto dataset = std::make_shared<const Dataset>(loadDatasetFor(parser));
         RunStore store(runsFolder(parser));
         std::printf("study \"%s\": %s; %zu variants, seed %llu, %d epochs each\n", qPrintable(studyName),
                     study.description.c_str(), study.variants.size(), static_cast<unsigned long long>(base.seed),
@@ -72,19 +70,12 @@ int ablateCommand(const QStringList& args)
         std::vector<std::vector<EpochRecord>> histories;
         for (const auto& variant : study.variants) {
             std::printf("\n== %s ==\n", variant.name.c_str());
-            const auto params = findModel(variant.config.model)->parameterCount();
-            const auto runId = store.createRun(variant.config, dataset, params, studyName);
-            Trainer trainer(variant.config, dataset, store.runDir(runId));
-            const auto result = runTraining(trainer, store, runId);
-            if (result.reason == FinishReason::StoppedByUser)
+            RunLauncher launcher(store, {variant.config, dataset, 0, {}, studyName, true});
+            const auto runId = launcher.runId();
+            const auto result = runTraining(launcher);
+            if (result.finished.reason == FinishReason::StoppedByUser)
                 throw StudioError("Study stopped by the user during \"" + variant.name + "\" (run " +
                                   std::to_string(runId) + " is resumable; the finished variants are kept).");
-            if (result.reason == FinishReason::Completed || result.reason == FinishReason::EarlyStopped) {
-                const auto loaded = loadModelFromCheckpoint(store.checkpoint(runId));
-                const auto e = evaluateModel(loaded, dataset, "test", variant.config.limitTest);
-                store.setTestResult(runId, e.accuracy, e.loss, toJson(e));
-                std::printf("test accuracy %.2f%%\n", e.accuracy * 100);
-            }
             names.push_back(variant.name);
             runs.push_back(*store.run(runId));
             histories.push_back(store.epochs(runId));

@@ -5,12 +5,6 @@
 #include "cli/ProgressPrinter.h"
 #include "cli/Training.h"
 
-#include "models/ModelRegistry.h"
-#include "runs/ResumePoint.h"
-#include "runs/RunData.h"
-#include "runs/RunRecorder.h"
-#include "runs/RunStore.h"
-#include "training/Trainer.h"
 #include "util/StudioError.h"
 
 namespace studio::cli {
@@ -20,22 +14,24 @@ int exitCodeFor(FinishReason r)
     return endedWell(r) ? 0 : r == FinishReason::StoppedByUser ? 130 : 1;
 }
 
-FinishedEvent runTraining(Trainer& trainer, RunStore& store, std::int64_t runId)
+LaunchResult runTraining(RunLauncher& launcher)
 {
-    RunRecorder recorder(store, runId, trainer.position().elapsedSeconds);
+    auto& trainer = launcher.trainer();
     ProgressPrinter printer(stdoutIsTerminal(), trainer.config().numEpochs, trainer.position().step);
-    trainer.addObserver(&recorder);
-    trainer.addObserver(&printer);
-    FinishedEvent result;
+    LaunchResult result;
     {
         InterruptScope interrupt([&] { trainer.stop(); });
-        result = trainer.run();
+        result = launcher.run({&printer});
     }
-    std::printf("run %lld: %s (best epoch %d, val acc %.2f%%) in %s\n", static_cast<long long>(runId),
-                nameOf(result.reason).c_str(), result.bestEpoch, result.bestValAccuracy * 100,
-                qPrintable(store.runDir(runId)));
-    if (result.reason == FinishReason::Error)
-        std::fprintf(stderr, "error: %s\n", result.message.c_str());
+    const auto& f = result.finished;
+    std::printf("run %lld: %s (best epoch %d, val acc %.2f%%) in %s\n", static_cast<long long>(launcher.runId()),
+                nameOf(f.reason).c_str(), f.bestEpoch, f.bestValAccuracy * 100, qPrintable(launcher.runDir()));
+    if (f.reason == FinishReason::Error)
+        std::fprintf(stderr, "error: %s\n", f.message.c_str());
+    if (result.evaluated)
+        std::printf("test accuracy %.2f%%\n", result.testAccuracy * 100);
+    if (!result.evaluationError.empty())
+        std::fprintf(stderr, "error: the test evaluation failed: %s\n", result.evaluationError.c_str());
     return result;
 }
 
@@ -49,20 +45,20 @@ int trainCommand(const QStringList& args)
     parseOrExit(parser, args, "Train a model and record the run in the run store.");
     return guarded([&] {
         const auto config = configFromOptions(parser);
-        const auto dataset = loadDatasetFor(parser);
+        const auto dataset = std::make_shared<const Dataset>(loadDatasetFor(parser));
         if (parser.isSet("save-config"))
             saveConfigFile(parser.value("save-config"), config);
         RunStore store(runsFolder(parser));
-        const auto params = findModel(config.model)->parameterCount();
-        const auto runId = store.createRun(config, dataset, params);
-        Trainer trainer(config, dataset, store.runDir(runId));
+        RunLauncher launcher(store, {config, dataset});
+        const auto& trainer = launcher.trainer();
         std::printf("run %lld: %s (%lld parameters) on %s (%s): %lld train / %lld validation images, %lld "
                     "batches/epoch\n",
-                    static_cast<long long>(runId), config.model.c_str(), static_cast<long long>(params),
-                    dataset.name.c_str(), dataset.shortFingerprint().c_str(),
-                    static_cast<long long>(trainer.trainingSize()), static_cast<long long>(trainer.validationSize()),
+                    static_cast<long long>(launcher.runId()), config.model.c_str(),
+                    static_cast<long long>(launcher.parameters()), dataset->name.c_str(),
+                    dataset->shortFingerprint().c_str(), static_cast<long long>(trainer.trainingSize()),
+                    static_cast<long long>(trainer.validationSize()),
                     static_cast<long long>(trainer.batchesPerEpoch()));
-        return exitCodeFor(runTraining(trainer, store, runId).reason);
+        return exitCodeFor(runTraining(launcher).finished.reason);
     });
 }
 
@@ -78,15 +74,15 @@ int resumeCommand(const QStringList& args)
             throw StudioError("resume needs --run ID.");
         const auto runId = parseRunId(parser.value("run"));
         RunStore store(runsFolder(parser));
-        const auto point = resumePoint(store, runId);
-        const auto dataset = runDataset(store, runId, dataSearch(parser));
-        Trainer trainer(point.config, *dataset, store.runDir(runId));
-        trainer.resumeFrom(point.checkpoint);
-        store.markResumed(runId);
+        LaunchRequest request;
+        request.resumeId = runId;
+        request.search = dataSearch(parser);
+        RunLauncher launcher(store, request);
+        const auto& position = launcher.trainer().position();
         std::printf("run %lld: resuming %s at epoch %d, batch %lld on %s\n", static_cast<long long>(runId),
-                    point.config.model.c_str(), point.epoch + 1, static_cast<long long>(point.batch),
-                    dataset->describe().c_str());
-        return exitCodeFor(runTraining(trainer, store, runId).reason);
+                    launcher.trainer().config().model.c_str(), position.epoch + 1,
+                    static_cast<long long>(position.batch), launcher.data().describe().c_str());
+        return exitCodeFor(runTraining(launcher).finished.reason);
     });
 }
 

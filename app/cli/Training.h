@@ -1,12 +1,11 @@
 #pragma once
-#include "runs/RunStore.h"
-#include "training/Trainer.h"
+#include "runs/RunLauncher.h"
 
 namespace studio::cli {
 
-/// Runs the trainer with the store recorder and progress output (Ctrl-C stops it after the
-/// current batch, resumable) and prints the outcome.
-FinishedEvent runTraining(Trainer& trainer, RunStore& store, std::int64_t runId);
+/// Runs a launched run with progress output (Ctrl-C stops it after the current batch, resumable)
+/// and prints the outcome (and the test accuracy when the launch asked for it).
+LaunchResult runTraining(RunLauncher& launcher);
 
 /// 0 for completed or early-stopped, 130 for a user stop, 1 otherwise.
 int exitCodeFor(FinishReason reason);
