@@ -176,10 +176,30 @@ void TestCli::ablationRunsEveryVariantAndWritesTheTable()
     QVERIFY(QFileInfo(QDir(out).filePath("ablation.svg")).size() > 1000);
 
     // A custom study: one field, several values; a bad field or a single value is refused.
-    const auto custom = cli({"ablate", "--field", "batch_size", "--values", "16,64", "--model", "mlp", "--num-epochs",
-                             "1", "--threads", "1", "--out", m_dir.filePath("custom")});
+    const QStringList customArgs{"ablate",
+                                 "--field",
+                                 "batch_size",
+                                 "--values",
+                                 "16,64",
+                                 "--model",
+                                 "mlp",
+                                 "--num-epochs",
+                                 "1",
+                                 "--threads",
+                                 "1",
+                                 "--out",
+                                 m_dir.filePath("custom"),
+                                 "--name",
+                                 "batch sizes"};
+    const auto custom = cli(customArgs);
     QVERIFY2(custom.code == 0, qPrintable(custom.out + custom.err));
     QVERIFY(custom.out.contains("batch_size=64"));
+    // Run again under its name, the study has nothing left to train and writes the same table.
+    const auto runsBefore = cli({"runs", "list"}).out.count('\n');
+    const auto again = cli(customArgs);
+    QVERIFY2(again.code == 0, qPrintable(again.out + again.err));
+    QCOMPARE(again.out.count("finished by an earlier attempt"), 2);
+    QCOMPARE(cli({"runs", "list"}).out.count('\n'), runsBefore);
     QVERIFY(cli({"ablate", "--field", "batch_sise", "--values", "1,2"})
                 .err.contains("Unknown config field \"batch_sise\""));
     QVERIFY(cli({"ablate", "--field", "batch_size", "--values", "16"}).err.contains("at least two values"));

@@ -5,20 +5,14 @@
 
 #include <QObject>
 
-#include <memory>
-
-namespace studio {
-struct Dataset;
-}
-
 namespace studio::ui {
 
 class DataSource;
 class TrainingSession;
 
-/// Runs the variants of a study one after another through the studio's training session (so the
-/// Train page shows each live), evaluates each finished run's best checkpoint on the test split
-/// off the UI thread, and tabulates the study as `mnist-studio-cli ablate` does.
+/// The Studies tab's handle on a study: starts it through the studio's training session (the core
+/// StudyRunner on the session's thread, so the Train page shows each variant live and each is
+/// scored on the test split), relays its progress and keeps its table, as `ablate` writes it.
 class StudyQueue : public QObject {
     Q_OBJECT
 public:
@@ -27,7 +21,8 @@ public:
     /// Queues every variant of `study` under the study name `name`; returns "" or why it cannot
     /// start (a run is active, no dataset, already running).
     QString start(const AblationStudy& study, const QString& name);
-    /// Stops the current run and drops the rest.
+    /// Stops the variant in training (resumable: starting the study again under its name finishes
+    /// it) and drops the rest.
     void cancel();
     bool isRunning() const { return m_running; }
     QString name() const { return m_name; }
@@ -42,22 +37,12 @@ Q_SIGNALS:
     void finished(const QString& message);
 
 private:
-    void startNext();
-    void onRunStarted(const RunStarted& run);
-    void onRunFinished(const RunFinished& result);
-    void end(const QString& message);
-
     TrainingSession* m_session;
     DataSource* m_data;
-    std::shared_ptr<const Dataset> m_studyData; ///< the dataset loaded when the study started
     AblationStudy m_study;
     QString m_name;
-    std::vector<qint64> m_runIds;
     std::vector<AblationRow> m_rows;
-    std::size_t m_next = 0;
-    qint64 m_current = 0; ///< run of the variant in training (0: none yet)
     bool m_running = false;
-    bool m_waitingToStart = false;
 };
 
 } // namespace studio::ui

@@ -148,7 +148,7 @@ void TrainPage::connectSession()
     connect(m_session, &TrainingSession::runStarted, this, [this](const RunStarted& run) {
         m_showsReadiness = false;
         m_charts->beginRun(run);
-        m_charts->showPlannedSchedule(m_runConfig, run.batchesPerEpoch);
+        m_charts->showPlannedSchedule(run.config, run.batchesPerEpoch);
         m_controls->beginRun(run);
         m_controls->setStatus(tr("Run %1: %2, %L3 parameters, on %4: %L5 training / %L6 validation images → %7")
                                   .arg(run.runId)
@@ -225,8 +225,7 @@ void TrainPage::start()
 {
     if (!canStart())
         return;
-    m_runConfig = m_form->config();
-    m_session->start(m_runConfig, m_data->dataset());
+    m_session->start(m_form->config(), m_data->dataset());
 }
 
 QString TrainPage::resumeRun(qint64 runId)
@@ -241,7 +240,6 @@ QString TrainPage::resumeRun(qint64 runId)
         if (!run->resumable())
             return tr("Run %1 is %2: only stopped or interrupted runs can be resumed.").arg(runId).arg(run->status);
         m_charts->showHistory(runHistory(store, runId));
-        m_runConfig = run->config;
         setConfig(run->config);
     } catch (const StudioError& e) {
         return QString::fromUtf8(e.what());

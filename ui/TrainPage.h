@@ -71,7 +71,6 @@ private:
     TrainControls* m_controls;
     TrainingCharts* m_charts;
     QWidget* m_setup = nullptr;
-    TrainConfig m_runConfig;       ///< of the run on show
     bool m_showsReadiness = false; ///< the status line holds a readiness message, not a run's outcome
 };
 

@@ -1,6 +1,7 @@
 #include "TrainingSession.h"
 
 #include "runs/RunLauncher.h"
+#include "runs/StudyRunner.h"
 
 #include <QElapsedTimer>
 #include <QThread>
@@ -59,6 +60,7 @@ TrainingSession::TrainingSession(const QString& runsFolder, QObject* parent) : Q
     qRegisterMetaType<BatchUpdate>();
     qRegisterMetaType<EpochUpdate>();
     qRegisterMetaType<RunFinished>();
+    qRegisterMetaType<std::vector<AblationRow>>();
     connect(this, &TrainingSession::runStarted, this, [this](const RunStarted& run) { m_runId = run.runId; });
 }
 
@@ -72,7 +74,8 @@ bool TrainingSession::start(const TrainConfig& config, std::shared_ptr<const Dat
 {
     if (isActive() || !dataset)
         return false;
-    launch(std::make_shared<LaunchRequest>(LaunchRequest{config, std::move(dataset), 0, {}, study, evaluateTest}));
+    LaunchRequest request{config, std::move(dataset), 0, {}, study, evaluateTest};
+    launch([this, request] { work(request); }, 0);
     return true;
 }
 
@@ -80,22 +83,31 @@ bool TrainingSession::resumeRun(qint64 runId, const DataSearch& search)
 {
     if (isActive() || runId <= 0)
         return false;
-    auto request = std::make_shared<LaunchRequest>();
-    request->resumeId = runId;
-    request->search = search;
-    launch(std::move(request));
+    LaunchRequest request;
+    request.resumeId = runId;
+    request.search = search;
+    launch([this, request] { work(request); }, runId);
     return true;
 }
 
-void TrainingSession::launch(std::shared_ptr<const LaunchRequest> request)
+bool TrainingSession::startStudy(const AblationStudy& study, const QString& name,
+                                 std::shared_ptr<const Dataset> dataset)
+{
+    if (isActive() || !dataset || study.variants.empty())
+        return false;
+    launch([this, study, name, dataset] { workStudy(study, name, dataset); }, 0);
+    return true;
+}
+
+void TrainingSession::launch(std::function<void()> job, qint64 runId)
 {
     {
         std::lock_guard lock(m_mutex);
         m_stopRequested = false;
         m_pauseRequested = false;
     }
-    m_runId = request->resumeId;
-    m_thread = QThread::create([this, request = std::move(request)] { work(*request); });
+    m_runId = runId;
+    m_thread = QThread::create(std::move(job));
     m_thread->setObjectName(QStringLiteral("training"));
     connect(m_thread, &QThread::finished, this, [this, thread = m_thread] {
         if (thread == m_thread)
@@ -105,37 +117,110 @@ void TrainingSession::launch(std::shared_ptr<const LaunchRequest> request)
     m_thread->start();
 }
 
+void TrainingSession::attach(RunLauncher& launcher)
+{
+    auto& trainer = launcher.trainer();
+    const auto& config = trainer.config();
+    const auto& position = trainer.position();
+    const auto& data = launcher.data();
+    Q_EMIT runStarted(RunStarted{launcher.runId(), launcher.runDir(), QString::fromStdString(config.model),
+                                 QString::fromStdString(data.name + " " + data.shortFingerprint()), config,
+                                 trainer.batchesPerEpoch(), config.batchSize, config.numEpochs, position.step,
+                                 position.elapsedSeconds, trainer.trainingSize(), trainer.validationSize(),
+                                 launcher.parameters()});
+    std::lock_guard lock(m_mutex);
+    m_trainer = &trainer;
+    if (m_pauseRequested)
+        trainer.pause();
+    if (m_stopRequested)
+        trainer.stop();
+}
+
+void TrainingSession::detach()
+{
+    std::lock_guard lock(m_mutex);
+    m_trainer = nullptr;
+}
+
 void TrainingSession::work(const LaunchRequest& request)
 {
     try {
         RunStore store(m_runsFolder);
         RunLauncher launcher(store, request);
-        auto& trainer = launcher.trainer();
-        const auto& config = trainer.config();
-        const auto& position = trainer.position();
-        const auto& data = launcher.data();
+        const auto& position = launcher.trainer().position();
         SignalBridge bridge(this, position.elapsedSeconds, position.step);
-        Q_EMIT runStarted(RunStarted{launcher.runId(), launcher.runDir(), QString::fromStdString(config.model),
-                                     QString::fromStdString(data.name + " " + data.shortFingerprint()),
-                                     trainer.batchesPerEpoch(), config.batchSize, config.numEpochs, position.step,
-                                     position.elapsedSeconds, trainer.trainingSize(), trainer.validationSize(),
-                                     launcher.parameters()});
-        {
-            std::lock_guard lock(m_mutex);
-            m_trainer = &trainer;
-            if (m_pauseRequested)
-                trainer.pause();
-            if (m_stopRequested)
-                trainer.stop();
-        }
+        attach(launcher);
         const auto result = launcher.run({&bridge});
-        {
-            std::lock_guard lock(m_mutex);
-            m_trainer = nullptr;
-        }
+        detach();
         bridge.finished(result);
     } catch (const std::exception& e) {
+        detach();
         Q_EMIT failed(QString::fromUtf8(e.what()));
+    }
+}
+
+/// Re-emits a study's runs as the session's signals, one bridge per launched variant.
+class TrainingSession::StudyBridge : public StudyListener {
+public:
+    StudyBridge(TrainingSession* session, const AblationStudy& study) : m_session(session), m_study(study) {}
+
+    std::vector<TrainingObserver*> launching(std::size_t, RunLauncher& launcher) override
+    {
+        const auto& position = launcher.trainer().position();
+        m_bridge = std::make_unique<SignalBridge>(m_session, position.elapsedSeconds, position.step);
+        m_session->attach(launcher);
+        return {m_bridge.get()};
+    }
+    void finished(std::size_t index, std::int64_t runId, const LaunchResult* result) override
+    {
+        m_session->detach();
+        const auto total = int(m_study.variants.size());
+        const auto name = QString::fromStdString(m_study.variants[index].name);
+        if (!result) {
+            Q_EMIT m_session->studyProgress(int(index) + 1, total,
+                                            tr("“%1”: run %2, finished earlier").arg(name).arg(runId));
+            return;
+        }
+        m_bridge->finished(*result);
+        if (result->evaluated)
+            Q_EMIT m_session->studyProgress(
+                int(index) + 1, total,
+                tr("“%1”: run %2, test accuracy %3 %").arg(name).arg(runId).arg(result->testAccuracy * 100, 0, 'f', 2));
+    }
+
+private:
+    static QString tr(const char* text) { return TrainingSession::tr(text); }
+
+    TrainingSession* m_session;
+    const AblationStudy& m_study;
+    std::unique_ptr<SignalBridge> m_bridge;
+};
+
+void TrainingSession::workStudy(const AblationStudy& study, const QString& name, std::shared_ptr<const Dataset> dataset)
+{
+    try {
+        RunStore store(m_runsFolder);
+        StudyRunner runner(store, study, name, std::move(dataset));
+        {
+            std::lock_guard lock(m_mutex);
+            m_study = &runner;
+            if (m_stopRequested)
+                runner.stop();
+        }
+        StudyBridge bridge(this, study);
+        const auto outcome = runner.run(bridge);
+        {
+            std::lock_guard lock(m_mutex);
+            m_study = nullptr;
+        }
+        Q_EMIT studyFinished(outcome.completed, QString::fromStdString(outcome.message), outcome.rows);
+    } catch (const std::exception& e) {
+        {
+            std::lock_guard lock(m_mutex);
+            m_study = nullptr;
+            m_trainer = nullptr;
+        }
+        Q_EMIT studyFinished(false, QString::fromUtf8(e.what()), {});
     }
 }
 
@@ -172,6 +257,8 @@ void TrainingSession::stop()
     {
         std::lock_guard lock(m_mutex);
         m_stopRequested = true;
+        if (m_study)
+            m_study->stop(); // the variant in training and the rest
         if (m_trainer)
             m_trainer->stop();
     }

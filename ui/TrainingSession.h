@@ -1,12 +1,14 @@
 #pragma once
 #include "TrainingUpdates.h"
 
+#include "runs/Ablation.h"
 #include "training/TrainConfig.h"
 
 #include <QObject>
 #include <QPointer>
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <mutex>
 
@@ -16,14 +18,17 @@ namespace studio {
 struct Dataset;
 struct DataSearch;
 struct LaunchRequest;
+class RunLauncher;
+class StudyRunner;
 class Trainer;
 } // namespace studio
 
 namespace studio::ui {
 
-/// The UI's one door to training: owns a QThread that runs a run through the core RunLauncher
-/// (recording into the run store) and re-emits its events as queued signals carrying plain values. Pause, resume and
-/// stop act before the next batch; stopping writes a resumable checkpoint.
+/// The UI's one door to training: owns a QThread that runs a run through the core RunLauncher (or
+/// a study through the core StudyRunner, one launched run after another), recording into the run
+/// store, and re-emits the events as queued signals carrying plain values. Pause, resume and stop
+/// act before the next batch; stopping writes a resumable checkpoint.
 class TrainingSession : public QObject {
     Q_OBJECT
 public:
@@ -47,6 +52,10 @@ public:
     /// it was trained on: found through `search` on the worker thread, or failed() naming the
     /// dataset and where it looked.
     bool resumeRun(qint64 runId, const DataSearch& search);
+    /// Runs `study` under the name `name` on `dataset`: each variant trains live (runStarted …
+    /// runFinished, as one run does) and is scored on the test split; studyProgress follows each
+    /// and studyFinished the end. A study of that name begun before continues where it stopped.
+    bool startStudy(const AblationStudy& study, const QString& name, std::shared_ptr<const Dataset> dataset);
 
     void pause();
     void resume();
@@ -63,11 +72,22 @@ Q_SIGNALS:
     void runFinished(const studio::ui::RunFinished& result);
     /// The run could not start (bad checkpoint, unwritable runs folder, …).
     void failed(const QString& message);
+    /// `done` of `total` variants of the study are finished; `text` says which and how.
+    void studyProgress(int done, int total, const QString& text);
+    /// The study ended: `rows` is its table when `completed`, `message` says how it ended.
+    void studyFinished(bool completed, const QString& message, const std::vector<studio::AblationRow>& rows);
 
 private:
-    void launch(std::shared_ptr<const LaunchRequest> request);
-    /// On the worker thread: the run through the core RunLauncher, its events re-emitted.
+    class StudyBridge;
+    /// Starts `job` on a new worker thread.
+    void launch(std::function<void()> job, qint64 runId);
+    /// On the worker thread: one run through the core RunLauncher, its events re-emitted.
     void work(const LaunchRequest& request);
+    /// On the worker thread: a study through the core StudyRunner.
+    void workStudy(const AblationStudy& study, const QString& name, std::shared_ptr<const Dataset> dataset);
+    /// On the worker thread: says a launched run started and hands its trainer to pause()/stop().
+    void attach(RunLauncher& launcher);
+    void detach();
     void setState(State state);
     void onThreadFinished();
 
@@ -79,8 +99,11 @@ private:
     // Shared with the worker thread.
     std::mutex m_mutex;
     Trainer* m_trainer = nullptr;
+    StudyRunner* m_study = nullptr;
     bool m_stopRequested = false;
     bool m_pauseRequested = false;
 };
 
 } // namespace studio::ui
+
+Q_DECLARE_METATYPE(std::vector<studio::AblationRow>)

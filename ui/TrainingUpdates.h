@@ -1,4 +1,5 @@
 #pragma once
+#include "training/TrainConfig.h"
 #include "training/TrainingEvents.h"
 
 #include <QMetaType>
@@ -12,7 +13,8 @@ struct RunStarted {
     qint64 runId = 0;
     QString runDir;
     QString model;
-    QString dataset; ///< the data it trains on ("Fashion-MNIST (fingerprint …)")
+    QString dataset;    ///< the data it trains on ("Fashion-MNIST 874972b5c09d")
+    TrainConfig config; ///< what it trains (a resumed run's or a study variant's own)
     qint64 batchesPerEpoch = 0;
     qint64 batchSize = 0;
     int numEpochs = 0;

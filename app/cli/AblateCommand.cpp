@@ -2,12 +2,14 @@
 // budget, evaluated on the test split, tabulated and charted.
 #include "cli/CliSupport.h"
 #include "cli/Commands.h"
+#include "cli/Interrupts.h"
+#include "cli/ProgressPrinter.h"
 #include "cli/Training.h"
 
 #include "AblationChart.h"
 #include "WidgetExport.h"
 
-#include "runs/Ablation.h"
+#include "runs/StudyRunner.h"
 #include "training/Presets.h"
 #include "util/StudioError.h"
 
@@ -16,6 +18,41 @@
 #include <QDir>
 
 namespace studio::cli {
+namespace {
+
+/// Prints each variant's progress and outcome as `train` does.
+class PrintingListener : public StudyListener {
+public:
+    PrintingListener(const AblationStudy& study, const RunStore& store) : m_study(study), m_store(store) {}
+
+    std::vector<TrainingObserver*> launching(std::size_t index, RunLauncher& launcher) override
+    {
+        std::printf("\n== %s ==\n", m_study.variants[index].name.c_str());
+        if (launcher.resumes())
+            std::printf("run %lld: continuing at epoch %d\n", static_cast<long long>(launcher.runId()),
+                        launcher.trainer().position().epoch + 1);
+        m_printer = std::make_unique<ProgressPrinter>(stdoutIsTerminal(), launcher.trainer().config().numEpochs,
+                                                      launcher.trainer().position().step);
+        return {m_printer.get()};
+    }
+    void finished(std::size_t index, std::int64_t runId, const LaunchResult* result) override
+    {
+        if (result) {
+            printOutcome(runId, m_store.runDir(runId), *result);
+            return;
+        }
+        std::printf("\n== %s ==\nrun %lld: finished by an earlier attempt of this study (test accuracy %.2f%%)\n",
+                    m_study.variants[index].name.c_str(), static_cast<long long>(runId),
+                    m_store.run(runId)->testAccuracy * 100);
+    }
+
+private:
+    const AblationStudy& m_study;
+    const RunStore& m_store;
+    std::unique_ptr<ProgressPrinter> m_printer;
+};
+
+} // namespace
 
 int ablateCommand(const QStringList& args)
 {
@@ -32,6 +69,10 @@ int ablateCommand(const QStringList& args)
     parser.addOption(
         {"target", "Validation accuracy whose epochs-to-reach is reported (default 0.97).", "ACC", "0.97"});
     parser.addOption({"out", "Folder for ablation.csv and the chart (default: <runs>/studies/<study>).", "DIR"});
+    parser.addOption({"name",
+                      "The study's name (default: the study and the time). Running a study again under its name "
+                      "skips the variants it finished and continues a stopped one.",
+                      "NAME"});
     parseOrExit(parser, args,
                 "Run an ablation study: every variant with the same seed and budget (the config flags, e.g. "
                 "--num-epochs or --limit-train, apply to all), then a table of best validation and test accuracy, "
@@ -57,31 +98,26 @@ int ablateCommand(const QStringList& args)
                             : builtInStudy(parser.value("study").toStdString(), base);
         study.targetAccuracy = target;
         const QString studyName =
-            QString::fromStdString(study.id == "custom" ? parser.value("field").toStdString() : study.id) +
-            QDateTime::currentDateTime().toString(" yyyy-MM-dd hh:mm:ss");
+            parser.isSet("name")
+                ? parser.value("name")
+                : QString::fromStdString(study.id == "custom" ? parser.value("field").toStdString() : study.id) +
+                      QDateTime::currentDateTime().toString(" yyyy-MM-dd hh:mm:ss");
         const auto dataset = std::make_shared<const Dataset>(loadDatasetFor(parser));
         RunStore store(runsFolder(parser));
         std::printf("study \"%s\": %s; %zu variants, seed %llu, %d epochs each\n", qPrintable(studyName),
                     study.description.c_str(), study.variants.size(), static_cast<unsigned long long>(base.seed),
                     base.numEpochs);
 
-        std::vector<std::string> names;
-        std::vector<RunRecord> runs;
-        std::vector<std::vector<EpochRecord>> histories;
-        for (const auto& variant : study.variants) {
-            std::printf("\n== %s ==\n", variant.name.c_str());
-            RunLauncher launcher(store, {variant.config, dataset, 0, {}, studyName, true});
-            const auto runId = launcher.runId();
-            const auto result = runTraining(launcher);
-            if (result.finished.reason == FinishReason::StoppedByUser)
-                throw StudioError("Study stopped by the user during \"" + variant.name + "\" (run " +
-                                  std::to_string(runId) + " is resumable; the finished variants are kept).");
-            names.push_back(variant.name);
-            runs.push_back(*store.run(runId));
-            histories.push_back(store.epochs(runId));
+        StudyRunner runner(store, study, studyName, dataset);
+        StudyOutcome outcome;
+        {
+            PrintingListener listener(study, store);
+            InterruptScope interrupt([&] { runner.stop(); });
+            outcome = runner.run(listener);
         }
-
-        const auto rows = ablationTable(names, runs, histories, target);
+        if (!outcome.completed)
+            throw StudioError(outcome.message);
+        const auto& rows = outcome.rows;
         const QString out =
             parser.isSet("out")
                 ? parser.value("out")

@@ -23,16 +23,21 @@ LaunchResult runTraining(RunLauncher& launcher)
         InterruptScope interrupt([&] { trainer.stop(); });
         result = launcher.run({&printer});
     }
+    printOutcome(launcher.runId(), launcher.runDir(), result);
+    return result;
+}
+
+void printOutcome(std::int64_t runId, const QString& runDir, const LaunchResult& result)
+{
     const auto& f = result.finished;
-    std::printf("run %lld: %s (best epoch %d, val acc %.2f%%) in %s\n", static_cast<long long>(launcher.runId()),
-                nameOf(f.reason).c_str(), f.bestEpoch, f.bestValAccuracy * 100, qPrintable(launcher.runDir()));
+    std::printf("run %lld: %s (best epoch %d, val acc %.2f%%) in %s\n", static_cast<long long>(runId),
+                nameOf(f.reason).c_str(), f.bestEpoch, f.bestValAccuracy * 100, qPrintable(runDir));
     if (f.reason == FinishReason::Error)
         std::fprintf(stderr, "error: %s\n", f.message.c_str());
     if (result.evaluated)
         std::printf("test accuracy %.2f%%\n", result.testAccuracy * 100);
     if (!result.evaluationError.empty())
         std::fprintf(stderr, "error: the test evaluation failed: %s\n", result.evaluationError.c_str());
-    return result;
 }
 
 int trainCommand(const QStringList& args)
