@@ -15,7 +15,7 @@ packages=(
   qt6-base-dev qt6-charts-dev qt6-svg-dev libqt6opengl6-dev libxkbcommon-dev libgl-dev libvulkan-dev
   libqt6sql6-sqlite qt6-image-formats-plugins
   libopencv-imgproc-dev libopencv-core-dev zlib1g-dev
-  dataset-fashion-mnist fonts-dejavu-core
+  dataset-fashion-mnist fonts-dejavu-core clang-format git
 )
 
 log() { printf '[setup] %s\n' "$*"; }
