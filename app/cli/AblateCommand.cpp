@@ -2,7 +2,6 @@
 // budget, evaluated on the test split, tabulated and charted.
 #include "cli/CliSupport.h"
 #include "cli/Commands.h"
-#include "cli/Interrupts.h"
 #include "cli/ProgressPrinter.h"
 #include "cli/Training.h"
 
@@ -112,7 +111,7 @@ int ablateCommand(const QStringList& args)
         StudyOutcome outcome;
         {
             PrintingListener listener(study, store);
-            InterruptScope interrupt([&] { runner.stop(); });
+            const auto interrupt = stopOnInterrupt([&] { runner.stop(); });
             outcome = runner.run(listener);
         }
         if (!outcome.completed)

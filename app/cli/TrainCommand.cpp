@@ -1,7 +1,6 @@
 // train and resume: wire a Trainer to the run store, a progress printer and Ctrl-C.
 #include "cli/CliSupport.h"
 #include "cli/Commands.h"
-#include "cli/Interrupts.h"
 #include "cli/ProgressPrinter.h"
 #include "cli/Training.h"
 
@@ -20,11 +19,19 @@ LaunchResult runTraining(RunLauncher& launcher)
     ProgressPrinter printer(stdoutIsTerminal(), trainer.config().numEpochs, trainer.position().step);
     LaunchResult result;
     {
-        InterruptScope interrupt([&] { trainer.stop(); });
+        const auto interrupt = stopOnInterrupt([&] { trainer.stop(); });
         result = launcher.run({&printer});
     }
     printOutcome(launcher.runId(), launcher.runDir(), result);
     return result;
+}
+
+InterruptScope stopOnInterrupt(std::function<void()> stop)
+{
+    return InterruptScope([stop = std::move(stop)] {
+        std::fputs("\ninterrupt: stopping after the current batch and saving a resumable checkpoint…\n", stderr);
+        stop();
+    });
 }
 
 void printOutcome(std::int64_t runId, const QString& runDir, const LaunchResult& result)

@@ -1,5 +1,5 @@
 // mnist-studio-cli: the studio's engine without a window (train, resume, evaluate, predict, …).
-#include "cli/Interrupts.h"
+#include "util/Interrupts.h"
 #include "cli/Commands.h"
 #include "util/Allocator.h"
 #include "util/BuildInfo.h"
@@ -34,7 +34,7 @@ const char* kUsage =
 int main(int argc, char** argv)
 {
     studio::keepFreedMemoryMapped();
-    studio::cli::installInterruptHandling();
+    studio::installInterruptHandling();
     // `report` draws the studio's charts offscreen: it needs a QApplication (and no display).
     const bool drawsCharts = argc > 1 && (std::strcmp(argv[1], "report") == 0 || std::strcmp(argv[1], "ablate") == 0);
     if (drawsCharts && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))

@@ -1,14 +1,15 @@
 #pragma once
 #include <functional>
 
-namespace studio::cli {
+namespace studio {
 
 /// Routes SIGINT/SIGTERM through a self-pipe to a watcher thread, so that whichever thread the
-/// kernel picks (OpenMP workers included) nothing is killed mid-write. Call first in main().
-/// Without a handler in scope a signal exits with status 130.
+/// kernel picks (OpenMP workers included) nothing is killed mid-write. Call first in main() (both
+/// front ends do). Without a handler in scope a signal exits with status 130.
 void installInterruptHandling();
 
-/// While alive, a SIGINT/SIGTERM calls `onSignal` (from the watcher thread) instead of exiting.
+/// While alive, a SIGINT/SIGTERM calls `onSignal` (from the watcher thread: post to the UI thread
+/// from there) instead of exiting.
 class InterruptScope {
 public:
     explicit InterruptScope(std::function<void()> onSignal);
@@ -17,4 +18,4 @@ public:
     InterruptScope& operator=(const InterruptScope&) = delete;
 };
 
-} // namespace studio::cli
+} // namespace studio

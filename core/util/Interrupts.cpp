@@ -1,7 +1,6 @@
-#include "cli/Interrupts.h"
+#include "util/Interrupts.h"
 
 #include <csignal>
-#include <cstdio>
 #include <cstdlib>
 #include <mutex>
 #include <thread>
@@ -9,7 +8,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-namespace studio::cli {
+namespace studio {
 
 namespace {
 std::mutex g_handlerMutex;
@@ -42,7 +41,6 @@ void installInterruptHandling()
             std::lock_guard lock(g_handlerMutex);
             if (!g_handler)
                 std::_Exit(130);
-            std::fputs("\ninterrupt: stopping after the current batch and saving a resumable checkpoint…\n", stderr);
             g_handler();
         }
     }).detach();
@@ -60,4 +58,4 @@ InterruptScope::~InterruptScope()
     g_handler = nullptr;
 }
 
-} // namespace studio::cli
+} // namespace studio
