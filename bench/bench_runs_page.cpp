@@ -5,6 +5,7 @@
 #include "DataSource.h"
 #include "RunHistory.h"
 #include "RunsPage.h"
+#include "RunsService.h"
 #include "RunsTableModel.h"
 #include "TrainingSession.h"
 
@@ -54,8 +55,9 @@ int main(int argc, char** argv)
 
     TrainingSession session(dir.path());
     DataSource data(dir.filePath("no-data"));
+    RunsService service(dir.path());
     clock.restart();
-    RunsPage page(&session, &data);
+    RunsPage page(&session, &data, &service);
     page.resize(1400, 900);
     page.show();
     QApplication::processEvents();

@@ -1,6 +1,7 @@
 // The Analyze page, offscreen: a trained model analysed on a generated test set; clicking a
 // confusion cell shows exactly that cell's images.
 #include "AnalyzePage.h"
+#include "RunsService.h"
 #include "ConfusionMatrixView.h"
 #include "AnalysisService.h"
 #include "DataSource.h"
@@ -35,6 +36,7 @@ private:
     QTemporaryDir m_dir;
     QString m_data, m_checkpoint;
     std::unique_ptr<DataSource> m_source;
+    std::unique_ptr<RunsService> m_runs;
     std::unique_ptr<AnalyzePage> m_page;
 };
 
@@ -57,7 +59,8 @@ void TestAnalyzePage::initTestCase()
     QSignalSpy loaded(m_source.get(), &DataSource::loaded);
     m_source->load(m_data);
     QVERIFY(loaded.wait(20000));
-    m_page = std::make_unique<AnalyzePage>(m_source.get(), m_dir.filePath("store"));
+    m_runs = std::make_unique<RunsService>(m_dir.filePath("store"));
+    m_page = std::make_unique<AnalyzePage>(m_source.get(), m_runs.get());
     m_page->resize(1400, 900);
     m_page->show();
     QVERIFY(QTest::qWaitForWindowExposed(m_page.get()));

@@ -1,6 +1,7 @@
 // The Draw page, offscreen: strokes through QTest mouse events are scored live by a trained model.
 #include "DrawCanvas.h"
 #include "DrawPage.h"
+#include "RunsService.h"
 #include "ProbabilityBars.h"
 
 #include "support/SyntheticData.h"
@@ -90,14 +91,16 @@ void TestDrawPage::initTestCase()
 
 void TestDrawPage::withoutModelsItSaysHowToGetOne()
 {
-    DrawPage page(m_dir.filePath("empty-store"));
+    RunsService runs(m_dir.filePath("empty-store"));
+    DrawPage page(&runs);
     page.show();
     QVERIFY(page.modelStatus().contains("No trained model yet"));
 }
 
 void TestDrawPage::strokesAreScoredLiveAndClearResets()
 {
-    DrawPage page(m_dir.filePath("store"));
+    RunsService runs(m_dir.filePath("store"));
+    DrawPage page(&runs);
     page.resize(1100, 700);
     page.show();
     QVERIFY(QTest::qWaitForWindowExposed(&page));
@@ -133,7 +136,8 @@ void TestDrawPage::strokesAreScoredLiveAndClearResets()
 void TestDrawPage::gradCamShadesTheDrawing()
 {
     // The MLP's input saliency is never all zero (a weak CNN's Grad-CAM can be); the same overlay path.
-    DrawPage page(m_dir.filePath("store"));
+    RunsService runs(m_dir.filePath("store"));
+    DrawPage page(&runs);
     page.resize(1100, 700);
     page.show();
     QVERIFY(QTest::qWaitForWindowExposed(&page));
@@ -167,7 +171,8 @@ void TestDrawPage::gradCamShadesTheDrawing()
 
 void TestDrawPage::tabletPressureWidensTheStroke()
 {
-    DrawPage page(m_dir.filePath("store"));
+    RunsService runs(m_dir.filePath("store"));
+    DrawPage page(&runs);
     page.resize(1100, 700);
     page.show();
     QVERIFY(QTest::qWaitForWindowExposed(&page));

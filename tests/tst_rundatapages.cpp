@@ -4,6 +4,7 @@
 #include "DataSource.h"
 #include "DrawCanvas.h"
 #include "DrawPage.h"
+#include "RunsService.h"
 #include "MainWindow.h"
 #include "ProbabilityBars.h"
 #include "RunsPage.h"
@@ -110,7 +111,8 @@ void TestRunDataPages::analyzeScoresTheRunsData()
     QSignalSpy loaded(&source, &DataSource::loaded);
     source.load(m_b);
     QVERIFY(loaded.wait(20000));
-    AnalyzePage page(&source, m_runs);
+    RunsService runs(m_runs);
+    AnalyzePage page(&source, &runs);
     page.resize(1300, 900);
     page.show(); // a model is preselected: its analysis starts by itself
     QVERIFY(QTest::qWaitForWindowExposed(&page));
@@ -126,7 +128,8 @@ void TestRunDataPages::drawPageNamesTheModelsClasses()
     const QString fashion = m_dir.filePath("fashion-blocks"); // named like Fashion-MNIST: garment classes
     test::writeIdxFolder(m_dataA, fashion);
     const auto id = test::trainRecordedRun(m_dir.filePath("fashion-runs"), fashion, 3, 1);
-    DrawPage page(m_dir.filePath("fashion-runs"));
+    RunsService runs(m_dir.filePath("fashion-runs"));
+    DrawPage page(&runs);
     page.resize(1000, 700);
     page.show();
     QVERIFY(QTest::qWaitForWindowExposed(&page));

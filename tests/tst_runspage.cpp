@@ -6,6 +6,7 @@
 #include "MainWindow.h"
 #include "RunComparisonView.h"
 #include "RunsPage.h"
+#include "RunsService.h"
 #include "RunsTableModel.h"
 #include "SeedGroupsView.h"
 #include "StudyPanel.h"
@@ -75,11 +76,13 @@ QString cell(RunsPage& page, qint64 runId, int column)
 
 /// A Runs page over a store, shown (offscreen) at a comfortable size.
 struct ShownPage {
-    ShownPage(const QString& store, const QString& data) : session(store), source(data), page(&session, &source)
+    ShownPage(const QString& store, const QString& data)
+        : runs(store), session(store), source(data), page(&session, &source, &runs)
     {
         page.resize(1300, 900);
         page.show();
     }
+    RunsService runs;
     TrainingSession session;
     DataSource source;
     RunsPage page;

@@ -7,7 +7,7 @@
 #include "ImageDetailPanel.h"
 #include "PerClassTable.h"
 #include "ReliabilityDiagram.h"
-#include "RunCheckpoints.h"
+#include "RunsService.h"
 #include "WidgetExport.h"
 
 #include "data/DatasetSearch.h"
@@ -57,8 +57,8 @@ QDoubleSpinBox* percentBox(double value, const QString& name, QWidget* parent)
 
 } // namespace
 
-AnalyzePage::AnalyzePage(DataSource* data, const QString& runsFolder, QWidget* parent)
-    : QWidget(parent), m_data(data), m_runsFolder(runsFolder), m_service(new AnalysisService(this)),
+AnalyzePage::AnalyzePage(DataSource* data, RunsService* runs, QWidget* parent)
+    : QWidget(parent), m_data(data), m_runsService(runs), m_service(new AnalysisService(this)),
       m_runs(new QComboBox(this)), m_split(new QComboBox(this)), m_run(new QPushButton(tr("Analyze"), this)),
       m_status(new QLabel(this)), m_summary(new QLabel(this)), m_gallery(new GalleryModel(this)),
       m_perClass(new PerClassTable(this))
@@ -240,12 +240,11 @@ void AnalyzePage::refreshRuns()
 {
     const QString current = m_runs->currentData().toString();
     m_runs->clear();
-    try {
-        for (const auto& choice : runCheckpoints(m_runsFolder))
-            m_runs->addItem(choice.label, choice.path);
-    } catch (const StudioError& e) {
-        m_status->setText(QString::fromUtf8(e.what()));
-    }
+    m_runsService->refresh();
+    for (const auto& choice : m_runsService->checkpoints())
+        m_runs->addItem(choice.label, choice.path);
+    if (!m_runsService->error().isEmpty())
+        m_status->setText(m_runsService->error());
     const int index = m_runs->findData(current);
     if (index >= 0)
         m_runs->setCurrentIndex(index);

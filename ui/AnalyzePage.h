@@ -16,6 +16,7 @@ namespace studio::ui {
 class ConfidenceHistogramView;
 class ConfusionMatrixView;
 class DataSource;
+class RunsService;
 class GalleryModel;
 class ImageDetailPanel;
 class PerClassTable;
@@ -28,7 +29,7 @@ class ReliabilityDiagram;
 class AnalyzePage : public QWidget {
     Q_OBJECT
 public:
-    AnalyzePage(DataSource* data, const QString& runsFolder, QWidget* parent = nullptr);
+    AnalyzePage(DataSource* data, RunsService* runs, QWidget* parent = nullptr);
 
     void refreshRuns();
     /// Analyses `checkpoint` on `split` ("test" or "validation").
@@ -63,7 +64,7 @@ private:
     void chooseConfusionExport();
 
     DataSource* m_data;
-    QString m_runsFolder;
+    RunsService* m_runsService;
     AnalysisService* m_service;
     QComboBox* m_runs;
     QComboBox* m_split;

@@ -2,7 +2,7 @@
 
 #include "DrawCanvas.h"
 #include "ProbabilityBars.h"
-#include "RunCheckpoints.h"
+#include "RunsService.h"
 
 #include "util/StudioError.h"
 
@@ -25,12 +25,12 @@ constexpr int kPreviewScale = 8;
 
 } // namespace
 
-DrawPage::DrawPage(const QString& runsFolder, QWidget* parent)
-    : QWidget(parent), m_runsFolder(runsFolder), m_inference(new InferenceService(this)),
-      m_canvas(new DrawCanvas(this)), m_bars(new ProbabilityBars(this)), m_models(new QComboBox(this)),
-      m_modelStatus(new QLabel(this)), m_preview(new QLabel(this)), m_prediction(new QLabel(this)),
-      m_latency(new QLabel(this)), m_penWidth(new QSlider(Qt::Horizontal, this)),
-      m_eraser(new QCheckBox(tr("Eraser"), this)), m_gradCam(new QCheckBox(tr("Grad-CAM"), this))
+DrawPage::DrawPage(RunsService* runs, QWidget* parent)
+    : QWidget(parent), m_runs(runs), m_inference(new InferenceService(this)), m_canvas(new DrawCanvas(this)),
+      m_bars(new ProbabilityBars(this)), m_models(new QComboBox(this)), m_modelStatus(new QLabel(this)),
+      m_preview(new QLabel(this)), m_prediction(new QLabel(this)), m_latency(new QLabel(this)),
+      m_penWidth(new QSlider(Qt::Horizontal, this)), m_eraser(new QCheckBox(tr("Eraser"), this)),
+      m_gradCam(new QCheckBox(tr("Grad-CAM"), this))
 {
     m_gradCam->setObjectName("canvasGradCam");
     m_gradCam->setToolTip(tr("Shade where the model found the evidence for its answer (Grad-CAM of the predicted "
@@ -159,12 +159,11 @@ void DrawPage::refreshModels()
     const QString current = m_models->currentData().toString();
     QSignalBlocker block(m_models);
     m_models->clear();
-    try {
-        for (const auto& choice : runCheckpoints(m_runsFolder))
-            m_models->addItem(choice.label, choice.path);
-    } catch (const StudioError& e) {
-        m_modelStatus->setText(QString::fromUtf8(e.what()));
-    }
+    m_runs->refresh();
+    for (const auto& choice : m_runs->checkpoints())
+        m_models->addItem(choice.label, choice.path);
+    if (!m_runs->error().isEmpty())
+        m_modelStatus->setText(m_runs->error());
     int index = m_models->findData(current);
     if (index < 0 && !current.isEmpty()) {
         m_models->addItem(QDir::toNativeSeparators(current), current);
@@ -201,7 +200,8 @@ void DrawPage::openImage(const QImage& image)
 
 void DrawPage::chooseModelFile()
 {
-    const QString path = QFileDialog::getOpenFileName(this, tr("Checkpoint"), m_runsFolder, tr("Checkpoints (*.pt)"));
+    const QString path =
+        QFileDialog::getOpenFileName(this, tr("Checkpoint"), m_runs->folder(), tr("Checkpoints (*.pt)"));
     if (!path.isEmpty())
         useCheckpoint(path);
 }

@@ -13,6 +13,7 @@ namespace studio::ui {
 
 class DrawCanvas;
 class ProbabilityBars;
+class RunsService;
 
 /// Draw a digit and watch the model's probabilities change as the stroke grows: canvas with pen,
 /// eraser, undo and clear; the 28×28 image the model sees; probability bars; model chooser over
@@ -20,7 +21,7 @@ class ProbabilityBars;
 class DrawPage : public QWidget {
     Q_OBJECT
 public:
-    explicit DrawPage(const QString& runsFolder, QWidget* parent = nullptr);
+    explicit DrawPage(RunsService* runs, QWidget* parent = nullptr);
 
     /// Re-reads the run store for checkpoints (keeps the current choice when it still exists).
     void refreshModels();
@@ -44,7 +45,7 @@ private:
     void showScore(const CanvasScore& score);
     void chooseModelFile();
 
-    QString m_runsFolder;
+    RunsService* m_runs;
     InferenceService* m_inference;
     DrawCanvas* m_canvas;
     ProbabilityBars* m_bars;

@@ -5,10 +5,10 @@
 #include "DatasetPanel.h"
 #include "DrawPage.h"
 #include "RunsPage.h"
+#include "RunsService.h"
 #include "TrainPage.h"
 #include "TrainingSession.h"
 
-#include "runs/RunStore.h"
 #include "util/BuildInfo.h"
 #include "util/LibraryVersions.h"
 #include "util/StudioError.h"
@@ -30,7 +30,7 @@ namespace studio::ui {
 
 MainWindow::MainWindow(const Options& options, QWidget* parent)
     : QMainWindow(parent), m_data(new DataSource(options.dataFolder, this)),
-      m_session(new TrainingSession(RunStore::defaultFolder(options.runsFolder), this)),
+      m_runs(new RunsService(options.runsFolder, this)), m_session(new TrainingSession(m_runs->folder(), this)),
       m_pages(new QStackedWidget(this)), m_pageActions(new QActionGroup(this)), m_runState(new QLabel(this))
 {
     setObjectName("mainWindow");
@@ -59,12 +59,12 @@ MainWindow::~MainWindow()
 
 void MainWindow::buildPages()
 {
-    m_trainPage = new TrainPage(m_data, m_session, m_pages);
+    m_trainPage = new TrainPage(m_data, m_session, m_runs, m_pages);
     m_pages->addWidget(m_trainPage);
-    auto* analyze = new AnalyzePage(m_data, m_session->runsFolder(), m_pages);
+    auto* analyze = new AnalyzePage(m_data, m_runs, m_pages);
     m_pages->addWidget(analyze);
     connect(m_session, &TrainingSession::runFinished, analyze, [analyze] { analyze->refreshRuns(); });
-    m_drawPage = new DrawPage(m_session->runsFolder(), m_pages);
+    m_drawPage = new DrawPage(m_runs, m_pages);
     m_pages->addWidget(m_drawPage);
     connect(m_session, &TrainingSession::runFinished, m_drawPage, [this] { m_drawPage->refreshModels(); });
     connect(analyze, &AnalyzePage::openInCanvas, this, [this](const QImage& image) {
@@ -72,7 +72,7 @@ void MainWindow::buildPages()
         showPage(Draw);
     });
     m_analyzePage = analyze;
-    m_runsPage = new RunsPage(m_session, m_data, m_pages);
+    m_runsPage = new RunsPage(m_session, m_data, m_runs, m_pages);
     m_pages->addWidget(m_runsPage);
     m_runsPage->setBaseConfig([this] { return m_trainPage->config(); });
     connect(m_runsPage, &RunsPage::resumeRequested, this, [this](qint64 runId) {

@@ -12,6 +12,7 @@ class AnalyzePage;
 class DataSource;
 class DrawPage;
 class RunsPage;
+class RunsService;
 class TrainPage;
 class TrainingSession;
 
@@ -52,6 +53,7 @@ private:
     void showAbout();
 
     DataSource* m_data;
+    RunsService* m_runs; ///< the pages' one connection to the run store
     TrainingSession* m_session;
     QStackedWidget* m_pages;
     TrainPage* m_trainPage = nullptr;

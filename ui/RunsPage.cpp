@@ -4,6 +4,7 @@
 #include "DataSource.h"
 #include "ReportJob.h"
 #include "RunComparisonView.h"
+#include "RunsService.h"
 #include "RunsTableModel.h"
 #include "SeedGroupsView.h"
 #include "StudyPanel.h"
@@ -36,8 +37,6 @@
 namespace studio::ui {
 namespace {
 
-constexpr int kPollMs = 2000; // how often a shown page looks for other writers' changes
-
 struct ReportResult {
     ReportInput input;
     QString error;
@@ -45,15 +44,15 @@ struct ReportResult {
 
 } // namespace
 
-RunsPage::RunsPage(TrainingSession* session, DataSource* data, QWidget* parent)
-    : QWidget(parent), m_session(session), m_data(data), m_model(new RunsTableModel(this)),
+RunsPage::RunsPage(TrainingSession* session, DataSource* data, RunsService* runs, QWidget* parent)
+    : QWidget(parent), m_session(session), m_data(data), m_runs(runs), m_model(new RunsTableModel(this)),
       m_filter(new RunsFilterModel(this)), m_search(new QLineEdit(this)), m_status(new QComboBox(this)),
       m_datasets(new QComboBox(this)), m_resume(new QPushButton(tr("Resume"), this)),
       m_clone(new QPushButton(tr("Clone to Train"), this)), m_report(new QPushButton(tr("Report…"), this)),
       m_delete(new QPushButton(tr("Delete…"), this)), m_table(new QTableView(this)), m_tabs(new QTabWidget(this)),
       m_comparison(new RunComparisonView(this)), m_architectures(new ArchitectureChart(this)),
       m_seeds(new SeedGroupsView(this)), m_queue(new StudyQueue(session, data, this)),
-      m_studies(new StudyPanel(m_queue, this)), m_message(new QLabel(this)), m_poll(new QTimer(this))
+      m_studies(new StudyPanel(m_queue, this)), m_message(new QLabel(this))
 {
     m_search->setObjectName("runsFilter");
     m_search->setPlaceholderText(tr("Filter: name, tag, architecture, study, status, hyperparameter…"));
@@ -133,17 +132,21 @@ RunsPage::RunsPage(TrainingSession* session, DataSource* data, QWidget* parent)
     });
     connect(m_report, &QPushButton::clicked, this, &RunsPage::chooseReportFolder);
     connect(m_delete, &QPushButton::clicked, this, &RunsPage::confirmDelete);
-    // The table follows training: new runs, finished epochs, ends.
-    connect(m_session, &TrainingSession::runStarted, this, &RunsPage::refresh);
-    connect(m_session, &TrainingSession::epochDone, this, [this] {
-        if (isVisible())
-            refresh();
+    connect(m_runs, &RunsService::runsChanged, this, &RunsPage::showRuns);
+    connect(m_runs, &RunsService::failed, this, [this](const QString& message) { setStatus(message, true); });
+    connect(m_table->itemDelegate(), &QAbstractItemDelegate::closeEditor, this, [this] {
+        if (m_showPending)
+            QTimer::singleShot(0, this, &RunsPage::showRuns); // after the edit is written
     });
-    connect(m_session, &TrainingSession::runFinished, this, &RunsPage::refresh);
+    // The table follows training: new runs, finished epochs, ends (the session writes on its own connection).
+    connect(m_session, &TrainingSession::runStarted, m_runs, [this] { m_runs->refresh(); });
+    connect(m_session, &TrainingSession::epochDone, m_runs, [this] {
+        if (isVisible())
+            m_runs->refresh();
+    });
+    connect(m_session, &TrainingSession::runFinished, m_runs, [this] { m_runs->refresh(); });
     connect(m_session, &TrainingSession::stateChanged, this, &RunsPage::updateButtons);
-    connect(m_queue, &StudyQueue::finished, this, &RunsPage::refresh);
-    m_poll->setInterval(kPollMs);
-    connect(m_poll, &QTimer::timeout, this, &RunsPage::followOtherWriters);
+    connect(m_queue, &StudyQueue::finished, m_runs, [this] { m_runs->refresh(); });
     updateButtons();
 }
 
@@ -157,43 +160,29 @@ void RunsPage::setBaseConfig(std::function<TrainConfig()> base)
 void RunsPage::showEvent(QShowEvent* event)
 {
     refresh();
-    m_poll->start();
+    m_runs->watch(true);
     QWidget::showEvent(event);
 }
 
 void RunsPage::hideEvent(QHideEvent* event)
 {
-    m_poll->stop();
+    m_runs->watch(false);
     QWidget::hideEvent(event);
-}
-
-void RunsPage::followOtherWriters()
-{
-    const QWidget* focus = QApplication::focusWidget();
-    if (!m_store || (focus && focus != m_table->viewport() && m_table->viewport()->isAncestorOf(focus)))
-        return; // a cell is being edited: a refresh would close its editor
-    try {
-        const bool ended = m_store->markInterruptedRuns() > 0;
-        if (ended || m_store->changeStamp() != m_seenStamp)
-            refresh();
-    } catch (const StudioError& e) {
-        setStatus(QString::fromUtf8(e.what()), true);
-    }
 }
 
 void RunsPage::refresh()
 {
+    m_runs->refresh(true);
+}
+
+void RunsPage::showRuns()
+{
+    const QWidget* focus = QApplication::focusWidget();
+    m_showPending = focus && focus != m_table->viewport() && m_table->viewport()->isAncestorOf(focus);
+    if (m_showPending)
+        return; // a cell is being edited: resetting the table would close its editor
     const auto selected = selectedRuns();
-    try {
-        if (!m_store)
-            m_store = std::make_unique<RunStore>(m_session->runsFolder());
-        const auto stamp = m_store->changeStamp(); // before reading: a commit in between shows next time
-        m_model->setRuns(m_store->runs(), m_store.get());
-        m_seenStamp = stamp;
-    } catch (const StudioError& e) {
-        setStatus(QString::fromUtf8(e.what()), true);
-        return;
-    }
+    m_model->setRuns(m_runs->runs(), m_runs);
     listDatasets();
     m_table->resizeColumnsToContents();
     m_architectures->setRuns(m_model->runs());
@@ -201,7 +190,7 @@ void RunsPage::refresh()
     selectRuns(selected);
     if (m_message->text().isEmpty() || !m_message->property("error").toBool())
         setStatus(m_model->rowCount() == 0 ? tr("No runs yet: train one on the Train page.")
-                                           : tr("%L1 runs in %2").arg(m_model->rowCount()).arg(m_store->folder()));
+                                           : tr("%L1 runs in %2").arg(m_model->rowCount()).arg(m_runs->folder()));
 }
 
 void RunsPage::listDatasets()
@@ -256,8 +245,8 @@ std::vector<qint64> RunsPage::selectedRuns() const
 
 void RunsPage::onSelectionChanged()
 {
-    if (m_store)
-        m_comparison->showRuns(*m_store, selectedRuns());
+    if (auto* store = m_runs->store())
+        m_comparison->showRuns(*store, selectedRuns());
     updateButtons();
 }
 
@@ -289,22 +278,15 @@ QString RunsPage::statusText() const
 
 QString RunsPage::deleteRuns(const std::vector<qint64>& ids)
 {
-    if (!m_store)
-        return tr("The run store is not open.");
     for (const qint64 id : ids) {
         const auto* r = m_model->runById(id);
         if (r && r->status == "running")
             return tr("Run %1 is training: stop it before deleting it.").arg(id);
     }
-    try {
-        for (const qint64 id : ids)
-            m_store->deleteRun(id);
-    } catch (const StudioError& e) {
-        refresh();
-        setStatus(QString::fromUtf8(e.what()), true);
-        return QString::fromUtf8(e.what());
+    if (const QString problem = m_runs->deleteRuns(ids); !problem.isEmpty()) {
+        setStatus(problem, true);
+        return problem;
     }
-    refresh();
     setStatus(ids.size() == 1 ? tr("Deleted run %1.").arg(ids.front()) : tr("Deleted %1 runs.").arg(ids.size()));
     return {};
 }
@@ -329,18 +311,19 @@ void RunsPage::confirmDelete()
 void RunsPage::chooseReportFolder()
 {
     const auto ids = selectedRuns();
-    if (ids.size() != 1 || !m_store)
+    if (ids.size() != 1)
         return;
-    const QString folder = QFileDialog::getExistingDirectory(this, tr("Folder for the report"),
-                                                             QDir(m_store->runDir(ids.front())).filePath("."));
+    const QString folder = QFileDialog::getExistingDirectory(
+        this, tr("Folder for the report"), QDir(m_runs->folder()).filePath(QString("run-%1").arg(ids.front())));
     if (!folder.isEmpty())
         exportReport(ids.front(), folder);
 }
 
 void RunsPage::exportReport(qint64 runId, const QString& folder)
 {
-    if (!m_store) {
-        Q_EMIT reportFinished(folder, tr("The run store is not open."));
+    auto* store = m_runs->store();
+    if (!store) {
+        Q_EMIT reportFinished(folder, m_runs->error());
         return;
     }
     const auto* run = m_model->runById(runId);
@@ -351,7 +334,7 @@ void RunsPage::exportReport(qint64 runId, const QString& folder)
     m_reporting = true;
     updateButtons();
     setStatus(tr("Evaluating run %1 on the test split for its report …").arg(runId));
-    const QString checkpoint = m_store->checkpoint(runId);
+    const QString checkpoint = store->checkpoint(runId);
     const qint64 limitTest = run->config.limitTest;
     auto* watcher = new QFutureWatcher<ReportResult>(this);
     connect(watcher, &QFutureWatcher<ReportResult>::finished, this, [this, watcher, runId, folder] {
@@ -360,7 +343,8 @@ void RunsPage::exportReport(qint64 runId, const QString& folder)
         m_reporting = false;
         if (result.error.isEmpty()) {
             try {
-                writeRunReport(*m_store, runId, std::move(result.input), folder);
+                if (auto* store = m_runs->store())
+                    writeRunReport(*store, runId, std::move(result.input), folder);
             } catch (const StudioError& e) {
                 result.error = QString::fromUtf8(e.what());
             }
@@ -373,7 +357,7 @@ void RunsPage::exportReport(qint64 runId, const QString& folder)
         Q_EMIT reportFinished(folder, result.error);
     });
     watcher->setFuture(
-        runTorchTask([checkpoint, runs = m_store->folder(), runId, search = m_data->runDataSearch(), limitTest] {
+        runTorchTask([checkpoint, runs = m_runs->folder(), runId, search = m_data->runDataSearch(), limitTest] {
             ReportResult r;
             try {
                 RunStore store(runs); // this thread's own connection

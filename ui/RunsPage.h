@@ -25,6 +25,7 @@ class ArchitectureChart;
 class DataSource;
 class RunComparisonView;
 class RunsFilterModel;
+class RunsService;
 class RunsTableModel;
 class SeedGroupsView;
 class StudyPanel;
@@ -34,14 +35,15 @@ class TrainingSession;
 /// Experiment tracking over the run store: the runs table (sort, filter, rename, tag, delete),
 /// selected runs compared (overlaid curves, hyperparameter diff), architectures compared, seed
 /// groups with mean ± std and the spread test, studies queued from here, resume / clone / report.
-/// While shown it follows runs other processes write to the same store (a CLI run beside it).
+/// While shown it follows runs other connections write to the store (the training session, a CLI
+/// run beside it) through the RunsService.
 class RunsPage : public QWidget {
     Q_OBJECT
 public:
-    RunsPage(TrainingSession* session, DataSource* data, QWidget* parent = nullptr);
+    RunsPage(TrainingSession* session, DataSource* data, RunsService* runs, QWidget* parent = nullptr);
     ~RunsPage() override;
 
-    /// Re-reads the store (keeps the selection).
+    /// Re-reads the store now (keeps the selection).
     void refresh();
     /// Fills the dataset filter with the datasets of the runs listed (keeps the choice).
     void listDatasets();
@@ -78,7 +80,8 @@ protected:
 
 private:
     void onSelectionChanged();
-    void followOtherWriters();
+    /// The service's runs into the table, charts and groups (deferred while a cell is edited).
+    void showRuns();
     void confirmDelete();
     void chooseReportFolder();
     void updateButtons();
@@ -86,7 +89,7 @@ private:
 
     TrainingSession* m_session;
     DataSource* m_data;
-    std::unique_ptr<RunStore> m_store;
+    RunsService* m_runs;
     RunsTableModel* m_model;
     RunsFilterModel* m_filter;
     QLineEdit* m_search;
@@ -104,8 +107,7 @@ private:
     StudyQueue* m_queue;
     StudyPanel* m_studies;
     QLabel* m_message;
-    QTimer* m_poll;
-    std::int64_t m_seenStamp = -1;
+    bool m_showPending = false; ///< runs changed while a cell was being edited
     bool m_reporting = false;
 };
 

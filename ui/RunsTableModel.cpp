@@ -1,8 +1,7 @@
 #include "RunsTableModel.h"
 
 #include "ChartColors.h"
-
-#include "util/StudioError.h"
+#include "RunsService.h"
 
 #include <QColor>
 
@@ -39,11 +38,11 @@ QString keyHyperparameters(const TrainConfig& c)
 
 RunsTableModel::RunsTableModel(QObject* parent) : QAbstractTableModel(parent) {}
 
-void RunsTableModel::setRuns(std::vector<RunRecord> runs, RunStore* store)
+void RunsTableModel::setRuns(std::vector<RunRecord> runs, RunsService* service)
 {
     beginResetModel();
     m_runs = std::move(runs);
-    m_store = store;
+    m_service = service;
     endResetModel();
 }
 
@@ -164,24 +163,16 @@ Qt::ItemFlags RunsTableModel::flags(const QModelIndex& index) const
 
 bool RunsTableModel::setData(const QModelIndex& index, const QVariant& value, int role)
 {
-    if (role != Qt::EditRole || !m_store || !runAt(index.row()))
+    if (role != Qt::EditRole || !m_service || !runAt(index.row()) || (index.column() != Name && index.column() != Tags))
         return false;
     auto& r = m_runs[std::size_t(index.row())];
     const QString text = value.toString().trimmed();
-    try {
-        if (index.column() == Name) {
-            m_store->rename(r.id, text);
-            r.name = text;
-        } else if (index.column() == Tags) {
-            m_store->setTags(r.id, text);
-            r.tags = text;
-        } else {
-            return false;
-        }
-    } catch (const StudioError& e) {
-        Q_EMIT editFailed(QString::fromUtf8(e.what()));
+    const QString problem = index.column() == Name ? m_service->rename(r.id, text) : m_service->setTags(r.id, text);
+    if (!problem.isEmpty()) {
+        Q_EMIT editFailed(problem);
         return false;
     }
+    (index.column() == Name ? r.name : r.tags) = text;
     Q_EMIT dataChanged(index, index);
     return true;
 }

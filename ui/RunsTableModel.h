@@ -8,6 +8,8 @@
 
 namespace studio::ui {
 
+class RunsService;
+
 /// The run store's runs as a table: name, tags, started, architecture, dataset, key hyperparameters, best
 /// validation and test accuracy, epochs, duration, status. Name and tags are edited in place
 /// (written to the store). Qt::UserRole gives each cell's sort key.
@@ -33,8 +35,8 @@ public:
 
     explicit RunsTableModel(QObject* parent = nullptr);
 
-    /// Shows `runs`; edits go to `store` (which must outlive the model or be replaced).
-    void setRuns(std::vector<RunRecord> runs, RunStore* store);
+    /// Shows `runs`; edits of names and tags go through `service`.
+    void setRuns(std::vector<RunRecord> runs, RunsService* service);
     const RunRecord* runAt(int row) const;
     const RunRecord* runById(qint64 id) const;
     const std::vector<RunRecord>& runs() const { return m_runs; }
@@ -52,7 +54,7 @@ Q_SIGNALS:
 
 private:
     std::vector<RunRecord> m_runs;
-    RunStore* m_store = nullptr;
+    RunsService* m_service = nullptr;
 };
 
 /// Sorts by the model's sort keys and filters by free text (name, tags, architecture, dataset,

@@ -7,6 +7,7 @@
 #include "DatasetPanel.h"
 #include "ModelCatalog.h"
 #include "RunHistory.h"
+#include "RunsService.h"
 #include "TrainControls.h"
 #include "TrainingCharts.h"
 
@@ -44,8 +45,8 @@ QGroupBox* group(const QString& title, QWidget* content, QWidget* parent)
 
 } // namespace
 
-TrainPage::TrainPage(DataSource* data, TrainingSession* session, QWidget* parent)
-    : QWidget(parent), m_data(data), m_session(session), m_catalog(new ModelCatalog(this)),
+TrainPage::TrainPage(DataSource* data, TrainingSession* session, RunsService* runs, QWidget* parent)
+    : QWidget(parent), m_data(data), m_session(session), m_runs(runs), m_catalog(new ModelCatalog(this)),
       m_dataset(new DatasetPanel(data, this)), m_presets(new QComboBox(this)),
       m_architecture(new ArchitecturePanel(m_catalog, this)), m_form(new ConfigForm(this)),
       m_preview(new AugmentationPreview(this)), m_controls(new TrainControls(this)), m_charts(new TrainingCharts(this))
@@ -232,18 +233,19 @@ QString TrainPage::resumeRun(qint64 runId)
 {
     if (m_session->isActive())
         return tr("A run is in progress: stop it before resuming another.");
+    m_runs->refresh();
+    auto* store = m_runs->store();
+    const auto* run = m_runs->run(runId);
+    if (!store || !run)
+        return store ? tr("There is no run %1 in %2.").arg(runId).arg(m_runs->folder()) : m_runs->error();
+    if (!run->resumable())
+        return tr("Run %1 is %2: only stopped or interrupted runs can be resumed.").arg(runId).arg(run->status);
     try {
-        RunStore store(m_session->runsFolder());
-        const auto run = store.run(runId);
-        if (!run)
-            return tr("There is no run %1 in %2.").arg(runId).arg(store.folder());
-        if (!run->resumable())
-            return tr("Run %1 is %2: only stopped or interrupted runs can be resumed.").arg(runId).arg(run->status);
-        m_charts->showHistory(runHistory(store, runId));
-        setConfig(run->config);
+        m_charts->showHistory(runHistory(*store, runId));
     } catch (const StudioError& e) {
         return QString::fromUtf8(e.what());
     }
+    setConfig(run->config);
     // The run's own data is found (or refused) on the worker thread, whatever this page has loaded.
     return m_session->resumeRun(runId, m_data->runDataSearch()) ? QString() : tr("The run could not be resumed.");
 }

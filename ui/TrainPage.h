@@ -15,6 +15,7 @@ class AugmentationPreview;
 class ConfigForm;
 class DataSource;
 class DatasetPanel;
+class RunsService;
 class ModelCatalog;
 class TrainControls;
 class TrainingCharts;
@@ -24,7 +25,7 @@ class TrainingCharts;
 class TrainPage : public QWidget {
     Q_OBJECT
 public:
-    TrainPage(DataSource* data, TrainingSession* session, QWidget* parent = nullptr);
+    TrainPage(DataSource* data, TrainingSession* session, RunsService* runs, QWidget* parent = nullptr);
 
     TrainConfig config() const;
     void setConfig(const TrainConfig& config);
@@ -62,6 +63,7 @@ private:
 
     DataSource* m_data;
     TrainingSession* m_session;
+    RunsService* m_runs;
     ModelCatalog* m_catalog;
     DatasetPanel* m_dataset;
     QComboBox* m_presets;
