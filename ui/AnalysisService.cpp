@@ -4,6 +4,7 @@
 #include "TorchTasks.h"
 
 #include "data/DatasetSearch.h"
+#include "data/ImageTensor.h"
 #include "evaluation/Explanations.h"
 #include "evaluation/ModelEvaluation.h"
 #include "data/Split.h"
@@ -72,8 +73,7 @@ void AnalysisService::analyse(const QString& checkpoint, const DataSearch& given
             const auto images = split == "test"
                                     ? dataset->test.images
                                     : trainingSets(*dataset, c.limitTrain, c.valFraction, c.seed).validation.images;
-            const auto bytes = images.contiguous();
-            a->pixels.assign(bytes.data_ptr<std::uint8_t>(), bytes.data_ptr<std::uint8_t>() + bytes.numel());
+            a->pixels = bytesFromTensor(images);
             out.analysis = std::move(a);
             out.data = dataset;
         } catch (const std::exception& e) {
@@ -98,9 +98,7 @@ void AnalysisService::explain(std::int64_t index, int targetClass)
         HeatMap map;
         try {
             auto& loaded = *analysis->loaded;
-            const auto image = torch::from_blob(const_cast<std::uint8_t*>(analysis->pixels.data()) + index * 784,
-                                                {28, 28}, torch::kUInt8)
-                                   .clone();
+            const auto image = tensorFromBytes(analysis->pixels.data() + index * 784, {28, 28});
             const auto e =
                 studio::explain(*loaded.model, image, loaded.meta.data.mean, loaded.meta.data.std, targetClass);
             map.index = index;

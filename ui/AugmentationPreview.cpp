@@ -4,6 +4,7 @@
 #include "TorchTasks.h"
 
 #include "data/Augmentation.h"
+#include "data/ImageTensor.h"
 
 #include <QFutureWatcher>
 #include <QPainter>
@@ -18,17 +19,15 @@ constexpr int kCell = 52; // 28 px digits drawn at ~1.9×
 
 QImage toImage(const torch::Tensor& pixels) // 28×28 float in [0,1]
 {
-    const auto bytes = (pixels.clamp(0, 1) * 255).round().to(torch::kUInt8).contiguous();
-    return digitImage(bytes.data_ptr<std::uint8_t>());
+    return digitImage(bytesFromTensor((pixels.clamp(0, 1) * 255).round()).data());
 }
 
 torch::Tensor toTensor(const QImage& image)
 {
     const QImage gray = image.convertToFormat(QImage::Format_Grayscale8);
-    auto t = torch::empty({28, 28}, torch::kUInt8);
-    for (int row = 0; row < 28; ++row)
-        std::memcpy(t.data_ptr<std::uint8_t>() + row * 28, gray.constScanLine(row), 28);
-    return t.to(torch::kFloat32) / 255.0;
+    const auto pixels =
+        tensorFromMat(matFromBytes(gray.constBits(), gray.height(), gray.width(), std::size_t(gray.bytesPerLine())));
+    return pixels.to(torch::kFloat32) / 255.0;
 }
 
 } // namespace

@@ -1,18 +1,34 @@
 #include "DigitImage.h"
 
 #include <QColor>
+#include <QPainter>
 
 #include <algorithm>
 #include <cstring>
 
 namespace studio::ui {
 
+QImage grayImage(const std::uint8_t* pixels, int width, int height, int stride)
+{
+    QImage image(width, height, QImage::Format_Grayscale8);
+    for (int row = 0; row < height; ++row)
+        std::memcpy(image.scanLine(row), pixels + std::ptrdiff_t(row) * stride, std::size_t(width));
+    return image;
+}
+
 QImage digitImage(const std::uint8_t* pixels)
 {
-    QImage image(28, 28, QImage::Format_Grayscale8);
-    for (int row = 0; row < 28; ++row)
-        std::memcpy(image.scanLine(row), pixels + row * 28, 28);
-    return image;
+    return grayImage(pixels, 28, 28, 28);
+}
+
+QImage grayOnWhite(const QImage& image)
+{
+    if (!image.hasAlphaChannel())
+        return image.convertToFormat(QImage::Format_Grayscale8);
+    QImage flat(image.size(), QImage::Format_RGB32);
+    flat.fill(Qt::white);
+    QPainter(&flat).drawImage(0, 0, image);
+    return flat.convertToFormat(QImage::Format_Grayscale8);
 }
 
 QImage heatOverlay(const float* heat, int width, int height)

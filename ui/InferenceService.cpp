@@ -3,6 +3,7 @@
 #include "DigitImage.h"
 
 #include "inference/CanvasPreprocessor.h"
+#include "data/ImageTensor.h"
 #include "inference/Predictor.h"
 #include "util/TorchThreads.h"
 
@@ -82,20 +83,19 @@ void InferenceService::runPending()
     QElapsedTimer clock;
     clock.start();
     const QImage gray = image.convertToFormat(QImage::Format_Grayscale8);
-    // cv::Mat over the QImage's rows (bytesPerLine may pad); the preprocessor copies.
-    const cv::Mat view(gray.height(), gray.width(), CV_8UC1, const_cast<uchar*>(gray.constBits()),
-                       std::size_t(gray.bytesPerLine()));
-    const auto result = m_predictor->predict(view);
+    const cv::Mat drawing =
+        matFromBytes(gray.constBits(), gray.height(), gray.width(), std::size_t(gray.bytesPerLine()));
+    const auto result = m_predictor->predict(drawing);
     CanvasScore score;
     score.milliseconds = double(clock.nsecsElapsed()) / 1e6;
     score.empty = result.empty;
     score.probabilities = result.probabilities;
     score.predicted = result.predicted;
-    score.input28 = QImage(result.input28.data, 28, 28, int(result.input28.step), QImage::Format_Grayscale8).copy();
+    score.input28 = grayImage(result.input28.data, 28, 28, int(result.input28.step));
     if (m_explaining && !result.empty) {
         const auto e = m_predictor->explain(result.input28, result.predicted);
         const cv::Mat heat28(28, 28, CV_32F, const_cast<float*>(e.heat.data()));
-        const cv::Mat back = CanvasPreprocessor::mapBack(heat28, result.toInput, view.size());
+        const cv::Mat back = CanvasPreprocessor::mapBack(heat28, result.toInput, drawing.size());
         score.overlay = heatOverlay(back.ptr<float>(), back.cols, back.rows);
         score.method = QString::fromStdString(e.method);
         if (std::all_of(e.heat.begin(), e.heat.end(), [](float h) { return h == 0; }))

@@ -2,6 +2,9 @@
 #include "cli/CliSupport.h"
 #include "cli/Commands.h"
 
+#include "DigitImage.h"
+
+#include "data/ImageTensor.h"
 #include "inference/Predictor.h"
 #include "runs/RunStore.h"
 #include "util/StudioError.h"
@@ -9,11 +12,8 @@
 
 #include <QDir>
 #include <QImage>
-#include <QPainter>
 
 #include <opencv2/core/mat.hpp>
-
-#include <cstring>
 
 namespace studio::cli {
 namespace {
@@ -24,17 +24,8 @@ cv::Mat readGray(const QString& path)
     QImage image(path);
     if (image.isNull())
         throw StudioError("Cannot read image " + path.toStdString() + " (missing, or not a PNG/JPG/BMP/… file).");
-    if (image.hasAlphaChannel()) { // composite on white paper
-        QImage flat(image.size(), QImage::Format_RGB32);
-        flat.fill(Qt::white);
-        QPainter(&flat).drawImage(0, 0, image);
-        image = flat;
-    }
-    image = image.convertToFormat(QImage::Format_Grayscale8);
-    cv::Mat gray(image.height(), image.width(), CV_8U);
-    for (int y = 0; y < image.height(); ++y)
-        std::memcpy(gray.ptr(y), image.constScanLine(y), static_cast<std::size_t>(image.width()));
-    return gray;
+    const QImage gray = ui::grayOnWhite(image);
+    return matFromBytes(gray.constBits(), gray.height(), gray.width(), std::size_t(gray.bytesPerLine()));
 }
 
 } // namespace
@@ -78,7 +69,7 @@ int predictCommand(const QStringList& args)
                 const auto r = predictor.predict(readGray(path));
                 if (parser.isSet("save-input")) {
                     QDir().mkpath(parser.value("save-input"));
-                    QImage(r.input28.data, 28, 28, 28, QImage::Format_Grayscale8)
+                    ui::grayImage(r.input28.data, 28, 28, int(r.input28.step))
                         .save(QDir(parser.value("save-input"))
                                   .filePath(QFileInfo(path).completeBaseName() + "-28x28.png"));
                 }

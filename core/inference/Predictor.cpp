@@ -1,5 +1,6 @@
 #include "inference/Predictor.h"
 
+#include "data/ImageTensor.h"
 #include "data/ModelInput.h"
 #include "inference/CanvasPreprocessor.h"
 #include "util/StudioError.h"
@@ -15,9 +16,7 @@ Predictor::Predictor(const QString& checkpointPath) : m_loaded(loadModelFromChec
 std::vector<float> Predictor::probabilities(const cv::Mat& image28) const
 {
     torch::NoGradGuard noGrad;
-    const cv::Mat contiguous = image28.isContinuous() ? image28 : image28.clone();
-    // from_blob does not own the pixels: toModelInput makes its own float copy.
-    const auto pixels = torch::from_blob(contiguous.data, {1, 28, 28}, torch::kUInt8);
+    const auto pixels = tensorFromMat(image28).unsqueeze(0);
     const auto logits = m_loaded.model->forward(toModelInput(pixels, m_loaded.meta.data.mean, m_loaded.meta.data.std));
     const auto p = torch::softmax(logits / m_temperature, 1).contiguous();
     return {p.data_ptr<float>(), p.data_ptr<float>() + p.numel()};
@@ -32,9 +31,8 @@ void Predictor::setTemperature(double temperature)
 
 Explanation Predictor::explain(const cv::Mat& image28, int targetClass)
 {
-    const cv::Mat contiguous = image28.isContinuous() ? image28 : image28.clone();
-    const auto pixels = torch::from_blob(contiguous.data, {28, 28}, torch::kUInt8).clone();
-    return studio::explain(*m_loaded.model, pixels, m_loaded.meta.data.mean, m_loaded.meta.data.std, targetClass);
+    return studio::explain(*m_loaded.model, tensorFromMat(image28), m_loaded.meta.data.mean, m_loaded.meta.data.std,
+                           targetClass);
 }
 
 Predictor::Result Predictor::predict(const cv::Mat& gray) const
