@@ -4,6 +4,7 @@
 #include "runs/RunLauncher.h"
 #include "support/Printers.h"
 #include "support/SyntheticData.h"
+#include "support/TrainedRuns.h"
 #include "util/StudioError.h"
 
 #include <QDir>
@@ -23,17 +24,6 @@ TrainConfig tinyConfig(int epochs)
     c.threads = 1;
     return c;
 }
-
-/// Stops the trainer when an epoch ends.
-struct StopAtEpoch : TrainingObserver {
-    Trainer* trainer = nullptr;
-    int epoch = 1;
-    void onEpoch(const EpochEvent& e) override
-    {
-        if (e.epoch == epoch)
-            trainer->stop();
-    }
-};
 
 } // namespace
 
@@ -87,7 +77,7 @@ void TestRunLauncher::stoppedRunResumesInPlace()
     {
         RunLauncher first(store, {tinyConfig(3), m_data});
         id = first.runId();
-        StopAtEpoch stop;
+        test::StopAtEpoch stop;
         stop.trainer = &first.trainer();
         QCOMPARE(first.run({&stop}).finished.reason, FinishReason::StoppedByUser);
     }

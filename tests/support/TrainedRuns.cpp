@@ -2,22 +2,8 @@
 
 #include "runs/RunRecorder.h"
 #include "runs/RunStore.h"
-#include "training/Trainer.h"
 
 namespace studio::test {
-namespace {
-
-struct StopAfterEpoch : TrainingObserver {
-    Trainer* trainer = nullptr;
-    int epoch = 0;
-    void onEpoch(const EpochEvent& e) override
-    {
-        if (e.epoch == epoch)
-            trainer->stop();
-    }
-};
-
-} // namespace
 
 std::int64_t trainRecordedRun(const QString& runs, const QString& dataFolder, int epochs, int stopAfterEpoch)
 {
@@ -31,7 +17,7 @@ std::int64_t trainRecordedRun(const QString& runs, const QString& dataFolder, in
     const auto id = store.createRun(c, data, 7720);
     Trainer trainer(c, data, store.runDir(id));
     RunRecorder recorder(store, id);
-    StopAfterEpoch stop;
+    StopAtEpoch stop;
     stop.trainer = &trainer;
     stop.epoch = stopAfterEpoch;
     trainer.addObserver(&recorder);

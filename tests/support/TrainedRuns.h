@@ -1,9 +1,22 @@
 #pragma once
+#include "training/Trainer.h"
+
 #include <QString>
 
 #include <cstdint>
 
 namespace studio::test {
+
+/// Stops `trainer` when epoch `epoch` (1-based) ends: a user's Stop at a known place.
+struct StopAtEpoch : TrainingObserver {
+    Trainer* trainer = nullptr;
+    int epoch = 1;
+    void onEpoch(const EpochEvent& e) override
+    {
+        if (e.epoch == epoch)
+            trainer->stop();
+    }
+};
 
 /// A tiny-v1 run (batch 32, one thread) of the dataset in `dataFolder`, trained in this process and
 /// recorded in the store at `runs` as the front ends record one; with `stopAfterEpoch` > 0 it is
