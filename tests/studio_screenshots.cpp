@@ -235,6 +235,14 @@ int main(int argc, char** argv)
         window.drawPage()->openImage(trousers);
         waitFor([&] { return window.drawPage()->modelInput() != seen; }, 10000);
         save(&window, out + "/draw-fashion.png");
+        window.showPage(MainWindow::Analyze);
+        const QString fashionCheckpoint =
+            QDir(scratch.filePath("runs")).filePath(QString("run-%1/best.pt").arg(window.session()->runId()));
+        analyze->analyse(fashionCheckpoint, "test");
+        waitFor([&] { return analyze->analysis() && analyze->analysis()->checkpoint == fashionCheckpoint; }, 60000);
+        analyze->showCell(-1, -1);
+        waitFor([] { return false; }, 500);
+        save(&window, out + "/analyze-fashion.png");
     }
     window.showPage(MainWindow::Train);
     QApplication::setPalette(darkPalette());

@@ -1,6 +1,7 @@
 // The window uses a run's own data, whatever the Train page has loaded: Resume from the Runs page,
 // the Analyze page, and the Draw page's class names (offscreen).
 #include "AnalyzePage.h"
+#include "GalleryModel.h"
 #include "DataSource.h"
 #include "DrawCanvas.h"
 #include "DrawPage.h"
@@ -145,6 +146,21 @@ void TestRunDataPages::drawPageNamesTheModelsClasses()
     QTRY_VERIFY_WITH_TIMEOUT(page.predicted() >= 0, 20000);
     QCOMPARE(page.predictionText(), page.bars()->classNames().value(page.predicted()));
     QVERIFY(page.predictionText().size() > 1); // a garment's name, not a digit
+
+    // The Analyze page names them too: heat-map axes, filters, gallery, per-class rows.
+    DataSource source(m_b); // other data loaded: the run's own is found by its record
+    RunsService analyzeRuns(m_dir.filePath("fashion-runs"));
+    AnalyzePage analyze(&source, &analyzeRuns);
+    const QString checkpoint = RunStore(m_dir.filePath("fashion-runs")).checkpoint(id);
+    analyze.analyse(checkpoint, "test");
+    QTRY_VERIFY_WITH_TIMEOUT(analyze.analysis() && analyze.analysis()->checkpoint == checkpoint, 30000);
+    QCOMPARE(analyze.analysis()->className(1), QString("Trouser"));
+    analyze.showCell(-1, -1); // every error
+    auto* gallery = analyze.gallery();
+    QVERIFY(gallery->rowCount() > 0);
+    const QString label = gallery->data(gallery->index(0, 0), Qt::DisplayRole).toString();
+    QVERIFY2(analyze.analysis()->classNames.contains(label.section(" → ", 0, 0)), qPrintable(label));
+    QVERIFY2(label.section(" → ", 0, 0).size() > 1, qPrintable(label));
 }
 
 QTEST_MAIN(TestRunDataPages)

@@ -130,7 +130,7 @@ void ConfusionMatrixView::paintEvent(QPaintEvent*)
     for (int k = 0; k < n; ++k) {
         const QRect col = cellRect(0, k);
         painter.drawText(QRect(col.left(), l.grid.top() - fm.height() - 4, col.width(), fm.height()), Qt::AlignCenter,
-                         label(k));
+                         fm.elidedText(label(k), Qt::ElideRight, col.width() - 2)); // garment names outgrow a column
         const QRect row = cellRect(k, 0);
         painter.drawText(QRect(fm.height() + 4, row.top(), l.grid.left() - fm.height() - 10, row.height()),
                          Qt::AlignRight | Qt::AlignVCenter, label(k));

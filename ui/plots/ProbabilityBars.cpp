@@ -38,9 +38,12 @@ void ProbabilityBars::paintEvent(QPaintEvent*)
             ? -1
             : int(std::max_element(m_probabilities.begin(), m_probabilities.end()) - m_probabilities.begin());
     const double rowHeight = double(height()) / classes;
-    int labelWidth = fm.horizontalAdvance("00") + 8;
+    QFont bold = font();
+    bold.setBold(true); // the predicted class is drawn bold: room for any name in bold
+    const QFontMetrics boldMetrics(bold);
+    int labelWidth = boldMetrics.horizontalAdvance("00") + 8;
     for (const auto& name : m_classNames)
-        labelWidth = std::max(labelWidth, fm.horizontalAdvance(name) + 8);
+        labelWidth = std::max(labelWidth, boldMetrics.horizontalAdvance(name) + 8);
     const int valueWidth = fm.horizontalAdvance("100.0 %") + 8;
     const double barSpace = width() - labelWidth - valueWidth;
     for (int k = 0; k < classes; ++k) {

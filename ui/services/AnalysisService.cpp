@@ -65,6 +65,8 @@ void AnalysisService::analyse(const QString& checkpoint, const DataSearch& given
             const auto dataset = findDataset(loaded.meta.data, search);
             a->checkpoint = checkpoint;
             a->data = QString::fromStdString(dataset->name + " " + dataset->shortFingerprint());
+            for (int k = 0; k < loaded.meta.data.numClasses; ++k)
+                a->classNames << QString::fromStdString(loaded.meta.data.className(k));
             a->model = QString::fromStdString(loaded.meta.config.model);
             a->epoch = loaded.meta.position.epoch;
             a->evaluation = evaluateModel(loaded, *dataset, split.toStdString());

@@ -5,6 +5,7 @@
 #include <QImage>
 #include <QObject>
 #include <QString>
+#include <QStringList>
 
 #include <cstdint>
 #include <memory>
@@ -23,7 +24,9 @@ struct Analysis {
     QString checkpoint;
     QString model;
     int epoch = 0;
-    QString data; ///< the dataset scored: the one the model was trained on ("MNIST (fingerprint …)")
+    QString data;           ///< the dataset scored: the one the model was trained on ("MNIST e7f21c4f81b7")
+    QStringList classNames; ///< as that data names its classes ("0"…"9", "T-shirt/top"…)
+    QString className(int k) const { return classNames.value(k, QString::number(k)); }
     Evaluation evaluation;
     std::vector<ImageScore> images;   ///< every image of the split, in split order
     std::vector<std::uint8_t> pixels; ///< the split's images, N×28×28

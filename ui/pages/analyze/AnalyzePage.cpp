@@ -17,6 +17,7 @@
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QDir>
 #include <QDoubleSpinBox>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -255,6 +256,12 @@ void AnalyzePage::refreshRuns()
 
 void AnalyzePage::analyse(const QString& checkpoint, const QString& split)
 {
+    int index = m_runs->findData(checkpoint); // the chooser shows the model analysed
+    if (index < 0) {
+        m_runs->addItem(QDir::toNativeSeparators(checkpoint), checkpoint);
+        index = m_runs->count() - 1;
+    }
+    m_runs->setCurrentIndex(index);
     m_status->setStyleSheet({});
     m_status->setText(tr("Analysing on the %1 split of the data the model was trained on …").arg(split));
     m_run->setEnabled(false);
@@ -282,12 +289,14 @@ void AnalyzePage::showAnalysis(const Analysis* a)
                            .arg(e.report.macro.f1, 0, 'f', 4)
                            .arg(a->model)
                            .arg(a->epoch));
-    m_confusion->setMatrix(e.confusion);
+    m_confusion->setMatrix(e.confusion, a->classNames);
+    for (auto* filter : {m_trueFilter, m_predictedFilter})
+        for (int k = 0; k + 1 < filter->count(); ++k)
+            filter->setItemText(k + 1, a->className(k));
     m_pairs->clear();
     for (const auto& p : e.confusion.mostConfused(10)) {
-        auto* item = new QListWidgetItem(tr("%1 taken for %2: %L3 images (%4 % of the %1s)")
-                                             .arg(p.trueClass)
-                                             .arg(p.predictedClass)
+        auto* item = new QListWidgetItem(tr("%1 taken for %2: %L3 images (%4 % of the %1 images)")
+                                             .arg(a->className(p.trueClass), a->className(p.predictedClass))
                                              .arg(p.count)
                                              .arg(p.rate * 100, 0, 'f', 2),
                                          m_pairs);
@@ -297,7 +306,7 @@ void AnalyzePage::showAnalysis(const Analysis* a)
     m_gallery->setAnalysis(a);
     applyFilter();
 
-    m_perClass->setReport(e.report);
+    m_perClass->setReport(e.report, a->classNames);
 
     m_reliability->setCalibration(e.calibration, e.temperatureFitted ? std::optional(e.calibrated) : std::nullopt,
                                   e.temperature);

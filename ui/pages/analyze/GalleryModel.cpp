@@ -59,7 +59,9 @@ QVariant GalleryModel::data(const QModelIndex& index, int role) const
     const auto& s = m_rows[std::size_t(index.row())];
     switch (role) {
     case Qt::DisplayRole:
-        return QStringLiteral("%1 → %2 · %3%").arg(s.label).arg(s.predicted).arg(s.confidence * 100, 0, 'f', 1);
+        return QStringLiteral("%1 → %2 · %3%")
+            .arg(m_analysis->className(s.label), m_analysis->className(s.predicted))
+            .arg(s.confidence * 100, 0, 'f', 1);
     case Qt::DecorationRole: {
         auto it = m_thumbnails.find(s.index);
         if (it == m_thumbnails.end()) {

@@ -101,13 +101,13 @@ void ImageDetailPanel::redraw()
     m_text->setText(
         tr("<b>image #%1</b>: true %2, predicted %3<br>confidence %4 %, loss %5, entropy %6, margin %7%8")
             .arg(s.index)
-            .arg(s.label)
-            .arg(s.predicted)
+            .arg(m_analysis->className(s.label), m_analysis->className(s.predicted))
             .arg(s.confidence * 100, 0, 'f', 2)
             .arg(s.loss, 0, 'f', 3)
             .arg(s.entropy, 0, 'f', 3)
             .arg(s.margin, 0, 'f', 3)
-            .arg(overlay ? tr("<br>%1 for class %2").arg(m_heat.method).arg(m_heat.targetClass) : QString()));
+            .arg(overlay ? tr("<br>%1 for class %2").arg(m_heat.method, m_analysis->className(m_heat.targetClass))
+                         : QString()));
     // Softmax of this image's logits only.
     const auto c = std::size_t(m_analysis->evaluation.scores.numClasses);
     const float* z = m_analysis->evaluation.scores.logits.data() + std::size_t(m_index) * c;
@@ -118,6 +118,7 @@ void ImageDetailPanel::redraw()
         sum += row[k] = std::exp(z[k] - top);
     for (auto& p : row)
         p /= sum;
+    m_bars->setClassNames(m_analysis->classNames);
     m_bars->setProbabilities(row);
 }
 

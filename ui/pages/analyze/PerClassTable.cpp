@@ -30,7 +30,7 @@ PerClassTable::PerClassTable(QWidget* parent) : QTableWidget(0, 6, parent)
     setSortingEnabled(true);
 }
 
-void PerClassTable::setReport(const ClassificationReport& report)
+void PerClassTable::setReport(const ClassificationReport& report, const QStringList& classNames)
 {
     setSortingEnabled(false);
     const int classes = int(report.perClass.size());
@@ -44,7 +44,7 @@ void PerClassTable::setReport(const ClassificationReport& report)
         setItem(row, 5, numberItem(s.recall, 4)); // per-class accuracy is the class's recall
     };
     for (int k = 0; k < classes; ++k)
-        fill(k, QString::number(k), report.perClass[std::size_t(k)]);
+        fill(k, classNames.value(k, QString::number(k)), report.perClass[std::size_t(k)]);
     fill(classes, tr("macro avg"), report.macro);
     fill(classes + 1, tr("weighted avg"), report.weighted);
     setSortingEnabled(true);

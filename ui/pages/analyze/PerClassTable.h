@@ -1,6 +1,7 @@
 #pragma once
 #include "evaluation/ClassificationReport.h"
 
+#include <QStringList>
 #include <QTableWidget>
 
 namespace studio::ui {
@@ -12,7 +13,8 @@ class PerClassTable : public QTableWidget {
 public:
     explicit PerClassTable(QWidget* parent = nullptr);
 
-    void setReport(const ClassificationReport& report);
+    /// Rows named by `classNames` (default: the class numbers).
+    void setReport(const ClassificationReport& report, const QStringList& classNames = {});
 };
 
 } // namespace studio::ui
