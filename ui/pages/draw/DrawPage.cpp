@@ -4,7 +4,6 @@
 #include "ProbabilityBars.h"
 #include "RunsService.h"
 
-#include "util/StudioError.h"
 
 #include <QCheckBox>
 #include <QComboBox>
