@@ -4,7 +4,6 @@
 #include "ProbabilityBars.h"
 #include "RunsService.h"
 
-
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDir>
