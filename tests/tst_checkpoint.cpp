@@ -1,4 +1,5 @@
 #include "models/ModelRegistry.h"
+#include "support/Fixtures.h"
 #include "training/Checkpoint.h"
 #include "training/OptimizerFactory.h"
 #include "util/LibraryVersions.h"
@@ -37,6 +38,9 @@ private Q_SLOTS:
     void corruptOrForeignFilesGiveClearErrors();
     void anotherArchitectureIsRejected();
     void failedWriteKeepsThePreviousCheckpoint();
+    void everyArchitectureHoldsTheStateOfEarlierVersions();
+    void checkpointsOfEarlierVersionsGiveTheSameOutputs_data();
+    void checkpointsOfEarlierVersionsGiveTheSameOutputs();
 };
 
 void TestCheckpoint::roundTripRestoresWeightsBuffersAndMeta()
@@ -158,6 +162,61 @@ void TestCheckpoint::failedWriteKeepsThePreviousCheckpoint()
     QCOMPARE(QFileInfo(path).size(), sizeBefore);
     QCOMPARE(readCheckpointMeta(path).position.epoch, 1);
     QCOMPARE(QDir(dir.path()).entryList(QDir::Files).size(), 1); // no temporary file left behind
+}
+
+void TestCheckpoint::everyArchitectureHoldsTheStateOfEarlierVersions()
+{
+    // "<model> param|buffer <name> <sizes…>" per tensor, as models-v2 was built (see its README).
+    QFile file(test::fixturePath("models-v2/state.txt"));
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    QMap<QString, QStringList> recorded;
+    for (const auto& line : QString::fromUtf8(file.readAll()).split('\n', Qt::SkipEmptyParts))
+        recorded[line.section(' ', 0, 0)] << line.section(' ', 1);
+    QCOMPARE(recorded.size(), qsizetype(modelRegistry().size()));
+    for (const auto& info : modelRegistry()) {
+        auto model = buildModel(info.id);
+        QStringList now;
+        auto describe = [&](const char* kind, const auto& named) {
+            for (const auto& t : named) {
+                QString line = QString("%1 %2").arg(kind, QString::fromStdString(t.key()));
+                for (auto size : t.value().sizes())
+                    line += ' ' + QString::number(size);
+                now << line;
+            }
+        };
+        describe("param", model->named_parameters());
+        describe("buffer", model->named_buffers());
+        QCOMPARE(now, recorded.value(QString::fromStdString(info.id)));
+    }
+}
+
+void TestCheckpoint::checkpointsOfEarlierVersionsGiveTheSameOutputs_data()
+{
+    QTest::addColumn<QString>("model");
+    for (const char* id : {"tiny-v1", "tiny-v2", "tiny-v3", "tf-cnn"})
+        QTest::newRow(id) << QString(id);
+}
+
+void TestCheckpoint::checkpointsOfEarlierVersionsGiveTheSameOutputs()
+{
+    QFETCH(QString, model);
+    QFile file(test::fixturePath("models-v2/logits.txt"));
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    std::vector<float> expected;
+    for (const auto& line : QString::fromUtf8(file.readAll()).split('\n', Qt::SkipEmptyParts))
+        if (line.section(' ', 0, 0) == model)
+            for (const auto& v : line.section(' ', 1).split(' '))
+                expected.push_back(v.toFloat());
+    QCOMPARE(expected.size(), std::size_t(40));
+
+    const auto loaded = loadModelFromCheckpoint(test::fixturePath("models-v2/" + model + ".pt"));
+    QCOMPARE(QString::fromStdString(loaded.meta.config.model), model);
+    QVERIFY(!loaded.model->is_training());
+    torch::NoGradGuard noGrad;
+    const auto out = loaded.model->forward(torch::linspace(-1, 2, 4 * 784).reshape({4, 1, 28, 28})).contiguous();
+    const auto want = torch::from_blob(expected.data(), {4, 10}).clone();
+    QVERIFY2(torch::allclose(out, want, 1e-4, 1e-5),
+             qPrintable(QString("max difference %1").arg((out - want).abs().max().item<double>())));
 }
 
 QTEST_GUILESS_MAIN(TestCheckpoint)

@@ -50,6 +50,8 @@ private Q_SLOTS:
     void maxPoolMatchesTorchPooling();
     void channelsLastInputGivesTheSameOutputs_data() { parameterCountsMatchTheSeeds_data(); }
     void channelsLastInputGivesTheSameOutputs();
+    void cloneIsIndependentWithIdenticalOutputs_data() { parameterCountsMatchTheSeeds_data(); }
+    void cloneIsIndependentWithIdenticalOutputs();
 };
 
 void TestModels::parameterCountsMatchTheSeeds_data()
@@ -190,6 +192,46 @@ void TestModels::channelsLastInputGivesTheSameOutputs()
     QCOMPARE(plain.stride(1), 28 * 28);
     QVERIFY(torch::equal(plain, marked));
     QVERIFY(torch::allclose(model->forward(marked), model->forward(plain), 1e-4, 1e-5));
+}
+
+void TestModels::cloneIsIndependentWithIdenticalOutputs()
+{
+    QFETCH(QString, id);
+    torch::manual_seed(11);
+    auto model = buildModel(id.toStdString());
+    const auto x = torch::randn({4, 1, 28, 28});
+    {
+        torch::NoGradGuard noGrad;
+        model->forward(x); // training mode: BatchNorm's running statistics move off their defaults
+    }
+    auto copy = model->cloneClassifier();
+    QVERIFY(copy && copy != model);
+    QVERIFY(copy->is_training());
+    QCOMPARE(copy->camLayer(), model->camLayer());
+
+    const auto original = model->named_parameters(), cloned = copy->named_parameters();
+    QCOMPARE(cloned.size(), original.size());
+    for (const auto& p : original) {
+        const auto& c = cloned[p.key()];
+        QVERIFY2(torch::equal(c, p.value()), p.key().c_str());
+        QVERIFY2(c.data_ptr() != p.value().data_ptr(), p.key().c_str()); // its own storage
+        QCOMPARE(c.is_contiguous(at::MemoryFormat::ChannelsLast),
+                 p.value().is_contiguous(at::MemoryFormat::ChannelsLast));
+    }
+    const auto buffers = model->named_buffers(), clonedBuffers = copy->named_buffers();
+    QCOMPARE(clonedBuffers.size(), buffers.size());
+    for (const auto& b : buffers)
+        QVERIFY2(torch::equal(clonedBuffers[b.key()], b.value()), b.key().c_str());
+
+    model->eval();
+    copy->eval();
+    torch::NoGradGuard noGrad;
+    const auto before = model->forward(x);
+    QVERIFY(torch::equal(copy->forward(x), before));
+    for (auto& p : copy->parameters()) // changing the copy leaves the original alone
+        p.add_(0.01);
+    QVERIFY(torch::equal(model->forward(x), before));
+    QVERIFY(!torch::equal(copy->forward(x), before));
 }
 
 QTEST_GUILESS_MAIN(TestModels)

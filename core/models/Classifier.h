@@ -17,14 +17,23 @@ public:
     virtual void onLayer(const std::string& name, const torch::Tensor& output) = 0;
 };
 
-/// Base of every studio model: N×1×28×28 standardised images -> N×numClasses logits. Each stage
-/// is a registered child whose name the forward pass reports to an optional LayerTap.
-class ClassifierImpl : public torch::nn::Module {
+class ClassifierImpl;
+using Classifier = std::shared_ptr<ClassifierImpl>;
+
+/// What every studio model is besides a module: N×1×28×28 standardised images -> N×numClasses
+/// logits, each stage a registered child whose name the forward pass reports to an optional
+/// LayerTap. Models follow the C++ frontend's idiom, `XxxImpl : torch::nn::Cloneable<XxxImpl>,
+/// ClassifierImpl` with an `XxxOptions` and `reset()` building every submodule; the module base is
+/// virtual, as Cloneable's is, so the two share one module.
+class ClassifierImpl : public virtual torch::nn::Module {
 public:
     torch::Tensor forward(const torch::Tensor& x) { return forwardTapped(x, nullptr); }
     virtual torch::Tensor forwardTapped(const torch::Tensor& x, LayerTap* tap) = 0;
     /// The stage whose output Grad-CAM explains (last convolutional stage); "" for none.
     virtual std::string camLayer() const { return {}; }
+    /// An independent deep copy (parameters, buffers, training mode, layout) with identical outputs:
+    /// Cloneable's clone() as a classifier.
+    Classifier cloneClassifier() const { return std::dynamic_pointer_cast<ClassifierImpl>(clone()); }
 
 protected:
     static torch::Tensor tapped(LayerTap* tap, const char* name, torch::Tensor t)
@@ -34,7 +43,5 @@ protected:
         return t;
     }
 };
-
-using Classifier = std::shared_ptr<ClassifierImpl>;
 
 } // namespace studio

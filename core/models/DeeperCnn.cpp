@@ -22,17 +22,23 @@ torch::nn::Sequential block(int in, int out, Activation a, double dropout)
 
 } // namespace
 
-DeeperCnnImpl::DeeperCnnImpl(const ModelOptions& o)
+DeeperCnnImpl::DeeperCnnImpl(const DeeperCnnOptions& options) : options(options)
 {
-    const double p = layers::dropoutOr(o, 0.5);
-    m_block1 = register_module("block1", block(1, 32, o.activation, p / 2));
-    m_block2 = register_module("block2", block(32, 64, o.activation, p / 2));
-    m_block3 = register_module("block3", block(64, 128, o.activation, p / 2));
+    reset();
+}
+
+void DeeperCnnImpl::reset()
+{
+    const double p = options.dropout();
+    const auto a = options.activation();
+    m_block1 = register_module("block1", block(1, 32, a, p / 2));
+    m_block2 = register_module("block2", block(32, 64, a, p / 2));
+    m_block3 = register_module("block3", block(64, 128, a, p / 2));
     torch::nn::Sequential fc1(torch::nn::Linear(128 * 3 * 3, 192), torch::nn::BatchNorm1d(192));
-    layers::addActivation(fc1, o.activation);
+    layers::addActivation(fc1, a);
     layers::addDropout(fc1, p);
     m_fc1 = register_module("fc1", fc1);
-    m_fc2 = register_module("fc2", torch::nn::Linear(192, o.numClasses));
+    m_fc2 = register_module("fc2", torch::nn::Linear(192, options.num_classes()));
 }
 
 torch::Tensor DeeperCnnImpl::forwardTapped(const torch::Tensor& x, LayerTap* tap)

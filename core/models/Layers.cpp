@@ -8,7 +8,7 @@
 
 namespace studio::layers {
 
-torch::nn::Conv2d conv(int in, int out, int kernel, int padding, bool bias, int stride)
+torch::nn::Conv2d conv(int64_t in, int64_t out, int64_t kernel, int64_t padding, bool bias, int64_t stride)
 {
     return torch::nn::Conv2d(torch::nn::Conv2dOptions(in, out, kernel).padding(padding).stride(stride).bias(bias));
 }
@@ -39,11 +39,6 @@ void addDropout(torch::nn::Sequential& seq, double p)
 {
     if (p > 0)
         seq->push_back(torch::nn::Dropout(p));
-}
-
-double dropoutOr(const ModelOptions& options, double fallback)
-{
-    return options.dropout >= 0 ? options.dropout : fallback;
 }
 
 } // namespace studio::layers

@@ -1,5 +1,5 @@
 #pragma once
-#include "models/Classifier.h"
+#include "models/ModelOptions.h"
 
 #include <torch/nn/cloneable.h>
 #include <torch/nn/modules/container/sequential.h>
@@ -19,12 +19,10 @@ public:
 TORCH_MODULE(MaxPool2x2);
 
 /// Conv2d 3×3 (or k×k) with the given padding and bias.
-torch::nn::Conv2d conv(int in, int out, int kernel, int padding, bool bias, int stride = 1);
+torch::nn::Conv2d conv(int64_t in, int64_t out, int64_t kernel, int64_t padding, bool bias, int64_t stride = 1);
 /// Appends the activation module to `seq`.
 void addActivation(torch::nn::Sequential& seq, Activation activation);
 /// Dropout, or nothing for p <= 0 (appended to seq).
 void addDropout(torch::nn::Sequential& seq, double p);
-/// The effective rate: options.dropout when set, else `fallback`.
-double dropoutOr(const ModelOptions& options, double fallback);
 
 } // namespace studio::layers

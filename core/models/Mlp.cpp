@@ -4,16 +4,21 @@
 
 namespace studio {
 
-MlpImpl::MlpImpl(const ModelOptions& o)
+MlpImpl::MlpImpl(const MlpOptions& options) : options(options)
+{
+    reset();
+}
+
+void MlpImpl::reset()
 {
     torch::nn::Sequential fc1(torch::nn::Linear(784, 512));
-    layers::addActivation(fc1, o.activation);
-    layers::addDropout(fc1, layers::dropoutOr(o, 0.2));
+    layers::addActivation(fc1, options.activation());
+    layers::addDropout(fc1, options.dropout());
     torch::nn::Sequential fc2(torch::nn::Linear(512, 256));
-    layers::addActivation(fc2, o.activation);
+    layers::addActivation(fc2, options.activation());
     m_fc1 = register_module("fc1", fc1);
     m_fc2 = register_module("fc2", fc2);
-    m_out = register_module("fc3", torch::nn::Linear(256, o.numClasses));
+    m_out = register_module("fc3", torch::nn::Linear(256, options.num_classes()));
 }
 
 torch::Tensor MlpImpl::forwardTapped(const torch::Tensor& x, LayerTap* tap)

@@ -4,7 +4,8 @@ namespace studio {
 
 enum class Activation { ReLU, Sigmoid };
 
-/// Architecture knobs the seeds vary.
+/// The architecture knobs a training config sets; the registry turns them into the model's own
+/// options (MlpOptions, SimpleCnnOptions, …), whose defaults are the seeds'.
 struct ModelOptions {
     double dropout = -1.0; ///< < 0: the architecture's default
     Activation activation = Activation::ReLU;

@@ -24,27 +24,50 @@ std::int64_t ModelInfo::parameterCount() const
     return countParameters(*build(ModelOptions{}));
 }
 
+namespace {
+
+/// The model's own options with the config's knobs applied (dropout only when set).
+template <class Options> Options withKnobs(Options options, const ModelOptions& o)
+{
+    if (o.dropout >= 0)
+        options.dropout(o.dropout);
+    options.num_classes(o.numClasses);
+    return options;
+}
+
+template <class Options> Options withActivation(Options options, const ModelOptions& o)
+{
+    return withKnobs(options.activation(o.activation), o);
+}
+
+} // namespace
+
 const std::vector<ModelInfo>& modelRegistry()
 {
     static const std::vector<ModelInfo> registry = {
         {"mlp", "MLP 784-512-256-10", "Fully connected baseline with dropout; ReLU or Sigmoid hidden units.", "002",
-         true, [](const ModelOptions& o) { return Classifier(std::make_shared<MlpImpl>(o)); }},
+         true, [](const ModelOptions& o) -> Classifier { return Mlp(withActivation(MlpOptions(), o)).ptr(); }},
         {"simple-cnn", "Simple CNN", "Two conv+pool layers, FC 128 with dropout 0.5: the classic MNIST CNN.", "004",
-         true, [](const ModelOptions& o) { return Classifier(std::make_shared<SimpleCnnImpl>(o)); }},
+         true,
+         [](const ModelOptions& o) -> Classifier { return SimpleCnn(withActivation(SimpleCnnOptions(), o)).ptr(); }},
         {"tf-cnn", "Keras-style CNN", "Three valid convolutions with pooling, FC 64: seed 001's light baseline.", "001",
-         true, [](const ModelOptions& o) { return Classifier(std::make_shared<TfCnnImpl>(o)); }},
+         true, [](const ModelOptions& o) -> Classifier { return TfCnn(withActivation(TfCnnOptions(), o)).ptr(); }},
         {"deeper-cnn", "Deeper CNN", "Three double-conv blocks with BatchNorm and dropout, FC 192 with BatchNorm.",
-         "001", true, [](const ModelOptions& o) { return Classifier(std::make_shared<DeeperCnnImpl>(o)); }},
+         "001", true,
+         [](const ModelOptions& o) -> Classifier { return DeeperCnn(withActivation(DeeperCnnOptions(), o)).ptr(); }},
         {"resnet", "Residual CNN", "Seed 000's MNISTResNet: three residual stages, global average pooling.", "000",
-         false, [](const ModelOptions& o) { return Classifier(std::make_shared<ResNetImpl>(o, true)); }},
+         false, [](const ModelOptions& o) -> Classifier { return ResNet(withKnobs(ResNetOptions(), o)).ptr(); }},
         {"plain-cnn", "Plain CNN (no skips)", "The residual CNN's widths and depth without skip connections.", "000",
-         false, [](const ModelOptions& o) { return Classifier(std::make_shared<ResNetImpl>(o, false)); }},
+         false,
+         [](const ModelOptions& o) -> Classifier {
+             return ResNet(withKnobs(ResNetOptions().residual(false), o)).ptr();
+         }},
         {"tiny-v1", "Tiny CNN v1", "Under 8k parameters: bias-free convs, BatchNorm, 1×1 conv head.", "003", false,
-         [](const ModelOptions& o) { return Classifier(std::make_shared<TinyNetImpl>(o, 1)); }},
+         [](const ModelOptions& o) -> Classifier { return TinyNet(withKnobs(TinyNetOptions(1), o)).ptr(); }},
         {"tiny-v2", "Tiny CNN v2", "Tiny CNN v1 with a linear head.", "003", false,
-         [](const ModelOptions& o) { return Classifier(std::make_shared<TinyNetImpl>(o, 2)); }},
+         [](const ModelOptions& o) -> Classifier { return TinyNet(withKnobs(TinyNetOptions(2), o)).ptr(); }},
         {"tiny-v3", "Tiny CNN v3", "One more conv block after the pool: 99.4 % in 8,650 parameters.", "003", false,
-         [](const ModelOptions& o) { return Classifier(std::make_shared<TinyNetImpl>(o, 3)); }},
+         [](const ModelOptions& o) -> Classifier { return TinyNet(withKnobs(TinyNetOptions(3), o)).ptr(); }},
     };
     return registry;
 }

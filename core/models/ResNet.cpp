@@ -10,8 +10,14 @@
 
 namespace studio {
 
-ResidualBlockImpl::ResidualBlockImpl(int in, int out, int stride)
+ResidualBlockImpl::ResidualBlockImpl(const ResidualBlockOptions& options) : options(options)
 {
+    reset();
+}
+
+void ResidualBlockImpl::reset()
+{
+    const auto in = options.in(), out = options.out(), stride = options.stride();
     m_conv1 = register_module("conv1", layers::conv(in, out, 3, 1, false, stride));
     m_bn1 = register_module("bn1", torch::nn::BatchNorm2d(out));
     m_conv2 = register_module("conv2", layers::conv(out, out, 3, 1, false));
@@ -36,7 +42,8 @@ namespace {
 
 torch::nn::Sequential residualStage(int in, int out, int stride)
 {
-    return torch::nn::Sequential(ResidualBlock(in, out, stride), ResidualBlock(out, out, 1));
+    return torch::nn::Sequential(ResidualBlock(ResidualBlockOptions(in, out, stride)),
+                                 ResidualBlock(ResidualBlockOptions(out, out)));
 }
 
 /// `count` conv3×3+BN+ReLU layers, the first taking `in` channels at `stride`.
@@ -53,8 +60,14 @@ torch::nn::Sequential plainLayers(int in, int out, int count, int stride)
 
 } // namespace
 
-ResNetImpl::ResNetImpl(const ModelOptions& o, bool residual)
+ResNetImpl::ResNetImpl(const ResNetOptions& options) : options(options)
 {
+    reset();
+}
+
+void ResNetImpl::reset()
+{
+    const bool residual = options.residual();
     if (residual) {
         m_stem = register_module("stem", torch::nn::Sequential(layers::conv(1, 32, 3, 1, false),
                                                                torch::nn::BatchNorm2d(32), torch::nn::ReLU()));
@@ -68,8 +81,8 @@ ResNetImpl::ResNetImpl(const ModelOptions& o, bool residual)
         m_layer2 = register_module("layer2", plainLayers(32, 64, 4, 2));
         m_layer3 = register_module("layer3", plainLayers(64, 128, 4, 2));
     }
-    m_head = register_module("head", torch::nn::Sequential(torch::nn::Dropout(layers::dropoutOr(o, 0.25)),
-                                                           torch::nn::Linear(128, o.numClasses)));
+    m_head = register_module("head", torch::nn::Sequential(torch::nn::Dropout(options.dropout()),
+                                                           torch::nn::Linear(128, options.num_classes())));
     if (residual) {
         for (auto& m : modules(/*include_self=*/false)) {
             if (auto* c = m->as<torch::nn::Conv2d>()) {

@@ -27,12 +27,18 @@ torch::nn::Sequential denseAct(int in, int out, Activation a, double dropout)
 
 } // namespace
 
-SimpleCnnImpl::SimpleCnnImpl(const ModelOptions& o)
+SimpleCnnImpl::SimpleCnnImpl(const SimpleCnnOptions& options) : options(options)
 {
-    m_conv1 = register_module("conv1", convReluPool(1, 32, 1, o.activation));
-    m_conv2 = register_module("conv2", convReluPool(32, 64, 1, o.activation));
-    m_fc1 = register_module("fc1", denseAct(64 * 7 * 7, 128, o.activation, layers::dropoutOr(o, 0.5)));
-    m_fc2 = register_module("fc2", torch::nn::Linear(128, o.numClasses));
+    reset();
+}
+
+void SimpleCnnImpl::reset()
+{
+    const auto a = options.activation();
+    m_conv1 = register_module("conv1", convReluPool(1, 32, 1, a));
+    m_conv2 = register_module("conv2", convReluPool(32, 64, 1, a));
+    m_fc1 = register_module("fc1", denseAct(64 * 7 * 7, 128, a, options.dropout()));
+    m_fc2 = register_module("fc2", torch::nn::Linear(128, options.num_classes()));
 }
 
 torch::Tensor SimpleCnnImpl::forwardTapped(const torch::Tensor& x, LayerTap* tap)
@@ -43,15 +49,21 @@ torch::Tensor SimpleCnnImpl::forwardTapped(const torch::Tensor& x, LayerTap* tap
     return tapped(tap, "fc2", m_fc2->forward(h));
 }
 
-TfCnnImpl::TfCnnImpl(const ModelOptions& o)
+TfCnnImpl::TfCnnImpl(const TfCnnOptions& options) : options(options)
 {
-    m_conv1 = register_module("conv1", convReluPool(1, 32, 0, o.activation));
-    m_conv2 = register_module("conv2", convReluPool(32, 64, 0, o.activation));
+    reset();
+}
+
+void TfCnnImpl::reset()
+{
+    const auto a = options.activation();
+    m_conv1 = register_module("conv1", convReluPool(1, 32, 0, a));
+    m_conv2 = register_module("conv2", convReluPool(32, 64, 0, a));
     torch::nn::Sequential c3(layers::conv(64, 64, 3, 0, true));
-    layers::addActivation(c3, o.activation);
+    layers::addActivation(c3, a);
     m_conv3 = register_module("conv3", c3);
-    m_fc1 = register_module("fc1", denseAct(64 * 3 * 3, 64, o.activation, layers::dropoutOr(o, 0.5)));
-    m_fc2 = register_module("fc2", torch::nn::Linear(64, o.numClasses));
+    m_fc1 = register_module("fc1", denseAct(64 * 3 * 3, 64, a, options.dropout()));
+    m_fc2 = register_module("fc2", torch::nn::Linear(64, options.num_classes()));
 }
 
 torch::Tensor TfCnnImpl::forwardTapped(const torch::Tensor& x, LayerTap* tap)

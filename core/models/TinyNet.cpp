@@ -22,11 +22,18 @@ torch::nn::Sequential block(int in, int out, int padding, double dropout)
 
 } // namespace
 
-TinyNetImpl::TinyNetImpl(const ModelOptions& o, int version)
+TinyNetImpl::TinyNetImpl(const TinyNetOptions& options) : options(options)
 {
+    reset();
+}
+
+void TinyNetImpl::reset()
+{
+    const int version = options.version();
     if (version < 1 || version > 3)
         throw std::invalid_argument("TinyNet version must be 1, 2 or 3");
-    const double p = layers::dropoutOr(o, version == 1 ? 0.01 : 0.025);
+    const double p = options.dropout();
+    m_stages.clear();
     auto add = [&](const std::string& name, torch::nn::Sequential s) {
         m_stages.emplace_back(name, register_module(name, s));
     };
@@ -42,12 +49,11 @@ TinyNetImpl::TinyNetImpl(const ModelOptions& o, int version)
     add("conv5", block(16, 16, 0, p)); // 10 -> 8
     add("conv6", block(16, 10, 0, p)); // 8 -> 6
     add("conv7", block(10, 10, 1, p)); // 6 -> 6
-    m_lastConv = "conv7";
     add("gap", torch::nn::Sequential(torch::nn::AdaptiveAvgPool2d(1)));
     if (version == 1)
-        add("head", torch::nn::Sequential(layers::conv(10, o.numClasses, 1, 0, false), torch::nn::Flatten()));
+        add("head", torch::nn::Sequential(layers::conv(10, options.num_classes(), 1, 0, false), torch::nn::Flatten()));
     else
-        add("head", torch::nn::Sequential(torch::nn::Flatten(), torch::nn::Linear(10, o.numClasses)));
+        add("head", torch::nn::Sequential(torch::nn::Flatten(), torch::nn::Linear(10, options.num_classes())));
 }
 
 torch::Tensor TinyNetImpl::forwardTapped(const torch::Tensor& x, LayerTap* tap)
