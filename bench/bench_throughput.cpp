@@ -19,7 +19,7 @@ using namespace studio;
 namespace {
 struct EpochTimes : TrainingObserver {
     double seconds = 0;
-    void onEpoch(const EpochEvent& e) override { seconds += e.seconds; }
+    void onEpoch(const EpochRecord& e) override { seconds += e.seconds; }
 };
 } // namespace
 

@@ -329,7 +329,7 @@ void TestRunsPage::resumeContinuesAStoppedRunInPlace()
     auto* session = window.session();
     // Stop after the first epoch: a resumable run. The request reaches the trainer through the UI
     // thread's event queue, so on a loaded machine a short epoch or two more may finish first.
-    QObject::connect(session, &TrainingSession::epochDone, session, [session](const EpochUpdate& u) {
+    QObject::connect(session, &TrainingSession::epochDone, session, [session](const EpochRecord& u) {
         if (u.epoch == 1)
             session->stop();
     });

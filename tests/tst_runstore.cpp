@@ -27,8 +27,8 @@ void recordTwoEpochs(RunStore& store, std::int64_t id)
     RunRecorder rec(store, id);
     for (int epoch = 1; epoch <= 2; ++epoch) {
         for (int b = 0; b < 3; ++b)
-            rec.onBatch({(epoch - 1) * 3 + b, epoch, b, 3, 1.0 / (b + epoch), 0.5, 0.01, 1000});
-        EpochEvent e;
+            rec.onBatch({(epoch - 1) * 3 + b, epoch, 1.0 / (b + epoch), 0.5, 0.01, 1000, b, 3});
+        EpochRecord e;
         e.epoch = epoch;
         e.trainLoss = 0.5 / epoch;
         e.trainAccuracy = 0.8 + 0.05 * epoch;
@@ -68,6 +68,7 @@ void TestRunStore::recordsSurviveAReopen()
     QVERIFY(r->config == config);
     QCOMPARE(int(reopened.epochs(id).size()), 2);
     QCOMPARE(reopened.epochs(id)[1].valLoss, 0.2);
+    QCOMPARE(reopened.epochs(id)[1].runSeconds, 5.0); // the run's training time after epoch 2: 2.5 + 2.5
     QCOMPARE(int(reopened.batches(id).size()), 6);
 }
 
@@ -123,8 +124,8 @@ void TestRunStore::finishedRunsKeepTheirStatusAndPartialBatches()
     RunStore store(dir.path());
     const auto id = store.createRun(TrainConfig{}, DatasetInfo{.name = "MNIST"}, 1);
     RunRecorder rec(store, id);
-    rec.onBatch({0, 1, 0, 10, 2.3, 0.1, 0.01, 900});
-    rec.onBatch({1, 1, 1, 10, 2.1, 0.2, 0.01, 950});
+    rec.onBatch({0, 1, 2.3, 0.1, 0.01, 900, 0, 10});
+    rec.onBatch({1, 1, 2.1, 0.2, 0.01, 950, 1, 10});
     FinishedEvent f;
     f.reason = FinishReason::StoppedByUser;
     f.message = "Stopped by user at epoch 1";

@@ -32,7 +32,7 @@ public:
             skipped.push_back(index);
         runIds.push_back(runId);
     }
-    void onEpoch(const EpochEvent& e) override
+    void onEpoch(const EpochRecord& e) override
     {
         if (m_current == stopIn && e.epoch == 1)
             runner->stop();

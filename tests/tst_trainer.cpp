@@ -32,19 +32,19 @@ TrainConfig smallConfig()
 
 /// Records events and can act on them (stop or pause at a batch).
 struct Recorder : TrainingObserver {
-    std::vector<BatchEvent> batches;
-    std::vector<EpochEvent> epochs;
+    std::vector<BatchRecord> batches;
+    std::vector<EpochRecord> epochs;
     std::vector<CheckpointEvent> checkpoints;
     FinishedEvent finished;
-    std::function<void(const BatchEvent&)> onBatchHook;
-    std::function<void(const EpochEvent&)> onEpochHook;
-    void onBatch(const BatchEvent& e) override
+    std::function<void(const BatchRecord&)> onBatchHook;
+    std::function<void(const EpochRecord&)> onEpochHook;
+    void onBatch(const BatchRecord& e) override
     {
         batches.push_back(e);
         if (onBatchHook)
             onBatchHook(e);
     }
-    void onEpoch(const EpochEvent& e) override
+    void onEpoch(const EpochRecord& e) override
     {
         epochs.push_back(e);
         if (onEpochHook)
@@ -164,18 +164,30 @@ void TestTrainer::resumeAfterEpochIsExact()
 
     Trainer part1(c, data, splitDir.path());
     Recorder stopAfterEpoch;
-    stopAfterEpoch.onEpochHook = [&](const EpochEvent&) { part1.stop(); }; // 1 epoch, then stop
+    stopAfterEpoch.onEpochHook = [&](const EpochRecord&) { part1.stop(); }; // 1 epoch, then stop
     part1.addObserver(&stopAfterEpoch);
     QCOMPARE(part1.run().reason, FinishReason::StoppedByUser);
     QCOMPARE(int(stopAfterEpoch.epochs.size()), 1);
     const auto saved = readCheckpointMeta(part1.latestPath());
     QCOMPARE(saved.position.epoch, 1);
     QCOMPARE(saved.position.batch, 0);
+    QCOMPARE(stopAfterEpoch.epochs[0].runSeconds, stopAfterEpoch.epochs[0].seconds);
+    QVERIFY(saved.position.elapsedSeconds >= stopAfterEpoch.epochs[0].runSeconds); // + the next epoch's start
     Trainer part2(c, data, splitDir.path());
     part2.resumeFrom(part1.latestPath());
+    Recorder resumed;
+    part2.addObserver(&resumed);
     QCOMPARE(part2.run().reason, FinishReason::Completed);
     QVERIFY(sameWeights(*straight.model(), *part2.model()));
     QCOMPARE(part2.position().step, straight.position().step);
+    // The run's clock goes on from the first session's: steps and epochs carry the run's time.
+    QVERIFY(!resumed.batches.empty() && !resumed.epochs.empty());
+    QVERIFY(resumed.batches.front().runSeconds > saved.position.elapsedSeconds);
+    for (std::size_t i = 1; i < resumed.batches.size(); ++i)
+        QVERIFY(resumed.batches[i].runSeconds >= resumed.batches[i - 1].runSeconds);
+    const auto& last = resumed.epochs.back();
+    QVERIFY(last.runSeconds >= resumed.batches.back().runSeconds);
+    QCOMPARE(last.runSeconds, part2.position().elapsedSeconds);
 }
 
 void TestTrainer::resumeAfterMidEpochStopIsExact()
@@ -189,7 +201,7 @@ void TestTrainer::resumeAfterMidEpochStopIsExact()
 
     Trainer part1(c, data, splitDir.path());
     Recorder rec;
-    rec.onBatchHook = [&](const BatchEvent& e) {
+    rec.onBatchHook = [&](const BatchRecord& e) {
         if (e.epoch == 1 && e.batch == 1)
             part1.stop();
     };
@@ -214,7 +226,7 @@ void TestTrainer::stopTakesEffectBeforeTheNextBatch()
     auto c = smallConfig();
     Trainer trainer(c, data, dir.path());
     Recorder rec;
-    rec.onBatchHook = [&](const BatchEvent& e) {
+    rec.onBatchHook = [&](const BatchRecord& e) {
         if (e.step == 3)
             trainer.stop();
     };
@@ -236,7 +248,7 @@ void TestTrainer::pauseFreezesAndResumeContinues()
     Trainer trainer(c, data, dir.path());
     Recorder rec;
     std::atomic<std::size_t> countAtPause{0};
-    rec.onBatchHook = [&](const BatchEvent& e) {
+    rec.onBatchHook = [&](const BatchRecord& e) {
         if (e.step == 1) {
             trainer.pause();
             countAtPause = rec.batches.size();
@@ -267,7 +279,7 @@ void TestTrainer::divergenceEndsTheRunAndKeepsCheckpoints()
         auto first = c;
         Trainer trainer(first, data, dir.path());
         Recorder stopAtEpoch2;
-        stopAtEpoch2.onBatchHook = [&](const BatchEvent& e) {
+        stopAtEpoch2.onBatchHook = [&](const BatchRecord& e) {
             if (e.epoch == 2)
                 trainer.stop();
         };

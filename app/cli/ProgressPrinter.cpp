@@ -27,7 +27,7 @@ ProgressPrinter::ProgressPrinter(bool terminal, int numEpochs, std::int64_t firs
 {
 }
 
-void ProgressPrinter::onBatch(const BatchEvent& e)
+void ProgressPrinter::onBatch(const BatchRecord& e)
 {
     const auto now = std::chrono::steady_clock::now();
     const bool last = e.batch + 1 == e.batchesPerEpoch;
@@ -56,7 +56,7 @@ void ProgressPrinter::onBatch(const BatchEvent& e)
                     e.accuracy * 100, e.lr, e.imagesPerSecond, clock(eta).c_str());
 }
 
-void ProgressPrinter::onEpoch(const EpochEvent& e)
+void ProgressPrinter::onEpoch(const EpochRecord& e)
 {
     if (m_terminal)
         std::printf("\r\033[K");

@@ -11,8 +11,8 @@ namespace studio::cli {
 class ProgressPrinter : public TrainingObserver {
 public:
     ProgressPrinter(bool terminal, int numEpochs, std::int64_t firstStep);
-    void onBatch(const BatchEvent& e) override;
-    void onEpoch(const EpochEvent& e) override;
+    void onBatch(const BatchRecord& e) override;
+    void onEpoch(const EpochRecord& e) override;
     void onFinished(const FinishedEvent& e) override;
 
 private:

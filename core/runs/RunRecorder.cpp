@@ -12,12 +12,12 @@ RunRecorder::RunRecorder(RunStore& store, std::int64_t runId, double secondsBefo
     }
 }
 
-void RunRecorder::onBatch(const BatchEvent& e)
+void RunRecorder::onBatch(const BatchRecord& e)
 {
-    m_pending.push_back({e.step, e.epoch, e.loss, e.accuracy, e.lr, e.imagesPerSecond});
+    m_pending.push_back(e);
 }
 
-void RunRecorder::onEpoch(const EpochEvent& e)
+void RunRecorder::onEpoch(const EpochRecord& e)
 {
     if (e.isBest) {
         m_bestEpoch = e.epoch;
@@ -25,8 +25,7 @@ void RunRecorder::onEpoch(const EpochEvent& e)
         m_bestValLoss = e.valLoss;
     }
     m_seconds += e.seconds;
-    m_store.recordEpoch(m_runId, {e.epoch, e.trainLoss, e.trainAccuracy, e.valLoss, e.valAccuracy, e.lr, e.seconds},
-                        m_pending, m_bestEpoch, m_bestValAccuracy, m_bestValLoss, m_seconds);
+    m_store.recordEpoch(m_runId, e, m_pending, m_bestEpoch, m_bestValAccuracy, m_bestValLoss, m_seconds);
     m_pending.clear();
 }
 

@@ -9,8 +9,8 @@ namespace studio {
 class RunRecorder : public TrainingObserver {
 public:
     RunRecorder(RunStore& store, std::int64_t runId, double secondsBefore = 0.0);
-    void onBatch(const BatchEvent& e) override;
-    void onEpoch(const EpochEvent& e) override;
+    void onBatch(const BatchRecord& e) override;
+    void onEpoch(const EpochRecord& e) override;
     void onFinished(const FinishedEvent& e) override;
 
 private:

@@ -268,8 +268,12 @@ std::vector<EpochRecord> RunStore::epochs(std::int64_t id) const
     std::vector<EpochRecord> out;
     const double nan = std::nan("");
     auto num = [&](int i) { return q.value(i).isNull() ? nan : q.value(i).toDouble(); };
-    while (q.next())
+    double runSeconds = 0;
+    while (q.next()) {
         out.push_back({q.value(0).toInt(), num(1), num(2), num(3), num(4), num(5), num(6)});
+        runSeconds += out.back().seconds;
+        out.back().runSeconds = runSeconds;
+    }
     return out;
 }
 

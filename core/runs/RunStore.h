@@ -1,6 +1,7 @@
 #pragma once
 #include "data/DatasetInfo.h"
 #include "training/TrainConfig.h"
+#include "training/TrainingEvents.h"
 
 #include <QDateTime>
 #include <QJsonObject>
@@ -37,17 +38,6 @@ struct RunRecord {
     std::int64_t parameters = 0;
     double seconds = 0.0; ///< training wall time
     bool resumable() const { return status == "stopped" || status == "interrupted" || status == "error"; }
-};
-
-struct EpochRecord {
-    int epoch = 0; ///< 1-based
-    double trainLoss = 0, trainAccuracy = 0, valLoss = 0, valAccuracy = 0, lr = 0, seconds = 0;
-};
-
-struct BatchRecord {
-    std::int64_t step = 0;
-    int epoch = 0;
-    double loss = 0, accuracy = 0, lr = 0, imagesPerSecond = 0;
 };
 
 /// The record of every run: a SQLite database (WAL) `runs.sqlite` in the runs folder, with each

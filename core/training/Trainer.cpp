@@ -264,9 +264,16 @@ FinishedEvent Trainer::train()
             last = Clock::now();
             const double rate = dt > 0 ? static_cast<double>(n) / dt : 0.0;
             throughput = throughput == 0.0 ? rate : 0.9 * throughput + 0.1 * rate;
-            BatchEvent be{pos.step - 1, pos.epoch + 1, batch->index,
-                          perEpoch,     lossValue,     static_cast<double>(correct) / static_cast<double>(n),
-                          lr,           throughput};
+            BatchRecord be;
+            be.step = pos.step - 1;
+            be.epoch = pos.epoch + 1;
+            be.loss = lossValue;
+            be.accuracy = static_cast<double>(correct) / static_cast<double>(n);
+            be.lr = lr;
+            be.imagesPerSecond = throughput;
+            be.batch = batch->index;
+            be.batchesPerEpoch = perEpoch;
+            be.runSeconds = pos.elapsedSeconds + secondsSince(epochStart) - pausedSeconds;
             for (auto* o : m_observers)
                 o->onBatch(be);
         }
@@ -281,7 +288,7 @@ FinishedEvent Trainer::train()
             valLoss = val.meanLoss;
             valAccuracy = val.accuracy;
         }
-        EpochEvent ev;
+        EpochRecord ev;
         ev.epoch = pos.epoch + 1;
         ev.numEpochs = m_config.numEpochs;
         ev.trainLoss = pos.partialSeen ? pos.partialLossSum / static_cast<double>(pos.partialSeen) : std::nan("");
@@ -292,6 +299,7 @@ FinishedEvent Trainer::train()
         ev.valAccuracy = valAccuracy;
         ev.lr = lr;
         ev.seconds = secondsSince(epochStart) - pausedSeconds;
+        ev.runSeconds = pos.elapsedSeconds + ev.seconds;
         const double monitored = m_config.earlyStoppingMonitor == Monitor::ValLoss ? valLoss : valAccuracy;
         ev.isBest = m_validation.size() > 0 ? early.update(ev.epoch, monitored) : true;
         if (m_validation.size() == 0)

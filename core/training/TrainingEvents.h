@@ -12,26 +12,32 @@ std::string nameOf(FinishReason reason);
 /// Completed or early-stopped: the run has its final weights (a study goes on, the CLI exits 0).
 bool endedWell(FinishReason reason);
 
-struct BatchEvent {
-    std::int64_t step = 0;  ///< global, 0-based
-    int epoch = 1;          ///< 1-based
-    std::int64_t batch = 0; ///< 0-based within the epoch
-    std::int64_t batchesPerEpoch = 0;
+/// One optimisation step: what the trainer reports, the run store keeps and the charts draw. The
+/// store keeps the first six fields; a run's history read back from it derives the rest.
+struct BatchRecord {
+    std::int64_t step = 0; ///< global, 0-based
+    int epoch = 1;         ///< 1-based
     double loss = 0.0;
     double accuracy = 0.0; ///< of this batch, [0,1]
     double lr = 0.0;
     double imagesPerSecond = 0.0; ///< recent throughput
+    std::int64_t batch = 0;       ///< 0-based within the epoch
+    std::int64_t batchesPerEpoch = 0;
+    double runSeconds = 0.0; ///< training time of the run after this step, all its sessions together
 };
 
-struct EpochEvent {
+/// One finished epoch: what the trainer reports, the run store keeps and the charts draw. The
+/// store keeps the first seven fields; a run's history read back from it derives the rest.
+struct EpochRecord {
     int epoch = 1; ///< 1-based
-    int numEpochs = 1;
     double trainLoss = 0.0, trainAccuracy = 0.0;
     double valLoss = 0.0, valAccuracy = 0.0; ///< NaN without a validation split
     double lr = 0.0;                         ///< at the epoch's last step
-    double seconds = 0.0;                    ///< wall time of this epoch
-    bool isBest = false;
+    double seconds = 0.0;                    ///< training time of this epoch
+    double runSeconds = 0.0;                 ///< training time of the run after this epoch, all sessions
+    int numEpochs = 1;
     std::int64_t step = 0; ///< global steps after this epoch
+    bool isBest = false;   ///< the best validation so far (the run's best epoch, read back)
 };
 
 struct CheckpointEvent {
@@ -54,8 +60,8 @@ struct FinishedEvent {
 class TrainingObserver {
 public:
     virtual ~TrainingObserver() = default;
-    virtual void onBatch(const BatchEvent&) {}
-    virtual void onEpoch(const EpochEvent&) {}
+    virtual void onBatch(const BatchRecord&) {}
+    virtual void onEpoch(const EpochRecord&) {}
     virtual void onCheckpoint(const CheckpointEvent&) {}
     virtual void onFinished(const FinishedEvent&) {}
 };

@@ -11,7 +11,7 @@ namespace studio::test {
 struct StopAtEpoch : TrainingObserver {
     Trainer* trainer = nullptr;
     int epoch = 1;
-    void onEpoch(const EpochEvent& e) override
+    void onEpoch(const EpochRecord& e) override
     {
         if (e.epoch == epoch)
             trainer->stop();

@@ -127,30 +127,30 @@ void TrainingCharts::showHistory(const RunHistory& history)
         addEpoch(e);
 }
 
-void TrainingCharts::addBatch(const BatchUpdate& u)
+void TrainingCharts::addBatch(const BatchRecord& u)
 {
     const double epoch = (u.epoch - 1) + double(u.batch + 1) / double(m_batchesPerEpoch);
     const double step = double(u.step + 1);
-    m_loss->append(m_batchLoss, at(step, epoch, u.seconds, u.loss));
-    m_loss->append(m_smoothLoss, at(step, epoch, u.seconds, u.loss));
-    m_accuracy->append(m_batchAccuracy, at(step, epoch, u.seconds, u.accuracy * 100));
-    m_lr->append(m_actualLr, at(double(u.step), epoch, u.seconds, u.lr));
+    m_loss->append(m_batchLoss, at(step, epoch, u.runSeconds, u.loss));
+    m_loss->append(m_smoothLoss, at(step, epoch, u.runSeconds, u.loss));
+    m_accuracy->append(m_batchAccuracy, at(step, epoch, u.runSeconds, u.accuracy * 100));
+    m_lr->append(m_actualLr, at(double(u.step), epoch, u.runSeconds, u.lr));
 }
 
-void TrainingCharts::addEpoch(const EpochUpdate& u)
+void TrainingCharts::addEpoch(const EpochRecord& u)
 {
     const double step = double(u.step);
-    m_loss->append(m_trainLoss, at(step, u.epoch, u.seconds, u.trainLoss));
-    m_accuracy->append(m_trainAccuracy, at(step, u.epoch, u.seconds, u.trainAccuracy * 100));
+    m_loss->append(m_trainLoss, at(step, u.epoch, u.runSeconds, u.trainLoss));
+    m_accuracy->append(m_trainAccuracy, at(step, u.epoch, u.runSeconds, u.trainAccuracy * 100));
     if (std::isfinite(u.valAccuracy)) {
-        m_loss->append(m_valLoss, at(step, u.epoch, u.seconds, u.valLoss));
-        m_accuracy->append(m_valAccuracy, at(step, u.epoch, u.seconds, u.valAccuracy * 100));
-        m_gap->append(m_gapSeries, at(step, u.epoch, u.seconds, (u.trainAccuracy - u.valAccuracy) * 100));
+        m_loss->append(m_valLoss, at(step, u.epoch, u.runSeconds, u.valLoss));
+        m_accuracy->append(m_valAccuracy, at(step, u.epoch, u.runSeconds, u.valAccuracy * 100));
+        m_gap->append(m_gapSeries, at(step, u.epoch, u.runSeconds, (u.trainAccuracy - u.valAccuracy) * 100));
     }
     if (u.isBest && std::isfinite(u.valAccuracy)) {
         const QString label = tr("best epoch");
-        m_accuracy->setMarker(label, at(step, u.epoch, u.seconds, u.valAccuracy * 100), false);
-        m_loss->setMarker(label, at(step, u.epoch, u.seconds, u.valLoss), false);
+        m_accuracy->setMarker(label, at(step, u.epoch, u.runSeconds, u.valAccuracy * 100), false);
+        m_loss->setMarker(label, at(step, u.epoch, u.runSeconds, u.valLoss), false);
     }
 }
 

@@ -31,8 +31,8 @@ public:
     void beginRun(const RunStarted& run);
     /// Draws a stored run's curves from scratch (a resumed run's live curves then continue them).
     void showHistory(const RunHistory& history);
-    void addBatch(const BatchUpdate& update);
-    void addEpoch(const EpochUpdate& update);
+    void addBatch(const BatchRecord& update);
+    void addEpoch(const EpochRecord& update);
     void finishRun(const RunFinished& result);
 
     LiveChart* lossChart() const { return m_loss; }

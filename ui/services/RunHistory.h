@@ -14,8 +14,8 @@ namespace studio::ui {
 /// summed over epochs; batches placed evenly within their epoch).
 struct RunHistory {
     RunStarted start;
-    std::vector<BatchUpdate> batches;
-    std::vector<EpochUpdate> epochs;
+    std::vector<BatchRecord> batches;
+    std::vector<EpochRecord> epochs;
 };
 
 /// Reads run `runId` from `store` (throws StudioError when there is no such run).

@@ -3,7 +3,6 @@
 #include "runs/RunLauncher.h"
 #include "runs/StudyRunner.h"
 
-#include <QElapsedTimer>
 #include <QThread>
 
 namespace studio::ui {
@@ -13,23 +12,14 @@ namespace {
 /// UI thread, so every connection to it or its listeners is queued.
 class SignalBridge : public TrainingObserver {
 public:
-    SignalBridge(TrainingSession* session, double secondsBefore, std::int64_t startStep)
-        : m_session(session), m_secondsBefore(secondsBefore), m_lastStep(startStep)
-    {
-        m_clock.start();
-    }
+    SignalBridge(TrainingSession* session, std::int64_t startStep) : m_session(session), m_lastStep(startStep) {}
 
-    void onBatch(const BatchEvent& e) override
+    void onBatch(const BatchRecord& e) override
     {
         m_lastStep = e.step + 1;
-        Q_EMIT m_session->batchDone(BatchUpdate{e.step, e.epoch, e.batch, e.batchesPerEpoch, e.loss, e.accuracy, e.lr,
-                                                e.imagesPerSecond, seconds()});
+        Q_EMIT m_session->batchDone(e);
     }
-    void onEpoch(const EpochEvent& e) override
-    {
-        Q_EMIT m_session->epochDone(EpochUpdate{e.epoch, e.numEpochs, e.step, e.trainLoss, e.trainAccuracy, e.valLoss,
-                                                e.valAccuracy, e.lr, seconds(), e.isBest});
-    }
+    void onEpoch(const EpochRecord& e) override { Q_EMIT m_session->epochDone(e); }
     void onCheckpoint(const CheckpointEvent& e) override
     {
         Q_EMIT m_session->checkpointSaved(QString::fromStdString(e.path), QString::fromStdString(e.kind), e.epoch);
@@ -40,16 +30,12 @@ public:
         const auto& e = r.finished;
         Q_EMIT m_session->runFinished(RunFinished{
             e.reason, QString::fromStdString(e.message), e.epochsCompleted, e.bestEpoch, e.bestValAccuracy, m_lastStep,
-            seconds(), r.evaluated ? r.testAccuracy : -1.0, QString::fromStdString(r.evaluationError)});
+            e.seconds, r.evaluated ? r.testAccuracy : -1.0, QString::fromStdString(r.evaluationError)});
     }
 
 private:
-    double seconds() const { return m_secondsBefore + double(m_clock.nsecsElapsed()) * 1e-9; }
-
     TrainingSession* m_session;
-    double m_secondsBefore;
     std::int64_t m_lastStep;
-    QElapsedTimer m_clock;
 };
 
 } // namespace
@@ -57,8 +43,8 @@ private:
 TrainingSession::TrainingSession(const QString& runsFolder, QObject* parent) : QObject(parent), m_runsFolder(runsFolder)
 {
     qRegisterMetaType<RunStarted>();
-    qRegisterMetaType<BatchUpdate>();
-    qRegisterMetaType<EpochUpdate>();
+    qRegisterMetaType<BatchRecord>();
+    qRegisterMetaType<EpochRecord>();
     qRegisterMetaType<RunFinished>();
     qRegisterMetaType<std::vector<AblationRow>>();
     connect(this, &TrainingSession::runStarted, this, [this](const RunStarted& run) { m_runId = run.runId; });
@@ -148,7 +134,7 @@ void TrainingSession::work(const LaunchRequest& request)
         RunStore store(m_runsFolder);
         RunLauncher launcher(store, request);
         const auto& position = launcher.trainer().position();
-        SignalBridge bridge(this, position.elapsedSeconds, position.step);
+        SignalBridge bridge(this, position.step);
         attach(launcher);
         const auto result = launcher.run({&bridge});
         detach();
@@ -167,7 +153,7 @@ public:
     std::vector<TrainingObserver*> launching(std::size_t, RunLauncher& launcher) override
     {
         const auto& position = launcher.trainer().position();
-        m_bridge = std::make_unique<SignalBridge>(m_session, position.elapsedSeconds, position.step);
+        m_bridge = std::make_unique<SignalBridge>(m_session, position.step);
         m_session->attach(launcher);
         return {m_bridge.get()};
     }

@@ -66,8 +66,8 @@ public:
 Q_SIGNALS:
     void stateChanged(studio::ui::TrainingSession::State state);
     void runStarted(const studio::ui::RunStarted& run);
-    void batchDone(const studio::ui::BatchUpdate& update);
-    void epochDone(const studio::ui::EpochUpdate& update);
+    void batchDone(const studio::BatchRecord& update);
+    void epochDone(const studio::EpochRecord& update);
     void checkpointSaved(const QString& path, const QString& kind, int epoch);
     void runFinished(const studio::ui::RunFinished& result);
     /// The run could not start (bad checkpoint, unwritable runs folder, …).

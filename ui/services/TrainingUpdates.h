@@ -24,23 +24,7 @@ struct RunStarted {
     qint64 parameters = 0;
 };
 
-struct BatchUpdate {
-    qint64 step = 0; ///< global, 0-based
-    int epoch = 1;   ///< 1-based
-    qint64 batch = 0;
-    qint64 batchesPerEpoch = 0;
-    double loss = 0, accuracy = 0, lr = 0, imagesPerSecond = 0;
-    double seconds = 0; ///< wall time of the run so far
-};
-
-struct EpochUpdate {
-    int epoch = 1;
-    int numEpochs = 1;
-    qint64 step = 0; ///< steps after this epoch
-    double trainLoss = 0, trainAccuracy = 0, valLoss = 0, valAccuracy = 0, lr = 0;
-    double seconds = 0; ///< wall time of the run so far
-    bool isBest = false;
-};
+// Batches and epochs travel as the trainer reports them: studio::BatchRecord, studio::EpochRecord.
 
 struct RunFinished {
     FinishReason reason = FinishReason::Completed; ///< in words: nameOf(reason)
@@ -57,6 +41,6 @@ struct RunFinished {
 } // namespace studio::ui
 
 Q_DECLARE_METATYPE(studio::ui::RunStarted)
-Q_DECLARE_METATYPE(studio::ui::BatchUpdate)
-Q_DECLARE_METATYPE(studio::ui::EpochUpdate)
+Q_DECLARE_METATYPE(studio::BatchRecord)
+Q_DECLARE_METATYPE(studio::EpochRecord)
 Q_DECLARE_METATYPE(studio::ui::RunFinished)

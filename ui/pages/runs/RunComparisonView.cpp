@@ -127,12 +127,12 @@ void RunComparisonView::showRuns(const RunStore& store, const std::vector<qint64
         const int lr = m_lr->addSeries(name, {color, 2.0});
         for (const auto& b : h.batches) {
             const double epoch = (b.epoch - 1) + double(b.batch + 1) / double(std::max<qint64>(1, b.batchesPerEpoch));
-            m_loss->append(loss, {double(b.step + 1), epoch, b.seconds, b.loss});
-            m_lr->append(lr, {double(b.step), epoch, b.seconds, b.lr});
+            m_loss->append(loss, {double(b.step + 1), epoch, b.runSeconds, b.loss});
+            m_lr->append(lr, {double(b.step), epoch, b.runSeconds, b.lr});
         }
         for (const auto& e : h.epochs)
             if (std::isfinite(e.valAccuracy))
-                m_accuracy->append(accuracy, {double(e.step), double(e.epoch), e.seconds, e.valAccuracy * 100});
+                m_accuracy->append(accuracy, {double(e.step), double(e.epoch), e.runSeconds, e.valAccuracy * 100});
         steps = std::max(steps, double(h.start.batchesPerEpoch) * run->config.numEpochs);
         epochs = std::max(epochs, double(run->config.numEpochs));
         configs.push_back(run->config);

@@ -90,16 +90,16 @@ void TrainControls::beginRun(const RunStarted& run)
     m_progress->setFormat(tr("Starting run %1 …").arg(run.runId));
 }
 
-void TrainControls::showBatch(const BatchUpdate& u)
+void TrainControls::showBatch(const BatchRecord& u)
 {
     if (m_firstSeconds < 0)
-        m_firstSeconds = u.seconds;
+        m_firstSeconds = u.runSeconds;
     const qint64 done = u.step + 1;
     m_progress->setValue(m_totalSteps ? int(1000 * done / m_totalSteps) : 0);
     QString eta = tr("ETA …");
     const qint64 measured = done - m_firstStep;
     if (measured >= 5) {
-        const double perStep = (u.seconds - m_firstSeconds) / double(measured - 1);
+        const double perStep = (u.runSeconds - m_firstSeconds) / double(measured - 1);
         eta = tr("ETA %1").arg(clock(perStep * double(std::max<qint64>(0, m_totalSteps - done))));
     }
     const int epochs = int(m_totalSteps / std::max<qint64>(1, u.batchesPerEpoch));

@@ -18,7 +18,7 @@ public:
     /// Enables the buttons for a session state; `canStart`: the form is valid and data loaded.
     void setState(TrainingSession::State state, bool canStart);
     void beginRun(const RunStarted& run);
-    void showBatch(const BatchUpdate& update);
+    void showBatch(const BatchRecord& update);
     /// The one-line status under the progress bar.
     void setStatus(const QString& text, bool problem = false);
     QString status() const;

@@ -160,11 +160,11 @@ void TrainPage::connectSession()
                                   .arg(run.validationImages)
                                   .arg(run.runDir));
     });
-    connect(m_session, &TrainingSession::batchDone, this, [this](const BatchUpdate& u) {
+    connect(m_session, &TrainingSession::batchDone, this, [this](const BatchRecord& u) {
         m_charts->addBatch(u);
         m_controls->showBatch(u);
     });
-    connect(m_session, &TrainingSession::epochDone, this, [this](const EpochUpdate& u) {
+    connect(m_session, &TrainingSession::epochDone, this, [this](const EpochRecord& u) {
         m_charts->addEpoch(u);
         Q_EMIT statusMessage(tr("Epoch %1/%2: train loss %3, val loss %4, val accuracy %5 %%6")
                                  .arg(u.epoch)
