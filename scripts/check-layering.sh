@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Fails when a core/ folder includes a folder at its own level or above (a dependency cycle in the
 # making) or core/ includes GUI headers. Levels, lowest first: util < data < models < training <
-# evaluation < inference, runs.
+# evaluation < inference, runs; distributed (c10d) sits beside data, above util.
 set -euo pipefail
 core="$(cd "$(dirname "${BASH_SOURCE[0]}")/../core" && pwd)"
-declare -A level=([util]=0 [data]=1 [models]=2 [training]=3 [evaluation]=4 [inference]=5 [runs]=5)
+declare -A level=([util]=0 [data]=1 [distributed]=1 [models]=2 [training]=3 [evaluation]=4 [inference]=5 [runs]=5)
 problems=0
 for folder in "${!level[@]}"; do
   while IFS=: read -r file line text; do

@@ -1,9 +1,12 @@
 // train and resume: wire a Trainer to the run store, a progress printer and Ctrl-C.
 #include "cli/CliSupport.h"
 #include "cli/Commands.h"
+#include "cli/Distributed.h"
 #include "cli/ProgressPrinter.h"
 #include "cli/Training.h"
 
+#include "runs/ResumePoint.h"
+#include "runs/RunData.h"
 #include "util/StudioError.h"
 
 namespace studio::cli {
@@ -54,14 +57,24 @@ int trainCommand(const QStringList& args)
     addRunsOption(parser);
     addConfigOptions(parser);
     parser.addOption({"save-config", "Also write the effective config to FILE.", "FILE"});
+    addWorldOptions(parser);
     parseOrExit(parser, args, "Train a model and record the run in the run store.");
     return guarded([&] {
-        const auto config = configFromOptions(parser);
+        const auto spec = worldSpecFrom(parser);
+        auto config = configFromOptions(parser);
+        config.threads = threadsPerRank(parser, config.threads);
         const auto dataset = std::make_shared<const Dataset>(loadDatasetFor(parser));
+        if (spec.rank > 0)
+            return runWorkerRank(spec, &config, dataset.get(), dataSearch(parser));
         if (parser.isSet("save-config"))
             saveConfigFile(parser.value("save-config"), config);
         RunStore store(runsFolder(parser));
-        RunLauncher launcher(store, {config, dataset});
+        auto hosted = hostWorld(parser, args, spec, {config, *dataset, false});
+        LaunchRequest request;
+        request.config = config;
+        request.data = dataset;
+        request.world = hosted.world.get();
+        RunLauncher launcher(store, request);
         const auto& trainer = launcher.trainer();
         std::printf("run %lld: %s (%lld parameters) on %s (%s): %lld train / %lld validation images, %lld "
                     "batches/epoch\n",
@@ -70,7 +83,9 @@ int trainCommand(const QStringList& args)
                     dataset->shortFingerprint().c_str(), static_cast<long long>(trainer.trainingSize()),
                     static_cast<long long>(trainer.validationSize()),
                     static_cast<long long>(trainer.batchesPerEpoch()));
-        return exitCodeFor(runTraining(launcher).finished.reason);
+        const auto code = exitCodeFor(runTraining(launcher).finished.reason);
+        hosted.finish();
+        return code;
     });
 }
 
@@ -80,8 +95,14 @@ int resumeCommand(const QStringList& args)
     addRunDataOption(parser);
     addRunsOption(parser);
     parser.addOption({"run", "The run to continue (see `runs list`).", "ID"});
-    parseOrExit(parser, args, "Continue a stopped, interrupted or failed run from its latest checkpoint.");
+    addWorldOptions(parser);
+    parseOrExit(parser, args,
+                "Continue a stopped, interrupted or failed run from its latest checkpoint. The other ranks of a "
+                "run over several machines give no --run: they take rank 0's.");
     return guarded([&] {
+        const auto spec = worldSpecFrom(parser);
+        if (spec.rank > 0)
+            return runWorkerRank(spec, nullptr, nullptr, dataSearch(parser));
         if (!parser.isSet("run"))
             throw StudioError("resume needs --run ID.");
         const auto runId = parseRunId(parser.value("run"));
@@ -89,12 +110,24 @@ int resumeCommand(const QStringList& args)
         LaunchRequest request;
         request.resumeId = runId;
         request.search = dataSearch(parser);
+        HostedWorld hosted;
+        if (spec.size > 1) { // the run's config and data first: the other ranks take them at rendezvous
+            auto config = resumePoint(store, runId).config;
+            config.threads = threadsPerRank(parser, config.threads);
+            const auto data = runDataset(store, runId, request.search);
+            request.search.loaded.push_back(data);
+            hosted = hostWorld(parser, args, spec, {config, *data, true});
+            request.world = hosted.world.get();
+            request.threads = config.threads;
+        }
         RunLauncher launcher(store, request);
         const auto& position = launcher.trainer().position();
         std::printf("run %lld: resuming %s at epoch %d, batch %lld on %s\n", static_cast<long long>(runId),
                     launcher.trainer().config().model.c_str(), position.epoch + 1,
                     static_cast<long long>(position.batch), launcher.data().describe().c_str());
-        return exitCodeFor(runTraining(launcher).finished.reason);
+        const auto code = exitCodeFor(runTraining(launcher).finished.reason);
+        hosted.finish();
+        return code;
     });
 }
 

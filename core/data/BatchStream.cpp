@@ -36,16 +36,20 @@ BatchStream::~BatchStream()
 Batch BatchStream::makeBatch(const LabeledImages& data, const torch::Tensor& order, const BatchPlan& plan,
                              std::int64_t index)
 {
-    const auto begin = index * plan.batchSize;
-    const auto end = std::min(begin + plan.batchSize, data.size());
+    const auto first = index * plan.batchSize;
+    const auto size = std::min(first + plan.batchSize, data.size()) - first;
+    const auto begin = first + size * plan.shard / plan.shards;
+    const auto end = first + size * (plan.shard + 1) / plan.shards;
     const auto ids = order.slice(0, begin, end);
     Batch b;
     b.index = index;
+    b.globalSize = size;
     b.labels = data.labels.index_select(0, ids);
     auto x = data.images.index_select(0, ids).unsqueeze(1).to(torch::kFloat32).div_(255.0);
-    if (plan.augment.enabled) {
-        const auto s =
-            mixSeed(plan.seed, 0xa7u, static_cast<std::uint64_t>(plan.epoch), static_cast<std::uint64_t>(index));
+    if (plan.augment.enabled && end > begin) {
+        auto s = mixSeed(plan.seed, 0xa7u, static_cast<std::uint64_t>(plan.epoch), static_cast<std::uint64_t>(index));
+        if (plan.shards > 1)
+            s = mixSeed(s, 0x5au, static_cast<std::uint64_t>(plan.shard));
         x = augmentGeometry(x, plan.augment, s);
         x = standardise(x, plan.mean, plan.std);
         randomErase(x, plan.augment, mixSeed(s, 0xe7u));

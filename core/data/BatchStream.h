@@ -15,7 +15,8 @@ namespace studio {
 struct Batch {
     torch::Tensor images;
     torch::Tensor labels;
-    std::int64_t index = 0; ///< batch number within the epoch
+    std::int64_t index = 0;      ///< batch number within the epoch
+    std::int64_t globalSize = 0; ///< images in the whole batch, all shards together
 };
 
 /// How one epoch's batches are drawn.
@@ -29,6 +30,11 @@ struct BatchPlan {
     double mean = 0.1307;
     double std = 0.3081;
     std::size_t prefetch = 3; ///< batches prepared ahead
+    /// Data-parallel training: each batch of `batchSize` (the global batch) is cut into `shards`
+    /// contiguous parts as equal as can be, and this stream yields part `shard` (its images
+    /// augmented from a seed that includes the shard). One shard is the whole batch.
+    int shard = 0;
+    int shards = 1;
 };
 
 /// Produces one epoch's batches on a producer thread so that shuffling, augmentation and

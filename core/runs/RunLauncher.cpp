@@ -3,6 +3,7 @@
 #include "evaluation/ModelEvaluation.h"
 #include "models/ModelRegistry.h"
 #include "runs/ResumePoint.h"
+#include "runs/DistributedRun.h"
 #include "runs/RunData.h"
 #include "runs/RunRecorder.h"
 #include "util/StudioError.h"
@@ -14,11 +15,14 @@ RunLauncher::RunLauncher(RunStore& store, const LaunchRequest& request) : m_stor
 {
     m_resumes = request.resumeId > 0;
     if (m_resumes) {
-        const auto point = resumePoint(store, request.resumeId);
+        auto point = resumePoint(store, request.resumeId);
+        if (request.threads > 0)
+            point.config.threads = request.threads;
         m_request.config = point.config;
         m_data = runDataset(store, request.resumeId, request.search);
         configureTorchThread(point.config.threads);
         m_trainer = std::make_unique<Trainer>(point.config, *m_data, store.runDir(request.resumeId));
+        m_trainer->joinWorld(request.world);
         m_trainer->resumeFrom(point.checkpoint);
         m_runId = request.resumeId;
         store.markResumed(m_runId);
@@ -32,12 +36,15 @@ RunLauncher::RunLauncher(RunStore& store, const LaunchRequest& request) : m_stor
             store.createRun(request.config, *m_data, findModel(request.config.model)->parameterCount(), request.study);
         try {
             m_trainer = std::make_unique<Trainer>(request.config, *m_data, store.runDir(m_runId));
+            m_trainer->joinWorld(request.world);
         } catch (...) { // e.g. an empty training split: no run was made
             store.deleteRun(m_runId);
             throw;
         }
     }
     m_parameters = findModel(m_request.config.model)->parameterCount();
+    if (request.world && request.world->size() > 1)
+        store.setRunWorld(m_runId, worldRecord(*request.world));
 }
 
 RunLauncher::~RunLauncher() = default;

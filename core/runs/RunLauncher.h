@@ -1,5 +1,6 @@
 #pragma once
 #include "data/DatasetSearch.h"
+#include "distributed/World.h"
 #include "runs/RunStore.h"
 #include "training/Trainer.h"
 
@@ -20,6 +21,11 @@ struct LaunchRequest {
     /// After a run that ended well: score its best checkpoint on the test split (the first
     /// limit_test images) and store the result with the run.
     bool evaluateTest = false;
+    /// Rank 0 of a data-parallel run (joined; runWorker trains the other ranks): the trainer is that
+    /// world's master and the run records the world.
+    World* world = nullptr;
+    /// A resumed run's torch threads for this session (0: the run's own).
+    int threads = 0;
 };
 
 /// How a launched run ended.

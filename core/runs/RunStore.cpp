@@ -30,18 +30,20 @@ const char* kSchema[] = {
     " started TEXT, ended TEXT, epochs_done INTEGER DEFAULT 0, best_epoch INTEGER DEFAULT 0,"
     " best_val_acc REAL DEFAULT 0, best_val_loss REAL DEFAULT 0, test_acc REAL DEFAULT -1, test_loss REAL DEFAULT -1,"
     " params INTEGER, seconds REAL DEFAULT 0, evaluation TEXT DEFAULT '{}', pid INTEGER, host TEXT,"
-    " data TEXT DEFAULT '', versions TEXT DEFAULT '')",
+    " data TEXT DEFAULT '', versions TEXT DEFAULT '', world TEXT DEFAULT '')",
     "CREATE TABLE IF NOT EXISTS epochs (run_id INTEGER, epoch INTEGER, train_loss REAL, train_acc REAL,"
     " val_loss REAL, val_acc REAL, lr REAL, seconds REAL, PRIMARY KEY (run_id, epoch))",
     "CREATE TABLE IF NOT EXISTS batches (run_id INTEGER, step INTEGER, epoch INTEGER, loss REAL, acc REAL,"
     " lr REAL, images_per_s REAL, PRIMARY KEY (run_id, step))",
 };
 
-/// Schema versions: 1 the first; 2 adds runs.data (the dataset record) and runs.versions.
-constexpr int kSchemaVersion = 2;
+/// Schema versions: 1 the first; 2 adds runs.data (the dataset record) and runs.versions; 3
+/// runs.world (the processes of a data-parallel run).
+constexpr int kSchemaVersion = 3;
 
 /// Columns added after version 1, for stores written by earlier versions.
-const char* kAddedColumns[][2] = {{"data", "TEXT DEFAULT ''"}, {"versions", "TEXT DEFAULT ''"}};
+const char* kAddedColumns[][2] = {
+    {"data", "TEXT DEFAULT ''"}, {"versions", "TEXT DEFAULT ''"}, {"world", "TEXT DEFAULT ''"}};
 
 QString hostName()
 {
@@ -80,6 +82,7 @@ RunRecord readRun(const QSqlQuery& q)
         r.data.classNames = classNamesFor(r.data.name);
     }
     r.versions = QJsonDocument::fromJson(q.value("versions").toByteArray()).object();
+    r.world = QJsonDocument::fromJson(q.value("world").toByteArray()).object();
     r.study = q.value("study").toString();
     r.config = configFromJson(QJsonDocument::fromJson(q.value("config").toByteArray()).object());
     r.started = QDateTime::fromString(q.value("started").toString(), Qt::ISODate);
@@ -220,7 +223,12 @@ std::int64_t RunStore::createRun(const TrainConfig& config, const DatasetInfo& d
                     qint64(QCoreApplication::applicationPid()), hostName(), compact(toJson(data)), compact(versions)});
     const auto id = q.lastInsertId().toLongLong();
     QDir().mkpath(runDir(id));
-    writeRunConfig(id, config, data, versions);
+    RunRecord r;
+    r.id = id;
+    r.config = config;
+    r.data = data;
+    r.versions = versions;
+    writeRunConfig(r);
     return id;
 }
 
@@ -231,15 +239,29 @@ void RunStore::setRunData(std::int64_t id, const DatasetInfo& data)
         throw StudioError("No run " + std::to_string(id) + " in " + m_folder.toStdString() + ".");
     query("UPDATE runs SET dataset = ?, data = ? WHERE id = ?",
           {QString::fromStdString(data.name), compact(toJson(data)), qint64(id)});
-    writeRunConfig(id, r->config, data, r->versions);
+    auto updated = *r;
+    updated.data = data;
+    writeRunConfig(updated);
 }
 
-void RunStore::writeRunConfig(std::int64_t id, const TrainConfig& config, const DatasetInfo& data,
-                              const QJsonObject& versions) const
+void RunStore::setRunWorld(std::int64_t id, const QJsonObject& world)
 {
-    if (QDir(runDir(id)).exists())
-        saveConfigFile(QDir(runDir(id)).filePath("config.json"), config,
-                       {{"dataset", toJson(data)}, {"versions", versions}});
+    const auto r = run(id);
+    if (!r)
+        throw StudioError("No run " + std::to_string(id) + " in " + m_folder.toStdString() + ".");
+    query("UPDATE runs SET world = ? WHERE id = ?", {compact(world), qint64(id)});
+    auto updated = *r;
+    updated.world = world;
+    writeRunConfig(updated);
+}
+
+void RunStore::writeRunConfig(const RunRecord& r) const
+{
+    QJsonObject extra{{"dataset", toJson(r.data)}, {"versions", r.versions}};
+    if (!r.world.isEmpty())
+        extra["world"] = r.world;
+    if (QDir(runDir(r.id)).exists())
+        saveConfigFile(QDir(runDir(r.id)).filePath("config.json"), r.config, extra);
 }
 
 std::optional<RunRecord> RunStore::run(std::int64_t id) const

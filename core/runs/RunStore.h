@@ -25,6 +25,7 @@ struct RunRecord {
     QString message;      ///< why it ended
     DatasetInfo data;     ///< what it was trained on (runs from before dataset records: the name only)
     QJsonObject versions; ///< {"mnist_studio": …, "libtorch": …} that made it ({} for older runs)
+    QJsonObject world;    ///< {"world_size": W, "hosts": […]} of a data-parallel run ({}: one process)
     QString study;        ///< ablation study it belongs to ("" for none)
     TrainConfig config;
     QDateTime started;
@@ -69,6 +70,8 @@ public:
     /// Records the data a run was trained on (fills in a run from before dataset records once its
     /// data is found), in the store and the run's config.json.
     void setRunData(std::int64_t id, const DatasetInfo& data);
+    /// Records the processes that train a data-parallel run (worldRecord), in the store and config.json.
+    void setRunWorld(std::int64_t id, const QJsonObject& world);
     std::optional<RunRecord> run(std::int64_t id) const;
     std::vector<RunRecord> runs() const;
     std::vector<EpochRecord> epochs(std::int64_t id) const;
@@ -97,8 +100,8 @@ public:
 private:
     /// Adds what later schema versions added to a store written by an earlier one.
     void migrate();
-    void writeRunConfig(std::int64_t id, const TrainConfig& config, const DatasetInfo& data,
-                        const QJsonObject& versions) const;
+    /// config.json: the config plus "dataset", "versions" and, for a data-parallel run, "world".
+    void writeRunConfig(const RunRecord& run) const;
     /// Prepares, binds and runs one statement; throws StudioError with SQLite's message.
     QSqlQuery query(const QString& sql, const QVariantList& binds = {}) const;
 

@@ -73,7 +73,7 @@ void setConfigField(TrainConfig& config, const ConfigField& field, const QString
 QJsonObject configToJson(const TrainConfig& config);
 /// Reads the fields present in `json` over the defaults, accepting seed spellings ("SGD",
 /// "CosineAnnealingLR", "MNISTResNet"). Unknown keys are listed in `ignored` (except a run's
-/// "dataset" and "versions" records). Throws StudioError
+/// "dataset", "versions" and "world" records). Throws StudioError
 /// naming a field whose value has the wrong type or an unknown choice. Does not validate ranges.
 TrainConfig configFromJson(const QJsonObject& json, std::vector<std::string>* ignored = nullptr);
 
@@ -90,7 +90,7 @@ void validateConfig(const TrainConfig& config);
 /// Loads and validates a JSON config file (throws StudioError naming the file and problem).
 TrainConfig loadConfigFile(const QString& path, std::vector<std::string>* ignored = nullptr);
 /// Writes the config atomically (QSaveFile), with `records` added beside the fields (a run's
-/// config.json adds "dataset" and "versions"; loading skips those two keys without a warning).
+/// config.json adds "dataset", "versions" and "world"; loading skips those keys without a warning).
 void saveConfigFile(const QString& path, const TrainConfig& config, const QJsonObject& records = {});
 
 std::string nameOf(OptimizerKind k);

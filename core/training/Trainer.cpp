@@ -5,6 +5,7 @@
 #include "data/Split.h"
 #include "models/Predictions.h"
 #include "models/ModelRegistry.h"
+#include "training/DataParallel.h"
 #include "training/EarlyStopping.h"
 #include "training/LrSchedule.h"
 #include "training/OptimizerFactory.h"
@@ -16,6 +17,7 @@
 #include <torch/utils.h>
 
 #include <QDir>
+#include <QTemporaryFile>
 
 #include <chrono>
 #include <cmath>
@@ -68,6 +70,11 @@ void Trainer::addObserver(TrainingObserver* observer)
     m_observers.push_back(observer);
 }
 
+void Trainer::joinWorld(World* world)
+{
+    m_world = world && world->size() > 1 ? world : nullptr;
+}
+
 std::int64_t Trainer::batchesPerEpoch() const
 {
     return BatchStream::batchesPerEpoch(m_train.size(), m_config.batchSize);
@@ -82,8 +89,10 @@ QString Trainer::bestPath() const
     return QDir(m_runDir).filePath("best.pt");
 }
 
-void Trainer::resumeFrom(const QString& checkpointPath)
+void Trainer::resumeFrom(const QString& given)
 {
+    QTemporaryFile received; // a worker's copy of rank 0's checkpoint
+    const QString checkpointPath = m_world ? shareCheckpoint(*m_world, given, received) : given;
     const auto saved = readCheckpointMeta(checkpointPath);
     if (saved.config.model != m_config.model)
         throw StudioError("Checkpoint " + checkpointPath.toStdString() + " holds a " + saved.config.model +
@@ -127,7 +136,7 @@ bool Trainer::isPaused() const
 
 bool Trainer::waitWhilePaused()
 {
-    if (m_paused) {
+    if (m_paused && !m_world) {
         std::unique_lock lock(m_pauseMutex);
         m_pauseChanged.wait(lock, [&] { return !m_paused || m_stop; });
     }
@@ -166,15 +175,37 @@ FinishedEvent Trainer::finish(FinishReason reason, std::string message)
     return f;
 }
 
-FinishedEvent Trainer::stopped()
+void Trainer::saveLatest()
 {
+    if (!writes())
+        return;
     saveCheckpoint(latestPath(), *m_model, m_optimizer.get(), meta(std::nan(""), std::nan("")));
     for (auto* o : m_observers)
         o->onCheckpoint({latestPath().toStdString(), "latest", m_position.epoch});
+}
+
+FinishedEvent Trainer::stopped()
+{
+    saveLatest();
     return finish(FinishReason::StoppedByUser, "Stopped by user at epoch " + std::to_string(m_position.epoch + 1) +
                                                    ", batch " + std::to_string(m_position.batch) + "/" +
                                                    std::to_string(batchesPerEpoch()) +
                                                    "; resuming continues from there.");
+}
+
+std::optional<std::pair<double, double>> Trainer::validate()
+{
+    const double nan = std::nan("");
+    if (m_validation.size() == 0)
+        return std::pair{nan, nan};
+    if (!m_world) { // stop and pause are honoured between its batches too
+        const auto val =
+            predict(*m_model, m_validation, m_data.mean, m_data.std, kPredictBatchSize, [&] { return m_stop.load(); });
+        if (val.cancelled)
+            return std::nullopt;
+        return std::pair{val.meanLoss, val.accuracy};
+    }
+    return scoreInShards(*m_world, *m_model, m_validation, m_data.mean, m_data.std);
 }
 
 FinishedEvent Trainer::run()
@@ -182,6 +213,17 @@ FinishedEvent Trainer::run()
     FinishedEvent result;
     try {
         result = train();
+    } catch (const WorldLost& e) {
+        std::string saved;
+        try {
+            saveLatest();
+            saved = writes() ? "; resuming continues from epoch " + std::to_string(m_position.epoch + 1) + ", batch " +
+                                   std::to_string(m_position.batch)
+                             : "";
+        } catch (const std::exception& write) {
+            saved = std::string("; ") + write.what();
+        }
+        result = finish(FinishReason::Interrupted, e.what() + saved + ".");
     } catch (const std::exception& e) {
         result = finish(FinishReason::Error, e.what());
     }
@@ -198,6 +240,8 @@ FinishedEvent Trainer::train()
     auto& pos = m_position;
     EarlyStopping early(m_config.earlyStoppingMonitor, m_config.earlyStoppingPatience, m_config.earlyStoppingMinDelta);
     early.restore(pos.early);
+    if (m_world)
+        shareModelState(*m_world, *m_model); // replicas start equal
 
     while (pos.epoch < m_config.numEpochs) {
         const auto epochStart = Clock::now();
@@ -210,6 +254,8 @@ FinishedEvent Trainer::train()
         plan.augment = m_config.augment;
         plan.mean = m_data.mean;
         plan.std = m_data.std;
+        plan.shard = m_world ? m_world->rank() : 0;
+        plan.shards = m_world ? m_world->size() : 1;
         BatchStream stream(m_train, plan);
         const auto stopNow = [&] {
             pos.elapsedSeconds += secondsSince(epochStart) - pausedSeconds;
@@ -228,19 +274,33 @@ FinishedEvent Trainer::train()
                 if (!go)
                     return stopNow();
             }
-            if (m_stop)
+            if (m_stop && !m_world) // a world stops by vote, at the same step everywhere
                 return stopNow();
             auto batch = stream.next();
             if (!batch)
                 break;
-            torch::manual_seed(mixSeed(m_config.seed, 0xd1u, static_cast<std::uint64_t>(pos.epoch),
-                                       static_cast<std::uint64_t>(batch->index)));
+            auto dropoutSeed = mixSeed(m_config.seed, 0xd1u, static_cast<std::uint64_t>(pos.epoch),
+                                       static_cast<std::uint64_t>(batch->index));
+            torch::manual_seed(m_world ? mixSeed(dropoutSeed, 0x5au, std::uint64_t(m_world->rank())) : dropoutSeed);
             lr = learningRateAt(m_config, pos.step, perEpoch);
             setLearningRate(*m_optimizer, lr);
             m_optimizer->zero_grad();
-            const auto logits = m_model->forward(batch->images);
-            const auto loss = F::cross_entropy(logits, batch->labels);
-            const double lossValue = loss.item<double>();
+            double lossValue = 0.0;
+            std::int64_t n = batch->labels.size(0), correct = 0;
+            if (m_world) {
+                const auto totals = shardStep(*m_world, *m_model, *batch, m_stop.load());
+                if (totals.stop)
+                    return stopNow();
+                n = batch->globalSize;
+                correct = totals.correct;
+                lossValue = totals.lossSum / double(n);
+            }
+            torch::Tensor logits, loss;
+            if (!m_world) {
+                logits = m_model->forward(batch->images);
+                loss = F::cross_entropy(logits, batch->labels);
+                lossValue = loss.item<double>();
+            }
             if (!std::isfinite(lossValue)) {
                 pos.elapsedSeconds += secondsSince(epochStart) - pausedSeconds;
                 return finish(FinishReason::Diverged,
@@ -249,12 +309,13 @@ FinishedEvent Trainer::train()
                                   std::to_string(batch->index) + ") with learning rate " + formatLr(lr) +
                                   "; training stopped and the checkpoints of earlier epochs are kept.");
             }
-            if (m_stop) // the backward pass is most of a batch: drop the batch, it is redone on resume
-                return stopNow();
-            loss.backward();
+            if (!m_world) {
+                if (m_stop) // the backward pass is most of a batch: drop the batch, it is redone on resume
+                    return stopNow();
+                loss.backward();
+                correct = logits.argmax(1).eq(batch->labels).sum().item<std::int64_t>();
+            }
             m_optimizer->step();
-            const auto n = batch->labels.size(0);
-            const auto correct = logits.argmax(1).eq(batch->labels).sum().item<std::int64_t>();
             pos.partialLossSum += lossValue * static_cast<double>(n);
             pos.partialCorrect += correct;
             pos.partialSeen += n;
@@ -278,16 +339,10 @@ FinishedEvent Trainer::train()
                 o->onBatch(be);
         }
 
-        // Validation (stop and pause are honoured between its batches too).
-        double valLoss = std::nan(""), valAccuracy = std::nan("");
-        if (m_validation.size() > 0) {
-            const auto val = predict(*m_model, m_validation, m_data.mean, m_data.std, kPredictBatchSize,
-                                     [&] { return m_stop.load(); });
-            if (val.cancelled)
-                return stopNow();
-            valLoss = val.meanLoss;
-            valAccuracy = val.accuracy;
-        }
+        const auto validation = validate();
+        if (!validation)
+            return stopNow();
+        const auto [valLoss, valAccuracy] = *validation;
         EpochRecord ev;
         ev.epoch = pos.epoch + 1;
         ev.numEpochs = m_config.numEpochs;
@@ -314,10 +369,12 @@ FinishedEvent Trainer::train()
         pos.early = early.state();
         ev.step = pos.step;
 
-        saveCheckpoint(latestPath(), *m_model, m_optimizer.get(), meta(valAccuracy, valLoss));
-        for (auto* o : m_observers)
-            o->onCheckpoint({latestPath().toStdString(), "latest", ev.epoch});
-        if (ev.isBest) {
+        if (writes()) {
+            saveCheckpoint(latestPath(), *m_model, m_optimizer.get(), meta(valAccuracy, valLoss));
+            for (auto* o : m_observers)
+                o->onCheckpoint({latestPath().toStdString(), "latest", ev.epoch});
+        }
+        if (ev.isBest && writes()) {
             saveCheckpoint(bestPath(), *m_model, m_optimizer.get(), meta(valAccuracy, valLoss));
             for (auto* o : m_observers)
                 o->onCheckpoint({bestPath().toStdString(), "best", ev.epoch});
@@ -326,7 +383,7 @@ FinishedEvent Trainer::train()
             o->onEpoch(ev);
 
         if (early.shouldStop()) {
-            if (m_config.restoreBestWeights)
+            if (m_config.restoreBestWeights && writes())
                 loadCheckpoint(bestPath(), *m_model, nullptr);
             return finish(FinishReason::EarlyStopped,
                           "Early stopped after epoch " + std::to_string(ev.epoch) + ": " +

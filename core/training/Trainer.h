@@ -1,5 +1,6 @@
 #pragma once
 #include "data/Dataset.h"
+#include "distributed/World.h"
 #include "models/Classifier.h"
 #include "training/Checkpoint.h"
 #include "training/TrainConfig.h"
@@ -13,6 +14,7 @@
 #include <condition_variable>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <vector>
 
 namespace studio {
@@ -28,8 +30,15 @@ public:
     ~Trainer();
 
     void addObserver(TrainingObserver* observer);
+    /// Trains as one replica of a data-parallel run (call before resumeFrom and run): each rank
+    /// takes its shard of every batch of the config's (global) batch size, gradients are averaged
+    /// across ranks, validation is scored in shards. Only rank 0 writes checkpoints; a stop on any
+    /// rank stops every rank at the same step; pause is not offered. A lost rank ends the run as
+    /// Interrupted, rank 0 having saved a resumable checkpoint.
+    void joinWorld(World* world);
     /// Continues from a checkpoint of this configuration's architecture trained on this dataset
-    /// (same fingerprint; throws StudioError otherwise), with the checkpoint's normalisation.
+    /// (same fingerprint; throws StudioError otherwise), with the checkpoint's normalisation. In a
+    /// world, rank 0 reads the file and every rank loads rank 0's bytes (the path is ignored elsewhere).
     void resumeFrom(const QString& checkpointPath);
 
     /// Trains until completion, early stop, stop, divergence or error; never throws.
@@ -56,6 +65,10 @@ private:
     CheckpointMeta meta(double valAccuracy, double valLoss) const;
     FinishedEvent stopped();
     FinishedEvent finish(FinishReason reason, std::string message);
+    bool writes() const { return !m_world || m_world->isMaster(); }
+    void saveLatest();
+    /// Validation loss and accuracy (NaN without a validation split); nullopt when stopped.
+    std::optional<std::pair<double, double>> validate();
 
     TrainConfig m_config;
     LabeledImages m_train;
@@ -66,6 +79,7 @@ private:
     std::unique_ptr<torch::optim::Optimizer> m_optimizer;
     TrainingPosition m_position;
     std::vector<TrainingObserver*> m_observers;
+    World* m_world = nullptr;
 
     std::atomic<bool> m_stop{false};
     std::atomic<bool> m_paused{false};

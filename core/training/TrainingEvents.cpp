@@ -15,6 +15,8 @@ std::string nameOf(FinishReason r)
         return "diverged";
     case FinishReason::Error:
         return "error";
+    case FinishReason::Interrupted:
+        return "interrupted";
     }
     return "error";
 }

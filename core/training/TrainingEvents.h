@@ -5,9 +5,11 @@
 namespace studio {
 
 /// Why a run ended.
-enum class FinishReason { Completed, EarlyStopped, StoppedByUser, Diverged, Error };
+/// Interrupted: a data-parallel run lost one of its processes; its last checkpoint resumes it.
+enum class FinishReason { Completed, EarlyStopped, StoppedByUser, Diverged, Error, Interrupted };
 /// The one word for it, as the run store records it and every front end shows it: "completed",
-/// "early-stopped", "stopped", "diverged", "error".
+/// "early-stopped", "stopped", "diverged", "error", "interrupted" (also what the store calls a
+/// run whose process vanished).
 std::string nameOf(FinishReason reason);
 /// Completed or early-stopped: the run has its final weights (a study goes on, the CLI exits 0).
 bool endedWell(FinishReason reason);

@@ -1,0 +1,138 @@
+#include "cli/Distributed.h"
+
+#include "cli/Training.h"
+
+#include "training/Trainer.h"
+#include "util/StudioError.h"
+
+#include <QCoreApplication>
+
+#include <mutex>
+#include <thread>
+
+namespace studio::cli {
+namespace {
+
+int positiveInt(const QCommandLineParser& parser, const QString& name, int min)
+{
+    bool ok = false;
+    const int v = parser.value(name).toInt(&ok);
+    if (!ok || v < min)
+        throw StudioError("--" + name.toStdString() + " must be a whole number of at least " + std::to_string(min) +
+                          ", not \"" + parser.value(name).toStdString() + "\".");
+    return v;
+}
+
+} // namespace
+
+void addWorldOptions(QCommandLineParser& parser)
+{
+    parser.addOption({"nproc", "Train on N processes of this machine (data-parallel, c10d Gloo).", "N"});
+    parser.addOption({"world-size", "Processes in a data-parallel run spread over several machines.", "W"});
+    parser.addOption({"rank",
+                      "This process's rank in the run, 0 to W-1; rank 0 hosts the rendezvous and writes "
+                      "the run.",
+                      "R"});
+    parser.addOption({"master",
+                      "Where rank 0 listens (HOST:PORT): every rank gives the same. Default 127.0.0.1 and a free port "
+                      "with --nproc.",
+                      "HOST:PORT"});
+    parser.addOption(
+        {"timeout", "Seconds to wait for the other processes (rendezvous and each exchange); default 60.", "SECONDS"});
+}
+
+WorldSpec worldSpecFrom(const QCommandLineParser& parser)
+{
+    WorldSpec spec;
+    if (parser.isSet("timeout"))
+        spec.timeout = std::chrono::seconds(positiveInt(parser, "timeout", 1));
+    if (parser.isSet("master"))
+        parseMaster(parser.value("master").toStdString(), spec);
+    if (parser.isSet("nproc")) {
+        if (parser.isSet("world-size") || parser.isSet("rank"))
+            throw StudioError("--nproc starts every rank on this machine: leave out --world-size and --rank.");
+        spec.size = positiveInt(parser, "nproc", 1);
+        return spec;
+    }
+    if (parser.isSet("world-size") != parser.isSet("rank") || (parser.isSet("world-size") && !parser.isSet("master")))
+        throw StudioError("A run over several machines needs --world-size, --rank and --master on every one.");
+    if (parser.isSet("world-size")) {
+        spec.size = positiveInt(parser, "world-size", 1);
+        spec.rank = positiveInt(parser, "rank", 0);
+        if (spec.rank >= spec.size)
+            throw StudioError("--rank " + std::to_string(spec.rank) + " is not in a world of " +
+                              std::to_string(spec.size) + " (ranks 0 to " + std::to_string(spec.size - 1) + ").");
+    }
+    return spec;
+}
+
+int threadsPerRank(const QCommandLineParser& parser, int configThreads)
+{
+    if (configThreads > 0 || !parser.isSet("nproc"))
+        return configThreads;
+    const int cores = int(std::max(1u, std::thread::hardware_concurrency()));
+    return std::max(1, cores / std::max(1, parser.value("nproc").toInt()));
+}
+
+HostedWorld hostWorld(const QCommandLineParser& parser, const QStringList& args, const WorldSpec& spec,
+                      const RunBrief& brief)
+{
+    HostedWorld hosted;
+    if (spec.size <= 1)
+        return hosted;
+    if (parser.isSet("nproc")) {
+        // The same command for the other ranks, without --nproc and with this rank's thread count.
+        QStringList rest{args.first().section(' ', -1)};
+        for (int i = 1; i < args.size(); ++i) {
+            if (args[i] == "--nproc" || args[i] == "-nproc")
+                ++i;
+            else if (!args[i].startsWith("--nproc="))
+                rest << args[i];
+        }
+        rest << "--threads" << QString::number(brief.config.threads);
+        if (parser.isSet("timeout"))
+            rest << "--timeout" << parser.value("timeout");
+        hosted.local = std::make_unique<LocalRanks>(QCoreApplication::applicationFilePath(), rest);
+    }
+    hosted.waitMs = int(spec.timeout.count());
+    std::string payload = toPayload(brief);
+    hosted.world = World::join(spec, worldFingerprint(brief.config, brief.data), payload, [&](int port) {
+        if (hosted.local)
+            hosted.local->start(spec.size, port);
+    });
+    std::printf("%d processes: rank 0 on %s, rendezvous at %s:%d\n", spec.size, hosted.world->hosts()[0].c_str(),
+                spec.masterHost.c_str(), hosted.world->port());
+    return hosted;
+}
+
+void HostedWorld::finish()
+{
+    if (!local)
+        return;
+    const auto codes = local->wait(waitMs);
+    for (std::size_t i = 0; i < codes.size(); ++i)
+        if (codes[i] != 0)
+            std::fprintf(stderr, "rank %zu ended with exit code %d\n", i + 1, codes[i]);
+}
+
+int runWorkerRank(const WorldSpec& spec, const TrainConfig* config, const Dataset* data, const DataSearch& search)
+{
+    std::mutex mutex;
+    Trainer* running = nullptr;
+    const auto interrupt = stopOnInterrupt([&] {
+        std::lock_guard lock(mutex);
+        if (running)
+            running->stop();
+    });
+    const auto result = runWorker(spec, config, data, search, [&](Trainer* trainer) {
+        std::lock_guard lock(mutex);
+        running = trainer;
+    });
+    const auto& f = result.finished;
+    std::printf("rank %d: %s\n", result.rank, nameOf(f.reason).c_str());
+    if (f.reason == FinishReason::Error || f.reason == FinishReason::Interrupted)
+        std::fprintf(stderr, "error: rank %d: %s\n", result.rank, f.message.c_str());
+    return exitCodeFor(f.reason);
+}
+
+} // namespace studio::cli

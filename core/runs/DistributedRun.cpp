@@ -1,0 +1,114 @@
+#include "runs/DistributedRun.h"
+
+#include "training/Trainer.h"
+#include "util/TorchThreads.h"
+
+#include <QCryptographicHash>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QTemporaryDir>
+
+namespace studio {
+
+std::string worldFingerprint(const TrainConfig& config, const DatasetInfo& data)
+{
+    auto json = configToJson(config);
+    json.remove("threads");
+    const auto text = QJsonDocument(json).toJson(QJsonDocument::Compact) + '\n' +
+                      QByteArray::fromStdString(data.fingerprint + ' ' + data.name);
+    return QCryptographicHash::hash(text, QCryptographicHash::Sha256).toHex().toStdString();
+}
+
+std::string toPayload(const RunBrief& brief)
+{
+    const QJsonObject o{
+        {"config", configToJson(brief.config)}, {"data", toJson(brief.data)}, {"resumes", brief.resumes}};
+    return QJsonDocument(o).toJson(QJsonDocument::Compact).toStdString();
+}
+
+RunBrief briefFromPayload(const std::string& payload)
+{
+    const auto o = QJsonDocument::fromJson(QByteArray::fromStdString(payload)).object();
+    RunBrief brief;
+    brief.config = configFromJson(o.value("config").toObject());
+    brief.data = datasetInfoFromJson(o.value("data").toObject());
+    brief.resumes = o.value("resumes").toBool();
+    return brief;
+}
+
+QJsonObject worldRecord(const World& world)
+{
+    QJsonArray hosts;
+    for (const auto& h : world.hosts())
+        hosts.append(QString::fromStdString(h));
+    return {{"world_size", world.size()}, {"hosts", hosts}};
+}
+
+WorkerResult runWorker(const WorldSpec& spec, const TrainConfig* ownConfig, const Dataset* ownData,
+                       const DataSearch& search, const std::function<void(Trainer*)>& running)
+{
+    std::string payload;
+    const auto fingerprint = ownConfig && ownData ? worldFingerprint(*ownConfig, *ownData) : std::string();
+    const auto world = World::join(spec, fingerprint, payload);
+    auto brief = briefFromPayload(payload);
+    if (ownConfig)
+        brief.config.threads = ownConfig->threads; // the one field hosts may choose for themselves
+    std::shared_ptr<const Dataset> data;
+    if (ownData && sameData(*ownData, brief.data))
+        data = std::make_shared<const Dataset>(*ownData);
+    else
+        data = findDataset(brief.data, search);
+    configureTorchThread(brief.config.threads);
+    QTemporaryDir scratch; // a worker writes nothing; its trainer still wants a folder
+    Trainer trainer(brief.config, *data, scratch.path());
+    trainer.joinWorld(world.get());
+    if (brief.resumes)
+        trainer.resumeFrom({});
+    if (running)
+        running(&trainer);
+    WorkerResult result{trainer.run(), world->rank()};
+    if (running)
+        running(nullptr);
+    return result;
+}
+
+LocalRanks::LocalRanks(QString program, QStringList arguments)
+    : m_program(std::move(program)), m_arguments(std::move(arguments))
+{
+}
+
+LocalRanks::~LocalRanks()
+{
+    for (auto& p : m_processes)
+        if (p->state() != QProcess::NotRunning) {
+            p->kill();
+            p->waitForFinished(3000);
+        }
+}
+
+void LocalRanks::start(int worldSize, int port)
+{
+    for (int rank = 1; rank < worldSize; ++rank) {
+        auto p = std::make_unique<QProcess>();
+        p->setProcessChannelMode(QProcess::ForwardedChannels);
+        p->start(m_program,
+                 m_arguments + QStringList{"--world-size", QString::number(worldSize), "--rank", QString::number(rank),
+                                           "--master", "127.0.0.1:" + QString::number(port)});
+        m_processes.push_back(std::move(p));
+    }
+}
+
+std::vector<int> LocalRanks::wait(int timeoutMs)
+{
+    std::vector<int> codes;
+    for (auto& p : m_processes) {
+        if (!p->waitForFinished(timeoutMs) && p->state() != QProcess::NotRunning) {
+            p->kill();
+            p->waitForFinished(3000);
+        }
+        codes.push_back(p->exitStatus() == QProcess::NormalExit ? p->exitCode() : -1);
+    }
+    return codes;
+}
+
+} // namespace studio

@@ -1,0 +1,49 @@
+#pragma once
+#include "data/BatchStream.h"
+#include "data/Dataset.h"
+#include "distributed/World.h"
+#include "models/Classifier.h"
+
+#include <torch/nn/module.h>
+
+#include <QString>
+
+class QTemporaryFile;
+
+namespace studio {
+
+/// The data-parallel pieces of a training step, over a World (like PyTorch's
+/// DistributedDataParallel: replicas start equal, gradients are averaged after every backward,
+/// BatchNorm buffers follow rank 0's).
+
+/// Rank 0's parameters and buffers into every replica.
+void shareModelState(World& world, torch::nn::Module& model);
+/// Rank 0's buffers (BatchNorm running statistics) into every replica; nothing without buffers.
+void shareBuffers(World& world, torch::nn::Module& model);
+
+/// What the ranks' shards of one global batch add up to.
+struct StepTotals {
+    double lossSum = 0.0;     ///< cross-entropy summed over the global batch
+    std::int64_t correct = 0; ///< right predictions in the global batch
+    bool stop = false;        ///< some rank was asked to stop: every rank drops this batch
+};
+
+/// Forward and backward of this rank's shard of a batch, then one all-reduce for the step: every
+/// gradient (each rank's loss is its shard's sum over the global batch size, so the summed
+/// gradients are the global batch mean's whatever the shard sizes; a rank without images adds
+/// zeros) together with the loss, the correct count and the stop votes. Buffers follow rank 0's
+/// first. The caller steps the optimizer unless `stop`.
+StepTotals shardStep(World& world, ClassifierImpl& model, const Batch& batch, bool stop);
+
+/// This rank's contiguous share of a set.
+LabeledImages shardOf(const LabeledImages& set, const World& world);
+
+/// Validation scored in shards, the sums all-reduced: {mean loss, accuracy} of the whole set.
+std::pair<double, double> scoreInShards(World& world, ClassifierImpl& model, const LabeledImages& set, double mean,
+                                        double std);
+
+/// Rank 0's checkpoint for every rank: rank 0 checks and reads `path` and gets `path` back; the
+/// others get the name of `copy`, holding rank 0's bytes.
+QString shareCheckpoint(World& world, const QString& path, QTemporaryFile& copy);
+
+} // namespace studio
