@@ -194,19 +194,20 @@ void TestRunData::storeOfThePreviousVersionIsMigratedAndFilledIn()
                      .toStdString(),
                  found->fingerprint);
     }
-    // The schema is now version 2, and reopening changes nothing.
+    // The schema is now version 3, and reopening changes nothing.
     {
         auto db = QSqlDatabase::addDatabase("QSQLITE", "check");
         db.setDatabaseName(runs + "/runs.sqlite");
         QVERIFY(db.open());
         QSqlQuery q("PRAGMA user_version", db);
         QVERIFY(q.next());
-        QCOMPARE(q.value(0).toInt(), 2);
+        QCOMPARE(q.value(0).toInt(), 3);
     }
     QSqlDatabase::removeDatabase("check");
     RunStore again(runs);
     QVERIFY(!again.run(1)->data.fingerprint.empty());
     QVERIFY(again.run(2)->data.fingerprint.empty()); // filled in on its own first use
+    QVERIFY(again.run(1)->world.isEmpty());           // one process, as every run before schema 3
 }
 
 QTEST_GUILESS_MAIN(TestRunData)

@@ -161,7 +161,8 @@ TrainConfig configFromJson(const QJsonObject& json, std::vector<std::string>* ig
         const auto key = it.key().toStdString();
         const auto* f = findConfigField(key);
         if (!f) {
-            if (ignored && key != "dataset" && key != "versions" && key != "world") // a run's config.json records: not config
+            if (ignored && key != "dataset" && key != "versions" &&
+                key != "world") // a run's config.json records: not config
                 ignored->push_back(key);
             continue;
         }
