@@ -207,7 +207,7 @@ void TestRunData::storeOfThePreviousVersionIsMigratedAndFilledIn()
     RunStore again(runs);
     QVERIFY(!again.run(1)->data.fingerprint.empty());
     QVERIFY(again.run(2)->data.fingerprint.empty()); // filled in on its own first use
-    QVERIFY(again.run(1)->world.isEmpty());           // one process, as every run before schema 3
+    QVERIFY(again.run(1)->world.isEmpty());          // one process, as every run before schema 3
 }
 
 QTEST_GUILESS_MAIN(TestRunData)
