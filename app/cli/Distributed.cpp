@@ -89,7 +89,8 @@ HostedWorld hostWorld(const QCommandLineParser& parser, const QStringList& args,
             else if (!args[i].startsWith("--nproc="))
                 rest << args[i];
         }
-        rest << "--threads" << QString::number(brief.config.threads);
+        if (rest.first() == "train") // resume's workers take rank 0's threads with its config
+            rest << "--threads" << QString::number(brief.config.threads);
         if (parser.isSet("timeout"))
             rest << "--timeout" << parser.value("timeout");
         hosted.local = std::make_unique<LocalRanks>(QCoreApplication::applicationFilePath(), rest);
@@ -131,7 +132,7 @@ int runWorkerRank(const WorldSpec& spec, const TrainConfig* config, const Datase
     const auto& f = result.finished;
     std::printf("rank %d: %s\n", result.rank, nameOf(f.reason).c_str());
     if (f.reason == FinishReason::Error || f.reason == FinishReason::Interrupted)
-        std::fprintf(stderr, "error: rank %d: %s\n", result.rank, f.message.c_str());
+        std::fprintf(stderr, "error: %s\n", f.message.c_str());
     return exitCodeFor(f.reason);
 }
 

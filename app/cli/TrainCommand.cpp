@@ -42,7 +42,7 @@ void printOutcome(std::int64_t runId, const QString& runDir, const LaunchResult&
     const auto& f = result.finished;
     std::printf("run %lld: %s (best epoch %d, val acc %.2f%%) in %s\n", static_cast<long long>(runId),
                 nameOf(f.reason).c_str(), f.bestEpoch, f.bestValAccuracy * 100, qPrintable(runDir));
-    if (f.reason == FinishReason::Error)
+    if (f.reason == FinishReason::Error || f.reason == FinishReason::Interrupted)
         std::fprintf(stderr, "error: %s\n", f.message.c_str());
     if (result.evaluated)
         std::printf("test accuracy %.2f%%\n", result.testAccuracy * 100);

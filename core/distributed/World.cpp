@@ -262,7 +262,7 @@ std::string World::whoIsGone()
     const std::string master = m_spec.masterHost + ":" + std::to_string(m_spec.masterPort);
     try {
         m_store->set("alive/" + std::to_string(rank()), stringToBytes("1"));
-        const auto deadline = Clock::now() + std::min(m_spec.timeout, std::chrono::milliseconds(3000));
+        const auto deadline = Clock::now() + std::min(m_spec.timeout, std::chrono::milliseconds(1000));
         std::vector<int> gone;
         do {
             gone.clear();
