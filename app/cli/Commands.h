@@ -15,5 +15,6 @@ int runsCommand(const QStringList& args);
 int predictCommand(const QStringList& args);
 int reportCommand(const QStringList& args);
 int ablateCommand(const QStringList& args);
+int workerCommand(const QStringList& args);
 
 } // namespace studio::cli

@@ -1,5 +1,6 @@
 #include "cli/Distributed.h"
 
+#include "cli/CliSupport.h"
 #include "cli/Training.h"
 
 #include "training/Trainer.h"
@@ -74,49 +75,35 @@ int threadsPerRank(const QCommandLineParser& parser, int configThreads)
     return std::max(1, cores / std::max(1, parser.value("nproc").toInt()));
 }
 
-HostedWorld hostWorld(const QCommandLineParser& parser, const QStringList& args, const WorldSpec& spec,
-                      const RunBrief& brief)
+HostedWorld hostWorld(const WorldSpec& spec, bool local, const RunBrief& brief)
 {
     HostedWorld hosted;
+    hosted.waitMs = int(spec.timeout.count());
     if (spec.size <= 1)
         return hosted;
-    if (parser.isSet("nproc")) {
-        // The same command for the other ranks, without --nproc and with this rank's thread count.
-        QStringList rest{args.first().section(' ', -1)};
-        for (int i = 1; i < args.size(); ++i) {
-            if (args[i] == "--nproc" || args[i] == "-nproc")
-                ++i;
-            else if (!args[i].startsWith("--nproc="))
-                rest << args[i];
-        }
-        if (rest.first() == "train") // resume's workers take rank 0's threads with its config
-            rest << "--threads" << QString::number(brief.config.threads);
-        if (parser.isSet("timeout"))
-            rest << "--timeout" << parser.value("timeout");
-        hosted.local = std::make_unique<LocalRanks>(QCoreApplication::applicationFilePath(), rest);
+    if (local) {
+        hosted.local = startLocalWorld(QCoreApplication::applicationFilePath(), spec.size, brief, spec.timeout);
+    } else {
+        std::string payload = toPayload(brief);
+        hosted.local.world = World::join(spec, worldFingerprint(brief.config, brief.data), payload);
     }
-    hosted.waitMs = int(spec.timeout.count());
-    std::string payload = toPayload(brief);
-    hosted.world = World::join(spec, worldFingerprint(brief.config, brief.data), payload, [&](int port) {
-        if (hosted.local)
-            hosted.local->start(spec.size, port);
-    });
-    std::printf("%d processes: rank 0 on %s, rendezvous at %s:%d\n", spec.size, hosted.world->hosts()[0].c_str(),
-                spec.masterHost.c_str(), hosted.world->port());
+    std::printf("%d processes: rank 0 on %s, rendezvous at %s:%d\n", spec.size, hosted.world()->hosts()[0].c_str(),
+                spec.masterHost.c_str(), hosted.world()->port());
     return hosted;
 }
 
 void HostedWorld::finish()
 {
-    if (!local)
+    if (!local.ranks)
         return;
-    const auto codes = local->wait(waitMs);
+    const auto codes = local.ranks->wait(waitMs);
     for (std::size_t i = 0; i < codes.size(); ++i)
         if (codes[i] != 0)
             std::fprintf(stderr, "rank %zu ended with exit code %d\n", i + 1, codes[i]);
 }
 
-int runWorkerRank(const WorldSpec& spec, const TrainConfig* config, const Dataset* data, const DataSearch& search)
+int runWorkerRank(const WorldSpec& spec, const TrainConfig* config, const Dataset* data, const DataSearch& search,
+                  int threads)
 {
     std::mutex mutex;
     Trainer* running = nullptr;
@@ -125,7 +112,7 @@ int runWorkerRank(const WorldSpec& spec, const TrainConfig* config, const Datase
         if (running)
             running->stop();
     });
-    const auto result = runWorker(spec, config, data, search, [&](Trainer* trainer) {
+    const auto result = runWorker(spec, config, data, search, threads, [&](Trainer* trainer) {
         std::lock_guard lock(mutex);
         running = trainer;
     });
@@ -134,6 +121,24 @@ int runWorkerRank(const WorldSpec& spec, const TrainConfig* config, const Datase
     if (f.reason == FinishReason::Error || f.reason == FinishReason::Interrupted)
         std::fprintf(stderr, "error: %s\n", f.message.c_str());
     return exitCodeFor(f.reason);
+}
+
+int workerCommand(const QStringList& args)
+{
+    QCommandLineParser parser;
+    addRunDataOption(parser);
+    addWorldOptions(parser);
+    parser.addOption({"threads", "Torch threads of this rank (default: rank 0's config).", "N"});
+    parseOrExit(parser, args,
+                "Join a data-parallel run as one of its ranks (not 0) and train whatever rank 0 runs: its config, "
+                "its data (found here by fingerprint) and, when it resumes, its checkpoint.");
+    return guarded([&] {
+        const auto spec = worldSpecFrom(parser);
+        if (spec.rank < 1)
+            throw StudioError("worker needs --world-size, --rank (1 or more) and --master.");
+        return runWorkerRank(spec, nullptr, nullptr, dataSearch(parser),
+                             parser.isSet("threads") ? positiveInt(parser, "threads", 1) : 0);
+    });
 }
 
 } // namespace studio::cli

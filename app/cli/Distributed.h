@@ -17,19 +17,23 @@ int threadsPerRank(const QCommandLineParser& parser, int configThreads);
 
 /// Rank 0's side of a data-parallel run: the joined world and the local ranks it started.
 struct HostedWorld {
-    std::unique_ptr<LocalRanks> local;
-    std::unique_ptr<World> world;
+    LocalWorld local;
     int waitMs = 60000;
+    World* world() const { return local.world.get(); }
     /// After training: waits for the local ranks and says which failed (stderr).
     void finish();
 };
-/// Joins as rank 0 for `brief` (a world of one: nothing), starting the other ranks with this
-/// command's arguments `args` when --nproc is given. Throws StudioError when the rendezvous fails.
-HostedWorld hostWorld(const QCommandLineParser& parser, const QStringList& args, const WorldSpec& spec,
-                      const RunBrief& brief);
+/// Joins as rank 0 for `brief` (a world of one: nothing), starting the other ranks as `worker`
+/// processes with --nproc. Throws StudioError when the rendezvous fails.
+HostedWorld hostWorld(const WorldSpec& spec, bool local, const RunBrief& brief);
 
 /// A worker rank (--rank > 0): trains its replica of rank 0's run (Ctrl-C votes to stop every rank at
 /// the same step) and prints how it ended; the exit code.
-int runWorkerRank(const WorldSpec& spec, const TrainConfig* config, const Dataset* data, const DataSearch& search);
+int runWorkerRank(const WorldSpec& spec, const TrainConfig* config, const Dataset* data, const DataSearch& search,
+                  int threads = 0);
+
+/// `worker --world-size W --rank R --master HOST:PORT [--data DIR] [--threads N]`: a rank that
+/// trains whatever rank 0 runs (what --nproc and the window start).
+int workerCommand(const QStringList& args);
 
 } // namespace studio::cli

@@ -69,11 +69,11 @@ int trainCommand(const QStringList& args)
         if (parser.isSet("save-config"))
             saveConfigFile(parser.value("save-config"), config);
         RunStore store(runsFolder(parser));
-        auto hosted = hostWorld(parser, args, spec, {config, *dataset, false});
+        auto hosted = hostWorld(spec, parser.isSet("nproc"), {config, *dataset, false});
         LaunchRequest request;
         request.config = config;
         request.data = dataset;
-        request.world = hosted.world.get();
+        request.world = hosted.world();
         RunLauncher launcher(store, request);
         const auto& trainer = launcher.trainer();
         std::printf("run %lld: %s (%lld parameters) on %s (%s): %lld train / %lld validation images, %lld "
@@ -101,7 +101,7 @@ int resumeCommand(const QStringList& args)
                 "run over several machines give no --run: they take rank 0's.");
     return guarded([&] {
         const auto spec = worldSpecFrom(parser);
-        if (spec.rank > 0)
+        if (spec.rank > 0) // another machine's rank of a resumed run
             return runWorkerRank(spec, nullptr, nullptr, dataSearch(parser));
         if (!parser.isSet("run"))
             throw StudioError("resume needs --run ID.");
@@ -116,8 +116,8 @@ int resumeCommand(const QStringList& args)
             config.threads = threadsPerRank(parser, config.threads);
             const auto data = runDataset(store, runId, request.search);
             request.search.loaded.push_back(data);
-            hosted = hostWorld(parser, args, spec, {config, *data, true});
-            request.world = hosted.world.get();
+            hosted = hostWorld(spec, parser.isSet("nproc"), {config, *data, true});
+            request.world = hosted.world();
             request.threads = config.threads;
         }
         RunLauncher launcher(store, request);

@@ -20,6 +20,7 @@ const char* kUsage =
     "commands:\n"
     "  train         train a model (flags for every config field, --config FILE, --preset ID)\n"
     "  resume        continue a stopped or interrupted run (--run ID)\n"
+    "  worker        join a data-parallel run as one of its ranks (what --nproc starts)\n"
     "  evaluate      metrics, confusion, calibration and predictions of a run or checkpoint on a split\n"
     "  report        a run's evaluation files and a self-contained report.html with charts\n"
     "  ablate        a study: variants with the same seed and budget, table and bar chart\n"
@@ -57,7 +58,7 @@ int main(int argc, char** argv)
         {"train", trainCommand},     {"resume", resumeCommand},   {"evaluate", evaluateCommand},
         {"predict", predictCommand}, {"summary", summaryCommand}, {"lr-schedule", lrScheduleCommand},
         {"presets", presetsCommand}, {"runs", runsCommand},       {"report", reportCommand},
-        {"ablate", ablateCommand},
+        {"ablate", ablateCommand},   {"worker", workerCommand},
     };
     const auto it = commands.find(args[1]);
     if (it == commands.end()) {

@@ -45,14 +45,14 @@ QJsonObject worldRecord(const World& world)
 }
 
 WorkerResult runWorker(const WorldSpec& spec, const TrainConfig* ownConfig, const Dataset* ownData,
-                       const DataSearch& search, const std::function<void(Trainer*)>& running)
+                       const DataSearch& search, int threads, const std::function<void(Trainer*)>& running)
 {
     std::string payload;
     const auto fingerprint = ownConfig && ownData ? worldFingerprint(*ownConfig, *ownData) : std::string();
     const auto world = World::join(spec, fingerprint, payload);
     auto brief = briefFromPayload(payload);
-    if (ownConfig)
-        brief.config.threads = ownConfig->threads; // the one field hosts may choose for themselves
+    if (threads > 0 || ownConfig) // the one field hosts may choose for themselves
+        brief.config.threads = threads > 0 ? threads : ownConfig->threads;
     std::shared_ptr<const Dataset> data;
     if (ownData && sameData(*ownData, brief.data))
         data = std::make_shared<const Dataset>(*ownData);
@@ -109,6 +109,22 @@ std::vector<int> LocalRanks::wait(int timeoutMs)
         codes.push_back(p->exitStatus() == QProcess::NormalExit ? p->exitCode() : -1);
     }
     return codes;
+}
+
+LocalWorld startLocalWorld(const QString& cli, int processes, const RunBrief& brief, std::chrono::milliseconds timeout)
+{
+    LocalWorld local;
+    local.ranks = std::make_unique<LocalRanks>(
+        cli, QStringList{"worker", "--threads", QString::number(brief.config.threads), "--timeout",
+                         QString::number(std::max<long long>(1, timeout.count() / 1000)), "--data",
+                         QString::fromStdString(brief.data.folder)});
+    WorldSpec spec;
+    spec.size = processes;
+    spec.timeout = timeout;
+    std::string payload = toPayload(brief);
+    local.world = World::join(spec, worldFingerprint(brief.config, brief.data), payload,
+                              [&](int port) { local.ranks->start(processes, port); });
+    return local;
 }
 
 } // namespace studio

@@ -35,14 +35,15 @@ QJsonObject worldRecord(const World& world);
 
 /// A worker rank (1…W-1): joins rank 0's run and trains its replica; rank 0 writes everything.
 /// Its own config, when given, must be rank 0's (compared at rendezvous); without one it takes rank
-/// 0's and finds the run's data through `search`. `running` hears of the trainer before it trains
-/// and (nullptr) after, to stop it from another thread. Throws StudioError when the rendezvous fails.
+/// 0's and finds the run's data through `search`. `threads` > 0 sets its torch threads (else its
+/// config's). `running` hears of the trainer before it trains and (nullptr) after, to stop it from
+/// another thread. Throws StudioError when the rendezvous fails.
 struct WorkerResult {
     FinishedEvent finished;
     int rank = 0;
 };
 WorkerResult runWorker(const WorldSpec& spec, const TrainConfig* ownConfig, const Dataset* ownData,
-                       const DataSearch& search, const std::function<void(Trainer*)>& running = {});
+                       const DataSearch& search, int threads = 0, const std::function<void(Trainer*)>& running = {});
 
 /// The other ranks of a run on this machine: `program` started W-1 times with `arguments` plus
 /// --world-size, --rank and --master 127.0.0.1:PORT (their output goes to this process's).
@@ -59,5 +60,13 @@ private:
     QStringList m_arguments;
     std::vector<std::unique_ptr<QProcess>> m_processes;
 };
+
+/// Rank 0 of a run over `processes` processes of this machine, joined: the others are `cli worker`
+/// processes (threads each, the brief's data folder to look in) on a free loopback port.
+struct LocalWorld {
+    std::unique_ptr<LocalRanks> ranks;
+    std::unique_ptr<World> world;
+};
+LocalWorld startLocalWorld(const QString& cli, int processes, const RunBrief& brief, std::chrono::milliseconds timeout);
 
 } // namespace studio
