@@ -7,6 +7,7 @@ here="$(cd "$(dirname "$0")/.." && pwd)"
 data="${MNIST_STUDIO_DATA:-$here/data/mnist}"
 out="$here/docs/screenshots"
 export QT_QPA_PLATFORM="${QT_QPA_PLATFORM:-offscreen}"
+export MNIST_STUDIO_CLI="$here/build/app/mnist-studio-cli" # the Train page's local ranks
 "$here/build/tests/studio_screenshots" "$out" "$data"
 runs="$(mktemp -d)"
 trap 'rm -rf "$runs"' EXIT

@@ -33,6 +33,7 @@
 #include <QPalette>
 #include <QScrollArea>
 #include <QScrollBar>
+#include <QSpinBox>
 #include <QSettings>
 #include <QTemporaryDir>
 #include <QThread>
@@ -112,9 +113,10 @@ int main(int argc, char** argv)
     config.limitTrain = 15000;
     config.numEpochs = 3;
     config.augment.enabled = true;
-    config.threads = 2;
+    config.threads = 1;
     page->setConfig(config);
-    waitFor([] { return false; }, 1500); // summary and augmentation preview
+    page->findChild<QSpinBox*>("processes")->setValue(2); // data-parallel: two processes of one thread
+    waitFor([] { return false; }, 1500);                  // summary and augmentation preview
     save(&window, out + "/train-setup.png");
     auto* setup = page->findChild<QScrollArea*>("setupPanel");
     setup->verticalScrollBar()->setValue(setup->verticalScrollBar()->maximum());

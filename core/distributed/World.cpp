@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <csignal>
 #include <cstring>
 #include <map>
 #include <thread>
@@ -146,6 +147,8 @@ std::unique_ptr<World> World::join(const WorldSpec& given, const std::string& fi
         throw StudioError("Rank " + std::to_string(spec.rank) + " is not in a world of " + std::to_string(spec.size) +
                           " processes (ranks 0 to " + std::to_string(spec.size - 1) + ").");
     const std::string master = spec.masterHost + ":" + std::to_string(spec.masterPort);
+    // Gloo writes to peers' sockets without MSG_NOSIGNAL: a rank gone must be an error, not SIGPIPE.
+    std::signal(SIGPIPE, SIG_IGN);
     c10d::TCPStoreOptions options;
     options.port = static_cast<std::uint16_t>(spec.masterPort);
     options.isServer = spec.rank == 0;

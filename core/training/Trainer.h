@@ -56,6 +56,8 @@ public:
     std::int64_t trainingSize() const { return m_train.size(); }
     std::int64_t validationSize() const { return m_validation.size(); }
     const DatasetInfo& data() const { return m_data; }
+    /// Processes training this run (1 outside a world).
+    int worldSize() const { return m_world ? m_world->size() : 1; }
     QString latestPath() const;
     QString bestPath() const;
 

@@ -1,8 +1,10 @@
 #include "TrainingSession.h"
 
+#include "runs/DistributedRun.h"
 #include "runs/RunLauncher.h"
 #include "runs/StudyRunner.h"
 
+#include <QCoreApplication>
 #include <QThread>
 
 namespace studio::ui {
@@ -40,7 +42,11 @@ private:
 
 } // namespace
 
-TrainingSession::TrainingSession(const QString& runsFolder, QObject* parent) : QObject(parent), m_runsFolder(runsFolder)
+TrainingSession::TrainingSession(const QString& runsFolder, QObject* parent)
+    : QObject(parent), m_runsFolder(runsFolder),
+      m_workerProgram(qEnvironmentVariableIsSet("MNIST_STUDIO_CLI")
+                          ? qEnvironmentVariable("MNIST_STUDIO_CLI")
+                          : QCoreApplication::applicationDirPath() + "/mnist-studio-cli")
 {
     qRegisterMetaType<RunStarted>();
     qRegisterMetaType<BatchRecord>();
@@ -56,12 +62,16 @@ TrainingSession::~TrainingSession()
 }
 
 bool TrainingSession::start(const TrainConfig& config, std::shared_ptr<const Dataset> dataset, const QString& study,
-                            bool evaluateTest)
+                            bool evaluateTest, int processes)
 {
     if (isActive() || !dataset)
         return false;
-    LaunchRequest request{config, std::move(dataset), 0, {}, study, evaluateTest};
-    launch([this, request] { work(request); }, 0);
+    LaunchRequest request;
+    request.config = config;
+    request.data = std::move(dataset);
+    request.study = study;
+    request.evaluateTest = evaluateTest;
+    launch([this, request, processes] { work(request, processes); }, 0);
     return true;
 }
 
@@ -113,7 +123,7 @@ void TrainingSession::attach(RunLauncher& launcher)
                                  QString::fromStdString(data.name + " " + data.shortFingerprint()), config,
                                  trainer.batchesPerEpoch(), config.batchSize, config.numEpochs, position.step,
                                  position.elapsedSeconds, trainer.trainingSize(), trainer.validationSize(),
-                                 launcher.parameters()});
+                                 launcher.parameters(), trainer.worldSize()});
     std::lock_guard lock(m_mutex);
     m_trainer = &trainer;
     if (m_pauseRequested)
@@ -128,16 +138,26 @@ void TrainingSession::detach()
     m_trainer = nullptr;
 }
 
-void TrainingSession::work(const LaunchRequest& request)
+void TrainingSession::work(LaunchRequest request, int processes)
 {
     try {
         RunStore store(m_runsFolder);
+        LocalWorld local;
+        if (processes > 1) { // the cores shared out among the ranks unless the config says
+            if (request.config.threads <= 0)
+                request.config.threads = std::max(1, QThread::idealThreadCount() / processes);
+            local = startLocalWorld(m_workerProgram, processes, {request.config, *request.data, false},
+                                    std::chrono::seconds(60));
+            request.world = local.world.get();
+        }
         RunLauncher launcher(store, request);
         const auto& position = launcher.trainer().position();
         SignalBridge bridge(this, position.step);
         attach(launcher);
         const auto result = launcher.run({&bridge});
         detach();
+        if (local.ranks)
+            local.ranks->wait(60000);
         bridge.finished(result);
     } catch (const std::exception& e) {
         detach();

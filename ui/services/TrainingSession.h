@@ -46,8 +46,13 @@ public:
 
     /// Starts a new run of `config` (valid) on `dataset`, filed under `study` when it belongs to
     /// one, scored on the test split afterwards when `evaluateTest`; false when a run is active.
+    /// With `processes` > 1 the run is data-parallel: this process is rank 0 and the others are
+    /// `mnist-studio-cli worker` processes (workerProgram()) on this machine; pause is not offered.
     bool start(const TrainConfig& config, std::shared_ptr<const Dataset> dataset, const QString& study = {},
-               bool evaluateTest = false);
+               bool evaluateTest = false, int processes = 1);
+    /// The CLI the local ranks run: $MNIST_STUDIO_CLI, else mnist-studio-cli beside this program.
+    QString workerProgram() const { return m_workerProgram; }
+    void setWorkerProgram(const QString& path) { m_workerProgram = path; }
     /// Continues a stopped or interrupted run of the store from its latest checkpoint, on the data
     /// it was trained on: found through `search` on the worker thread, or failed() naming the
     /// dataset and where it looked.
@@ -82,7 +87,7 @@ private:
     /// Starts `job` on a new worker thread.
     void launch(std::function<void()> job, qint64 runId);
     /// On the worker thread: one run through the core RunLauncher, its events re-emitted.
-    void work(const LaunchRequest& request);
+    void work(LaunchRequest request, int processes = 1);
     /// On the worker thread: a study through the core StudyRunner.
     void workStudy(const AblationStudy& study, const QString& name, std::shared_ptr<const Dataset> dataset);
     /// On the worker thread: says a launched run started and hands its trainer to pause()/stop().
@@ -92,6 +97,7 @@ private:
     void onThreadFinished();
 
     QString m_runsFolder;
+    QString m_workerProgram;
     State m_state = State::Idle;
     qint64 m_runId = 0;
     QThread* m_thread = nullptr;

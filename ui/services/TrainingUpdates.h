@@ -22,6 +22,7 @@ struct RunStarted {
     double secondsBefore = 0.0; ///< wall time of earlier sessions of this run
     qint64 trainImages = 0, validationImages = 0;
     qint64 parameters = 0;
+    int processes = 1; ///< ranks of a data-parallel run (the events are rank 0's)
 };
 
 // Batches and epochs travel as the trainer reports them: studio::BatchRecord, studio::EpochRecord.

@@ -5,6 +5,8 @@
 #include <QLocale>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QSpinBox>
+#include <QThread>
 #include <QStyle>
 #include <QVBoxLayout>
 
@@ -25,7 +27,8 @@ QString clock(double seconds)
 
 TrainControls::TrainControls(QWidget* parent)
     : QWidget(parent), m_start(new QPushButton(tr("Start"), this)), m_pause(new QPushButton(tr("Pause"), this)),
-      m_stop(new QPushButton(tr("Stop"), this)), m_progress(new QProgressBar(this)), m_status(new QLabel(this))
+      m_stop(new QPushButton(tr("Stop"), this)), m_processes(new QSpinBox(this)), m_progress(new QProgressBar(this)),
+      m_status(new QLabel(this))
 {
     m_start->setObjectName("startButton");
     m_pause->setObjectName("pauseButton");
@@ -38,6 +41,13 @@ TrainControls::TrainControls(QWidget* parent)
     m_start->setToolTip(tr("Start training (Ctrl+Return)"));
     m_pause->setToolTip(tr("Pause or resume after the current batch (Ctrl+P)"));
     m_stop->setToolTip(tr("Stop after the current batch and keep a resumable checkpoint (Ctrl+.)"));
+    m_processes->setObjectName("processes");
+    m_processes->setRange(1, std::max(2, QThread::idealThreadCount()));
+    m_processes->setSuffix(tr(" processes"));
+    m_processes->setSpecialValueText(tr("1 process"));
+    m_processes->setToolTip(tr("Processes: train data-parallel on this many processes of this machine (LibTorch's "
+                               "c10d, Gloo). The cores are shared out among them; Pause is not offered with more "
+                               "than one, Stop still keeps a resumable run."));
     m_start->setDefault(true);
     m_progress->setRange(0, 1000);
     m_progress->setValue(0);
@@ -49,6 +59,7 @@ TrainControls::TrainControls(QWidget* parent)
     row->addWidget(m_start);
     row->addWidget(m_pause);
     row->addWidget(m_stop);
+    row->addWidget(m_processes);
     row->addWidget(m_progress, 1);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -71,7 +82,8 @@ void TrainControls::setState(TrainingSession::State state, bool canStart)
     using S = TrainingSession::State;
     m_state = state;
     m_start->setEnabled(state == S::Idle && canStart);
-    m_pause->setEnabled(state == S::Running || state == S::Paused);
+    m_pause->setEnabled((state == S::Running || state == S::Paused) && m_runProcesses == 1);
+    m_processes->setEnabled(state == S::Idle);
     m_stop->setEnabled(state == S::Running || state == S::Paused);
     m_pause->setText(state == S::Paused ? tr("Resume") : tr("Pause"));
     m_pause->setIcon(style()->standardIcon(state == S::Paused ? QStyle::SP_MediaPlay : QStyle::SP_MediaPause));
@@ -84,6 +96,8 @@ void TrainControls::setState(TrainingSession::State state, bool canStart)
 void TrainControls::beginRun(const RunStarted& run)
 {
     m_totalSteps = run.batchesPerEpoch * run.numEpochs;
+    m_runProcesses = run.processes;
+    m_pause->setEnabled(m_state == TrainingSession::State::Running && m_runProcesses == 1);
     m_firstStep = run.firstStep;
     m_firstSeconds = -1;
     m_progress->setValue(m_totalSteps ? int(1000 * run.firstStep / m_totalSteps) : 0);
@@ -103,14 +117,20 @@ void TrainControls::showBatch(const BatchRecord& u)
         eta = tr("ETA %1").arg(clock(perStep * double(std::max<qint64>(0, m_totalSteps - done))));
     }
     const int epochs = int(m_totalSteps / std::max<qint64>(1, u.batchesPerEpoch));
-    const QString text = tr("Epoch %1/%2 · step %L3/%L4 · %L5 img/s · %6")
+    const QString processes = m_runProcesses > 1 ? tr(" · %1 processes").arg(m_runProcesses) : QString();
+    const QString text = tr("Epoch %1/%2 · step %L3/%L4 · %L5 img/s%6 · %7")
                              .arg(u.epoch)
                              .arg(epochs)
                              .arg(done)
                              .arg(m_totalSteps)
                              .arg(qint64(u.imagesPerSecond))
-                             .arg(eta);
+                             .arg(processes, eta);
     m_progress->setFormat(m_state == TrainingSession::State::Paused ? tr("Paused — %1").arg(text) : text);
+}
+
+int TrainControls::processes() const
+{
+    return m_processes->value();
 }
 
 void TrainControls::setStatus(const QString& text, bool problem)

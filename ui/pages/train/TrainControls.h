@@ -6,10 +6,12 @@
 class QLabel;
 class QProgressBar;
 class QPushButton;
+class QSpinBox;
 
 namespace studio::ui {
 
-/// Start / Pause-Resume / Stop and the run's progress: epoch, step, images/s and ETA.
+/// Start / Pause-Resume / Stop, the number of processes, and the run's progress: epoch, step,
+/// images/s, processes and ETA.
 class TrainControls : public QWidget {
     Q_OBJECT
 public:
@@ -24,6 +26,8 @@ public:
     QString status() const;
     QString progressText() const;
     int progressValue() const;
+    /// Processes the next run trains on (data-parallel on this machine when > 1).
+    int processes() const;
 
 Q_SIGNALS:
     void startClicked();
@@ -35,11 +39,13 @@ private:
     QPushButton* m_start;
     QPushButton* m_pause;
     QPushButton* m_stop;
+    QSpinBox* m_processes;
     QProgressBar* m_progress;
     QLabel* m_status;
     TrainingSession::State m_state = TrainingSession::State::Idle;
     qint64 m_totalSteps = 0, m_firstStep = 0;
     double m_firstSeconds = -1;
+    int m_runProcesses = 1;
 };
 
 } // namespace studio::ui

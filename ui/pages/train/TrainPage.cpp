@@ -195,7 +195,8 @@ void TrainPage::connectSession()
             text += tr(" Best epoch %1: validation accuracy %2 %.")
                         .arg(r.bestEpoch)
                         .arg(r.bestValAccuracy * 100, 0, 'f', 2);
-        m_controls->setStatus(text, r.reason == FinishReason::Diverged || r.reason == FinishReason::Error);
+        m_controls->setStatus(text, r.reason == FinishReason::Diverged || r.reason == FinishReason::Error ||
+                                        r.reason == FinishReason::Interrupted);
         m_showsReadiness = false;
         Q_EMIT statusMessage(text);
     });
@@ -226,7 +227,7 @@ void TrainPage::start()
 {
     if (!canStart())
         return;
-    m_session->start(m_form->config(), m_data->dataset());
+    m_session->start(m_form->config(), m_data->dataset(), {}, false, m_controls->processes());
 }
 
 QString TrainPage::resumeRun(qint64 runId)
