@@ -171,7 +171,8 @@ std::unique_ptr<World> World::join(const WorldSpec& given, const std::string& fi
     }
 
     const std::string me = std::to_string(spec.rank);
-    store->set("join/" + me, stringToBytes(hostName() + "\n" + fingerprint));
+    const auto address = localAddressTowards(spec.masterHost, spec.masterPort);
+    store->set("join/" + me, stringToBytes(hostName() + " (" + address + ")\n" + fingerprint));
     std::vector<std::string> hosts(std::size_t(spec.size));
     if (spec.rank == 0) {
         // Roll call: every rank within the timeout, with the same fingerprint.
@@ -229,8 +230,7 @@ std::unique_ptr<World> World::join(const WorldSpec& given, const std::string& fi
     }
 
     auto groupOptions = c10d::ProcessGroupGloo::Options::create(spec.timeout);
-    groupOptions->devices.push_back(
-        c10d::ProcessGroupGloo::createDeviceForHostname(localAddressTowards(spec.masterHost, spec.masterPort)));
+    groupOptions->devices.push_back(c10d::ProcessGroupGloo::createDeviceForHostname(address));
     groupOptions->threads = 1;
     c10::intrusive_ptr<c10d::ProcessGroupGloo> group;
     try {
@@ -280,7 +280,7 @@ std::string World::whoIsGone()
         std::string hosts;
         for (int r : gone)
             hosts += (hosts.empty() ? "" : ", ") + m_hosts[std::size_t(r)];
-        return rankList(gone) + " (" + hosts + ") stopped answering";
+        return rankList(gone) + " on " + hosts + " stopped answering";
     } catch (const std::exception&) {
         return "rank 0 (the master at " + master + ") is gone";
     }

@@ -55,7 +55,7 @@ public:
     int size() const { return m_spec.size; }
     bool isMaster() const { return m_spec.rank == 0; }
     int port() const { return m_spec.masterPort; }
-    /// The host name each rank reported, by rank.
+    /// "host (address)" of each rank, by rank: the address its peers reach it at.
     const std::vector<std::string>& hosts() const { return m_hosts; }
 
     /// Rank 0's values into every rank's tensors (one flattened message).
