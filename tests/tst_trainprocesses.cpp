@@ -12,6 +12,7 @@
 #include "support/SyntheticData.h"
 
 #include <QComboBox>
+#include <QElapsedTimer>
 #include <QJsonObject>
 #include <QLineEdit>
 #include <QPushButton>
@@ -29,6 +30,7 @@ class TestTrainProcesses : public QObject {
 private Q_SLOTS:
     void initTestCase();
     void twoProcessesTrainStopAndRecordTheirWorld();
+    void aWorkerThatCannotStartIsNamedAtOnce();
 
 private:
     void setField(ConfigForm* form, const QString& key, const QString& text);
@@ -89,6 +91,27 @@ void TestTrainProcesses::twoProcessesTrainStopAndRecordTheirWorld()
     QCOMPARE(run->world.value("world_size").toInt(), 2);
     QVERIFY(run->resumable());
     QVERIFY(processes->isEnabled());
+}
+
+void TestTrainProcesses::aWorkerThatCannotStartIsNamedAtOnce()
+{
+    const QString runs = m_dir.filePath("missing");
+    MainWindow window(MainWindow::Options{m_dir.filePath("data"), runs});
+    window.show();
+    window.session()->setWorkerProgram(m_dir.filePath("no-such-cli"));
+    auto* page = window.trainPage();
+    QTRY_VERIFY_WITH_TIMEOUT(page->canStart(), 20000);
+    page->findChild<QSpinBox*>("processes")->setValue(2);
+    QString failure;
+    connect(window.session(), &TrainingSession::failed, this, [&](const QString& m) { failure = m; });
+    QElapsedTimer clock;
+    clock.start();
+    QTest::mouseClick(page->findChild<QPushButton*>("startButton"), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(!failure.isEmpty(), 15000);
+    QVERIFY2(clock.elapsed() < 15000, "not the rendezvous timeout");
+    QVERIFY2(failure.contains("Rank 1 could not start") && failure.contains("no-such-cli"), qPrintable(failure));
+    QTRY_COMPARE(window.session()->state(), State::Idle);
+    QVERIFY(RunStore(runs).runs().empty()); // nothing was made
 }
 
 QTEST_MAIN(TestTrainProcesses)

@@ -140,7 +140,8 @@ void parseMaster(const std::string& text, WorldSpec& spec)
 }
 
 std::unique_ptr<World> World::join(const WorldSpec& given, const std::string& fingerprint, std::string& payload,
-                                   const std::function<void(int port)>& onListening)
+                                   const std::function<void(int port)>& onListening,
+                                   const std::function<std::string()>& abandon)
 {
     WorldSpec spec = given;
     if (spec.size < 1 || spec.rank < 0 || spec.rank >= spec.size)
@@ -185,6 +186,8 @@ std::unique_ptr<World> World::join(const WorldSpec& given, const std::string& fi
                     missing.push_back(r);
             if (!missing.empty())
                 std::this_thread::sleep_for(std::chrono::milliseconds(50));
+            if (const auto why = abandon ? abandon() : std::string(); !why.empty())
+                throw StudioError(why);
         } while (!missing.empty() && Clock::now() < deadline);
         QJsonObject verdict;
         std::vector<int> different;

@@ -44,9 +44,11 @@ public:
     /// 0 waits for all ranks within the timeout and compares: a rank that never arrived or brought
     /// another fingerprint is an error on every rank, named. Rank 0 calls `onListening(port)` once its store listens
     /// (to start local ranks on a port it picked). `payload` travels from rank 0 to every rank
-    /// (what workers that bring no config of their own train).
+    /// (what workers that bring no config of their own train). While rank 0 waits, a non-empty
+    /// `abandon()` (a local rank that died, a stop asked for) ends the wait with that message.
     static std::unique_ptr<World> join(const WorldSpec& spec, const std::string& fingerprint, std::string& payload,
-                                       const std::function<void(int port)>& onListening = {});
+                                       const std::function<void(int port)>& onListening = {},
+                                       const std::function<std::string()>& abandon = {});
     ~World();
     World(const World&) = delete;
     World& operator=(const World&) = delete;

@@ -94,8 +94,23 @@ void LocalRanks::start(int worldSize, int port)
         p->start(m_program,
                  m_arguments + QStringList{"--world-size", QString::number(worldSize), "--rank", QString::number(rank),
                                            "--master", "127.0.0.1:" + QString::number(port)});
+        p->waitForStarted(10000);
         m_processes.push_back(std::move(p));
     }
+}
+
+std::string LocalRanks::failure()
+{
+    for (std::size_t i = 0; i < m_processes.size(); ++i) {
+        auto& p = *m_processes[i];
+        const auto rank = std::to_string(i + 1);
+        if (p.error() == QProcess::FailedToStart)
+            return "Rank " + rank + " could not start " + m_program.toStdString() + " (" +
+                   p.errorString().toStdString() + ").";
+        if (p.state() == QProcess::NotRunning || p.waitForFinished(0))
+            return "Rank " + rank + " ended (exit code " + std::to_string(p.exitCode()) + ") before the run began.";
+    }
+    return {};
 }
 
 std::vector<int> LocalRanks::wait(int timeoutMs)
@@ -111,7 +126,8 @@ std::vector<int> LocalRanks::wait(int timeoutMs)
     return codes;
 }
 
-LocalWorld startLocalWorld(const QString& cli, int processes, const RunBrief& brief, std::chrono::milliseconds timeout)
+LocalWorld startLocalWorld(const QString& cli, int processes, const RunBrief& brief, std::chrono::milliseconds timeout,
+                           const std::function<bool()>& stopped)
 {
     LocalWorld local;
     local.ranks = std::make_unique<LocalRanks>(
@@ -122,8 +138,14 @@ LocalWorld startLocalWorld(const QString& cli, int processes, const RunBrief& br
     spec.size = processes;
     spec.timeout = timeout;
     std::string payload = toPayload(brief);
-    local.world = World::join(spec, worldFingerprint(brief.config, brief.data), payload,
-                              [&](int port) { local.ranks->start(processes, port); });
+    local.world = World::join(
+        spec, worldFingerprint(brief.config, brief.data), payload,
+        [&](int port) { local.ranks->start(processes, port); },
+        [&] {
+            if (stopped && stopped())
+                return std::string("Stopped before the run began.");
+            return local.ranks->failure();
+        });
     return local;
 }
 

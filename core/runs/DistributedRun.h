@@ -52,6 +52,9 @@ public:
     LocalRanks(QString program, QStringList arguments);
     ~LocalRanks(); ///< kills ranks still running
     void start(int worldSize, int port);
+    /// Why the run cannot go on before it began: a rank that could not start or already ended ("" if
+    /// none).
+    std::string failure();
     /// Waits for every rank to end (at most `timeoutMs`, then kills it); their exit codes.
     std::vector<int> wait(int timeoutMs);
 
@@ -67,6 +70,8 @@ struct LocalWorld {
     std::unique_ptr<LocalRanks> ranks;
     std::unique_ptr<World> world;
 };
-LocalWorld startLocalWorld(const QString& cli, int processes, const RunBrief& brief, std::chrono::milliseconds timeout);
+/// `stopped()` true gives up the rendezvous (the window's Stop).
+LocalWorld startLocalWorld(const QString& cli, int processes, const RunBrief& brief, std::chrono::milliseconds timeout,
+                           const std::function<bool()>& stopped = {});
 
 } // namespace studio

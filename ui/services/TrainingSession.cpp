@@ -147,7 +147,10 @@ void TrainingSession::work(LaunchRequest request, int processes)
             if (request.config.threads <= 0)
                 request.config.threads = std::max(1, QThread::idealThreadCount() / processes);
             local = startLocalWorld(m_workerProgram, processes, {request.config, *request.data, false},
-                                    std::chrono::seconds(60));
+                                    std::chrono::seconds(60), [this] {
+                                        std::lock_guard lock(m_mutex);
+                                        return m_stopRequested;
+                                    });
             request.world = local.world.get();
         }
         RunLauncher launcher(store, request);
