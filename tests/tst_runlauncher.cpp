@@ -7,6 +7,7 @@
 #include "support/TrainedRuns.h"
 #include "util/StudioError.h"
 
+#include <QCoreApplication>
 #include <QDir>
 #include <QTemporaryDir>
 #include <QTest>
@@ -90,6 +91,17 @@ void TestRunLauncher::stoppedRunResumesInPlace()
     QCOMPARE(again.runId(), id);
     QCOMPARE(again.trainer().position().epoch, 1);
     QCOMPARE(store.run(id)->status, QString("running"));
+    // A run has one writer: while this launcher holds it, another resume is refused, naming it.
+    const auto holder = "being trained by process " + QString::number(QCoreApplication::applicationPid());
+    try {
+        RunLauncher second(store, request);
+        QFAIL("a run being trained was resumed a second time");
+    } catch (const StudioError& e) {
+        QVERIFY2(QString(e.what()).contains(holder), e.what());
+    }
+    RunStore other(store.folder()); // the claim itself, from another connection
+    QVERIFY_THROWS_EXCEPTION(StudioError, other.markResumed(id));
+    QCOMPARE(other.run(id)->status, QString("running"));
     QCOMPARE(again.run().finished.reason, FinishReason::Completed);
     QCOMPARE(store.runs().size(), std::size_t(1)); // the same run, not a new one
     QCOMPARE(store.run(id)->epochsDone, 3);

@@ -15,6 +15,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <csignal>
 #include <cstring>
@@ -212,13 +213,20 @@ std::unique_ptr<World> World::join(const WorldSpec& given, const std::string& fi
         verdict["hosts"] = hostList;
         verdict["payload"] = QString::fromStdString(payload);
         store->set("verdict", stringToBytes(QJsonDocument(verdict).toJson(QJsonDocument::Compact).toStdString()));
-        if (!error.empty())
+        if (!error.empty()) { // the store lives in this process: let the ranks that came read why first
+            const auto readBy = Clock::now() + std::min(spec.timeout, std::chrono::milliseconds(5000));
+            for (int r = 1; r < spec.size; ++r)
+                while (std::find(missing.begin(), missing.end(), r) == missing.end() &&
+                       !store->check({"read/" + std::to_string(r)}) && Clock::now() < readBy)
+                    std::this_thread::sleep_for(std::chrono::milliseconds(20));
             throw StudioError(error);
+        }
     } else {
         QJsonObject verdict;
         try {
             store->wait({"verdict"}, spec.timeout);
             verdict = QJsonDocument::fromJson(QByteArray::fromStdString(bytesToString(store->get("verdict")))).object();
+            store->set("read/" + me, stringToBytes("1"));
         } catch (const std::exception& e) {
             throw StudioError("Rank " + me + " joined " + master + " but rank 0 gave no answer within " +
                               seconds(spec.timeout) + " (" + firstLine(e.what()) + ").");

@@ -12,6 +12,8 @@ ResumePoint resumePoint(const RunStore& store, std::int64_t id)
     const auto record = store.run(id);
     if (!record)
         throw StudioError("No run " + std::to_string(id) + " in " + store.folder().toStdString() + ".");
+    if (record->status == "running") // a live process holds it: opening the store marked dead ones
+        throw StudioError(store.heldBy(id));
     const QString latest = QDir(store.runDir(id)).filePath("latest.pt");
     const auto saved = readCheckpointMeta(latest);
     if (saved.position.epoch >= saved.config.numEpochs || record->status == "completed" ||

@@ -6,7 +6,6 @@
 #include <QCoreApplication>
 #include <QDir>
 #include <QFile>
-#include <QSysInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QSaveFile>
@@ -16,8 +15,6 @@
 #include <QVariant>
 
 #include <atomic>
-#include <csignal>
-#include <unistd.h>
 
 namespace studio {
 namespace {
@@ -44,16 +41,6 @@ constexpr int kSchemaVersion = 3;
 /// Columns added after version 1, for stores written by earlier versions.
 const char* kAddedColumns[][2] = {
     {"data", "TEXT DEFAULT ''"}, {"versions", "TEXT DEFAULT ''"}, {"world", "TEXT DEFAULT ''"}};
-
-QString hostName()
-{
-    return QSysInfo::machineHostName();
-}
-
-bool processAlive(qint64 pid)
-{
-    return pid > 0 && (::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM);
-}
 
 QString compact(const QJsonObject& o)
 {
@@ -83,6 +70,8 @@ RunRecord readRun(const QSqlQuery& q)
     }
     r.versions = QJsonDocument::fromJson(q.value("versions").toByteArray()).object();
     r.world = QJsonDocument::fromJson(q.value("world").toByteArray()).object();
+    r.pid = q.value("pid").toLongLong();
+    r.host = q.value("host").toString();
     r.study = q.value("study").toString();
     r.config = configFromJson(QJsonDocument::fromJson(q.value("config").toByteArray()).object());
     r.started = QDateTime::fromString(q.value("started").toString(), Qt::ISODate);
@@ -178,24 +167,6 @@ std::int64_t RunStore::changeStamp() const
     return q.next() ? q.value(0).toLongLong() : 0;
 }
 
-int RunStore::markInterruptedRuns()
-{
-    auto q = query("SELECT id, pid, host FROM runs WHERE status = 'running'");
-    std::vector<std::int64_t> dead;
-    while (q.next())
-        if (q.value(2).toString() != hostName() || !processAlive(q.value(1).toLongLong()))
-            dead.push_back(q.value(0).toLongLong());
-    int marked = 0;
-    for (auto id : dead) {
-        marked += query("UPDATE runs SET status = 'interrupted', message = 'The process training this run ended "
-                        "without finishing it; resume continues from the last saved epoch.' WHERE id = ? AND "
-                        "status = 'running'",
-                        {qint64(id)})
-                      .numRowsAffected();
-    }
-    return marked;
-}
-
 QString RunStore::runDir(std::int64_t id) const
 {
     return QDir(m_folder).filePath(QStringLiteral("run-%1").arg(id));
@@ -220,7 +191,7 @@ std::int64_t RunStore::createRun(const TrainConfig& config, const DatasetInfo& d
                    {QString::fromStdString(config.name), QString::fromStdString(config.model),
                     compact(configToJson(config)), QString::fromStdString(data.name), study,
                     QDateTime::currentDateTime().toString(Qt::ISODate), qint64(parameters),
-                    qint64(QCoreApplication::applicationPid()), hostName(), compact(toJson(data)), compact(versions)});
+                    qint64(QCoreApplication::applicationPid()), localHost(), compact(toJson(data)), compact(versions)});
     const auto id = q.lastInsertId().toLongLong();
     QDir().mkpath(runDir(id));
     RunRecord r;
@@ -358,12 +329,6 @@ void RunStore::finishRun(std::int64_t id, const QString& status, const QString& 
 {
     query("UPDATE runs SET status = ?, message = ?, ended = ?, seconds = ? WHERE id = ?",
           {status, message, QDateTime::currentDateTime().toString(Qt::ISODate), seconds, qint64(id)});
-}
-
-void RunStore::markResumed(std::int64_t id)
-{
-    query("UPDATE runs SET status = 'running', message = '', ended = NULL, pid = ?, host = ? WHERE id = ?",
-          {qint64(QCoreApplication::applicationPid()), hostName(), qint64(id)});
 }
 
 void RunStore::setTestResult(std::int64_t id, double accuracy, double loss, const QJsonObject& metrics)

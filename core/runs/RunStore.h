@@ -38,6 +38,8 @@ struct RunRecord {
     double testLoss = -1.0;
     std::int64_t parameters = 0;
     double seconds = 0.0; ///< training wall time
+    std::int64_t pid = 0; ///< the process that trains (trained) it, on `host`
+    QString host;
     bool resumable() const { return status == "stopped" || status == "interrupted" || status == "error"; }
 };
 
@@ -82,8 +84,11 @@ public:
                      double bestValAccuracy, double bestValLoss, double seconds);
     void recordBatches(std::int64_t id, const std::vector<BatchRecord>& batches);
     void finishRun(std::int64_t id, const QString& status, const QString& message, double seconds);
-    /// Back to "running", owned by this process.
+    /// Back to "running", owned by this process: a claim, refused (StudioError, heldBy) when the
+    /// run is "running" already — a live process holds it (dead ones are marked interrupted on open).
     void markResumed(std::int64_t id);
+    /// "Run N is being trained by process P on HOST: …".
+    std::string heldBy(std::int64_t id) const;
     void setTestResult(std::int64_t id, double accuracy, double loss, const QJsonObject& metrics);
     void rename(std::int64_t id, const QString& name);
     void setTags(std::int64_t id, const QString& tags);
@@ -98,6 +103,8 @@ public:
     int markInterruptedRuns();
 
 private:
+    /// This machine's name, as runs record their host.
+    static QString localHost();
     /// Adds what later schema versions added to a store written by an earlier one.
     void migrate();
     /// config.json: the config plus "dataset", "versions" and, for a data-parallel run, "world".

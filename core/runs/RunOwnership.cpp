@@ -1,0 +1,69 @@
+#include "runs/RunStore.h"
+
+#include "util/StudioError.h"
+
+#include <QCoreApplication>
+#include <QSqlQuery>
+#include <QSysInfo>
+
+#include <csignal>
+#include <unistd.h>
+
+// Who trains a run: the process (pid on host) that created or resumed it holds it while it is
+// "running"; a second process cannot resume it, and opening a store marks the runs of processes
+// gone as interrupted.
+namespace studio {
+namespace {
+
+bool processAlive(qint64 pid)
+{
+    return pid > 0 && (::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM);
+}
+
+} // namespace
+
+QString RunStore::localHost()
+{
+    return QSysInfo::machineHostName();
+}
+
+int RunStore::markInterruptedRuns()
+{
+    auto q = query("SELECT id, pid, host FROM runs WHERE status = 'running'");
+    std::vector<std::int64_t> dead;
+    while (q.next())
+        if (q.value(2).toString() != localHost() || !processAlive(q.value(1).toLongLong()))
+            dead.push_back(q.value(0).toLongLong());
+    int marked = 0;
+    for (auto id : dead) {
+        marked += query("UPDATE runs SET status = 'interrupted', message = 'The process training this run ended "
+                        "without finishing it; resume continues from the last saved epoch.' WHERE id = ? AND "
+                        "status = 'running'",
+                        {qint64(id)})
+                      .numRowsAffected();
+    }
+    return marked;
+}
+
+void RunStore::markResumed(std::int64_t id)
+{
+    // One statement: of two processes resuming at once, one claims the run.
+    const auto claimed =
+        query("UPDATE runs SET status = 'running', message = '', ended = NULL, pid = ?, host = ? WHERE id = ? AND "
+              "status != 'running'",
+              {qint64(QCoreApplication::applicationPid()), localHost(), qint64(id)})
+            .numRowsAffected();
+    if (claimed == 0)
+        throw StudioError(heldBy(id));
+}
+
+std::string RunStore::heldBy(std::int64_t id) const
+{
+    const auto r = run(id);
+    if (!r)
+        return "No run " + std::to_string(id) + " in " + m_folder.toStdString() + ".";
+    return "Run " + std::to_string(id) + " is being trained by process " + std::to_string(r->pid) + " on " +
+           r->host.toStdString() + ": a run has one writer; stop it there, or wait for it to end.";
+}
+
+} // namespace studio
