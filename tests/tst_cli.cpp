@@ -322,6 +322,14 @@ void TestCli::presetRunsAreNamedAfterThePreset()
         cli({"train", "--preset", "seed002-mlp", "--name", "mine", "--num-epochs", "1", "--threads", "1"});
     QVERIFY(named.out.contains("completed"));
     QVERIFY(cli({"runs", "list"}).out.contains("mine"));
+    // Without a validation split the lines say so instead of "nan".
+    const auto blind =
+        cli({"train", "--model", "tiny-v1", "--num-epochs", "2", "--val-fraction", "0", "--threads", "1"});
+    QVERIFY2(blind.code == 0, qPrintable(blind.err));
+    QVERIFY2(!blind.out.contains("nan", Qt::CaseInsensitive), qPrintable(blind.out));
+    QVERIFY2(blind.out.contains("epoch 2/2: train loss") && blind.out.contains("| no validation |"),
+             qPrintable(blind.out));
+    QVERIFY2(blind.out.contains("completed (2 epochs, no validation)"), qPrintable(blind.out));
 }
 
 QTEST_GUILESS_MAIN(TestCli)

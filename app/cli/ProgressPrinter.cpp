@@ -60,9 +60,13 @@ void ProgressPrinter::onEpoch(const EpochRecord& e)
 {
     if (m_terminal)
         std::printf("\r\033[K");
-    std::printf("epoch %d/%d: train loss %.4f acc %.2f%% | val loss %.4f acc %.2f%% | lr %.3e | %.1f s%s\n", e.epoch,
-                e.numEpochs, e.trainLoss, e.trainAccuracy * 100, e.valLoss, e.valAccuracy * 100, e.lr, e.seconds,
-                e.isBest ? " *best*" : "");
+    char validation[64] = "no validation";
+    if (std::isfinite(e.valAccuracy)) {
+        std::snprintf(validation, sizeof validation, "val loss %.4f acc %.2f%%", e.valLoss, e.valAccuracy * 100);
+    }
+    std::printf("epoch %d/%d: train loss %.4f acc %.2f%% | %s | lr %.3e | %.1f s%s\n", e.epoch, e.numEpochs,
+                e.trainLoss, e.trainAccuracy * 100, validation, e.lr, e.seconds,
+                e.isBest && std::isfinite(e.valAccuracy) ? " *best*" : "");
     std::fflush(stdout);
 }
 

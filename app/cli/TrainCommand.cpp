@@ -9,6 +9,8 @@
 #include "runs/RunData.h"
 #include "util/StudioError.h"
 
+#include <cmath>
+
 namespace studio::cli {
 
 int exitCodeFor(FinishReason r)
@@ -40,8 +42,12 @@ InterruptScope stopOnInterrupt(std::function<void()> stop)
 void printOutcome(std::int64_t runId, const QString& runDir, const LaunchResult& result)
 {
     const auto& f = result.finished;
-    std::printf("run %lld: %s (best epoch %d, val acc %.2f%%) in %s\n", static_cast<long long>(runId),
-                nameOf(f.reason).c_str(), f.bestEpoch, f.bestValAccuracy * 100, qPrintable(runDir));
+    if (f.bestEpoch > 0 && std::isfinite(f.bestValAccuracy))
+        std::printf("run %lld: %s (best epoch %d, val acc %.2f%%) in %s\n", static_cast<long long>(runId),
+                    nameOf(f.reason).c_str(), f.bestEpoch, f.bestValAccuracy * 100, qPrintable(runDir));
+    else // no validation split (or no finished epoch): nothing to call best
+        std::printf("run %lld: %s (%d epochs, no validation) in %s\n", static_cast<long long>(runId),
+                    nameOf(f.reason).c_str(), f.epochsCompleted, qPrintable(runDir));
     if (f.reason == FinishReason::Error || f.reason == FinishReason::Interrupted)
         std::fprintf(stderr, "error: %s\n", f.message.c_str());
     if (result.evaluated)
