@@ -1,11 +1,24 @@
 #include "runs/ResumePoint.h"
 
+#include "runs/RunRecovery.h"
 #include "training/Checkpoint.h"
 #include "util/StudioError.h"
 
 #include <QDir>
+#include <QFile>
 
 namespace studio {
+namespace {
+
+/// The config without what a session may change (its threads), for comparing runs.
+QJsonObject comparable(const TrainConfig& config)
+{
+    auto o = configToJson(config);
+    o.remove("threads");
+    return o;
+}
+
+} // namespace
 
 ResumePoint resumePoint(const RunStore& store, std::int64_t id)
 {
@@ -14,12 +27,23 @@ ResumePoint resumePoint(const RunStore& store, std::int64_t id)
         throw StudioError("No run " + std::to_string(id) + " in " + store.folder().toStdString() + ".");
     if (record->status == "running") // a live process holds it: opening the store marked dead ones
         throw StudioError(store.heldBy(id));
-    const QString latest = QDir(store.runDir(id)).filePath("latest.pt");
-    const auto saved = readCheckpointMeta(latest);
-    if (saved.position.epoch >= saved.config.numEpochs || record->status == "completed" ||
-        record->status == "early-stopped")
+    if (record->status == "completed" || record->status == "early-stopped")
         throw StudioError("Run " + std::to_string(id) + " is " + record->status.toStdString() +
                           "; there is nothing to resume.");
+    settleCheckpoints(store, id); // a stop's checkpoint may still be staged
+    const QString latest = QDir(store.runDir(id)).filePath("latest.pt");
+    if (!QFile::exists(latest)) {
+        if (record->epochsDone > 0 || store.recordedSteps(id) > 0)
+            throw StudioError("Run " + std::to_string(id) + " has " + std::to_string(record->epochsDone) +
+                              " epochs recorded but no checkpoint (" + latest.toStdString() +
+                              " is missing); it cannot be resumed.");
+        return {record->config, {}, 0, 0}; // ended before its first checkpoint: it starts over
+    }
+    const auto saved = readCheckpointMeta(latest);
+    if (comparable(saved.config) != comparable(record->config))
+        throw StudioError("Checkpoint " + latest.toStdString() + " holds a " + saved.config.model +
+                          " model of another configuration than run " + std::to_string(id) +
+                          " records: it belongs to another run.");
     return {saved.config, latest, saved.position.epoch, saved.position.batch};
 }
 

@@ -23,7 +23,8 @@ RunLauncher::RunLauncher(RunStore& store, const LaunchRequest& request) : m_stor
         configureTorchThread(point.config.threads);
         m_trainer = std::make_unique<Trainer>(point.config, *m_data, store.runDir(request.resumeId));
         m_trainer->joinWorld(request.world);
-        m_trainer->resumeFrom(point.checkpoint);
+        if (!point.checkpoint.isEmpty()) // else it ended before its first checkpoint and starts over
+            m_trainer->resumeFrom(point.checkpoint);
         m_runId = request.resumeId;
         store.markResumed(m_runId);
     } else {

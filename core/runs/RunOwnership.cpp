@@ -1,5 +1,6 @@
 #include "runs/RunStore.h"
 
+#include "runs/RunRecovery.h"
 #include "util/StudioError.h"
 
 #include <QCoreApplication>
@@ -11,7 +12,7 @@
 
 // Who trains a run: the process (pid on host) that created or resumed it holds it while it is
 // "running"; a second process cannot resume it, and opening a store marks the runs of processes
-// gone as interrupted.
+// gone as interrupted (or completed, when every epoch of theirs is recorded).
 namespace studio {
 namespace {
 
@@ -36,10 +37,10 @@ int RunStore::markInterruptedRuns()
             dead.push_back(q.value(0).toLongLong());
     int marked = 0;
     for (auto id : dead) {
-        marked += query("UPDATE runs SET status = 'interrupted', message = 'The process training this run ended "
-                        "without finishing it; resume continues from the last saved epoch.' WHERE id = ? AND "
-                        "status = 'running'",
-                        {qint64(id)})
+        settleCheckpoints(*this, id);
+        const auto [status, message] = statusAfterProcessEnded(*this, id);
+        marked += query("UPDATE runs SET status = ?, message = ?, ended = ? WHERE id = ? AND status = 'running'",
+                        {status, message, QDateTime::currentDateTime().toString(Qt::ISODate), qint64(id)})
                       .numRowsAffected();
     }
     return marked;

@@ -281,6 +281,12 @@ std::vector<BatchRecord> RunStore::batches(std::int64_t id) const
     return out;
 }
 
+std::int64_t RunStore::recordedSteps(std::int64_t id) const
+{
+    auto q = query("SELECT COALESCE(MAX(step) + 1, 0) FROM batches WHERE run_id = ?", {qint64(id)});
+    return q.next() ? q.value(0).toLongLong() : 0;
+}
+
 void RunStore::recordBatches(std::int64_t id, const std::vector<BatchRecord>& batches)
 {
     auto db = QSqlDatabase::database(m_connection);

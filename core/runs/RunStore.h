@@ -78,6 +78,8 @@ public:
     std::vector<RunRecord> runs() const;
     std::vector<EpochRecord> epochs(std::int64_t id) const;
     std::vector<BatchRecord> batches(std::int64_t id) const;
+    /// Optimisation steps whose batch records are committed (the last recorded step + 1).
+    std::int64_t recordedSteps(std::int64_t id) const;
 
     /// One transaction: the epoch row, the batches since the last commit and the run's summary.
     void recordEpoch(std::int64_t id, const EpochRecord& epoch, const std::vector<BatchRecord>& batches, int bestEpoch,
@@ -98,8 +100,9 @@ public:
     /// A number that changes whenever another connection (another RunStore, another process)
     /// commits to the database; this connection's own writes leave it as it is.
     std::int64_t changeStamp() const;
-    /// Marks "running" runs whose process is gone (or runs on another host) as interrupted;
-    /// returns how many it marked.
+    /// Settles "running" runs whose process is gone (or runs on another host): their checkpoints
+    /// brought in line with their records (settleCheckpoints), then marked interrupted — or
+    /// completed / early-stopped when their records say so; returns how many it marked.
     int markInterruptedRuns();
 
 private:

@@ -2,6 +2,7 @@
 
 #include "models/ModelRegistry.h"
 #include "util/LibraryVersions.h"
+#include "util/KillPoint.h"
 #include "util/StudioError.h"
 
 #include <torch/serialize/input-archive.h>
@@ -10,9 +11,17 @@
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QFile>
 #include <QSaveFile>
 
+#include <cerrno>
 #include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <utility>
+
+#include <fcntl.h>
+#include <unistd.h>
 
 namespace studio {
 namespace {
@@ -126,8 +135,36 @@ CheckpointMeta readMeta(const QString& path, torch::serialize::InputArchive& arc
 
 } // namespace
 
-void saveCheckpoint(const QString& path, torch::nn::Module& model, torch::optim::Optimizer* optimizer,
-                    const CheckpointMeta& meta)
+namespace {
+
+/// Writes the archive to `file` through QSaveFile (all or nothing); errors name `shownAs`.
+void writeArchive(torch::serialize::OutputArchive& root, const QString& file, const QString& shownAs)
+{
+    QSaveFile out(file);
+    const auto fail = [&](const QString& reason) {
+        const bool kept = QFileInfo::exists(shownAs);
+        throw StudioError("Cannot write checkpoint " + shownAs.toStdString() + ": " + reason.toStdString() +
+                          (kept ? " (the previous one is kept)." : "."));
+    };
+    if (!out.open(QIODevice::WriteOnly))
+        fail(out.errorString());
+    bool writeFailed = false, first = true;
+    root.save_to([&](const void* data, std::size_t size) -> std::size_t {
+        if (out.write(static_cast<const char*>(data), static_cast<qint64>(size)) != static_cast<qint64>(size))
+            writeFailed = true;
+        if (std::exchange(first, false))
+            killPoint("checkpoint-write");
+        return size;
+    });
+    if (writeFailed || !out.commit()) {
+        const QString reason = out.errorString(); // before cancelWriting() replaces it
+        out.cancelWriting();
+        fail(reason);
+    }
+}
+
+torch::serialize::OutputArchive checkpointArchive(torch::nn::Module& model, torch::optim::Optimizer* optimizer,
+                                                  const CheckpointMeta& meta)
 {
     torch::serialize::OutputArchive root;
     torch::serialize::OutputArchive modelArchive;
@@ -139,21 +176,43 @@ void saveCheckpoint(const QString& path, torch::nn::Module& model, torch::optim:
         root.write("optimizer", optimizerArchive);
     }
     root.write("meta", c10::IValue(metaToJson(meta)));
+    return root;
+}
 
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly))
-        throw StudioError("Cannot write checkpoint " + path.toStdString() + ": " + file.errorString().toStdString() +
+} // namespace
+
+void saveCheckpoint(const QString& path, torch::nn::Module& model, torch::optim::Optimizer* optimizer,
+                    const CheckpointMeta& meta)
+{
+    auto root = checkpointArchive(model, optimizer, meta);
+    writeArchive(root, path, path);
+}
+
+QString stagedPath(const QString& path)
+{
+    return path + ".pending";
+}
+
+void stageCheckpoint(const QString& path, torch::nn::Module& model, torch::optim::Optimizer* optimizer,
+                     const CheckpointMeta& meta)
+{
+    auto root = checkpointArchive(model, optimizer, meta);
+    writeArchive(root, stagedPath(path), path);
+}
+
+void commitStaged(const QString& path)
+{
+    const QString staged = stagedPath(path);
+    if (!QFileInfo::exists(staged))
+        return;
+    if (std::rename(QFile::encodeName(staged).constData(), QFile::encodeName(path).constData()) != 0)
+        throw StudioError("Cannot move checkpoint " + staged.toStdString() + " into place: " + std::strerror(errno) +
                           ".");
-    bool writeFailed = false;
-    root.save_to([&](const void* data, std::size_t size) -> std::size_t {
-        if (file.write(static_cast<const char*>(data), static_cast<qint64>(size)) != static_cast<qint64>(size))
-            writeFailed = true;
-        return size;
-    });
-    if (writeFailed || !file.commit()) {
-        file.cancelWriting();
-        throw StudioError("Cannot write checkpoint " + path.toStdString() + ": " + file.errorString().toStdString() +
-                          " (the previous checkpoint is kept).");
+    // The rename is in the folder's entries: make it durable before the run goes on.
+    const int dir = ::open(QFile::encodeName(QFileInfo(path).absolutePath()).constData(), O_RDONLY | O_DIRECTORY);
+    if (dir >= 0) {
+        ::fsync(dir);
+        ::close(dir);
     }
 }
 

@@ -41,6 +41,17 @@ struct CheckpointMeta {
 void saveCheckpoint(const QString& path, torch::nn::Module& model, torch::optim::Optimizer* optimizer,
                     const CheckpointMeta& meta);
 
+/// A checkpoint is written beside the one in use ("latest.pt.pending"), the records of what it
+/// covers are committed, then it is moved into place: after a kill at any instant the run's store
+/// and its checkpoints can be brought to agree (runs/RunRecovery).
+QString stagedPath(const QString& path);
+/// saveCheckpoint to stagedPath(path); the error names `path`.
+void stageCheckpoint(const QString& path, torch::nn::Module& model, torch::optim::Optimizer* optimizer,
+                     const CheckpointMeta& meta);
+/// Moves stagedPath(path) onto `path` (one rename that replaces it, made durable); does nothing
+/// when there is no staged file. Throws StudioError when the rename fails.
+void commitStaged(const QString& path);
+
 /// Reads only the meta of a checkpoint. Throws StudioError for a missing, corrupt or foreign file.
 CheckpointMeta readCheckpointMeta(const QString& path);
 

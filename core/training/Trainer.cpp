@@ -9,6 +9,7 @@
 #include "training/EarlyStopping.h"
 #include "training/LrSchedule.h"
 #include "training/OptimizerFactory.h"
+#include "util/KillPoint.h"
 #include "util/Seed.h"
 #include "util/StudioError.h"
 #include "util/TorchThreads.h"
@@ -17,7 +18,6 @@
 #include <torch/utils.h>
 
 #include <QDir>
-#include <QTemporaryFile>
 
 #include <chrono>
 #include <cmath>
@@ -80,32 +80,6 @@ std::int64_t Trainer::batchesPerEpoch() const
     return BatchStream::batchesPerEpoch(m_train.size(), m_config.batchSize);
 }
 
-QString Trainer::latestPath() const
-{
-    return QDir(m_runDir).filePath("latest.pt");
-}
-QString Trainer::bestPath() const
-{
-    return QDir(m_runDir).filePath("best.pt");
-}
-
-void Trainer::resumeFrom(const QString& given)
-{
-    QTemporaryFile received; // a worker's copy of rank 0's checkpoint
-    const QString checkpointPath = m_world ? shareCheckpoint(*m_world, given, received) : given;
-    const auto saved = readCheckpointMeta(checkpointPath);
-    if (saved.config.model != m_config.model)
-        throw StudioError("Checkpoint " + checkpointPath.toStdString() + " holds a " + saved.config.model +
-                          " model but this run trains " + m_config.model + ".");
-    if (!sameData(saved.data, m_data))
-        throw StudioError("Checkpoint " + checkpointPath.toStdString() + " was trained on " + saved.data.describe() +
-                          ", not on " + m_data.describe() + ": training would go on with other data.");
-    loadCheckpoint(checkpointPath, *m_model, m_optimizer.get());
-    m_position = saved.position;
-    m_data.mean = saved.data.mean; // the normalisation the weights were trained with
-    m_data.std = saved.data.std;
-}
-
 void Trainer::pause()
 {
     m_paused = true;
@@ -143,17 +117,6 @@ bool Trainer::waitWhilePaused()
     return !m_stop;
 }
 
-CheckpointMeta Trainer::meta(double valAccuracy, double valLoss) const
-{
-    CheckpointMeta m;
-    m.config = m_config;
-    m.position = m_position;
-    m.data = m_data;
-    m.valAccuracy = valAccuracy;
-    m.valLoss = valLoss;
-    return m;
-}
-
 FinishedEvent Trainer::finish(FinishReason reason, std::string message)
 {
     FinishedEvent f;
@@ -173,15 +136,6 @@ FinishedEvent Trainer::finish(FinishReason reason, std::string message)
         }
     }
     return f;
-}
-
-void Trainer::saveLatest()
-{
-    if (!writes())
-        return;
-    saveCheckpoint(latestPath(), *m_model, m_optimizer.get(), meta(std::nan(""), std::nan("")));
-    for (auto* o : m_observers)
-        o->onCheckpoint({latestPath().toStdString(), "latest", m_position.epoch});
 }
 
 FinishedEvent Trainer::stopped()
@@ -227,9 +181,27 @@ FinishedEvent Trainer::run()
     } catch (const std::exception& e) {
         result = finish(FinishReason::Error, e.what());
     }
+    killPoint("finishing");
     for (auto* o : m_observers)
         o->onFinished(result);
+    try {
+        commitCheckpoints(); // a stop's checkpoint, once the run's records say where it stopped
+    } catch (const std::exception&) {
+        // left staged: opening the run again moves it into place (runs/RunRecovery)
+    }
     return result;
+}
+
+FinishedEvent Trainer::earlyStopped(const EarlyStopping& early)
+{
+    if (m_config.restoreBestWeights && writes())
+        loadCheckpoint(bestPath(), *m_model, nullptr);
+    return finish(FinishReason::EarlyStopped, "Early stopped after epoch " + std::to_string(m_position.epoch) + ": " +
+                                                  nameOf(m_config.earlyStoppingMonitor) + " did not improve for " +
+                                                  std::to_string(m_config.earlyStoppingPatience) +
+                                                  " epochs (best: epoch " + std::to_string(early.state().bestEpoch) +
+                                                  ")" +
+                                                  (m_config.restoreBestWeights ? "; best weights restored." : "."));
 }
 
 FinishedEvent Trainer::train()
@@ -242,6 +214,8 @@ FinishedEvent Trainer::train()
     early.restore(pos.early);
     if (m_world)
         shareModelState(*m_world, *m_model); // replicas start equal
+    if (early.shouldStop())                  // resumed after the stopping epoch was recorded
+        return earlyStopped(early);
 
     while (pos.epoch < m_config.numEpochs) {
         const auto epochStart = Clock::now();
@@ -369,29 +343,19 @@ FinishedEvent Trainer::train()
         pos.early = early.state();
         ev.step = pos.step;
 
-        if (writes()) {
-            saveCheckpoint(latestPath(), *m_model, m_optimizer.get(), meta(valAccuracy, valLoss));
-            for (auto* o : m_observers)
-                o->onCheckpoint({latestPath().toStdString(), "latest", ev.epoch});
-        }
-        if (ev.isBest && writes()) {
-            saveCheckpoint(bestPath(), *m_model, m_optimizer.get(), meta(valAccuracy, valLoss));
-            for (auto* o : m_observers)
-                o->onCheckpoint({bestPath().toStdString(), "best", ev.epoch});
+        if (writes()) { // staged, committed with the epoch's records, then moved into place
+            stage(latestPath(), "latest", meta(valAccuracy, valLoss));
+            if (ev.isBest)
+                stage(bestPath(), "best", meta(valAccuracy, valLoss));
         }
         for (auto* o : m_observers)
             o->onEpoch(ev);
+        killPoint("epoch-committed");
+        commitCheckpoints();
+        killPoint("checkpoint-committed");
 
-        if (early.shouldStop()) {
-            if (m_config.restoreBestWeights && writes())
-                loadCheckpoint(bestPath(), *m_model, nullptr);
-            return finish(FinishReason::EarlyStopped,
-                          "Early stopped after epoch " + std::to_string(ev.epoch) + ": " +
-                              nameOf(m_config.earlyStoppingMonitor) + " did not improve for " +
-                              std::to_string(m_config.earlyStoppingPatience) + " epochs (best: epoch " +
-                              std::to_string(early.state().bestEpoch) + ")" +
-                              (m_config.restoreBestWeights ? "; best weights restored." : "."));
-        }
+        if (early.shouldStop())
+            return earlyStopped(early);
     }
     return finish(FinishReason::Completed, "Completed " + std::to_string(m_config.numEpochs) + " epochs.");
 }

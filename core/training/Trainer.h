@@ -3,6 +3,7 @@
 #include "distributed/World.h"
 #include "models/Classifier.h"
 #include "training/Checkpoint.h"
+#include "training/EarlyStopping.h"
 #include "training/TrainConfig.h"
 #include "training/TrainingEvents.h"
 
@@ -66,8 +67,13 @@ private:
     bool waitWhilePaused(); ///< false when stop was requested
     CheckpointMeta meta(double valAccuracy, double valLoss) const;
     FinishedEvent stopped();
+    FinishedEvent earlyStopped(const EarlyStopping& early);
     FinishedEvent finish(FinishReason reason, std::string message);
     bool writes() const { return !m_world || m_world->isMaster(); }
+    /// Stages a checkpoint (stageCheckpoint); commitCheckpoints() moves the staged ones into place
+    /// once the observers (the run's store) have recorded what they cover.
+    void stage(const QString& path, const char* kind, const CheckpointMeta& m);
+    void commitCheckpoints();
     void saveLatest();
     /// Validation loss and accuracy (NaN without a validation split); nullopt when stopped.
     std::optional<std::pair<double, double>> validate();
@@ -82,6 +88,7 @@ private:
     TrainingPosition m_position;
     std::vector<TrainingObserver*> m_observers;
     World* m_world = nullptr;
+    std::vector<CheckpointEvent> m_staged;
 
     std::atomic<bool> m_stop{false};
     std::atomic<bool> m_paused{false};
