@@ -3,6 +3,7 @@
 #include "data/DataLocator.h"
 #include "runs/RunStore.h"
 #include "training/Presets.h"
+#include "util/PlainMessage.h"
 #include "util/StudioError.h"
 
 #include <QDir>
@@ -117,7 +118,7 @@ int guarded(const std::function<int()>& command)
     } catch (const StudioError& e) {
         std::fprintf(stderr, "error: %s\n", e.what());
     } catch (const std::exception& e) {
-        std::fprintf(stderr, "error: unexpected failure: %s\n", e.what());
+        std::fprintf(stderr, "error: unexpected failure: %s\n", plainMessage(e).c_str());
     }
     return 1;
 }

@@ -1,8 +1,9 @@
 #include "training/Checkpoint.h"
 
 #include "models/ModelRegistry.h"
+#include "training/CheckpointFile.h"
+#include "util/PlainMessage.h"
 #include "util/LibraryVersions.h"
-#include "util/KillPoint.h"
 #include "util/StudioError.h"
 
 #include <torch/serialize/input-archive.h>
@@ -12,13 +13,12 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QFile>
-#include <QSaveFile>
 
 #include <cerrno>
 #include <cmath>
+#include <set>
 #include <cstdio>
 #include <cstring>
-#include <utility>
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -27,14 +27,7 @@ namespace studio {
 namespace {
 
 constexpr const char* kFormat = "mnist-studio-checkpoint";
-constexpr int kVersion = 2; // 2: "data" (dataset record) and "versions"
-
-/// The first line of a library error (c10 errors append a stack trace), at most 160 characters.
-std::string firstLine(const char* what)
-{
-    std::string s(what);
-    return s.substr(0, std::min(s.find('\n'), std::size_t(160)));
-}
+constexpr int kVersion = 3; // 2: "data" (dataset record) and "versions"; 3: checksummed (CheckpointFile)
 
 QJsonValue finiteOrNull(double v)
 {
@@ -103,21 +96,61 @@ CheckpointMeta metaFromJson(const QString& path, const std::string& text)
     m.versions = o.value("versions").toObject();
     m.valAccuracy = o.value("val_accuracy").toDouble(std::nan(""));
     m.valLoss = o.value("val_loss").toDouble(std::nan(""));
+    if (!findModel(m.config.model))
+        throw StudioError("Checkpoint " + path.toStdString() + " names an architecture this version does not know (\"" +
+                          m.config.model + "\").");
+    if (!std::isfinite(m.data.mean) || !std::isfinite(m.data.std) || m.data.std <= 0.0)
+        throw StudioError("Checkpoint " + path.toStdString() + " records an unusable input normalisation (mean " +
+                          QString::number(m.data.mean).toStdString() + ", std " +
+                          QString::number(m.data.std).toStdString() + "): no input can be standardised with it.");
     return m;
 }
 
-torch::serialize::InputArchive openArchive(const QString& path)
+std::string shapeText(const torch::Tensor& t)
 {
-    if (!QFileInfo::exists(path))
-        throw StudioError("Checkpoint " + path.toStdString() + " does not exist.");
-    torch::serialize::InputArchive archive;
-    try {
-        archive.load_from(path.toStdString());
-    } catch (const std::exception& e) {
-        throw StudioError("Checkpoint " + path.toStdString() + " is corrupt or not a checkpoint (" +
-                          firstLine(e.what()) + ").");
+    std::string s = std::string(c10::toString(t.scalar_type())) + " [";
+    for (std::size_t i = 0; i < t.sizes().size(); ++i)
+        s += (i ? ", " : "") + std::to_string(t.sizes()[i]);
+    return s + "]";
+}
+
+/// Every tensor `module` has is in the archive with its shape and dtype, finite, and nothing else
+/// is: checked before any is copied (Module::load would take a tensor of another shape).
+void checkTensors(const QString& path, const CheckpointMeta& meta, torch::nn::Module& module,
+                  torch::serialize::InputArchive& archive, const std::string& prefix = {})
+{
+    const auto foreign = [&](const std::string& what) {
+        throw StudioError("Checkpoint " + path.toStdString() + " says it holds a " + meta.config.model +
+                          " model, but " + what + ": its weights belong to another architecture.");
+    };
+    std::set<std::string> known{"training"}; // every archive module has this flag
+    const auto check = [&](const std::string& name, const torch::Tensor& want, bool buffer) {
+        known.insert(name);
+        torch::Tensor got;
+        if (!archive.try_read(name, got, buffer))
+            foreign("it has no tensor " + prefix + name);
+        if (got.sizes() != want.sizes() || got.scalar_type() != want.scalar_type())
+            foreign("its tensor " + prefix + name + " is " + shapeText(got) + ", not " + shapeText(want));
+        if (got.is_floating_point() && !torch::isfinite(got).all().item<bool>())
+            throw StudioError("Checkpoint " + path.toStdString() + " holds NaN or infinite values in " + prefix + name +
+                              ": the model diverged or the file was altered, and it cannot be used.");
+    };
+    for (const auto& p : module.named_parameters(/*recurse=*/false))
+        check(p.key(), p.value(), false);
+    for (const auto& b : module.named_buffers(/*recurse=*/false))
+        check(b.key(), b.value(), true);
+    for (const auto& c : module.named_children()) {
+        if (!c.value()->is_serializable())
+            continue;
+        known.insert(c.key());
+        torch::serialize::InputArchive child;
+        if (!archive.try_read(c.key(), child))
+            foreign("it has no part " + prefix + c.key());
+        checkTensors(path, meta, *c.value(), child, prefix + c.key() + ".");
     }
-    return archive;
+    for (const auto& key : archive.keys())
+        if (!known.count(key))
+            foreign("it holds " + prefix + key + ", which " + meta.config.model + " does not have");
 }
 
 CheckpointMeta readMeta(const QString& path, torch::serialize::InputArchive& archive)
@@ -136,32 +169,6 @@ CheckpointMeta readMeta(const QString& path, torch::serialize::InputArchive& arc
 } // namespace
 
 namespace {
-
-/// Writes the archive to `file` through QSaveFile (all or nothing); errors name `shownAs`.
-void writeArchive(torch::serialize::OutputArchive& root, const QString& file, const QString& shownAs)
-{
-    QSaveFile out(file);
-    const auto fail = [&](const QString& reason) {
-        const bool kept = QFileInfo::exists(shownAs);
-        throw StudioError("Cannot write checkpoint " + shownAs.toStdString() + ": " + reason.toStdString() +
-                          (kept ? " (the previous one is kept)." : "."));
-    };
-    if (!out.open(QIODevice::WriteOnly))
-        fail(out.errorString());
-    bool writeFailed = false, first = true;
-    root.save_to([&](const void* data, std::size_t size) -> std::size_t {
-        if (out.write(static_cast<const char*>(data), static_cast<qint64>(size)) != static_cast<qint64>(size))
-            writeFailed = true;
-        if (std::exchange(first, false))
-            killPoint("checkpoint-write");
-        return size;
-    });
-    if (writeFailed || !out.commit()) {
-        const QString reason = out.errorString(); // before cancelWriting() replaces it
-        out.cancelWriting();
-        fail(reason);
-    }
-}
 
 torch::serialize::OutputArchive checkpointArchive(torch::nn::Module& model, torch::optim::Optimizer* optimizer,
                                                   const CheckpointMeta& meta)
@@ -185,7 +192,7 @@ void saveCheckpoint(const QString& path, torch::nn::Module& model, torch::optim:
                     const CheckpointMeta& meta)
 {
     auto root = checkpointArchive(model, optimizer, meta);
-    writeArchive(root, path, path);
+    writeCheckpointFile(root, metaToJson(meta), path, path);
 }
 
 QString stagedPath(const QString& path)
@@ -197,7 +204,7 @@ void stageCheckpoint(const QString& path, torch::nn::Module& model, torch::optim
                      const CheckpointMeta& meta)
 {
     auto root = checkpointArchive(model, optimizer, meta);
-    writeArchive(root, stagedPath(path), path);
+    writeCheckpointFile(root, metaToJson(meta), stagedPath(path), path);
 }
 
 void commitStaged(const QString& path)
@@ -218,22 +225,24 @@ void commitStaged(const QString& path)
 
 CheckpointMeta readCheckpointMeta(const QString& path)
 {
-    auto archive = openArchive(path);
+    auto archive = openCheckpointFile(path);
     return readMeta(path, archive);
 }
 
 CheckpointMeta loadCheckpoint(const QString& path, torch::nn::Module& model, torch::optim::Optimizer* optimizer)
 {
-    auto archive = openArchive(path);
+    auto archive = openCheckpointFile(path);
     auto meta = readMeta(path, archive);
+    torch::serialize::InputArchive modelArchive;
+    if (!archive.try_read("model", modelArchive))
+        throw StudioError("Checkpoint " + path.toStdString() + " holds no model.");
+    checkTensors(path, meta, model, modelArchive);
     try {
-        torch::serialize::InputArchive modelArchive;
-        archive.read("model", modelArchive);
         model.load(modelArchive);
         useChannelsLast(model); // loading adopts the stored layout
     } catch (const std::exception& e) {
         throw StudioError("Checkpoint " + path.toStdString() + " holds a " + meta.config.model +
-                          " model that does not fit this architecture (" + firstLine(e.what()) + ").");
+                          " model that does not fit this architecture (" + plainMessage(e) + ").");
     }
     if (optimizer) {
         try {
@@ -242,7 +251,7 @@ CheckpointMeta loadCheckpoint(const QString& path, torch::nn::Module& model, tor
             optimizer->load(optimizerArchive);
         } catch (const std::exception& e) {
             throw StudioError("Checkpoint " + path.toStdString() + " has no usable optimizer state (" +
-                              firstLine(e.what()) + ").");
+                              plainMessage(e) + ").");
         }
     }
     return meta;

@@ -10,6 +10,7 @@
 #include "training/LrSchedule.h"
 #include "training/OptimizerFactory.h"
 #include "util/KillPoint.h"
+#include "util/PlainMessage.h"
 #include "util/Seed.h"
 #include "util/StudioError.h"
 #include "util/TorchThreads.h"
@@ -179,7 +180,7 @@ FinishedEvent Trainer::run()
         }
         result = finish(FinishReason::Interrupted, e.what() + saved + ".");
     } catch (const std::exception& e) {
-        result = finish(FinishReason::Error, e.what());
+        result = finish(FinishReason::Error, plainMessage(e));
     }
     killPoint("finishing");
     for (auto* o : m_observers)

@@ -1,5 +1,6 @@
 #include "AnalysisService.h"
 
+#include "util/PlainMessage.h"
 #include "DigitImage.h"
 #include "TorchTasks.h"
 
@@ -79,7 +80,7 @@ void AnalysisService::analyse(const QString& checkpoint, const DataSearch& given
             out.analysis = std::move(a);
             out.data = dataset;
         } catch (const std::exception& e) {
-            out.error = QString::fromUtf8(e.what());
+            out.error = QString::fromStdString(plainMessage(e));
         }
         return out;
     }));

@@ -1,5 +1,6 @@
 #include "DataSource.h"
 
+#include "util/PlainMessage.h"
 #include "DigitImage.h"
 #include "TorchTasks.h"
 
@@ -120,7 +121,7 @@ void DataSource::load(const QString& folder)
             s.samples = sampleImages(*dataset, 8);
             result->dataset = std::move(dataset);
         } catch (const std::exception& e) {
-            result->error = QString::fromUtf8(e.what());
+            result->error = QString::fromStdString(plainMessage(e));
         }
         return result;
     }));

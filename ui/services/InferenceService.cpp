@@ -1,5 +1,6 @@
 #include "InferenceService.h"
 
+#include "util/PlainMessage.h"
 #include "DigitImage.h"
 
 #include "inference/CanvasPreprocessor.h"
@@ -54,7 +55,7 @@ void InferenceService::setCheckpoint(const QString& path)
             m_predictor = std::move(predictor);
             Q_EMIT modelLoaded(path, description, classNames);
         } catch (const std::exception& e) {
-            Q_EMIT failed(QString::fromUtf8(e.what()));
+            Q_EMIT failed(QString::fromStdString(plainMessage(e)));
         }
     });
 }

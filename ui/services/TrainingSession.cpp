@@ -1,5 +1,6 @@
 #include "TrainingSession.h"
 
+#include "util/PlainMessage.h"
 #include "runs/DistributedRun.h"
 #include "runs/RunLauncher.h"
 #include "runs/StudyRunner.h"
@@ -164,7 +165,7 @@ void TrainingSession::work(LaunchRequest request, int processes)
         bridge.finished(result);
     } catch (const std::exception& e) {
         detach();
-        Q_EMIT failed(QString::fromUtf8(e.what()));
+        Q_EMIT failed(QString::fromStdString(plainMessage(e)));
     }
 }
 
@@ -229,7 +230,7 @@ void TrainingSession::workStudy(const AblationStudy& study, const QString& name,
             m_study = nullptr;
             m_trainer = nullptr;
         }
-        Q_EMIT studyFinished(false, QString::fromUtf8(e.what()), {});
+        Q_EMIT studyFinished(false, QString::fromStdString(plainMessage(e)), {});
     }
 }
 

@@ -1,5 +1,6 @@
 #include "RunsPage.h"
 
+#include "util/PlainMessage.h"
 #include "ArchitectureChart.h"
 #include "DataSource.h"
 #include "ReportJob.h"
@@ -363,7 +364,7 @@ void RunsPage::exportReport(qint64 runId, const QString& folder)
                 RunStore store(runs); // this thread's own connection
                 r.input = evaluateForReport(checkpoint, *runDataset(store, runId, search), limitTest);
             } catch (const std::exception& e) {
-                r.error = QString::fromUtf8(e.what());
+                r.error = QString::fromStdString(plainMessage(e));
             }
             return r;
         }));
