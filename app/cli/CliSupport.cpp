@@ -132,6 +132,17 @@ std::int64_t parseRunId(const QString& text)
     return id;
 }
 
+std::int64_t wholeNumber(const QCommandLineParser& parser, const QString& name, std::int64_t min, std::int64_t max)
+{
+    bool ok = false;
+    const auto text = parser.value(name);
+    const auto v = text.toLongLong(&ok);
+    if (!ok || v < min || v > max)
+        throw StudioError("--" + name.toStdString() + " must be a whole number from " + std::to_string(min) + " to " +
+                          std::to_string(max) + ", not \"" + text.toStdString() + "\".");
+    return v;
+}
+
 bool stdoutIsTerminal()
 {
     return ::isatty(STDOUT_FILENO) == 1;

@@ -47,6 +47,9 @@ int guarded(const std::function<int()>& command);
 
 /// A run id argument, or throws StudioError.
 std::int64_t parseRunId(const QString& text);
+/// The value of option --`name` (its default when not given): a whole number from `min` to `max`,
+/// else StudioError naming the option, the range and what was given.
+std::int64_t wholeNumber(const QCommandLineParser& parser, const QString& name, std::int64_t min, std::int64_t max);
 
 bool stdoutIsTerminal();
 

@@ -4,7 +4,10 @@
 namespace studio::cli {
 
 /// Each command receives its arguments with args[0] = "mnist-studio-cli <command>" and returns
-/// the process exit code.
+/// the process exit code: 0 success, 1 an error (one "error: …" line each), 2 a usage error,
+/// 130 stopped by Ctrl-C/SIGTERM (training, resumable); predict: kExitNoInk when every readable
+/// image was classified but some held no ink.
+constexpr int kExitNoInk = 3;
 int trainCommand(const QStringList& args);
 int resumeCommand(const QStringList& args);
 int evaluateCommand(const QStringList& args);

@@ -12,20 +12,6 @@
 #include <thread>
 
 namespace studio::cli {
-namespace {
-
-int positiveInt(const QCommandLineParser& parser, const QString& name, int min)
-{
-    bool ok = false;
-    const int v = parser.value(name).toInt(&ok);
-    if (!ok || v < min)
-        throw StudioError("--" + name.toStdString() + " must be a whole number of at least " + std::to_string(min) +
-                          ", not \"" + parser.value(name).toStdString() + "\".");
-    return v;
-}
-
-} // namespace
-
 void addWorldOptions(QCommandLineParser& parser)
 {
     parser.addOption({"nproc", "Train on N processes of this machine (data-parallel, c10d Gloo).", "N"});
@@ -46,20 +32,20 @@ WorldSpec worldSpecFrom(const QCommandLineParser& parser)
 {
     WorldSpec spec;
     if (parser.isSet("timeout"))
-        spec.timeout = std::chrono::seconds(positiveInt(parser, "timeout", 1));
+        spec.timeout = std::chrono::seconds(int(wholeNumber(parser, "timeout", 1, 86400)));
     if (parser.isSet("master"))
         parseMaster(parser.value("master").toStdString(), spec);
     if (parser.isSet("nproc")) {
         if (parser.isSet("world-size") || parser.isSet("rank"))
             throw StudioError("--nproc starts every rank on this machine: leave out --world-size and --rank.");
-        spec.size = positiveInt(parser, "nproc", 1);
+        spec.size = int(wholeNumber(parser, "nproc", 1, 4096));
         return spec;
     }
     if (parser.isSet("world-size") != parser.isSet("rank") || (parser.isSet("world-size") && !parser.isSet("master")))
         throw StudioError("A run over several machines needs --world-size, --rank and --master on every one.");
     if (parser.isSet("world-size")) {
-        spec.size = positiveInt(parser, "world-size", 1);
-        spec.rank = positiveInt(parser, "rank", 0);
+        spec.size = int(wholeNumber(parser, "world-size", 1, 4096));
+        spec.rank = int(wholeNumber(parser, "rank", 0, 4096));
         if (spec.rank >= spec.size)
             throw StudioError("--rank " + std::to_string(spec.rank) + " is not in a world of " +
                               std::to_string(spec.size) + " (ranks 0 to " + std::to_string(spec.size - 1) + ").");
@@ -137,7 +123,7 @@ int workerCommand(const QStringList& args)
         if (spec.rank < 1)
             throw StudioError("worker needs --world-size, --rank (1 or more) and --master.");
         return runWorkerRank(spec, nullptr, nullptr, dataSearch(parser),
-                             parser.isSet("threads") ? positiveInt(parser, "threads", 1) : 0);
+                             parser.isSet("threads") ? int(wholeNumber(parser, "threads", 1, 4096)) : 0);
     });
 }
 

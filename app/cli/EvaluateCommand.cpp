@@ -30,7 +30,7 @@ int evaluateCommand(const QStringList& args)
     parser.addOption({"split", "test (default) or validation (the run's own held-out images).", "SPLIT", "test"});
     parser.addOption({"images", "Evaluate on this IDX image file (with --labels) instead of a split.", "FILE"});
     parser.addOption({"labels", "The IDX label file for --images.", "FILE"});
-    parser.addOption({"limit-test", "Use only the first N test images.", "N"});
+    parser.addOption({"limit-test", "Use only the first N test images (0: all).", "N", "0"});
     parser.addOption({"threads", "Torch threads (default: all cores).", "N", "0"});
     parser.addOption({"out", "Write the result files into DIR (default: the run's folder).", "DIR"});
     addEvaluationOptions(parser);
@@ -39,7 +39,7 @@ int evaluateCommand(const QStringList& args)
                 "calibration (ECE, MCE, Brier, NLL; temperature fitted on the validation split) and per-image "
                 "predictions.");
     return guarded([&] {
-        configureTorchThread(parser.value("threads").toInt());
+        configureTorchThread(int(wholeNumber(parser, "threads", 0, 256)));
         QString checkpoint = parser.value("checkpoint");
         std::int64_t runId = 0;
         std::unique_ptr<RunStore> store;
@@ -54,7 +54,7 @@ int evaluateCommand(const QStringList& args)
             throw StudioError("evaluate needs --run ID or --checkpoint FILE.");
         const auto options = evaluationOptions(parser);
         const auto split = parser.value("split").toStdString();
-        const auto limit = parser.value("limit-test").toLongLong();
+        const auto limit = wholeNumber(parser, "limit-test", 0, 1000000000);
         const auto loaded = loadModelFromCheckpoint(checkpoint);
         const QString base = runId ? store->runDir(runId) : QFileInfo(checkpoint).absolutePath();
         double seconds = 0;

@@ -31,7 +31,10 @@ int summaryCommand(const QStringList& args)
             return 0;
         }
         ModelOptions options;
-        options.dropout = parser.value("dropout").toDouble();
+        bool ok = true;
+        options.dropout = parser.value("dropout").toDouble(&ok);
+        if (!ok)
+            throw StudioError("--dropout must be a number, not \"" + parser.value("dropout").toStdString() + "\".");
         const auto act = parser.value("activation").toLower();
         if (act != "relu" && act != "sigmoid")
             throw StudioError("--activation must be relu or sigmoid.");
@@ -55,7 +58,7 @@ int lrScheduleCommand(const QStringList& args)
     parseOrExit(parser, args, "Print the learning rate of every training step of a config as CSV (step,epoch,lr).");
     return guarded([&] {
         const auto config = configFromOptions(parser);
-        std::int64_t pool = parser.isSet("train-images") ? parser.value("train-images").toLongLong()
+        std::int64_t pool = parser.isSet("train-images") ? wholeNumber(parser, "train-images", 1, 1000000000)
                             : config.limitTrain > 0      ? config.limitTrain
                                                          : 60000;
         const auto val = static_cast<std::int64_t>(std::llround(static_cast<double>(pool) * config.valFraction));

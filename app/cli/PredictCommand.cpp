@@ -11,19 +11,40 @@
 #include "util/TorchThreads.h"
 
 #include <QDir>
+#include <QFileInfo>
 #include <QImage>
+#include <QImageReader>
 
 #include <opencv2/core/mat.hpp>
 
 namespace studio::cli {
 namespace {
 
-/// Decodes any Qt-readable image into an 8-bit grayscale matrix (alpha composited on white).
+constexpr qint64 kMaxPixels = 100'000'000; // 10000 × 10000
+constexpr int kDecodeSide = 2048;          // larger images are scaled down while decoding
+
+/// Decodes any Qt-readable image into an 8-bit grayscale matrix (alpha composited on white). The
+/// header is read first: an image above kMaxPixels is refused with its size, a large one scaled
+/// down while decoding (a digit needs 28 × 28 pixels; Qt refuses to allocate more than 128 MB).
 cv::Mat readGray(const QString& path)
 {
-    QImage image(path);
+    if (!QFileInfo(path).isFile())
+        throw StudioError("Cannot read image " + path.toStdString() + ": there is no such file.");
+    QImageReader reader(path);
+    reader.setAutoTransform(true);
+    const QSize size = reader.size();
+    if (!size.isValid() && !reader.canRead())
+        throw StudioError("Cannot read image " + path.toStdString() + ": " + reader.errorString().toStdString() +
+                          " (PNG, JPG, BMP, … are read).");
+    if (qint64(size.width()) * size.height() > kMaxPixels)
+        throw StudioError("Image " + path.toStdString() + " is " + std::to_string(size.width()) + " × " +
+                          std::to_string(size.height()) + " pixels; predict reads images of up to 100 megapixels.");
+    if (std::max(size.width(), size.height()) > kDecodeSide)
+        reader.setScaledSize(size.scaled(kDecodeSide, kDecodeSide, Qt::KeepAspectRatio));
+    QImageReader::setAllocationLimit(512); // MB: an unscaled decode of 100 megapixels
+    const QImage image = reader.read();
     if (image.isNull())
-        throw StudioError("Cannot read image " + path.toStdString() + " (missing, or not a PNG/JPG/BMP/… file).");
+        throw StudioError("Cannot read image " + path.toStdString() + ": " + reader.errorString().toStdString() + ".");
     const QImage gray = ui::grayOnWhite(image);
     return matFromBytes(gray.constBits(), gray.height(), gray.width(), std::size_t(gray.bytesPerLine()));
 }
@@ -63,7 +84,7 @@ int predictCommand(const QStringList& args)
                 classes += (c ? ", " : "") + std::to_string(c) + " " + data.className(c);
             std::printf("model trained on %s; classes: %s\n", data.describe().c_str(), classes.c_str());
         }
-        int failures = 0;
+        int failures = 0, blank = 0;
         for (const auto& path : images) {
             try {
                 const auto r = predictor.predict(readGray(path));
@@ -74,7 +95,8 @@ int predictCommand(const QStringList& args)
                                   .filePath(QFileInfo(path).completeBaseName() + "-28x28.png"));
                 }
                 if (r.empty) {
-                    std::printf("%s: no ink found\n", qPrintable(path));
+                    std::printf("%s: no ink found (nothing to classify)\n", qPrintable(path));
+                    ++blank;
                     continue;
                 }
                 std::printf("%s: %s (p=%.4f) [", qPrintable(path), predictor.meta().data.className(r.predicted).c_str(),
@@ -87,7 +109,7 @@ int predictCommand(const QStringList& args)
                 ++failures;
             }
         }
-        return failures ? 1 : 0;
+        return failures ? 1 : blank ? kExitNoInk : 0;
     });
 }
 

@@ -21,7 +21,7 @@ int reportCommand(const QStringList& args)
     parser.addOption({"run", "The run to report on (see `runs list`).", "ID"});
     parser.addOption({"which", "best (default) or latest checkpoint.", "KIND", "best"});
     parser.addOption({"out", "Folder for the report (default: the run's folder/report).", "DIR"});
-    parser.addOption({"limit-test", "Use only the first N test images.", "N"});
+    parser.addOption({"limit-test", "Use only the first N test images (0: all).", "N", "0"});
     parser.addOption({"threads", "Torch threads (default: all cores).", "N", "0"});
     parseOrExit(parser, args,
                 "Evaluate a run on the test split and write metrics.json, per_class.csv, confusion.csv, "
@@ -30,7 +30,7 @@ int reportCommand(const QStringList& args)
         if (!parser.isSet("run"))
             throw StudioError("report needs --run ID.");
         const auto options = evaluationOptions(parser);
-        configureTorchThread(parser.value("threads").toInt());
+        configureTorchThread(int(wholeNumber(parser, "threads", 0, 256)));
         const auto runId = parseRunId(parser.value("run"));
         RunStore store(runsFolder(parser));
         const auto record = store.run(runId);
@@ -39,7 +39,7 @@ int reportCommand(const QStringList& args)
         const auto which = parser.value("which");
         const auto dataset = runDataset(store, runId, dataSearch(parser));
         auto input = ui::evaluateForReport(store.checkpoint(runId, which), *dataset,
-                                           parser.value("limit-test").toLongLong(), options);
+                                           wholeNumber(parser, "limit-test", 0, 1000000000), options);
         const QString out = parser.isSet("out") ? parser.value("out") : QDir(store.runDir(runId)).filePath("report");
         const auto files = ui::writeRunReport(store, runId, input, out);
         const auto& evaluation = input.evaluation;

@@ -7,6 +7,7 @@
 #include <QJsonDocument>
 #include <QSaveFile>
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 
@@ -76,10 +77,17 @@ QJsonValue checkedValue(const ConfigField& f, const QJsonValue& v)
         if (!v.isDouble())
             throw StudioError(key + " must be a number.");
         return v;
-    case K::Integer:
-        if (!v.isDouble() || std::floor(v.toDouble()) != v.toDouble())
+    case K::Integer: {
+        const double d = v.toDouble();
+        if (!v.isDouble() || std::floor(d) != d)
             throw StudioError(key + " must be a whole number.");
+        // Out of its range and of what its field's type holds (it would wrap): refused now, not
+        // stored wrapped (4294967297 epochs are not 1 epoch). In-type values are checked by validateConfig.
+        if ((d < f.min || d > f.max) && (d < -2147483648.0 || d > std::max(f.max, 2147483647.0)))
+            throw StudioError(key + " must be between " + formatNumber(f.min) + " and " + formatNumber(f.max) +
+                              ", got " + formatNumber(d) + ".");
         return v;
+    }
     case K::Boolean:
         if (!v.isBool())
             throw StudioError(key + " must be true or false.");
