@@ -5,6 +5,7 @@
 #include "evaluation/Evaluation.h"
 #include "evaluation/ImageScores.h"
 #include "evaluation/TemperatureScaling.h"
+#include "util/StudioError.h"
 
 #include <QTemporaryDir>
 #include <QFile>
@@ -51,6 +52,7 @@ private Q_SLOTS:
     void temperatureScalingLowersNllAndKeepsAccuracy();
     void imageScoresAndHighConfidenceErrors();
     void evaluationFilesHaveTheRightRows();
+    void nonFiniteOutputsAreRefusedNotBinned();
 };
 
 void TestMetrics::confusionCountsTotalsAndNormalisations()
@@ -277,6 +279,24 @@ void TestMetrics::evaluationFilesHaveTheRightRows()
     QCOMPARE(metrics["accuracy"].toDouble(), 0.75);
     QCOMPARE(metrics["errors"].toInt(), 1);
     QVERIFY(metrics["calibrated"].toObject()["nll"].toDouble() <= metrics["calibration"].toObject()["nll"].toDouble());
+}
+
+void TestMetrics::nonFiniteOutputsAreRefusedNotBinned()
+{
+    auto s = fromProbabilities({{0.9, 0.1}, {0.3, 0.7}, {0.6, 0.4}}, {0, 1, 1});
+    s.logits[2] = std::nanf("");
+    s.logits[5] = INFINITY;
+    try {
+        analyse("test", s, nullptr);
+        QFAIL("NaN outputs were scored");
+    } catch (const StudioError& e) {
+        QCOMPARE(QString(e.what()), QString("The model's outputs are NaN or infinite for 2 of 3 test images (the first "
+                                            "is image 1); its weights or inputs are broken, so nothing was scored."));
+    }
+    // The binning itself refuses NaN (it used to compute int(NaN), undefined behaviour).
+    QVERIFY_THROWS_EXCEPTION(StudioError, reliabilityBins({0.5, std::nan("")}, {true, false}, 10, Binning::Uniform));
+    QVERIFY_THROWS_EXCEPTION(StudioError, reliabilityBins({std::nan(""), 0.5}, {true, false}, 2, Binning::EqualMass));
+    QVERIFY_THROWS_EXCEPTION(StudioError, confidenceHistogram(s, 1.0, 10));
 }
 
 QTEST_GUILESS_MAIN(TestMetrics)

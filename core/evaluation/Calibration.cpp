@@ -27,8 +27,17 @@ TopLabel topLabel(const ScoredSet& s, const std::vector<double>& probs)
     return t;
 }
 
+/// NaN (from non-finite model outputs) has no bin and would break the sort: refused.
+void requireProbability(double confidence)
+{
+    if (!(confidence >= 0.0 && confidence <= 1.0))
+        throw StudioError("A confidence of " + std::to_string(confidence) +
+                          " is not a probability: the model's outputs are not finite.");
+}
+
 int uniformBin(double confidence, int bins)
 {
+    requireProbability(confidence);
     // (i/B, (i+1)/B]: ceil(conf·B) − 1, with 0 in the first bin.
     return std::clamp(int(std::ceil(confidence * bins)) - 1, 0, bins - 1);
 }
@@ -43,6 +52,7 @@ std::vector<ReliabilityBin> reliabilityBins(const std::vector<double>& confidenc
     std::vector<ReliabilityBin> out(static_cast<std::size_t>(bins));
     const auto n = confidence.size();
     std::vector<int> binOf(n);
+    std::for_each(confidence.begin(), confidence.end(), requireProbability);
     if (binning == Binning::Uniform) {
         for (int b = 0; b < bins; ++b) {
             out[std::size_t(b)].lower = double(b) / bins;

@@ -8,6 +8,9 @@
 #include <QJsonDocument>
 #include <QSaveFile>
 
+#include <algorithm>
+#include <cmath>
+
 namespace studio {
 namespace {
 
@@ -40,10 +43,30 @@ QByteArray number(double v)
     return QByteArray::number(v, 'g', 8);
 }
 
+/// Scores of a model whose outputs are NaN or infinite mean nothing: say so instead of binning them.
+void requireFinite(const ScoredSet& s, const std::string& split)
+{
+    std::int64_t bad = 0, first = -1;
+    const auto c = std::size_t(s.numClasses);
+    for (std::size_t i = 0; i < s.labels.size(); ++i)
+        if (!std::all_of(s.logits.begin() + std::ptrdiff_t(i * c), s.logits.begin() + std::ptrdiff_t((i + 1) * c),
+                         [](float v) { return std::isfinite(v); })) {
+            ++bad;
+            first = first < 0 ? std::int64_t(i) : first;
+        }
+    if (bad > 0)
+        throw StudioError("The model's outputs are NaN or infinite for " + std::to_string(bad) + " of " +
+                          std::to_string(s.labels.size()) + " " + split + " images (the first is image " +
+                          std::to_string(first) + "); its weights or inputs are broken, so nothing was scored.");
+}
+
 } // namespace
 
 Evaluation analyse(std::string split, ScoredSet scores, const ScoredSet* validation, const EvaluationOptions& options)
 {
+    requireFinite(scores, split);
+    if (validation)
+        requireFinite(*validation, "validation");
     Evaluation e;
     e.split = std::move(split);
     e.options = options;
