@@ -77,6 +77,9 @@ int runsCommand(const QStringList& args)
         const auto pos = parser.positionalArguments();
         const QString action = pos.value(0, "list");
         RunStore store(runsFolder(parser));
+        if (!store.readOnlyReason().isEmpty())
+            std::fprintf(stderr, "note: the run store is read-only (%s): runs can be listed and shown, not changed.\n",
+                         qPrintable(store.readOnlyReason()));
         if (action == "list") {
             list(store);
         } else if (action == "show" && pos.size() == 2) {

@@ -45,7 +45,10 @@ void printOutcome(std::int64_t runId, const QString& runDir, const LaunchResult&
     if (f.bestEpoch > 0 && std::isfinite(f.bestValAccuracy))
         std::printf("run %lld: %s (best epoch %d, val acc %.2f%%) in %s\n", static_cast<long long>(runId),
                     nameOf(f.reason).c_str(), f.bestEpoch, f.bestValAccuracy * 100, qPrintable(runDir));
-    else // no validation split (or no finished epoch): nothing to call best
+    else if (f.epochsCompleted == 0)
+        std::printf("run %lld: %s (no epoch finished) in %s\n", static_cast<long long>(runId), nameOf(f.reason).c_str(),
+                    qPrintable(runDir));
+    else // no validation split: nothing to call best
         std::printf("run %lld: %s (%d epochs, no validation) in %s\n", static_cast<long long>(runId),
                     nameOf(f.reason).c_str(), f.epochsCompleted, qPrintable(runDir));
     if (f.reason == FinishReason::Error || f.reason == FinishReason::Interrupted)

@@ -58,6 +58,12 @@ LaunchResult RunLauncher::run(const std::vector<TrainingObserver*>& observers)
         m_trainer->addObserver(o);
     LaunchResult result;
     result.finished = m_trainer->run();
+    if (!recorder.failure().empty()) {
+        auto& f = result.finished;
+        f.message += " The run store could not record how the run ended (" + recorder.failure() +
+                     "); it will show as interrupted.";
+        f.reason = FinishReason::Error;
+    }
     if (!m_request.evaluateTest || !endedWell(result.finished.reason))
         return result;
     try {

@@ -31,9 +31,14 @@ void RunRecorder::onEpoch(const EpochRecord& e)
 
 void RunRecorder::onFinished(const FinishedEvent& e)
 {
-    m_store.recordBatches(m_runId, m_pending);
+    try {
+        m_store.recordBatches(m_runId, m_pending);
+        m_store.finishRun(m_runId, QString::fromStdString(nameOf(e.reason)), QString::fromStdString(e.message),
+                          e.seconds);
+    } catch (const std::exception& error) { // e.g. a full disk: the run's end is told, not hidden
+        m_failure = error.what();
+    }
     m_pending.clear();
-    m_store.finishRun(m_runId, QString::fromStdString(nameOf(e.reason)), QString::fromStdString(e.message), e.seconds);
 }
 
 } // namespace studio

@@ -11,7 +11,10 @@ public:
     RunRecorder(RunStore& store, std::int64_t runId, double secondsBefore = 0.0);
     void onBatch(const BatchRecord& e) override;
     void onEpoch(const EpochRecord& e) override;
+    /// Records the end; when the store cannot (a full disk), failure() says why and the run stays
+    /// "running" in the store until a later open marks it interrupted.
     void onFinished(const FinishedEvent& e) override;
+    const std::string& failure() const { return m_failure; }
 
 private:
     RunStore& m_store;
@@ -20,6 +23,7 @@ private:
     int m_bestEpoch = 0;
     double m_bestValAccuracy = 0.0, m_bestValLoss = 0.0;
     double m_seconds;
+    std::string m_failure;
 };
 
 } // namespace studio

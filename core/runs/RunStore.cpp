@@ -5,6 +5,9 @@
 
 #include <QCoreApplication>
 #include <QDir>
+#include <QFileInfo>
+#include <QStorageInfo>
+#include <QUrl>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -107,18 +110,46 @@ RunStore::RunStore(const QString& folder) : m_folder(QDir(folder).absolutePath()
     if (!QDir().mkpath(m_folder))
         throw StudioError("Cannot create the runs folder " + m_folder.toStdString() + ".");
     m_connection = QStringLiteral("runstore-%1").arg(++g_connectionCounter);
+    const QString file = QDir(m_folder).filePath("runs.sqlite");
     auto db = QSqlDatabase::addDatabase("QSQLITE", m_connection);
-    db.setDatabaseName(QDir(m_folder).filePath("runs.sqlite"));
+    db.setDatabaseName(file);
     if (!db.open())
         throw StudioError("Cannot open the run store in " + m_folder.toStdString() + ": " +
                           db.lastError().text().toStdString() + ".");
-    query("PRAGMA busy_timeout = 5000");
-    query("PRAGMA journal_mode = WAL");
-    query("PRAGMA synchronous = NORMAL");
-    for (const char* sql : kSchema)
-        query(sql);
-    migrate();
-    markInterruptedRuns();
+    try {
+        query("PRAGMA busy_timeout = 5000");
+        query("PRAGMA journal_mode = WAL");
+        query("PRAGMA synchronous = NORMAL");
+        for (const char* sql : kSchema)
+            query(sql);
+        migrate();
+    } catch (const StudioError& e) {
+        if (!QFileInfo::exists(file))
+            throw;
+        openReadOnly(file, e.what()); // a full disk, a read-only medium: what is recorded can still be read
+        return;
+    }
+    try {
+        markInterruptedRuns();
+    } catch (const StudioError&) { // housekeeping: the next open tries again
+    }
+}
+
+void RunStore::openReadOnly(const QString& file, const std::string& error)
+{
+    auto db = QSqlDatabase::database(m_connection, false);
+    db.close();
+    // immutable: no -shm or -wal file is created (there may be no room for them); what a process
+    // killed since the last checkpoint left in runs.sqlite-wal is not seen.
+    db.setConnectOptions("QSQLITE_OPEN_READONLY;QSQLITE_OPEN_URI");
+    db.setDatabaseName(QUrl::fromLocalFile(file).toString(QUrl::FullyEncoded) + "?immutable=1");
+    const QStorageInfo volume(m_folder);
+    m_readOnly = volume.bytesAvailable() < 1024 * 1024                      ? "the disk is full"
+                 : volume.isReadOnly() || !QFileInfo(m_folder).isWritable() ? "its folder cannot be written"
+                                                                            : QString::fromStdString(error);
+    if (!db.open())
+        throw StudioError(error);
+    query("SELECT COUNT(*) FROM runs"); // throws what SQLite says when even reading fails
 }
 
 RunStore::~RunStore()
@@ -143,6 +174,9 @@ QSqlQuery RunStore::query(const QString& sql, const QVariantList& binds) const
     q.prepare(sql);
     for (const auto& b : binds)
         q.addBindValue(b);
+    if (!m_readOnly.isEmpty() && !sql.startsWith("PRAGMA") && !sql.startsWith("SELECT"))
+        throw StudioError("The run store in " + m_folder.toStdString() + " is read-only now (" +
+                          m_readOnly.toStdString() + "): nothing can be recorded until it can be written again.");
     execOrThrow(q);
     return q;
 }

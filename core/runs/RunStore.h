@@ -60,6 +60,9 @@ public:
     static QString defaultFolder(const QString& flagValue = {});
 
     QString folder() const { return m_folder; }
+    /// Why the store could only be opened for reading (a full disk, a read-only folder), or "": its
+    /// runs can be listed and shown, every write throws StudioError saying so.
+    QString readOnlyReason() const { return m_readOnly; }
     QString runDir(std::int64_t id) const;
     /// The run's "best" or "latest" checkpoint file (best falls back to latest when the run has
     /// no best yet); throws StudioError for another `which`.
@@ -110,6 +113,7 @@ private:
     static QString localHost();
     /// Adds what later schema versions added to a store written by an earlier one.
     void migrate();
+    void openReadOnly(const QString& file, const std::string& error);
     /// config.json: the config plus "dataset", "versions" and, for a data-parallel run, "world".
     void writeRunConfig(const RunRecord& run) const;
     /// Prepares, binds and runs one statement; throws StudioError with SQLite's message.
@@ -117,6 +121,7 @@ private:
 
     QString m_folder;
     QString m_connection;
+    QString m_readOnly;
 };
 
 } // namespace studio

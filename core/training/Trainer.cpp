@@ -335,6 +335,7 @@ FinishedEvent Trainer::train()
         if (m_validation.size() == 0)
             early.restore({monitored, ev.epoch, 0});
 
+        const TrainingPosition before = pos; // the last committed position, should this epoch fail to commit
         pos.epoch += 1;
         pos.batch = 0;
         pos.partialLossSum = 0.0;
@@ -344,13 +345,19 @@ FinishedEvent Trainer::train()
         pos.early = early.state();
         ev.step = pos.step;
 
-        if (writes()) { // staged, committed with the epoch's records, then moved into place
-            stage(latestPath(), "latest", meta(valAccuracy, valLoss));
-            if (ev.isBest)
-                stage(bestPath(), "best", meta(valAccuracy, valLoss));
+        try { // staged, committed with the epoch's records, then moved into place
+            if (writes()) {
+                stage(latestPath(), "latest", meta(valAccuracy, valLoss));
+                if (ev.isBest)
+                    stage(bestPath(), "best", meta(valAccuracy, valLoss));
+            }
+            for (auto* o : m_observers)
+                o->onEpoch(ev);
+        } catch (...) { // a full disk: the run ends where its records and checkpoints still agree
+            pos = before;
+            m_staged.clear();
+            throw;
         }
-        for (auto* o : m_observers)
-            o->onEpoch(ev);
         killPoint("epoch-committed");
         commitCheckpoints();
         killPoint("checkpoint-committed");
