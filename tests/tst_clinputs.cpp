@@ -116,8 +116,9 @@ void TestCliInputs::aDamagedCheckpointGivesOneLine()
          {QStringList{"evaluate", "--checkpoint", path}, QStringList{"predict", "--checkpoint", path, path}}) {
         const auto r = cli(command);
         QCOMPARE(r.code, 1);
-        QCOMPARE(r.err, "error: Checkpoint " + path +
-                            " is damaged (its content does not match its SHA-256 checksum) and cannot be used.\n");
+        QVERIFY2(r.err.startsWith("error: Checkpoint " + path + " is damaged (") &&
+                     r.err.endsWith(") and cannot be used.\n") && r.err.count('\n') == 1,
+                 qPrintable(r.err));
     }
 }
 
@@ -154,8 +155,7 @@ void TestCliInputs::hugeImagesAreReadOrRefusedBySize()
     QVERIFY(QImage(2000, 60000, QImage::Format_Mono).save(tall));
     r = cli({"predict", "--run", "1", tall});
     QCOMPARE(r.code, 1);
-    QVERIFY2(r.err.contains("is 2000 × 60000 pixels; predict reads images of up to 100 megapixels."),
-             qPrintable(r.err));
+    QVERIFY2(r.err.contains("is 2000 × 60000 pixels; images of up to 100 megapixels are read."), qPrintable(r.err));
 }
 
 QTEST_GUILESS_MAIN(TestCliInputs)

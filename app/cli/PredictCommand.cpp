@@ -13,39 +13,16 @@
 #include <QDir>
 #include <QFileInfo>
 #include <QImage>
-#include <QImageReader>
 
 #include <opencv2/core/mat.hpp>
 
 namespace studio::cli {
 namespace {
 
-constexpr qint64 kMaxPixels = 100'000'000; // 10000 × 10000
-constexpr int kDecodeSide = 2048;          // larger images are scaled down while decoding
-
-/// Decodes any Qt-readable image into an 8-bit grayscale matrix (alpha composited on white). The
-/// header is read first: an image above kMaxPixels is refused with its size, a large one scaled
-/// down while decoding (a digit needs 28 × 28 pixels; Qt refuses to allocate more than 128 MB).
+/// An image file as an 8-bit grayscale matrix (alpha composited on white).
 cv::Mat readGray(const QString& path)
 {
-    if (!QFileInfo(path).isFile())
-        throw StudioError("Cannot read image " + path.toStdString() + ": there is no such file.");
-    QImageReader reader(path);
-    reader.setAutoTransform(true);
-    const QSize size = reader.size();
-    if (!size.isValid() && !reader.canRead())
-        throw StudioError("Cannot read image " + path.toStdString() + ": " + reader.errorString().toStdString() +
-                          " (PNG, JPG, BMP, … are read).");
-    if (qint64(size.width()) * size.height() > kMaxPixels)
-        throw StudioError("Image " + path.toStdString() + " is " + std::to_string(size.width()) + " × " +
-                          std::to_string(size.height()) + " pixels; predict reads images of up to 100 megapixels.");
-    if (std::max(size.width(), size.height()) > kDecodeSide)
-        reader.setScaledSize(size.scaled(kDecodeSide, kDecodeSide, Qt::KeepAspectRatio));
-    QImageReader::setAllocationLimit(512); // MB: an unscaled decode of 100 megapixels
-    const QImage image = reader.read();
-    if (image.isNull())
-        throw StudioError("Cannot read image " + path.toStdString() + ": " + reader.errorString().toStdString() + ".");
-    const QImage gray = ui::grayOnWhite(image);
+    const QImage gray = ui::readGrayImage(path);
     return matFromBytes(gray.constBits(), gray.height(), gray.width(), std::size_t(gray.bytesPerLine()));
 }
 

@@ -1,6 +1,10 @@
 #include "DigitImage.h"
 
+#include "util/StudioError.h"
+
 #include <QColor>
+#include <QFileInfo>
+#include <QImageReader>
 #include <QPainter>
 
 #include <algorithm>
@@ -29,6 +33,30 @@ QImage grayOnWhite(const QImage& image)
     flat.fill(Qt::white);
     QPainter(&flat).drawImage(0, 0, image);
     return flat.convertToFormat(QImage::Format_Grayscale8);
+}
+
+QImage readGrayImage(const QString& path)
+{
+    constexpr qint64 kMaxPixels = 100'000'000; // 10000 × 10000
+    constexpr int kDecodeSide = 2048;
+    if (!QFileInfo(path).isFile())
+        throw StudioError("Cannot read image " + path.toStdString() + ": there is no such file.");
+    QImageReader reader(path);
+    reader.setAutoTransform(true);
+    const QSize size = reader.size();
+    if (!size.isValid() && !reader.canRead())
+        throw StudioError("Cannot read image " + path.toStdString() + ": " + reader.errorString().toStdString() +
+                          " (PNG, JPG, BMP, … are read).");
+    if (qint64(size.width()) * size.height() > kMaxPixels)
+        throw StudioError("Image " + path.toStdString() + " is " + std::to_string(size.width()) + " × " +
+                          std::to_string(size.height()) + " pixels; images of up to 100 megapixels are read.");
+    if (std::max(size.width(), size.height()) > kDecodeSide)
+        reader.setScaledSize(size.scaled(kDecodeSide, kDecodeSide, Qt::KeepAspectRatio));
+    QImageReader::setAllocationLimit(512); // MB: an unscaled decode of 100 megapixels
+    const QImage image = reader.read();
+    if (image.isNull())
+        throw StudioError("Cannot read image " + path.toStdString() + ": " + reader.errorString().toStdString() + ".");
+    return grayOnWhite(image);
 }
 
 QImage heatOverlay(const float* heat, int width, int height)

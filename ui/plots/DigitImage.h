@@ -14,6 +14,11 @@ QImage grayImage(const std::uint8_t* pixels, int width, int height, int stride);
 QImage digitImage(const std::uint8_t* pixels);
 /// Any image as 8-bit grayscale, transparency composited on white paper.
 QImage grayOnWhite(const QImage& image);
+/// An image file (PNG, JPG, BMP, …) as grayOnWhite. The header is read first: an image above 100
+/// megapixels is refused with its size, one larger than 2048 pixels a side is scaled down while
+/// decoding (a digit needs 28 × 28; Qt would refuse to allocate more than 128 MB). Throws
+/// StudioError naming the file and the reason.
+QImage readGrayImage(const QString& path);
 
 /// A translucent heat map to paint over an image: `heat` is width×height row-major in [0, 1],
 /// blue (cold, transparent) to red (hot, 55 % opaque) — Grad-CAM's usual colouring.
