@@ -50,6 +50,7 @@ private Q_SLOTS:
     void killedRunsResumeToTheUninterruptedResult_data();
     void killedRunsResumeToTheUninterruptedResult();
     void aRunKilledBeforeItsFirstCheckpointStartsOver();
+    void aCheckpointOfAnotherRunIsRefused();
 
 private:
     /// Runs the CLI in `runs` (killed as `kill` says); true when it was killed.
@@ -204,6 +205,28 @@ void TestCrashRecovery::aRunKilledBeforeItsFirstCheckpointStartsOver()
     QVERIFY2(p.exitCode() == 0, qPrintable(out));
     QVERIFY2(out.contains("epoch 1/3:"), qPrintable(out)); // from the start
     QCOMPARE(RunStore(runs).run(1)->status, QString("completed"));
+}
+
+void TestCrashRecovery::aCheckpointOfAnotherRunIsRefused()
+{
+    const QString runs = m_dir.filePath("swapped");
+    QVERIFY(runCli(runs, trainArgs(), {"checkpoint-committed:1"})); // run 1: interrupted after epoch 1
+    QVERIFY(!runCli(runs, {"train", "--model", "tiny-v1", "--num-epochs", "1", "--threads", "1"})); // run 2
+    QFile::remove(runs + "/run-1/latest.pt");
+    QVERIFY(QFile::copy(runs + "/run-2/latest.pt", runs + "/run-1/latest.pt"));
+    QProcess p;
+    auto env = QProcessEnvironment::systemEnvironment();
+    env.insert("MNIST_STUDIO_DATA", m_data);
+    env.insert("MNIST_STUDIO_RUNS", runs);
+    p.setProcessEnvironment(env);
+    p.start(cliPath(), {"resume", "--run", "1"});
+    QVERIFY(p.waitForFinished(120000));
+    const QString err = p.readAllStandardError();
+    QCOMPARE(p.exitCode(), 1);
+    QVERIFY2(err.contains("latest.pt holds a tiny-v1 model of another configuration than run 1 records: it belongs to "
+                          "another run."),
+             qPrintable(err));
+    QCOMPARE(RunStore(runs).run(1)->status, QString("interrupted")); // nothing changed
 }
 
 QTEST_GUILESS_MAIN(TestCrashRecovery)
