@@ -1,23 +1,16 @@
 // The CLI given what a hostile user gives it: numbers that do not fit, absurd limits, huge and
 // blank images, a damaged checkpoint. One clear message and a non-zero exit each, never a crash
 // and never a silently different meaning.
+#include "support/CliRunner.h"
 #include "support/SyntheticData.h"
 
 #include <QDir>
 #include <QFile>
 #include <QImage>
-#include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
 
-namespace {
-
-struct Result {
-    int code = -1;
-    QString out, err;
-};
-
-} // namespace
+using studio::test::CliResult;
 
 class TestCliInputs : public QObject {
     Q_OBJECT
@@ -31,23 +24,10 @@ private Q_SLOTS:
     void hugeImagesAreReadOrRefusedBySize();
 
 private:
-    Result cli(const QStringList& args);
+    CliResult cli(const QStringList& args) { return studio::test::runCli(args, m_data, m_runs); }
     QTemporaryDir m_dir;
     QString m_data, m_runs;
 };
-
-Result TestCliInputs::cli(const QStringList& args)
-{
-    QProcess p;
-    auto env = QProcessEnvironment::systemEnvironment();
-    env.insert("MNIST_STUDIO_DATA", m_data);
-    env.insert("MNIST_STUDIO_RUNS", m_runs);
-    p.setProcessEnvironment(env);
-    p.start(qEnvironmentVariable("STUDIO_CLI"), args);
-    p.waitForFinished(300000);
-    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, QString::fromUtf8(p.readAllStandardOutput()),
-            QString::fromUtf8(p.readAllStandardError())};
-}
 
 void TestCliInputs::initTestCase()
 {

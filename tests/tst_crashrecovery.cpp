@@ -2,6 +2,7 @@
 // epoch's commit ($MNIST_STUDIO_KILL_AT, util/KillPoint.h), after an epoch line, at a random moment,
 // several times in a row — leaves a run that resumes to the same end as an uninterrupted one: status
 // completed, every epoch and step recorded once, the same weights (one thread, fixed seed).
+#include "support/CliRunner.h"
 #include "support/SyntheticData.h"
 
 #include "runs/RunStore.h"
@@ -194,15 +195,9 @@ void TestCrashRecovery::aRunKilledBeforeItsFirstCheckpointStartsOver()
     QVERIFY(runCli(runs, trainArgs(), {"checkpoint-write:1"}));
     QVERIFY(!QFile::exists(runs + "/run-1/latest.pt"));
     QCOMPARE(RunStore(runs).run(1)->status, QString("interrupted"));
-    QProcess p;
-    auto env = QProcessEnvironment::systemEnvironment();
-    env.insert("MNIST_STUDIO_DATA", m_data);
-    env.insert("MNIST_STUDIO_RUNS", runs);
-    p.setProcessEnvironment(env);
-    p.start(cliPath(), {"resume", "--run", "1"});
-    QVERIFY(p.waitForFinished(120000));
-    const QString out = p.readAllStandardOutput() + p.readAllStandardError();
-    QVERIFY2(p.exitCode() == 0, qPrintable(out));
+    const auto r = test::runCli({"resume", "--run", "1"}, m_data, runs);
+    const QString out = r.out + r.err;
+    QVERIFY2(r.code == 0, qPrintable(out));
     QVERIFY2(out.contains("epoch 1/3:"), qPrintable(out)); // from the start
     QCOMPARE(RunStore(runs).run(1)->status, QString("completed"));
 }
@@ -214,15 +209,9 @@ void TestCrashRecovery::aCheckpointOfAnotherRunIsRefused()
     QVERIFY(!runCli(runs, {"train", "--model", "tiny-v1", "--num-epochs", "1", "--threads", "1"})); // run 2
     QFile::remove(runs + "/run-1/latest.pt");
     QVERIFY(QFile::copy(runs + "/run-2/latest.pt", runs + "/run-1/latest.pt"));
-    QProcess p;
-    auto env = QProcessEnvironment::systemEnvironment();
-    env.insert("MNIST_STUDIO_DATA", m_data);
-    env.insert("MNIST_STUDIO_RUNS", runs);
-    p.setProcessEnvironment(env);
-    p.start(cliPath(), {"resume", "--run", "1"});
-    QVERIFY(p.waitForFinished(120000));
-    const QString err = p.readAllStandardError();
-    QCOMPARE(p.exitCode(), 1);
+    const auto r = test::runCli({"resume", "--run", "1"}, m_data, runs);
+    const QString err = r.err;
+    QCOMPARE(r.code, 1);
     QVERIFY2(err.contains("latest.pt holds a tiny-v1 model of another configuration than run 1 records: it belongs to "
                           "another run."),
              qPrintable(err));

@@ -1,27 +1,20 @@
 // A full disk, on a real small tmpfs (mounted by the test; it needs root and skips otherwise):
 // the checkpoint error names the cause, the run's summary claims no epoch that was not saved, and
 // a store on a full disk can still be listed while writes are refused with one message.
+#include "support/CliRunner.h"
 #include "support/SyntheticData.h"
 
 #include "runs/RunStore.h"
 
 #include <QDir>
 #include <QFile>
-#include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
 
 #include <sys/mount.h>
 #include <unistd.h>
 
-namespace {
-
-struct Result {
-    int code = -1;
-    QString out, err;
-};
-
-} // namespace
+using studio::test::CliResult;
 
 class TestDiskFull : public QObject {
     Q_OBJECT
@@ -32,24 +25,11 @@ private Q_SLOTS:
     void cleanupTestCase();
 
 private:
-    Result cli(const QStringList& args);
+    CliResult cli(const QStringList& args) { return studio::test::runCli(args, m_dir.filePath("data"), m_runs); }
     QTemporaryDir m_dir;
     QString m_mount, m_runs;
     bool m_mounted = false;
 };
-
-Result TestDiskFull::cli(const QStringList& args)
-{
-    QProcess p;
-    auto env = QProcessEnvironment::systemEnvironment();
-    env.insert("MNIST_STUDIO_DATA", m_dir.filePath("data"));
-    env.insert("MNIST_STUDIO_RUNS", m_runs);
-    p.setProcessEnvironment(env);
-    p.start(qEnvironmentVariable("STUDIO_CLI"), args);
-    p.waitForFinished(300000);
-    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, QString::fromUtf8(p.readAllStandardOutput()),
-            QString::fromUtf8(p.readAllStandardError())};
-}
 
 void TestDiskFull::initTestCase()
 {
