@@ -4,12 +4,17 @@
 #include "util/StudioError.h"
 
 #include <QCoreApplication>
+#include <QFileInfo>
+#include <QSqlDatabase>
+#include <QStorageInfo>
+#include <QUrl>
 #include <QSqlQuery>
 #include <QSysInfo>
 
 #include <csignal>
 #include <unistd.h>
 
+// Who may write: a store that cannot be written opens read-only.
 // Who trains a run: the process (pid on host) that created or resumed it holds it while it is
 // "running"; a second process cannot resume it, and opening a store marks the runs of processes
 // gone as interrupted (or completed, when every epoch of theirs is recorded).
@@ -22,6 +27,23 @@ bool processAlive(qint64 pid)
 }
 
 } // namespace
+
+void RunStore::openReadOnly(const QString& file, const std::string& error)
+{
+    auto db = QSqlDatabase::database(m_connection, false);
+    db.close();
+    // immutable: no -shm or -wal file is created (there may be no room for them); what a process
+    // killed since the last checkpoint left in runs.sqlite-wal is not seen.
+    db.setConnectOptions("QSQLITE_OPEN_READONLY;QSQLITE_OPEN_URI");
+    db.setDatabaseName(QUrl::fromLocalFile(file).toString(QUrl::FullyEncoded) + "?immutable=1");
+    const QStorageInfo volume(m_folder);
+    m_readOnly = volume.bytesAvailable() < 1024 * 1024                      ? "the disk is full"
+                 : volume.isReadOnly() || !QFileInfo(m_folder).isWritable() ? "its folder cannot be written"
+                                                                            : QString::fromStdString(error);
+    if (!db.open())
+        throw StudioError(error);
+    query("SELECT COUNT(*) FROM runs"); // throws what SQLite says when even reading fails
+}
 
 QString RunStore::localHost()
 {

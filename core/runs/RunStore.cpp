@@ -135,23 +135,6 @@ RunStore::RunStore(const QString& folder) : m_folder(QDir(folder).absolutePath()
     }
 }
 
-void RunStore::openReadOnly(const QString& file, const std::string& error)
-{
-    auto db = QSqlDatabase::database(m_connection, false);
-    db.close();
-    // immutable: no -shm or -wal file is created (there may be no room for them); what a process
-    // killed since the last checkpoint left in runs.sqlite-wal is not seen.
-    db.setConnectOptions("QSQLITE_OPEN_READONLY;QSQLITE_OPEN_URI");
-    db.setDatabaseName(QUrl::fromLocalFile(file).toString(QUrl::FullyEncoded) + "?immutable=1");
-    const QStorageInfo volume(m_folder);
-    m_readOnly = volume.bytesAvailable() < 1024 * 1024                      ? "the disk is full"
-                 : volume.isReadOnly() || !QFileInfo(m_folder).isWritable() ? "its folder cannot be written"
-                                                                            : QString::fromStdString(error);
-    if (!db.open())
-        throw StudioError(error);
-    query("SELECT COUNT(*) FROM runs"); // throws what SQLite says when even reading fails
-}
-
 RunStore::~RunStore()
 {
     {
