@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# The suite again under AddressSanitizer + UndefinedBehaviorSanitizer, in a second tree
+# (build-sanitize/, cmake -DSTUDIO_SANITIZE=ON), then every fuzz target there for FUZZ_SECONDS
+# (default 60) each. A memory error or undefined behaviour fails the run. Leak detection is off:
+# Qt's GUI classes leave allocations behind at exit in the window tests (see README).
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+"$here/scripts/setup.sh" --no-build
+build="${MNIST_STUDIO_SANITIZE_BUILD:-$here/build-sanitize}"
+cmake -S "$here" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DSTUDIO_SANITIZE=ON -DSTUDIO_BUILD_BENCH=OFF
+cmake --build "$build"
+export QT_QPA_PLATFORM=offscreen
+export ASAN_OPTIONS=detect_leaks=0:abort_on_error=1
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+(cd "$build" && ctest --output-on-failure --timeout 900 -j2)
+cd "$build" && "$here/bench/fuzz.sh" "${FUZZ_SECONDS:-60}" "$build"
