@@ -194,14 +194,14 @@ void TestRunData::storeOfThePreviousVersionIsMigratedAndFilledIn()
                      .toStdString(),
                  found->fingerprint);
     }
-    // The schema is now version 3, and reopening changes nothing.
+    // The schema is now version 4 (sweeps), and reopening changes nothing.
     {
         auto db = QSqlDatabase::addDatabase("QSQLITE", "check");
         db.setDatabaseName(runs + "/runs.sqlite");
         QVERIFY(db.open());
         QSqlQuery q("PRAGMA user_version", db);
         QVERIFY(q.next());
-        QCOMPARE(q.value(0).toInt(), 3);
+        QCOMPARE(q.value(0).toInt(), 4);
     }
     QSqlDatabase::removeDatabase("check");
     RunStore again(runs);

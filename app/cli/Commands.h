@@ -1,6 +1,8 @@
 #pragma once
 #include <QStringList>
 
+class QCommandLineParser;
+
 namespace studio::cli {
 
 /// Each command receives its arguments with args[0] = "mnist-studio-cli <command>" and returns
@@ -19,5 +21,9 @@ int predictCommand(const QStringList& args);
 int reportCommand(const QStringList& args);
 int ablateCommand(const QStringList& args);
 int workerCommand(const QStringList& args);
+int sweepCommand(const QStringList& args);
+/// The sweep side of `worker` (without world options): --sweep, --max-runs, and the loop.
+void addSweepWorkerOptions(QCommandLineParser& parser);
+int sweepWorker(const QCommandLineParser& parser);
 
 } // namespace studio::cli

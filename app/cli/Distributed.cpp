@@ -1,6 +1,7 @@
 #include "cli/Distributed.h"
 
 #include "cli/CliSupport.h"
+#include "cli/Commands.h"
 #include "cli/Training.h"
 
 #include "training/Trainer.h"
@@ -114,11 +115,18 @@ int workerCommand(const QStringList& args)
     QCommandLineParser parser;
     addRunDataOption(parser);
     addWorldOptions(parser);
-    parser.addOption({"threads", "Torch threads of this rank (default: rank 0's config).", "N"});
+    addRunsOption(parser);
+    addSweepWorkerOptions(parser);
+    parser.addOption({"threads", "Torch threads of this worker (default: the run's config, rank 0's).", "N"});
     parseOrExit(parser, args,
-                "Join a data-parallel run as one of its ranks (not 0) and train whatever rank 0 runs: its config, "
-                "its data (found here by fingerprint) and, when it resumes, its checkpoint.");
+                "A sweep worker (no world options): claims the next waiting run of a sweep in the run store (--sweep "
+                "ID, or any), trains it, evaluates it on the test split, and repeats until none is left; runs of "
+                "dead workers are continued from their checkpoints. A rank (--world-size, --rank, --master): joins a "
+                "data-parallel run as one of its ranks (not 0) and trains whatever rank 0 runs: its config, its data "
+                "(found here by fingerprint) and, when it resumes, its checkpoint.");
     return guarded([&] {
+        if (!parser.isSet("rank") && !parser.isSet("world-size") && !parser.isSet("master") && !parser.isSet("nproc"))
+            return sweepWorker(parser);
         const auto spec = worldSpecFrom(parser);
         if (spec.rank < 1)
             throw StudioError("worker needs --world-size, --rank (1 or more) and --master.");

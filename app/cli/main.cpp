@@ -20,7 +20,8 @@ const char* kUsage =
     "commands:\n"
     "  train         train a model (flags for every config field, --config FILE, --preset ID)\n"
     "  resume        continue a stopped or interrupted run (--run ID)\n"
-    "  worker        join a data-parallel run as one of its ranks (what --nproc starts)\n"
+    "  sweep         create | list | show | cancel | run: a search space trained by any number of workers\n"
+    "  worker        take runs of a sweep (--sweep ID), or join a data-parallel run as a rank (--rank)\n"
     "  evaluate      metrics, confusion, calibration and predictions of a run or checkpoint on a split\n"
     "  report        a run's evaluation files and a self-contained report.html with charts\n"
     "  ablate        a study: variants with the same seed and budget, table and bar chart\n"
@@ -58,7 +59,7 @@ int main(int argc, char** argv)
         {"train", trainCommand},     {"resume", resumeCommand},   {"evaluate", evaluateCommand},
         {"predict", predictCommand}, {"summary", summaryCommand}, {"lr-schedule", lrScheduleCommand},
         {"presets", presetsCommand}, {"runs", runsCommand},       {"report", reportCommand},
-        {"ablate", ablateCommand},   {"worker", workerCommand},
+        {"ablate", ablateCommand},   {"worker", workerCommand},   {"sweep", sweepCommand},
     };
     const auto it = commands.find(args[1]);
     if (it == commands.end()) {

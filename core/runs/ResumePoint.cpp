@@ -20,14 +20,14 @@ QJsonObject comparable(const TrainConfig& config)
 
 } // namespace
 
-ResumePoint resumePoint(const RunStore& store, std::int64_t id)
+ResumePoint resumePoint(const RunStore& store, std::int64_t id, bool claimed)
 {
     const auto record = store.run(id);
     if (!record)
         throw StudioError("No run " + std::to_string(id) + " in " + store.folder().toStdString() + ".");
-    if (record->status == "running") // a live process holds it: opening the store marked dead ones
+    if (record->status == "running" && !claimed) // a live process holds it: opening the store marked dead ones
         throw StudioError(store.heldBy(id));
-    if (record->status == "completed" || record->status == "early-stopped")
+    if (record->status == "completed" || record->status == "early-stopped" || record->status == "cancelled")
         throw StudioError("Run " + std::to_string(id) + " is " + record->status.toStdString() +
                           "; there is nothing to resume.");
     settleCheckpoints(store, id); // a stop's checkpoint may still be staged

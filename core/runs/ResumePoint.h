@@ -15,7 +15,8 @@ struct ResumePoint {
 /// checkpoint, or step 0 for a run that ended before writing one. A run whose checkpoint is at its
 /// end resumes to finish at once. Throws StudioError when the run does not exist, is held by a live
 /// process, has finished (completed, early-stopped), has epochs recorded but no checkpoint, or its
-/// checkpoint is unreadable or belongs to another run.
-ResumePoint resumePoint(const RunStore& store, std::int64_t id);
+/// checkpoint is unreadable or belongs to another run. `claimed`: this process holds the run already
+/// (a sweep worker's claim), so its "running" state is ours.
+ResumePoint resumePoint(const RunStore& store, std::int64_t id, bool claimed = false);
 
 } // namespace studio

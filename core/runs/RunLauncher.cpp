@@ -15,7 +15,7 @@ RunLauncher::RunLauncher(RunStore& store, const LaunchRequest& request) : m_stor
 {
     m_resumes = request.resumeId > 0;
     if (m_resumes) {
-        auto point = resumePoint(store, request.resumeId);
+        auto point = resumePoint(store, request.resumeId, request.claimed);
         if (request.threads > 0)
             point.config.threads = request.threads;
         m_request.config = point.config;
@@ -26,7 +26,8 @@ RunLauncher::RunLauncher(RunStore& store, const LaunchRequest& request) : m_stor
         if (!point.checkpoint.isEmpty()) // else it ended before its first checkpoint and starts over
             m_trainer->resumeFrom(point.checkpoint);
         m_runId = request.resumeId;
-        store.markResumed(m_runId);
+        if (!request.claimed)
+            store.markResumed(m_runId);
     } else {
         if (!request.data)
             throw StudioError("A new run needs a dataset.");

@@ -24,6 +24,9 @@ struct LaunchRequest {
     /// Rank 0 of a data-parallel run (joined; runWorker trains the other ranks): the trainer is that
     /// world's master and the run records the world.
     World* world = nullptr;
+    /// The run `resumeId` is held by this process already (a sweep worker claimed it): a queued run
+    /// starts, an interrupted one continues.
+    bool claimed = false;
     /// A resumed run's torch threads for this session (0: the run's own).
     int threads = 0;
 };
@@ -54,6 +57,7 @@ public:
     std::int64_t runId() const { return m_runId; }
     bool resumes() const { return m_resumes; }
     const Dataset& data() const { return *m_data; }
+    std::shared_ptr<const Dataset> dataShared() const { return m_data; }
     std::int64_t parameters() const { return m_parameters; }
     Trainer& trainer() { return *m_trainer; }
     QString runDir() const { return m_store.runDir(m_runId); }

@@ -17,7 +17,9 @@
 // Who may write: a store that cannot be written opens read-only.
 // Who trains a run: the process (pid on host) that created or resumed it holds it while it is
 // "running"; a second process cannot resume it, and opening a store marks the runs of processes
-// gone as interrupted (or completed, when every epoch of theirs is recorded).
+// gone as interrupted (or completed, when every epoch of theirs is recorded). A process on another
+// host cannot be asked: its runs are taken as abandoned when their heartbeat is older than
+// heartbeatTimeout().
 namespace studio {
 namespace {
 
@@ -52,11 +54,15 @@ QString RunStore::localHost()
 
 int RunStore::markInterruptedRuns()
 {
-    auto q = query("SELECT id, pid, host FROM runs WHERE status = 'running'");
+    auto q = query("SELECT id, pid, host, heartbeat FROM runs WHERE status = 'running'");
     std::vector<std::int64_t> dead;
-    while (q.next())
-        if (q.value(2).toString() != localHost() || !processAlive(q.value(1).toLongLong()))
+    const auto now = QDateTime::currentSecsSinceEpoch();
+    while (q.next()) {
+        const bool here = q.value(2).toString() == localHost();
+        const auto beat = q.value(3).toLongLong(); // 0: a run from before heartbeats
+        if (here ? !processAlive(q.value(1).toLongLong()) : now - beat > heartbeatTimeout())
             dead.push_back(q.value(0).toLongLong());
+    }
     int marked = 0;
     for (auto id : dead) {
         settleCheckpoints(*this, id);
@@ -72,9 +78,10 @@ void RunStore::markResumed(std::int64_t id)
 {
     // One statement: of two processes resuming at once, one claims the run.
     const auto claimed =
-        query("UPDATE runs SET status = 'running', message = '', ended = NULL, pid = ?, host = ? WHERE id = ? AND "
-              "status != 'running'",
-              {qint64(QCoreApplication::applicationPid()), localHost(), qint64(id)})
+        query("UPDATE runs SET status = 'running', message = '', ended = NULL, pid = ?, host = ?, heartbeat = ? WHERE "
+              "id = ? AND status != 'running'",
+              {qint64(QCoreApplication::applicationPid()), localHost(), qint64(QDateTime::currentSecsSinceEpoch()),
+               qint64(id)})
             .numRowsAffected();
     if (claimed == 0)
         throw StudioError(heldBy(id));

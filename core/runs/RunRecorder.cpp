@@ -15,6 +15,14 @@ RunRecorder::RunRecorder(RunStore& store, std::int64_t runId, double secondsBefo
 void RunRecorder::onBatch(const BatchRecord& e)
 {
     m_pending.push_back(e);
+    const auto now = std::chrono::steady_clock::now();
+    if (now - m_lastBeat < std::chrono::seconds(5))
+        return;
+    m_lastBeat = now;
+    try {
+        m_store.heartbeat(m_runId);
+    } catch (const std::exception&) { // a missed beat: the epoch's commit will tell of a store that is gone
+    }
 }
 
 void RunRecorder::onEpoch(const EpochRecord& e)

@@ -2,10 +2,13 @@
 #include "runs/RunStore.h"
 #include "training/TrainingEvents.h"
 
+#include <chrono>
+
 namespace studio {
 
 /// Writes a trainer's events into the run store: batches are buffered and committed with their
-/// epoch (one transaction per epoch), the rest on finish. Lives on the training thread.
+/// epoch (one transaction per epoch), the rest on finish; a heartbeat every few seconds tells
+/// other hosts the run is held (RunStore::heartbeat). Lives on the training thread.
 class RunRecorder : public TrainingObserver {
 public:
     RunRecorder(RunStore& store, std::int64_t runId, double secondsBefore = 0.0);
@@ -23,6 +26,7 @@ private:
     int m_bestEpoch = 0;
     double m_bestValAccuracy = 0.0, m_bestValLoss = 0.0;
     double m_seconds;
+    std::chrono::steady_clock::time_point m_lastBeat = std::chrono::steady_clock::now();
     std::string m_failure;
 };
 

@@ -24,27 +24,6 @@ namespace {
 
 std::atomic<int> g_connectionCounter{0};
 
-const char* kSchema[] = {
-    "CREATE TABLE IF NOT EXISTS runs (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT, tags TEXT DEFAULT '',"
-    " model TEXT, config TEXT, status TEXT, message TEXT DEFAULT '', dataset TEXT, study TEXT DEFAULT '',"
-    " started TEXT, ended TEXT, epochs_done INTEGER DEFAULT 0, best_epoch INTEGER DEFAULT 0,"
-    " best_val_acc REAL DEFAULT 0, best_val_loss REAL DEFAULT 0, test_acc REAL DEFAULT -1, test_loss REAL DEFAULT -1,"
-    " params INTEGER, seconds REAL DEFAULT 0, evaluation TEXT DEFAULT '{}', pid INTEGER, host TEXT,"
-    " data TEXT DEFAULT '', versions TEXT DEFAULT '', world TEXT DEFAULT '')",
-    "CREATE TABLE IF NOT EXISTS epochs (run_id INTEGER, epoch INTEGER, train_loss REAL, train_acc REAL,"
-    " val_loss REAL, val_acc REAL, lr REAL, seconds REAL, PRIMARY KEY (run_id, epoch))",
-    "CREATE TABLE IF NOT EXISTS batches (run_id INTEGER, step INTEGER, epoch INTEGER, loss REAL, acc REAL,"
-    " lr REAL, images_per_s REAL, PRIMARY KEY (run_id, step))",
-};
-
-/// Schema versions: 1 the first; 2 adds runs.data (the dataset record) and runs.versions; 3
-/// runs.world (the processes of a data-parallel run).
-constexpr int kSchemaVersion = 3;
-
-/// Columns added after version 1, for stores written by earlier versions.
-const char* kAddedColumns[][2] = {
-    {"data", "TEXT DEFAULT ''"}, {"versions", "TEXT DEFAULT ''"}, {"world", "TEXT DEFAULT ''"}};
-
 QString compact(const QJsonObject& o)
 {
     return QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact));
@@ -76,6 +55,8 @@ RunRecord readRun(const QSqlQuery& q)
     r.pid = q.value("pid").toLongLong();
     r.host = q.value("host").toString();
     r.study = q.value("study").toString();
+    r.sweep = q.value("sweep").toLongLong();
+    r.heartbeat = QDateTime::fromSecsSinceEpoch(q.value("heartbeat").toLongLong());
     r.config = configFromJson(QJsonDocument::fromJson(q.value("config").toByteArray()).object());
     r.started = QDateTime::fromString(q.value("started").toString(), Qt::ISODate);
     r.ended = QDateTime::fromString(q.value("ended").toString(), Qt::ISODate);
@@ -120,8 +101,6 @@ RunStore::RunStore(const QString& folder) : m_folder(QDir(folder).absolutePath()
         query("PRAGMA busy_timeout = 5000");
         query("PRAGMA journal_mode = WAL");
         query("PRAGMA synchronous = NORMAL");
-        for (const char* sql : kSchema)
-            query(sql);
         migrate();
     } catch (const StudioError& e) {
         if (!QFileInfo::exists(file))
@@ -164,20 +143,6 @@ QSqlQuery RunStore::query(const QString& sql, const QVariantList& binds) const
     return q;
 }
 
-void RunStore::migrate()
-{
-    auto version = query("PRAGMA user_version");
-    if (version.next() && version.value(0).toInt() >= kSchemaVersion)
-        return;
-    QStringList columns;
-    for (auto info = query("PRAGMA table_info(runs)"); info.next();)
-        columns << info.value("name").toString();
-    for (const auto& [name, type] : kAddedColumns)
-        if (!columns.contains(QLatin1String(name)))
-            query(QStringLiteral("ALTER TABLE runs ADD COLUMN %1 %2").arg(name, type));
-    query(QStringLiteral("PRAGMA user_version = %1").arg(kSchemaVersion));
-}
-
 std::int64_t RunStore::changeStamp() const
 {
     auto q = query("PRAGMA data_version");
@@ -202,13 +167,22 @@ QString RunStore::checkpoint(std::int64_t id, const QString& which) const
 std::int64_t RunStore::createRun(const TrainConfig& config, const DatasetInfo& data, std::int64_t parameters,
                                  const QString& study)
 {
+    return insertRun(config, data, parameters, study, 0, "running");
+}
+
+std::int64_t RunStore::insertRun(const TrainConfig& config, const DatasetInfo& data, std::int64_t parameters,
+                                 const QString& study, std::int64_t sweep, const QString& status)
+{
     const auto versions = runVersions();
+    const bool queued = status == "queued";
     auto q = query("INSERT INTO runs (name, model, config, status, dataset, study, started, params, pid, host, data,"
-                   " versions) VALUES (?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?)",
+                   " versions, sweep, heartbeat) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                    {QString::fromStdString(config.name), QString::fromStdString(config.model),
-                    compact(configToJson(config)), QString::fromStdString(data.name), study,
-                    QDateTime::currentDateTime().toString(Qt::ISODate), qint64(parameters),
-                    qint64(QCoreApplication::applicationPid()), localHost(), compact(toJson(data)), compact(versions)});
+                    compact(configToJson(config)), status, QString::fromStdString(data.name), study,
+                    queued ? QString() : QDateTime::currentDateTime().toString(Qt::ISODate), qint64(parameters),
+                    qint64(queued ? 0 : QCoreApplication::applicationPid()), queued ? QString() : localHost(),
+                    compact(toJson(data)), compact(versions), qint64(sweep),
+                    qint64(queued ? 0 : QDateTime::currentSecsSinceEpoch())});
     const auto id = q.lastInsertId().toLongLong();
     QDir().mkpath(runDir(id));
     RunRecord r;

@@ -21,12 +21,15 @@ struct RunRecord {
     QString name;
     QString tags;
     QString model;
-    QString status;       ///< running, completed, early-stopped, stopped, diverged, interrupted, error
-    QString message;      ///< why it ended
-    DatasetInfo data;     ///< what it was trained on (runs from before dataset records: the name only)
-    QJsonObject versions; ///< {"mnist_studio": …, "libtorch": …} that made it ({} for older runs)
-    QJsonObject world;    ///< {"world_size": W, "hosts": […]} of a data-parallel run ({}: one process)
-    QString study;        ///< ablation study it belongs to ("" for none)
+    QString status;         ///< queued, running, completed, early-stopped, stopped, diverged, interrupted, error,
+                            ///< cancelled (a sweep's queued run that will not be trained)
+    QString message;        ///< why it ended
+    DatasetInfo data;       ///< what it was trained on (runs from before dataset records: the name only)
+    QJsonObject versions;   ///< {"mnist_studio": …, "libtorch": …} that made it ({} for older runs)
+    QJsonObject world;      ///< {"world_size": W, "hosts": […]} of a data-parallel run ({}: one process)
+    QString study;          ///< ablation study it belongs to ("" for none)
+    std::int64_t sweep = 0; ///< sweep it belongs to (0 for none)
+    QDateTime heartbeat;    ///< the holder's last sign of life (the epoch for runs from before heartbeats)
     TrainConfig config;
     QDateTime started;
     QDateTime ended;
@@ -41,6 +44,16 @@ struct RunRecord {
     std::int64_t pid = 0; ///< the process that trains (trained) it, on `host`
     QString host;
     bool resumable() const { return status == "stopped" || status == "interrupted" || status == "error"; }
+};
+
+/// A sweep as the store records it, with its runs counted by state.
+struct SweepRecord {
+    std::int64_t id = 0;
+    QString name;
+    QString status;   ///< active, finished (no run left to train), cancelled
+    QJsonObject spec; ///< SweepSpec as JSON (sweepSpecFromJson)
+    QDateTime created;
+    int queued = 0, running = 0, done = 0, failed = 0, waiting = 0, cancelled = 0, total = 0;
 };
 
 /// The record of every run: a SQLite database (WAL) `runs.sqlite` in the runs folder, with each
@@ -100,10 +113,31 @@ public:
     /// Removes the rows and the run's folder.
     void deleteRun(std::int64_t id);
 
+    /// A sweep and its queued runs, in one transaction: `names[i]`-named runs of `configs[i]` (with
+    /// `parameters[i]`) on `data`, in state "queued" with their folders and config.json.
+    std::int64_t createSweep(const QString& name, const QJsonObject& spec, const std::vector<TrainConfig>& configs,
+                             const std::vector<std::int64_t>& parameters, const DatasetInfo& data);
+    std::vector<SweepRecord> sweeps() const;
+    std::optional<SweepRecord> sweep(std::int64_t id) const;
+    std::vector<RunRecord> sweepRuns(std::int64_t id) const;
+    /// No more runs of the sweep are claimed; its queued runs become "cancelled" (how many returned).
+    /// Runs being trained go on to their end.
+    int cancelSweep(std::int64_t id);
+    /// Claims the next run of an active sweep (`sweep`, or any with 0) for this process in one
+    /// statement: interrupted and stopped runs first (they continue), then queued ones in order.
+    /// Two processes never claim the same run. Returns 0 when none is left.
+    std::int64_t claimSweepRun(std::int64_t sweep);
+    /// Tells the store this process still holds run `id` (RunRecorder calls it every few seconds).
+    void heartbeat(std::int64_t id);
+    /// Seconds without a heartbeat after which a run held on another host is taken as abandoned
+    /// ($MNIST_STUDIO_HEARTBEAT_TIMEOUT, default 60).
+    static int heartbeatTimeout();
+
     /// A number that changes whenever another connection (another RunStore, another process)
     /// commits to the database; this connection's own writes leave it as it is.
     std::int64_t changeStamp() const;
-    /// Settles "running" runs whose process is gone (or runs on another host): their checkpoints
+    /// Settles "running" runs whose process is gone (on another host: whose heartbeat is older than
+    /// heartbeatTimeout()): their checkpoints
     /// brought in line with their records (settleCheckpoints), then marked interrupted — or
     /// completed / early-stopped when their records say so; returns how many it marked.
     int markInterruptedRuns();
@@ -111,8 +145,10 @@ public:
 private:
     /// This machine's name, as runs record their host.
     static QString localHost();
-    /// Adds what later schema versions added to a store written by an earlier one.
+    /// Creates the tables and adds what later schema versions added to a store written by an earlier one.
     void migrate();
+    std::int64_t insertRun(const TrainConfig& config, const DatasetInfo& data, std::int64_t parameters,
+                           const QString& study, std::int64_t sweep, const QString& status);
     void openReadOnly(const QString& file, const std::string& error);
     /// config.json: the config plus "dataset", "versions" and, for a data-parallel run, "world".
     void writeRunConfig(const RunRecord& run) const;

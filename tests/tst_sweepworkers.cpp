@@ -1,0 +1,173 @@
+// Sweep workers as separate processes on one store: three workers share a 12-run sweep and train
+// every run exactly once; a worker killed mid-run (SIGKILL after its first epoch's commit) leaves its
+// run to another, which continues it from the checkpoint with no epoch or step recorded twice.
+#include "support/CliRunner.h"
+#include "support/SyntheticData.h"
+
+#include "runs/RunStore.h"
+
+#include <QDir>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <map>
+
+using namespace studio;
+
+namespace {
+
+constexpr int kEpochs = 2;
+
+QStringList createArgs(const QString& grid)
+{
+    return {"sweep",        "create", "--model",        "mlp", "--num-epochs", QString::number(kEpochs),
+            "--threads",    "1",      "--grid",         grid,  "--seeds",      "2",
+            "--batch-size", "32",     "--val-fraction", "0.2", "--limit-test", "50",
+            "--name",       "w"};
+}
+
+QProcess* startWorker(const QString& data, const QString& runs, const QString& killAt = {})
+{
+    auto* p = new QProcess;
+    auto env = QProcessEnvironment::systemEnvironment();
+    env.insert("MNIST_STUDIO_DATA", data);
+    env.insert("MNIST_STUDIO_RUNS", runs);
+    if (!killAt.isEmpty())
+        env.insert("MNIST_STUDIO_KILL_AT", killAt);
+    p->setProcessEnvironment(env);
+    p->start(qEnvironmentVariable("STUDIO_CLI"), {"worker", "--sweep", "1"});
+    return p;
+}
+
+/// Every run of the sweep completed and scored, epochs 1..kEpochs once each, steps contiguous.
+void checkEveryRunComplete(const QString& runs, int expected)
+{
+    RunStore store(runs);
+    const auto sweepRuns = store.sweepRuns(1);
+    QCOMPARE(int(sweepRuns.size()), expected);
+    for (const auto& r : sweepRuns) {
+        QVERIFY2(r.status == "completed", qPrintable(QString("run %1: %2 %3").arg(r.id).arg(r.status, r.message)));
+        QVERIFY(r.testAccuracy >= 0);
+        const auto epochs = store.epochs(r.id);
+        QCOMPARE(int(epochs.size()), kEpochs);
+        for (int e = 0; e < kEpochs; ++e)
+            QCOMPARE(epochs[e].epoch, e + 1);
+        const auto batches = store.batches(r.id);
+        for (std::size_t i = 0; i < batches.size(); ++i)
+            QCOMPARE(batches[i].step, std::int64_t(i));
+        QCOMPARE(std::int64_t(batches.size()), store.recordedSteps(r.id));
+        QVERIFY(QFile::exists(store.runDir(r.id) + "/latest.pt"));
+    }
+    QCOMPARE(store.sweep(1)->status, QString("finished"));
+}
+
+/// How many times each run id was started ("run N \"…\": starting") in the workers' outputs.
+std::map<int, int> starts(const QStringList& outputs)
+{
+    std::map<int, int> out;
+    static const QRegularExpression started("^run (\\d+) \"[^\"]*\": starting$", QRegularExpression::MultilineOption);
+    for (const auto& o : outputs)
+        for (auto it = started.globalMatch(o); it.hasNext();)
+            ++out[it.next().captured(1).toInt()];
+    return out;
+}
+
+} // namespace
+
+class TestSweepWorkers : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase()
+    {
+        m_data = m_dir.filePath("data");
+        test::writeIdxFolder(test::syntheticDataset(25, 5), m_data);
+    }
+
+    void threeWorkersTrainEveryRunOnce()
+    {
+        const QString runs = m_dir.filePath("three");
+        const auto made = test::runCli(createArgs("learning_rate=1e-3,3e-3,1e-2,3e-2,0.1,0.3"), m_data, runs);
+        QVERIFY2(made.code == 0, qPrintable(made.err));
+        QVERIFY(made.out.contains("12 runs queued"));
+        std::vector<std::unique_ptr<QProcess>> workers;
+        for (int i = 0; i < 3; ++i)
+            workers.emplace_back(startWorker(m_data, runs));
+        QStringList outputs;
+        std::vector<int> taken;
+        for (auto& w : workers) {
+            QVERIFY(w->waitForFinished(240000));
+            QCOMPARE(w->exitCode(), 0);
+            outputs << QString::fromUtf8(w->readAllStandardOutput());
+            const auto m = QRegularExpression("worker \\d+: (\\d+) runs taken").match(outputs.back());
+            QVERIFY2(m.hasMatch(), qPrintable(outputs.back()));
+            taken.push_back(m.captured(1).toInt());
+        }
+        QCOMPARE(taken[0] + taken[1] + taken[2], 12);
+        const auto started = starts(outputs);
+        QCOMPARE(int(started.size()), 12);
+        for (const auto& [run, times] : started)
+            QVERIFY2(times == 1, qPrintable(QString("run %1 started %2 times").arg(run).arg(times)));
+        checkEveryRunComplete(runs, 12);
+        const auto shown = test::runCli({"sweep", "show", "1"}, m_data, runs);
+        QVERIFY(shown.out.contains("12/12 done"));
+        QVERIFY(shown.out.contains("best: run "));
+    }
+
+    void aKilledWorkersRunIsFinishedByAnother()
+    {
+        const QString runs = m_dir.filePath("killed");
+        QCOMPARE(test::runCli(createArgs("learning_rate=1e-3,3e-3"), m_data, runs).code, 0);
+        // The first worker dies after committing epoch 1 of its first run, mid-run.
+        std::unique_ptr<QProcess> doomed(startWorker(m_data, runs, "epoch-committed:1"));
+        QVERIFY(doomed->waitForFinished(120000));
+        QCOMPARE(doomed->exitStatus(), QProcess::CrashExit);
+        {
+            RunStore store(runs); // opening finds the holder dead
+            QCOMPARE(store.run(1)->status, QString("interrupted"));
+            QCOMPARE(store.epochs(1).size(), std::size_t(1));
+        }
+        std::unique_ptr<QProcess> a(startWorker(m_data, runs)), b(startWorker(m_data, runs));
+        QVERIFY(a->waitForFinished(240000) && b->waitForFinished(240000));
+        QCOMPARE(a->exitCode(), 0);
+        QCOMPARE(b->exitCode(), 0);
+        const QStringList outputs{QString::fromUtf8(a->readAllStandardOutput()),
+                                  QString::fromUtf8(b->readAllStandardOutput())};
+        QVERIFY2(outputs.join("").contains(QRegularExpression("run 1 \"[^\"]*\": continuing at epoch 2")),
+                 qPrintable(outputs.join("\n")));
+        const auto started = starts(outputs);
+        QCOMPARE(int(started.size()), 3); // runs 2–4 started afresh, run 1 continued
+        QVERIFY(!started.count(1));
+        checkEveryRunComplete(runs, 4);
+    }
+
+    void badSweepCommandsSayWhatIsWrong()
+    {
+        const QString runs = m_dir.filePath("bad");
+        const auto noAxis = test::runCli({"sweep", "create", "--model", "mlp"}, m_data, runs);
+        QCOMPARE(noAxis.code, 1);
+        QVERIFY(noAxis.err.contains("needs something to vary"));
+        const auto badField = test::runCli({"sweep", "create", "--grid", "learnin_rate=1,2"}, m_data, runs);
+        QCOMPARE(badField.code, 1);
+        QVERIFY(badField.err.contains("Unknown config field \"learnin_rate\""));
+        const auto noDraws = test::runCli({"sweep", "create", "--space", "dropout_rate=0..0.5"}, m_data, runs);
+        QVERIFY(noDraws.err.contains("--random N"));
+        const auto missing = test::runCli({"sweep", "show", "7"}, m_data, runs);
+        QCOMPARE(missing.code, 1);
+        QVERIFY(missing.err.contains("No sweep 7"));
+        const auto action = test::runCli({"sweep", "frobnicate"}, m_data, runs);
+        QVERIFY(action.err.contains("Unknown sweep action"));
+        const auto worker = test::runCli({"worker", "--sweep", "3"}, m_data, runs);
+        QCOMPARE(worker.code, 1);
+        QVERIFY(worker.err.contains("No sweep 3"));
+        QCOMPARE(test::runCli({"sweep", "list"}, m_data, runs).out.trimmed(), "no sweeps in " + runs);
+    }
+
+private:
+    QTemporaryDir m_dir;
+    QString m_data;
+};
+
+QTEST_GUILESS_MAIN(TestSweepWorkers)
+#include "tst_sweepworkers.moc"
