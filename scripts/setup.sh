@@ -13,7 +13,7 @@ packages=(
   build-essential cmake ninja-build pkg-config ca-certificates
   libtorch-dev libopenblas0-pthread libgloo-dev
   qt6-base-dev qt6-charts-dev qt6-svg-dev libqt6opengl6-dev libxkbcommon-dev libgl-dev libvulkan-dev
-  libqt6sql6-sqlite qt6-image-formats-plugins
+  libqt6sql6-sqlite libqt6sql6-psql postgresql qt6-image-formats-plugins
   libopencv-imgproc-dev libopencv-core-dev zlib1g-dev
   dataset-fashion-mnist fonts-dejavu-core clang-format git
 )

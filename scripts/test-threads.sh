@@ -10,7 +10,7 @@ set -uo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${MNIST_STUDIO_TSAN_BUILD:-$here/build-tsan}"
 tests=(tst_augmentation tst_trainer tst_predictions tst_runlauncher tst_drawpage tst_mainwindow
-       tst_trainprocesses tst_crashrecovery)
+       tst_trainprocesses tst_crashrecovery tst_sweepworkers)
 cmake -S "$here" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSTUDIO_SANITIZE_THREAD=ON \
       -DSTUDIO_BUILD_BENCH=OFF >/dev/null || exit 1
 cmake --build "$build" --target "${tests[@]}" mnist-studio-cli || exit 1

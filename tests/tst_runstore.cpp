@@ -2,23 +2,27 @@
 #include "runs/RunRecorder.h"
 #include "runs/RunStore.h"
 #include "support/RunStoreEdits.h"
+#include "util/StudioError.h"
 
 #include <QDir>
 #include <QFile>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QUrl>
 
 using namespace studio;
 
 class TestRunStore : public QObject {
     Q_OBJECT
 private Q_SLOTS:
+    void initTestCase_data();
     void recordsSurviveAReopen();
     void deadProcessRunsBecomeInterrupted();
     void anotherWritersCommitsAreNoticed();
     void finishedRunsKeepTheirStatusAndPartialBatches();
     void deleteRemovesRowsAndFiles();
     void exportsHistoryCsvAndJson();
+    void serverProblemsAreOneSentence();
 };
 
 namespace {
@@ -42,20 +46,29 @@ void recordTwoEpochs(RunStore& store, std::int64_t id)
 }
 } // namespace
 
+// Every test runs on both backends: a SQLite folder and a database on a real PostgreSQL server.
+void TestRunStore::initTestCase_data()
+{
+    QTest::addColumn<QString>("backend");
+    QTest::newRow("sqlite") << QString("sqlite");
+    QTest::newRow("postgresql") << QString("postgresql");
+}
+
 void TestRunStore::recordsSurviveAReopen()
 {
     QTemporaryDir dir;
+    STUDIO_FRESH_STORE(runs, dir.filePath("runs"));
     std::int64_t id = 0;
     TrainConfig config;
     config.name = "first";
     config.model = "tiny-v3";
     {
-        RunStore store(dir.path());
+        RunStore store(runs);
         id = store.createRun(config, DatasetInfo{.name = "MNIST"}, 8650);
         QVERIFY(QDir(store.runDir(id)).exists());
         recordTwoEpochs(store, id);
     }
-    RunStore reopened(dir.path());
+    RunStore reopened(runs);
     const auto r = reopened.run(id);
     QVERIFY(r.has_value());
     QCOMPARE(r->model, QString("tiny-v3"));
@@ -75,15 +88,16 @@ void TestRunStore::recordsSurviveAReopen()
 void TestRunStore::deadProcessRunsBecomeInterrupted()
 {
     QTemporaryDir dir;
+    STUDIO_FRESH_STORE(runs, dir.filePath("runs"));
     std::int64_t id = 0;
     {
-        RunStore store(dir.path());
+        RunStore store(runs);
         id = store.createRun(TrainConfig{}, DatasetInfo{.name = "MNIST"}, 1);
         recordTwoEpochs(store, id);
     }
     // The run was started by a process that no longer exists (as after a kill -9).
-    QVERIFY(test::markProcessGone(dir.path(), id));
-    RunStore reopened(dir.path());
+    QVERIFY(test::markProcessGone(runs, id));
+    RunStore reopened(runs);
     const auto r = reopened.run(id);
     QCOMPARE(r->status, QString("interrupted"));
     QVERIFY(r->resumable());
@@ -91,27 +105,28 @@ void TestRunStore::deadProcessRunsBecomeInterrupted()
     QVERIFY(r->message.contains("resume"));
     // A live run of this very process stays running.
     const auto live = reopened.createRun(TrainConfig{}, DatasetInfo{.name = "MNIST"}, 1);
-    RunStore again(dir.path());
+    RunStore again(runs);
     QCOMPARE(again.run(live)->status, QString("running"));
 }
 
 void TestRunStore::anotherWritersCommitsAreNoticed()
 {
     QTemporaryDir dir;
-    RunStore viewer(dir.path()), writer(dir.path());
+    STUDIO_FRESH_STORE(runs, dir.filePath("runs"));
+    RunStore viewer(runs), writer(runs);
     const auto stamp = viewer.changeStamp();
     const auto own = viewer.createRun(TrainConfig{}, DatasetInfo{.name = "MNIST"}, 1);
     QCOMPARE(viewer.changeStamp(), stamp); // its own writes do not count
     const auto id = writer.createRun(TrainConfig{}, DatasetInfo{.name = "MNIST"}, 1);
+    QTRY_VERIFY(viewer.changeStamp() != stamp); // a server store hears of it through a notification
     const auto afterCreate = viewer.changeStamp();
-    QVERIFY(afterCreate != stamp);
     QCOMPARE(viewer.run(id)->status, QString("running"));
     recordTwoEpochs(writer, id);
-    QVERIFY(viewer.changeStamp() != afterCreate);
+    QTRY_VERIFY(viewer.changeStamp() != afterCreate);
     QCOMPARE(viewer.run(id)->epochsDone, 2);
 
     // The writer's process dies: the next check marks its run, once; this process's run stays.
-    QVERIFY(test::markProcessGone(dir.path(), id));
+    QVERIFY(test::markProcessGone(runs, id));
     QCOMPARE(viewer.markInterruptedRuns(), 1);
     QCOMPARE(viewer.markInterruptedRuns(), 0);
     QCOMPARE(writer.run(id)->status, QString("interrupted"));
@@ -121,7 +136,8 @@ void TestRunStore::anotherWritersCommitsAreNoticed()
 void TestRunStore::finishedRunsKeepTheirStatusAndPartialBatches()
 {
     QTemporaryDir dir;
-    RunStore store(dir.path());
+    STUDIO_FRESH_STORE(runs, dir.filePath("runs"));
+    RunStore store(runs);
     const auto id = store.createRun(TrainConfig{}, DatasetInfo{.name = "MNIST"}, 1);
     RunRecorder rec(store, id);
     rec.onBatch({0, 1, 2.3, 0.1, 0.01, 900, 0, 10});
@@ -143,7 +159,8 @@ void TestRunStore::finishedRunsKeepTheirStatusAndPartialBatches()
 void TestRunStore::deleteRemovesRowsAndFiles()
 {
     QTemporaryDir dir;
-    RunStore store(dir.path());
+    STUDIO_FRESH_STORE(runs, dir.filePath("runs"));
+    RunStore store(runs);
     const auto keep = store.createRun(TrainConfig{}, DatasetInfo{.name = "MNIST"}, 1);
     const auto gone = store.createRun(TrainConfig{}, DatasetInfo{.name = "MNIST"}, 1);
     recordTwoEpochs(store, gone);
@@ -165,7 +182,8 @@ void TestRunStore::deleteRemovesRowsAndFiles()
 void TestRunStore::exportsHistoryCsvAndJson()
 {
     QTemporaryDir dir;
-    RunStore store(dir.path());
+    STUDIO_FRESH_STORE(runs, dir.filePath("runs"));
+    RunStore store(runs);
     const auto id = store.createRun(TrainConfig{}, DatasetInfo{.name = "MNIST"}, 1);
     recordTwoEpochs(store, id);
     exportHistoryCsv(store, id, dir.filePath("h.csv"));
@@ -177,6 +195,37 @@ void TestRunStore::exportsHistoryCsvAndJson()
     QVERIFY(lines[2].startsWith("2,0.25,0.9,0.2,0.94,"));
     exportJson(store, id, dir.filePath("r.json"));
     QVERIFY(QFileInfo(dir.filePath("r.json")).size() > 200);
+}
+
+void TestRunStore::serverProblemsAreOneSentence()
+{
+    QFETCH_GLOBAL(QString, backend);
+    const QString server = test::postgresUrl();
+    if (backend != "postgresql" || server.isEmpty())
+        QSKIP("a PostgreSQL server store only");
+    const auto refusal = [](const QString& location) -> QString {
+        try {
+            RunStore store(location);
+        } catch (const StudioError& e) {
+            return e.what();
+        }
+        return {};
+    };
+    QUrl wrong(server);
+    wrong.setPassword("not-the-password");
+    const auto password = refusal(wrong.toString());
+    QVERIFY2(password.contains("password authentication failed"), qPrintable(password));
+    QVERIFY2(!password.contains("not-the-password"), "the message shows the password");
+    QUrl missing(server);
+    missing.setPath("/no_such_database");
+    QVERIFY(refusal(missing.toString()).contains("database \"no_such_database\" does not exist"));
+    QUrl closed(server);
+    closed.setPort(1);
+    const auto unreachable = refusal(closed.toString());
+    QVERIFY2(unreachable.startsWith("Cannot open the run store at postgresql://studio@127.0.0.1:1/"),
+             qPrintable(unreachable));
+    QVERIFY(!unreachable.contains('\n'));
+    QVERIFY(refusal("postgresql://nohost").contains("is not a PostgreSQL location"));
 }
 
 QTEST_GUILESS_MAIN(TestRunStore)

@@ -3,10 +3,10 @@
 // tells another host's live run from an abandoned one; a store of schema 3 brought up to date.
 #include "runs/RunStore.h"
 #include "runs/Sweeps.h"
+#include "support/RunStoreEdits.h"
 #include "util/StudioError.h"
 
-#include <QSqlDatabase>
-#include <QSqlQuery>
+#include <QDir>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -36,16 +36,9 @@ DatasetInfo someData()
 }
 
 /// Sets a run's columns directly, as another process would have left them.
-void setRunColumns(const QString& folder, std::int64_t id, const QString& assignments)
+void setRunColumns(const QString& location, std::int64_t id, const QString& assignments)
 {
-    {
-        auto db = QSqlDatabase::addDatabase("QSQLITE", "edit");
-        db.setDatabaseName(folder + "/runs.sqlite");
-        QVERIFY(db.open());
-        QSqlQuery q(db);
-        QVERIFY(q.exec(QString("UPDATE runs SET %1 WHERE id = %2").arg(assignments).arg(id)));
-    }
-    QSqlDatabase::removeDatabase("edit");
+    QCOMPARE(test::execOnStore(location, QString("UPDATE runs SET %1 WHERE id = %2").arg(assignments).arg(id)), 1);
 }
 
 } // namespace
@@ -53,6 +46,14 @@ void setRunColumns(const QString& folder, std::int64_t id, const QString& assign
 class TestSweeps : public QObject {
     Q_OBJECT
 private Q_SLOTS:
+    // The store tests run on both backends: a SQLite folder and a database on a real PostgreSQL server.
+    void initTestCase_data()
+    {
+        QTest::addColumn<QString>("backend");
+        QTest::newRow("sqlite") << QString("sqlite");
+        QTest::newRow("postgresql") << QString("postgresql");
+    }
+
     void gridIsTheProductTimesSeeds()
     {
         const auto points = expandSweep(smallSpec());
@@ -149,7 +150,8 @@ private Q_SLOTS:
     void everyRunIsClaimedOnceAcrossConnections()
     {
         QTemporaryDir dir;
-        RunStore a(dir.path()), b(dir.path());
+        STUDIO_FRESH_STORE(runs, dir.filePath("runs"));
+        RunStore a(runs), b(runs);
         const auto id = createSweep(a, "lr", smallSpec(), someData());
         const auto s = a.sweep(id);
         QCOMPARE(s->total, 12);
@@ -172,7 +174,8 @@ private Q_SLOTS:
     void interruptedRunsAreClaimedFirstAndCancelStopsTheRest()
     {
         QTemporaryDir dir;
-        RunStore store(dir.path());
+        STUDIO_FRESH_STORE(runs, dir.filePath("runs"));
+        RunStore store(runs);
         const auto id = createSweep(store, "lr", smallSpec(), someData());
         const auto first = store.claimSweepRun(id);
         store.finishRun(first, "interrupted", "worker died", 1.0);
@@ -190,22 +193,23 @@ private Q_SLOTS:
     void anotherHostsRunIsAbandonedOnlyWhenItsHeartbeatIsOld()
     {
         QTemporaryDir dir;
+        STUDIO_FRESH_STORE(runs, dir.filePath("runs"));
         {
-            RunStore store(dir.path());
+            RunStore store(runs);
             createSweep(store, "lr", smallSpec(), someData());
             store.claimSweepRun(0);
             store.claimSweepRun(0);
         }
         const auto now = QDateTime::currentSecsSinceEpoch();
-        setRunColumns(dir.path(), 1, QString("host = 'elsewhere', heartbeat = %1").arg(now - 5));
-        setRunColumns(dir.path(), 2, QString("host = 'elsewhere', heartbeat = %1").arg(now - 3600));
-        RunStore store(dir.path()); // opening settles abandoned runs
+        setRunColumns(runs, 1, QString("host = 'elsewhere', heartbeat = %1").arg(now - 5));
+        setRunColumns(runs, 2, QString("host = 'elsewhere', heartbeat = %1").arg(now - 3600));
+        RunStore store(runs); // opening settles abandoned runs
         QCOMPARE(store.run(1)->status, QString("running"));
         QCOMPARE(store.run(2)->status, QString("interrupted"));
         store.heartbeat(1);
         QVERIFY(store.run(1)->heartbeat.secsTo(QDateTime::currentDateTime()) <= 2);
         qputenv("MNIST_STUDIO_HEARTBEAT_TIMEOUT", "2");
-        setRunColumns(dir.path(), 1, QString("heartbeat = %1").arg(now - 5));
+        setRunColumns(runs, 1, QString("heartbeat = %1").arg(now - 5));
         QCOMPARE(store.markInterruptedRuns(), 1);
         qunsetenv("MNIST_STUDIO_HEARTBEAT_TIMEOUT");
         QCOMPARE(store.claimSweepRun(0), std::int64_t(1)); // another worker takes it over
@@ -214,24 +218,30 @@ private Q_SLOTS:
     void aStoreOfSchemaThreeGainsSweeps()
     {
         QTemporaryDir dir;
-        {
-            auto db = QSqlDatabase::addDatabase("QSQLITE", "old");
-            db.setDatabaseName(dir.filePath("runs.sqlite"));
-            QVERIFY(db.open());
-            QSqlQuery q(db);
-            QVERIFY(q.exec("CREATE TABLE runs (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT, tags TEXT DEFAULT '',"
-                           " model TEXT, config TEXT, status TEXT, message TEXT DEFAULT '', dataset TEXT, study TEXT"
-                           " DEFAULT '', started TEXT, ended TEXT, epochs_done INTEGER DEFAULT 0, best_epoch INTEGER"
-                           " DEFAULT 0, best_val_acc REAL DEFAULT 0, best_val_loss REAL DEFAULT 0, test_acc REAL"
-                           " DEFAULT -1, test_loss REAL DEFAULT -1, params INTEGER, seconds REAL DEFAULT 0, evaluation"
-                           " TEXT DEFAULT '{}', pid INTEGER, host TEXT, data TEXT DEFAULT '', versions TEXT DEFAULT"
-                           " '', world TEXT DEFAULT '')"));
-            QVERIFY(q.exec("INSERT INTO runs (name, model, config, status, dataset) VALUES ('old', 'mlp', '{}',"
-                           " 'completed', 'MNIST')"));
-            QVERIFY(q.exec("PRAGMA user_version = 3"));
+        STUDIO_FRESH_STORE(runs, dir.filePath("runs"));
+        QString table = "CREATE TABLE runs (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT, tags TEXT DEFAULT '',"
+                        " model TEXT, config TEXT, status TEXT, message TEXT DEFAULT '', dataset TEXT, study TEXT"
+                        " DEFAULT '', started TEXT, ended TEXT, epochs_done INTEGER DEFAULT 0, best_epoch INTEGER"
+                        " DEFAULT 0, best_val_acc REAL DEFAULT 0, best_val_loss REAL DEFAULT 0, test_acc REAL DEFAULT"
+                        " -1, test_loss REAL DEFAULT -1, params INTEGER, seconds REAL DEFAULT 0, evaluation TEXT"
+                        " DEFAULT '{}', pid INTEGER, host TEXT, data TEXT DEFAULT '', versions TEXT DEFAULT '',"
+                        " world TEXT DEFAULT '')";
+        const bool server = RunStore::isServerLocation(runs);
+        if (server)
+            table.replace("INTEGER PRIMARY KEY AUTOINCREMENT", "BIGSERIAL PRIMARY KEY");
+        else
+            QDir().mkpath(runs);
+        QCOMPARE(test::execOnStore(runs, table), 0);
+        QCOMPARE(test::execOnStore(runs, "INSERT INTO runs (name, model, config, status, dataset) VALUES ('old', "
+                                         "'mlp', '{}', 'completed', 'MNIST')"),
+                 1);
+        if (server) {
+            QCOMPARE(test::execOnStore(runs, "CREATE TABLE schema_version (version INTEGER)"), 0);
+            QCOMPARE(test::execOnStore(runs, "INSERT INTO schema_version VALUES (3)"), 1);
+        } else {
+            QVERIFY(test::execOnStore(runs, "PRAGMA user_version = 3") >= 0);
         }
-        QSqlDatabase::removeDatabase("old");
-        RunStore store(dir.path());
+        RunStore store(runs);
         QCOMPARE(store.run(1)->status, QString("completed"));
         QCOMPARE(store.run(1)->sweep, std::int64_t(0));
         const auto id = createSweep(store, "lr", smallSpec(), someData());

@@ -2,6 +2,7 @@
 // every run exactly once; a worker killed mid-run (SIGKILL after its first epoch's commit) leaves its
 // run to another, which continues it from the checkpoint with no epoch or step recorded twice.
 #include "support/CliRunner.h"
+#include "support/RunStoreEdits.h"
 #include "support/SyntheticData.h"
 
 #include "runs/RunStore.h"
@@ -79,6 +80,14 @@ std::map<int, int> starts(const QStringList& outputs)
 class TestSweepWorkers : public QObject {
     Q_OBJECT
 private Q_SLOTS:
+    // Each test runs on both backends: a SQLite folder and a database on a real PostgreSQL server.
+    void initTestCase_data()
+    {
+        QTest::addColumn<QString>("backend");
+        QTest::newRow("sqlite") << QString("sqlite");
+        QTest::newRow("postgresql") << QString("postgresql");
+    }
+
     void initTestCase()
     {
         m_data = m_dir.filePath("data");
@@ -87,7 +96,8 @@ private Q_SLOTS:
 
     void threeWorkersTrainEveryRunOnce()
     {
-        const QString runs = m_dir.filePath("three");
+        QTemporaryDir dir;
+        STUDIO_FRESH_STORE(runs, dir.filePath("runs"));
         const auto made = test::runCli(createArgs("learning_rate=1e-3,3e-3,1e-2,3e-2,0.1,0.3"), m_data, runs);
         QVERIFY2(made.code == 0, qPrintable(made.err));
         QVERIFY(made.out.contains("12 runs queued"));
@@ -117,7 +127,8 @@ private Q_SLOTS:
 
     void aKilledWorkersRunIsFinishedByAnother()
     {
-        const QString runs = m_dir.filePath("killed");
+        QTemporaryDir dir;
+        STUDIO_FRESH_STORE(runs, dir.filePath("runs"));
         QCOMPARE(test::runCli(createArgs("learning_rate=1e-3,3e-3"), m_data, runs).code, 0);
         // The first worker dies after committing epoch 1 of its first run, mid-run.
         std::unique_ptr<QProcess> doomed(startWorker(m_data, runs, "epoch-committed:1"));
@@ -144,7 +155,8 @@ private Q_SLOTS:
 
     void badSweepCommandsSayWhatIsWrong()
     {
-        const QString runs = m_dir.filePath("bad");
+        QTemporaryDir dir;
+        STUDIO_FRESH_STORE(runs, dir.filePath("runs"));
         const auto noAxis = test::runCli({"sweep", "create", "--model", "mlp"}, m_data, runs);
         QCOMPARE(noAxis.code, 1);
         QVERIFY(noAxis.err.contains("needs something to vary"));
@@ -161,7 +173,8 @@ private Q_SLOTS:
         const auto worker = test::runCli({"worker", "--sweep", "3"}, m_data, runs);
         QCOMPARE(worker.code, 1);
         QVERIFY(worker.err.contains("No sweep 3"));
-        QCOMPARE(test::runCli({"sweep", "list"}, m_data, runs).out.trimmed(), "no sweeps in " + runs);
+        QCOMPARE(test::runCli({"sweep", "list"}, m_data, runs).out.trimmed(),
+                 "no sweeps in " + RunStore(runs).location());
     }
 
 private:

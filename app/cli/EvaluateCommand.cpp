@@ -47,7 +47,7 @@ int evaluateCommand(const QStringList& args)
             runId = parseRunId(parser.value("run"));
             store = std::make_unique<RunStore>(runsFolder(parser));
             if (!store->run(runId))
-                throw StudioError("No run " + std::to_string(runId) + " in " + store->folder().toStdString() + ".");
+                throw StudioError("No run " + std::to_string(runId) + " in " + store->location().toStdString() + ".");
             checkpoint = store->checkpoint(runId, parser.value("which"));
         }
         if (checkpoint.isEmpty())

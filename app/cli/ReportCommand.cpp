@@ -35,7 +35,7 @@ int reportCommand(const QStringList& args)
         RunStore store(runsFolder(parser));
         const auto record = store.run(runId);
         if (!record)
-            throw StudioError("No run " + std::to_string(runId) + " in " + store.folder().toStdString() + ".");
+            throw StudioError("No run " + std::to_string(runId) + " in " + store.location().toStdString() + ".");
         const auto which = parser.value("which");
         const auto dataset = runDataset(store, runId, dataSearch(parser));
         auto input = ui::evaluateForReport(store.checkpoint(runId, which), *dataset,

@@ -21,7 +21,7 @@ void list(const RunStore& store)
 {
     const auto runs = store.runs();
     if (runs.empty()) {
-        std::printf("no runs in %s\n", qPrintable(store.folder()));
+        std::printf("no runs in %s\n", qPrintable(store.location()));
         return;
     }
     std::printf("%-4s %-18s %-11s %-13s %-13s %6s %9s %9s %8s  %s\n", "id", "name", "model", "dataset", "status",
@@ -38,7 +38,7 @@ void show(const RunStore& store, std::int64_t id)
 {
     const auto r = store.run(id);
     if (!r)
-        throw StudioError("No run " + std::to_string(id) + " in " + store.folder().toStdString() + ".");
+        throw StudioError("No run " + std::to_string(id) + " in " + store.location().toStdString() + ".");
     const QString versions = r->versions.isEmpty() ? QStringLiteral("not recorded")
                                                    : QString("MNIST Studio %1, LibTorch %2")
                                                          .arg(r->versions.value("mnist_studio").toString(),
@@ -87,7 +87,7 @@ int runsCommand(const QStringList& args)
         } else if (action == "export" && pos.size() == 2) {
             const auto id = parseRunId(pos[1]);
             if (!store.run(id))
-                throw StudioError("No run " + std::to_string(id) + " in " + store.folder().toStdString() + ".");
+                throw StudioError("No run " + std::to_string(id) + " in " + store.location().toStdString() + ".");
             const auto format = parser.value("format");
             if (format != "csv" && format != "json")
                 throw StudioError("--format must be csv or json.");

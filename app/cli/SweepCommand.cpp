@@ -38,7 +38,7 @@ SweepRecord existingSweep(const RunStore& store, std::int64_t id)
 {
     const auto s = store.sweep(id);
     if (!s)
-        throw StudioError("No sweep " + std::to_string(id) + " in " + store.folder().toStdString() + ".");
+        throw StudioError("No sweep " + std::to_string(id) + " in " + store.location().toStdString() + ".");
     return *s;
 }
 
@@ -82,10 +82,10 @@ int create(const QCommandLineParser& parser)
         varied += (varied.empty() ? "" : ", ") + f;
     std::printf("sweep %lld \"%s\": %d runs queued on %s (varying %s; best by %s)\n"
                 "train them with: mnist-studio-cli sweep run %lld --workers K   (or `worker --sweep %lld` on each "
-                "machine sharing %s)\n",
+                "machine sharing %s and its run folders)\n",
                 static_cast<long long>(id), qPrintable(name), s.total, data.describe().c_str(), varied.c_str(),
                 spec.metric.c_str(), static_cast<long long>(id), static_cast<long long>(id),
-                qPrintable(store.folder()));
+                qPrintable(store.location()));
     return 0;
 }
 
@@ -93,7 +93,7 @@ void list(const RunStore& store)
 {
     const auto sweeps = store.sweeps();
     if (sweeps.empty()) {
-        std::printf("no sweeps in %s\n", qPrintable(store.folder()));
+        std::printf("no sweeps in %s\n", qPrintable(store.location()));
         return;
     }
     std::printf("%-4s %-20s %-10s %-10s %s\n", "id", "name", "status", "best", "progress");
@@ -141,8 +141,9 @@ void show(const RunStore& store, std::int64_t id)
 int runWorkers(const QCommandLineParser& parser, const RunStore& store, std::int64_t id)
 {
     existingSweep(store, id);
+    const QString location = runsFolder(parser); // with its password, if the URL has one
     const int workers = int(wholeNumber(parser, "workers", 1, 256));
-    QStringList args{"worker", "--sweep", QString::number(id), "--runs", store.folder()};
+    QStringList args{"worker", "--sweep", QString::number(id), "--runs", location};
     for (const auto& option : {"data", "threads", "max-runs"})
         if (parser.isSet(option))
             args << QString("--") + option << parser.value(option);
@@ -174,7 +175,7 @@ int runWorkers(const QCommandLineParser& parser, const RunStore& store, std::int
             code = std::max(code, c);
         }
     }
-    RunStore after(store.folder());
+    RunStore after(location);
     std::printf("sweep %lld: %s\n", static_cast<long long>(id), progress(existingSweep(after, id)).c_str());
     return code;
 }

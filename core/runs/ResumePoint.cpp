@@ -24,7 +24,7 @@ ResumePoint resumePoint(const RunStore& store, std::int64_t id, bool claimed)
 {
     const auto record = store.run(id);
     if (!record)
-        throw StudioError("No run " + std::to_string(id) + " in " + store.folder().toStdString() + ".");
+        throw StudioError("No run " + std::to_string(id) + " in " + store.location().toStdString() + ".");
     if (record->status == "running" && !claimed) // a live process holds it: opening the store marked dead ones
         throw StudioError(store.heldBy(id));
     if (record->status == "completed" || record->status == "early-stopped" || record->status == "cancelled")

@@ -11,7 +11,7 @@ DatasetInfo recordedData(const RunStore& store, std::int64_t id)
 {
     const auto run = store.run(id);
     if (!run)
-        throw StudioError("No run " + std::to_string(id) + " in " + store.folder().toStdString() + ".");
+        throw StudioError("No run " + std::to_string(id) + " in " + store.location().toStdString() + ".");
     if (!run->data.fingerprint.empty())
         return run->data;
     auto legacy = run->data;

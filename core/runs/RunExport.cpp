@@ -34,7 +34,7 @@ void exportJson(const RunStore& store, std::int64_t id, const QString& path)
 {
     const auto r = store.run(id);
     if (!r)
-        throw StudioError("No run " + std::to_string(id) + " in " + store.folder().toStdString() + ".");
+        throw StudioError("No run " + std::to_string(id) + " in " + store.location().toStdString() + ".");
     auto num = [](double v) { return std::isfinite(v) ? QJsonValue(v) : QJsonValue(); };
     QJsonArray epochArray, batchArray;
     for (const auto& e : store.epochs(id))

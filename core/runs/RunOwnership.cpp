@@ -91,7 +91,7 @@ std::string RunStore::heldBy(std::int64_t id) const
 {
     const auto r = run(id);
     if (!r)
-        return "No run " + std::to_string(id) + " in " + m_folder.toStdString() + ".";
+        return "No run " + std::to_string(id) + " in " + m_location.toStdString() + ".";
     return "Run " + std::to_string(id) + " is being trained by process " + std::to_string(r->pid) + " on " +
            r->host.toStdString() + ": a run has one writer; stop it there, or wait for it to end.";
 }

@@ -86,11 +86,17 @@ QString RunStore::defaultFolder(const QString& flagValue)
     return base + "/mnist-studio/runs";
 }
 
-RunStore::RunStore(const QString& folder) : m_folder(QDir(folder).absolutePath())
+RunStore::RunStore(const QString& location) : m_location(location)
 {
+    m_connection = QStringLiteral("runstore-%1").arg(++g_connectionCounter);
+    if (isServerLocation(location)) {
+        openServer(location);
+        return;
+    }
+    m_folder = QDir(location).absolutePath();
+    m_location = m_folder;
     if (!QDir().mkpath(m_folder))
         throw StudioError("Cannot create the runs folder " + m_folder.toStdString() + ".");
-    m_connection = QStringLiteral("runstore-%1").arg(++g_connectionCounter);
     const QString file = QDir(m_folder).filePath("runs.sqlite");
     auto db = QSqlDatabase::addDatabase("QSQLITE", m_connection);
     db.setDatabaseName(file);
@@ -133,18 +139,32 @@ static void execOrThrow(QSqlQuery& q)
 QSqlQuery RunStore::query(const QString& sql, const QVariantList& binds) const
 {
     QSqlQuery q(QSqlDatabase::database(m_connection));
-    q.prepare(sql);
-    for (const auto& b : binds)
-        q.addBindValue(b);
-    if (!m_readOnly.isEmpty() && !sql.startsWith("PRAGMA") && !sql.startsWith("SELECT"))
-        throw StudioError("The run store in " + m_folder.toStdString() + " is read-only now (" +
+    const bool writes = sql.startsWith("INSERT") || sql.startsWith("UPDATE") || sql.startsWith("DELETE");
+    if (!m_readOnly.isEmpty() && writes)
+        throw StudioError("The run store in " + m_location.toStdString() + " is read-only now (" +
                           m_readOnly.toStdString() + "): nothing can be recorded until it can be written again.");
-    execOrThrow(q);
+    // PostgreSQL prepares only queries and writes (not SET, CREATE, NOTIFY): those run as they are.
+    if (binds.isEmpty()) {
+        if (!q.exec(sql))
+            throw StudioError("Run store error: " + q.lastError().text().toStdString() + " (" +
+                              sql.left(60).toStdString() + ").");
+    } else {
+        q.prepare(sql);
+        for (const auto& b : binds)
+            q.addBindValue(b);
+        execOrThrow(q);
+    }
+    if (m_server && writes) { // viewers on other connections follow (delivered at commit)
+        QSqlQuery notify(QSqlDatabase::database(m_connection));
+        notify.exec(QStringLiteral("NOTIFY mnist_studio_runs"));
+    }
     return q;
 }
 
 std::int64_t RunStore::changeStamp() const
 {
+    if (m_server)
+        return notificationsReceived();
     auto q = query("PRAGMA data_version");
     return q.next() ? q.value(0).toLongLong() : 0;
 }
@@ -176,14 +196,14 @@ std::int64_t RunStore::insertRun(const TrainConfig& config, const DatasetInfo& d
     const auto versions = runVersions();
     const bool queued = status == "queued";
     auto q = query("INSERT INTO runs (name, model, config, status, dataset, study, started, params, pid, host, data,"
-                   " versions, sweep, heartbeat) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                   " versions, sweep, heartbeat) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                    {QString::fromStdString(config.name), QString::fromStdString(config.model),
                     compact(configToJson(config)), status, QString::fromStdString(data.name), study,
                     queued ? QString() : QDateTime::currentDateTime().toString(Qt::ISODate), qint64(parameters),
                     qint64(queued ? 0 : QCoreApplication::applicationPid()), queued ? QString() : localHost(),
                     compact(toJson(data)), compact(versions), qint64(sweep),
                     qint64(queued ? 0 : QDateTime::currentSecsSinceEpoch())});
-    const auto id = q.lastInsertId().toLongLong();
+    const auto id = q.next() ? q.value(0).toLongLong() : 0;
     QDir().mkpath(runDir(id));
     RunRecord r;
     r.id = id;
@@ -198,7 +218,7 @@ void RunStore::setRunData(std::int64_t id, const DatasetInfo& data)
 {
     const auto r = run(id);
     if (!r)
-        throw StudioError("No run " + std::to_string(id) + " in " + m_folder.toStdString() + ".");
+        throw StudioError("No run " + std::to_string(id) + " in " + m_location.toStdString() + ".");
     query("UPDATE runs SET dataset = ?, data = ? WHERE id = ?",
           {QString::fromStdString(data.name), compact(toJson(data)), qint64(id)});
     auto updated = *r;
@@ -210,7 +230,7 @@ void RunStore::setRunWorld(std::int64_t id, const QJsonObject& world)
 {
     const auto r = run(id);
     if (!r)
-        throw StudioError("No run " + std::to_string(id) + " in " + m_folder.toStdString() + ".");
+        throw StudioError("No run " + std::to_string(id) + " in " + m_location.toStdString() + ".");
     query("UPDATE runs SET world = ? WHERE id = ?", {compact(world), qint64(id)});
     auto updated = *r;
     updated.world = world;
@@ -283,8 +303,9 @@ void RunStore::recordBatches(std::int64_t id, const std::vector<BatchRecord>& ba
     auto db = QSqlDatabase::database(m_connection);
     const bool own = db.transaction();
     QSqlQuery q(db);
-    q.prepare("INSERT OR REPLACE INTO batches (run_id, step, epoch, loss, acc, lr, images_per_s) VALUES (?, ?, ?, ?, "
-              "?, ?, ?)");
+    q.prepare("INSERT INTO batches (run_id, step, epoch, loss, acc, lr, images_per_s) VALUES (?, ?, ?, ?, ?, ?, ?) ON "
+              "CONFLICT (run_id, step) DO UPDATE SET epoch = excluded.epoch, loss = excluded.loss, acc = excluded.acc, "
+              "lr = excluded.lr, images_per_s = excluded.images_per_s");
     for (const auto& b : batches) {
         q.addBindValue(qint64(id));
         q.addBindValue(qint64(b.step));
@@ -306,8 +327,10 @@ void RunStore::recordEpoch(std::int64_t id, const EpochRecord& e, const std::vec
     if (!db.transaction())
         throw StudioError("Run store error: " + db.lastError().text().toStdString() + ".");
     try {
-        query("INSERT OR REPLACE INTO epochs (run_id, epoch, train_loss, train_acc, val_loss, val_acc, lr, seconds)"
-              " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        query("INSERT INTO epochs (run_id, epoch, train_loss, train_acc, val_loss, val_acc, lr, seconds) VALUES (?, ?, "
+              "?, ?, ?, ?, ?, ?) ON CONFLICT (run_id, epoch) DO UPDATE SET train_loss = excluded.train_loss, train_acc "
+              "= excluded.train_acc, val_loss = excluded.val_loss, val_acc = excluded.val_acc, lr = excluded.lr, "
+              "seconds = excluded.seconds",
               {qint64(id), e.epoch, nullIfNan(e.trainLoss), nullIfNan(e.trainAccuracy), nullIfNan(e.valLoss),
                nullIfNan(e.valAccuracy), e.lr, e.seconds});
         recordBatches(id, batches);

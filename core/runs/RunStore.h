@@ -10,6 +10,8 @@
 #include <QVariantList>
 #include <QString>
 
+#include <atomic>
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -56,23 +58,33 @@ struct SweepRecord {
     int queued = 0, running = 0, done = 0, failed = 0, waiting = 0, cancelled = 0, total = 0;
 };
 
-/// The record of every run: a SQLite database (WAL) `runs.sqlite` in the runs folder, with each
-/// run's checkpoints in a `run-<id>` subfolder. Each instance owns one connection: use it on the
-/// thread that created it. Opening brings a store of an earlier version up to date (schema
-/// version in PRAGMA user_version) and marks runs whose process is gone as interrupted.
-/// Other processes may write to the same store at the same time (a CLI run beside the studio):
-/// changeStamp() and markInterruptedRuns() let a viewer follow them.
+/// The record of every run: a SQLite database (WAL) `runs.sqlite` in the runs folder, or a
+/// PostgreSQL database for several machines (location "postgresql://user@host:port/dbname", the
+/// runs' folders then under $MNIST_STUDIO_ARTIFACTS), with each run's checkpoints in a `run-<id>`
+/// subfolder. Both backends have the same tables and answer the same calls. Each instance owns one connection: use it
+/// on the thread that created it. Opening brings a store of an earlier version up to date (schema version in PRAGMA
+/// user_version) and marks runs whose process is gone as interrupted. Other processes may write to the same store at
+/// the same time (a CLI run beside the studio): changeStamp() and markInterruptedRuns() let a viewer follow them.
 class RunStore {
 public:
-    explicit RunStore(const QString& folder);
+    /// Opens (creating or bringing up to date) the store at `location`: a folder, or a
+    /// postgresql:// URL (password from the URL, $PGPASSWORD or ~/.pgpass). Throws StudioError with
+    /// one sentence naming the location and what the server or SQLite said.
+    explicit RunStore(const QString& location);
     ~RunStore();
     RunStore(const RunStore&) = delete;
     RunStore& operator=(const RunStore&) = delete;
 
-    /// --runs DIR > $MNIST_STUDIO_RUNS > $XDG_DATA_HOME/mnist-studio/runs.
+    /// --runs DIR|URL > $MNIST_STUDIO_RUNS > $XDG_DATA_HOME/mnist-studio/runs.
     static QString defaultFolder(const QString& flagValue = {});
+    /// True for a postgresql:// location.
+    static bool isServerLocation(const QString& location);
 
+    /// Where the runs' folders are (the runs folder, or the artifacts folder of a server store).
     QString folder() const { return m_folder; }
+    /// What to tell people: the folder, or the server URL without its password.
+    QString location() const { return m_location; }
+    bool onServer() const { return m_server; }
     /// Why the store could only be opened for reading (a full disk, a read-only folder), or "": its
     /// runs can be listed and shown, every write throws StudioError saying so.
     QString readOnlyReason() const { return m_readOnly; }
@@ -150,12 +162,18 @@ private:
     std::int64_t insertRun(const TrainConfig& config, const DatasetInfo& data, std::int64_t parameters,
                            const QString& study, std::int64_t sweep, const QString& status);
     void openReadOnly(const QString& file, const std::string& error);
+    /// Connects to a PostgreSQL server store and subscribes to its change notifications.
+    void openServer(const QString& url);
+    std::int64_t notificationsReceived() const;
     /// config.json: the config plus "dataset", "versions" and, for a data-parallel run, "world".
     void writeRunConfig(const RunRecord& run) const;
     /// Prepares, binds and runs one statement; throws StudioError with SQLite's message.
     QSqlQuery query(const QString& sql, const QVariantList& binds = {}) const;
 
     QString m_folder;
+    QString m_location;
+    bool m_server = false;
+    std::shared_ptr<std::atomic<std::int64_t>> m_notifications = std::make_shared<std::atomic<std::int64_t>>(0);
     QString m_connection;
     QString m_readOnly;
 };

@@ -40,11 +40,10 @@ std::int64_t RunStore::createSweep(const QString& name, const QJsonObject& spec,
         throw StudioError("Run store error: " + db.lastError().text().toStdString() + ".");
     std::int64_t id = 0;
     try {
-        id = query("INSERT INTO sweeps (name, spec, status, created) VALUES (?, ?, 'active', ?)",
-                   {name, QString::fromUtf8(QJsonDocument(spec).toJson(QJsonDocument::Compact)),
-                    QDateTime::currentDateTime().toString(Qt::ISODate)})
-                 .lastInsertId()
-                 .toLongLong();
+        auto q = query("INSERT INTO sweeps (name, spec, status, created) VALUES (?, ?, 'active', ?) RETURNING id",
+                       {name, QString::fromUtf8(QJsonDocument(spec).toJson(QJsonDocument::Compact)),
+                        QDateTime::currentDateTime().toString(Qt::ISODate)});
+        id = q.next() ? q.value(0).toLongLong() : 0;
         for (std::size_t i = 0; i < configs.size(); ++i)
             insertRun(configs[i], data, parameters[i], {}, id, "queued");
     } catch (...) {
@@ -98,7 +97,7 @@ std::vector<RunRecord> RunStore::sweepRuns(std::int64_t id) const
 int RunStore::cancelSweep(std::int64_t id)
 {
     if (!sweep(id))
-        throw StudioError("No sweep " + std::to_string(id) + " in " + m_folder.toStdString() + ".");
+        throw StudioError("No sweep " + std::to_string(id) + " in " + m_location.toStdString() + ".");
     query("UPDATE sweeps SET status = 'cancelled' WHERE id = ?", {qint64(id)});
     return query(
                "UPDATE runs SET status = 'cancelled', message = 'The sweep was cancelled.' WHERE sweep = ? AND status "
@@ -110,12 +109,14 @@ int RunStore::cancelSweep(std::int64_t id)
 std::int64_t RunStore::claimSweepRun(std::int64_t sweep)
 {
     // One statement: SQLite runs writers one at a time, so the sub-select and the update see the
-    // same state and of two workers only one moves a given run from its waiting state.
+    // same state; PostgreSQL locks the chosen row and lets other workers skip it. Of two workers
+    // only one moves a given run from its waiting state.
     auto q = query("UPDATE runs SET status = 'running', message = '', ended = NULL, pid = ?, host = ?, heartbeat = ?,"
                    " started = COALESCE(NULLIF(started, ''), ?) WHERE id = (SELECT r.id FROM runs r JOIN sweeps s ON"
                    " s.id = r.sweep WHERE s.status = 'active' AND r.status IN ('queued', 'interrupted', 'stopped')"
-                   " AND (? = 0 OR r.sweep = ?) ORDER BY r.status = 'queued', r.id LIMIT 1)"
-                   " AND status IN ('queued', 'interrupted', 'stopped') RETURNING id",
+                   " AND (? = 0 OR r.sweep = ?) ORDER BY r.status = 'queued', r.id LIMIT 1" +
+                       QString(m_server ? " FOR UPDATE OF r SKIP LOCKED" : "") +
+                       ") AND status IN ('queued', 'interrupted', 'stopped') RETURNING id",
                    {qint64(QCoreApplication::applicationPid()), localHost(), qint64(QDateTime::currentSecsSinceEpoch()),
                     QDateTime::currentDateTime().toString(Qt::ISODate), qint64(sweep), qint64(sweep)});
     return q.next() ? q.value(0).toLongLong() : 0;

@@ -1,25 +1,83 @@
 #include "support/RunStoreEdits.h"
 
+#include "runs/RunStore.h"
+
+#include <QCoreApplication>
 #include <QDir>
+#include <QFile>
 #include <QSqlDatabase>
 #include <QSqlQuery>
+#include <QUrl>
 
 namespace studio::test {
+namespace {
 
-bool markProcessGone(const QString& folder, std::int64_t id)
+/// Opens a connection named `name` to `location` (a folder's runs.sqlite, or a server URL).
+QSqlDatabase connect(const QString& name, const QString& location)
 {
-    const QString connection = QStringLiteral("markProcessGone");
-    bool done = false;
+    if (!RunStore::isServerLocation(location)) {
+        auto db = QSqlDatabase::addDatabase("QSQLITE", name);
+        db.setDatabaseName(QDir(location).filePath("runs.sqlite"));
+        return db;
+    }
+    const QUrl url(location);
+    auto db = QSqlDatabase::addDatabase("QPSQL", name);
+    db.setHostName(url.host());
+    db.setPort(url.port(5432));
+    db.setUserName(url.userName());
+    db.setPassword(url.password());
+    db.setDatabaseName(url.path().mid(1));
+    return db;
+}
+
+} // namespace
+
+int execOnStore(const QString& location, const QString& sql)
+{
+    const QString name = QStringLiteral("execOnStore");
+    int rows = -1;
     {
-        auto db = QSqlDatabase::addDatabase("QSQLITE", connection);
-        db.setDatabaseName(QDir(folder).filePath("runs.sqlite"));
-        QSqlQuery q(db);
-        done = db.open() && q.exec(QString("UPDATE runs SET pid = 999999999 WHERE id = %1").arg(qint64(id))) &&
-               q.numRowsAffected() == 1;
+        auto db = connect(name, location);
+        if (db.open()) {
+            QSqlQuery q(db);
+            if (q.exec(sql))
+                rows = q.numRowsAffected();
+        }
         db.close();
     }
-    QSqlDatabase::removeDatabase(connection);
-    return done;
+    QSqlDatabase::removeDatabase(name);
+    return rows;
+}
+
+bool markProcessGone(const QString& location, std::int64_t id)
+{
+    return execOnStore(location, QString("UPDATE runs SET pid = 999999999 WHERE id = %1").arg(qint64(id))) == 1;
+}
+
+QString postgresUrl()
+{
+    QFile file(qEnvironmentVariable("MNIST_STUDIO_TEST_POSTGRES"));
+    if (file.fileName().isEmpty() || !file.open(QIODevice::ReadOnly))
+        return {};
+    return QString::fromUtf8(file.readAll()).trimmed();
+}
+
+QString freshStore(const QString& backend, const QString& folder)
+{
+    if (backend != "postgresql")
+        return folder;
+    const QString server = postgresUrl();
+    if (server.isEmpty())
+        return {};
+    static int made = 0;
+    const QString database = QString("t%1_%2").arg(QCoreApplication::applicationPid()).arg(++made);
+    if (execOnStore(server, "CREATE DATABASE " + database) < 0)
+        return {};
+    QDir().mkpath(folder);
+    qputenv("MNIST_STUDIO_ARTIFACTS", folder.toUtf8());
+    QUrl url(server);
+    url.setPath("/" + database);
+    return url.toString();
 }
 
 } // namespace studio::test

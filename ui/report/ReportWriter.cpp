@@ -328,7 +328,7 @@ QStringList writeRunReport(RunStore& store, qint64 runId, ReportInput input, con
     store.setTestResult(runId, input.evaluation.accuracy, input.evaluation.loss, toJson(input.evaluation));
     const auto run = store.run(runId);
     if (!run)
-        throw StudioError("No run " + std::to_string(runId) + " in " + store.folder().toStdString() + ".");
+        throw StudioError("No run " + std::to_string(runId) + " in " + store.location().toStdString() + ".");
     input.run = *run;
     input.history = runHistory(store, runId);
     if (!input.run.study.isEmpty()) {

@@ -12,7 +12,7 @@ RunHistory runHistory(const RunStore& store, qint64 runId)
 {
     const auto run = store.run(runId);
     if (!run)
-        throw StudioError("No run " + std::to_string(runId) + " in " + store.folder().toStdString() + ".");
+        throw StudioError("No run " + std::to_string(runId) + " in " + store.location().toStdString() + ".");
     const auto batches = store.batches(runId);
     std::map<int, qint64> perEpoch;
     for (const auto& b : batches)

@@ -1,0 +1,166 @@
+// The run store's two backends — a SQLite file for one machine, a PostgreSQL server for several —
+// their tables, and how a store written by an earlier version is brought up to date.
+#include "runs/RunStore.h"
+
+#include "util/StudioError.h"
+
+#include <QDir>
+#include <QSqlDriver>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QStringList>
+#include <QUrl>
+
+namespace studio {
+namespace {
+
+// Written for SQLite; PostgreSQL gets the same tables through serverTypes().
+const char* kSchema[] = {
+    "CREATE TABLE IF NOT EXISTS runs (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT, tags TEXT DEFAULT '',"
+    " model TEXT, config TEXT, status TEXT, message TEXT DEFAULT '', dataset TEXT, study TEXT DEFAULT '',"
+    " started TEXT, ended TEXT, epochs_done INTEGER DEFAULT 0, best_epoch INTEGER DEFAULT 0,"
+    " best_val_acc REAL DEFAULT 0, best_val_loss REAL DEFAULT 0, test_acc REAL DEFAULT -1, test_loss REAL DEFAULT -1,"
+    " params INTEGER, seconds REAL DEFAULT 0, evaluation TEXT DEFAULT '{}', pid INTEGER, host TEXT,"
+    " data TEXT DEFAULT '', versions TEXT DEFAULT '', world TEXT DEFAULT '', sweep INTEGER DEFAULT 0,"
+    " heartbeat INTEGER DEFAULT 0)",
+    "CREATE TABLE IF NOT EXISTS epochs (run_id INTEGER, epoch INTEGER, train_loss REAL, train_acc REAL,"
+    " val_loss REAL, val_acc REAL, lr REAL, seconds REAL, PRIMARY KEY (run_id, epoch))",
+    "CREATE TABLE IF NOT EXISTS batches (run_id INTEGER, step INTEGER, epoch INTEGER, loss REAL, acc REAL,"
+    " lr REAL, images_per_s REAL, PRIMARY KEY (run_id, step))",
+    "CREATE TABLE IF NOT EXISTS sweeps (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT, spec TEXT,"
+    " status TEXT DEFAULT 'active', created TEXT)",
+};
+
+/// Schema versions: 1 the first; 2 adds runs.data (the dataset record) and runs.versions; 3
+/// runs.world (the processes of a data-parallel run); 4 the sweeps table, runs.sweep and
+/// runs.heartbeat (seconds since the epoch of the holder's last sign of life).
+constexpr int kSchemaVersion = 4;
+
+/// Columns added after version 1, for stores written by earlier versions.
+const char* kAddedColumns[][2] = {{"data", "TEXT DEFAULT ''"},
+                                  {"versions", "TEXT DEFAULT ''"},
+                                  {"world", "TEXT DEFAULT ''"},
+                                  {"sweep", "INTEGER DEFAULT 0"},
+                                  {"heartbeat", "INTEGER DEFAULT 0"}};
+
+/// SQLite's column types as PostgreSQL spells them (64-bit integers, double precision).
+QString serverTypes(QString sql)
+{
+    return sql.replace("INTEGER PRIMARY KEY AUTOINCREMENT", "BIGSERIAL PRIMARY KEY")
+        .replace(" INTEGER", " BIGINT")
+        .replace(" REAL", " DOUBLE PRECISION");
+}
+
+/// Channel of the change notifications every write sends on a server store.
+const char* kChannel = "mnist_studio_runs";
+
+} // namespace
+
+bool RunStore::isServerLocation(const QString& location)
+{
+    return location.startsWith("postgresql://") || location.startsWith("postgres://");
+}
+
+void RunStore::openServer(const QString& location)
+{
+    m_server = true;
+    const QUrl url(location);
+    const QString database = url.path().mid(1);
+    if (!url.isValid() || url.host().isEmpty() || database.isEmpty())
+        throw StudioError("\"" + location.toStdString() +
+                          "\" is not a PostgreSQL location: give postgresql://USER@HOST:PORT/DATABASE.");
+    QUrl shown = url;
+    shown.setPassword({});
+    m_location = shown.toString();
+    // The runs' folders: shared by every machine that trains or opens the runs (a network mount).
+    QString artifacts = qEnvironmentVariable("MNIST_STUDIO_ARTIFACTS");
+    if (artifacts.isEmpty()) {
+        const QString base = qEnvironmentVariable("XDG_DATA_HOME");
+        artifacts = (base.isEmpty() ? QDir::homePath() + "/.local/share" : base) + "/mnist-studio/artifacts";
+    }
+    m_folder = QDir(artifacts).absolutePath();
+    if (!QDir().mkpath(m_folder))
+        throw StudioError("Cannot create the artifacts folder " + m_folder.toStdString() + ".");
+    auto db = QSqlDatabase::addDatabase("QPSQL", m_connection);
+    if (!db.isValid())
+        throw StudioError("Qt's PostgreSQL driver is not installed (Debian package libqt6sql6-psql).");
+    db.setHostName(url.host());
+    db.setPort(url.port(5432));
+    db.setUserName(url.userName());
+    db.setPassword(url.password());
+    db.setDatabaseName(database);
+    db.setConnectOptions("connect_timeout=10;application_name=mnist-studio");
+    if (!db.open()) {
+        auto said = db.driver()->lastError().databaseText().simplified();
+        if (!said.endsWith('.') && !said.endsWith('?'))
+            said += '.';
+        throw StudioError("Cannot open the run store at " + m_location.toStdString() + ": " + said.toStdString());
+    }
+    query("SET client_min_messages = WARNING"); // no NOTICE for tables that exist already
+    migrate();
+    auto* driver = db.driver();
+    driver->subscribeToNotification(kChannel);
+    QObject::connect(
+        driver, &QSqlDriver::notification,
+        [counter = m_notifications](const QString&, QSqlDriver::NotificationSource source, const QVariant&) {
+            if (source == QSqlDriver::OtherSource)
+                ++*counter;
+        });
+    try {
+        markInterruptedRuns();
+    } catch (const StudioError&) { // housekeeping: the next open tries again
+    }
+}
+
+std::int64_t RunStore::notificationsReceived() const
+{
+    return m_notifications->load();
+}
+
+void RunStore::migrate()
+{
+    if (m_server) {
+        // Workers starting together: one of them creates or migrates the tables at a time.
+        query("SELECT pg_advisory_lock(7242)");
+        try {
+            for (const char* sql : kSchema)
+                query(serverTypes(sql));
+            query("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER)");
+            auto version = query("SELECT MAX(version) FROM schema_version");
+            const int found = version.next() ? version.value(0).toInt() : 0;
+            if (found < kSchemaVersion) {
+                QStringList columns;
+                for (auto q = query("SELECT column_name FROM information_schema.columns WHERE table_name = 'runs' AND "
+                                    "table_schema = current_schema()");
+                     q.next();)
+                    columns << q.value(0).toString();
+                for (const auto& [name, type] : kAddedColumns)
+                    if (!columns.contains(QLatin1String(name)))
+                        query(serverTypes(QStringLiteral("ALTER TABLE runs ADD COLUMN %1 %2").arg(name, type)));
+                query("CREATE INDEX IF NOT EXISTS runs_by_sweep ON runs (sweep, status)");
+                query("DELETE FROM schema_version");
+                query("INSERT INTO schema_version (version) VALUES (?)", {kSchemaVersion});
+            }
+        } catch (...) {
+            query("SELECT pg_advisory_unlock(7242)");
+            throw;
+        }
+        query("SELECT pg_advisory_unlock(7242)");
+        return;
+    }
+    for (const char* sql : kSchema)
+        query(sql);
+    auto version = query("PRAGMA user_version");
+    if (version.next() && version.value(0).toInt() >= kSchemaVersion)
+        return;
+    QStringList columns;
+    for (auto info = query("PRAGMA table_info(runs)"); info.next();)
+        columns << info.value("name").toString();
+    for (const auto& [name, type] : kAddedColumns)
+        if (!columns.contains(QLatin1String(name)))
+            query(QStringLiteral("ALTER TABLE runs ADD COLUMN %1 %2").arg(name, type));
+    query("CREATE INDEX IF NOT EXISTS runs_by_sweep ON runs (sweep, status)");
+    query(QStringLiteral("PRAGMA user_version = %1").arg(kSchemaVersion));
+}
+
+} // namespace studio
