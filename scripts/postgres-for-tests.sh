@@ -3,6 +3,8 @@
 #   scripts/postgres-for-tests.sh start DIR   initdb into DIR/data (as the unprivileged `postgres`
 #                                             user when run as root), start, write DIR/url
 #   scripts/postgres-for-tests.sh stop DIR    stop it and remove DIR
+#   scripts/postgres-for-tests.sh restart DIR SECONDS   stop it, wait, start it again on its port
+#                                             (what a worker sees when the server goes away)
 # The superuser "studio" has password "studio" over TCP (so a wrong password is a real refusal).
 # CTest runs these as the setup/cleanup fixture of the tests that use a server store.
 set -euo pipefail
@@ -23,11 +25,16 @@ start)
   for p in $(shuf -i 20000-60000 -n 50); do  # a port nothing listens on
     (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { port=$p; break; }
   done
-  as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-    -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200" start >/dev/null \
+  echo "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200" > "$dir/options"
+  as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 -o "$(cat "$dir/options")" start >/dev/null \
     || { cat "$dir/server.log" >&2; exit 1; }
   echo "postgresql://studio:studio@127.0.0.1:$port/postgres" > "$dir/url"
   echo "postgres-for-tests: PostgreSQL $("$bin/postgres" --version | awk '{print $3}') on 127.0.0.1:$port"
+  ;;
+restart)
+  as_owner "$bin/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null
+  sleep "${3:-3}"
+  as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 -o "$(cat "$dir/options")" start >/dev/null
   ;;
 stop)
   if [ -f "$dir/data/postmaster.pid" ]; then
@@ -35,5 +42,5 @@ stop)
   fi
   rm -rf "$dir"
   ;;
-*) echo "usage: $0 start|stop DIR" >&2; exit 2 ;;
+*) echo "usage: $0 start|stop DIR, or restart DIR SECONDS" >&2; exit 2 ;;
 esac

@@ -8,6 +8,8 @@
 #include "runs/RunStore.h"
 
 #include <QDir>
+#include <QScopeGuard>
+#include <QUrl>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QTemporaryDir>
@@ -39,11 +41,12 @@ QProcess* startWorker(const QString& data, const QString& runs, const QString& k
         env.insert("MNIST_STUDIO_KILL_AT", killAt);
     p->setProcessEnvironment(env);
     p->start(qEnvironmentVariable("STUDIO_CLI"), {"worker", "--sweep", "1"});
+    p->waitForStarted();
     return p;
 }
 
 /// Every run of the sweep completed and scored, epochs 1..kEpochs once each, steps contiguous.
-void checkEveryRunComplete(const QString& runs, int expected)
+void checkEveryRunComplete(const QString& runs, int expected, int epochCount = kEpochs)
 {
     RunStore store(runs);
     const auto sweepRuns = store.sweepRuns(1);
@@ -52,8 +55,8 @@ void checkEveryRunComplete(const QString& runs, int expected)
         QVERIFY2(r.status == "completed", qPrintable(QString("run %1: %2 %3").arg(r.id).arg(r.status, r.message)));
         QVERIFY(r.testAccuracy >= 0);
         const auto epochs = store.epochs(r.id);
-        QCOMPARE(int(epochs.size()), kEpochs);
-        for (int e = 0; e < kEpochs; ++e)
+        QCOMPARE(int(epochs.size()), epochCount);
+        for (int e = 0; e < epochCount; ++e)
             QCOMPARE(epochs[e].epoch, e + 1);
         const auto batches = store.batches(r.id);
         for (std::size_t i = 0; i < batches.size(); ++i)
@@ -151,6 +154,45 @@ private Q_SLOTS:
         QCOMPARE(int(started.size()), 3); // runs 2–4 started afresh, run 1 continued
         QVERIFY(!started.count(1));
         checkEveryRunComplete(runs, 4);
+    }
+
+    void aWorkerOutlivesAServerRestart()
+    {
+        QFETCH_GLOBAL(QString, backend);
+        if (backend != "postgresql")
+            QSKIP("a PostgreSQL server store only");
+        // A server of its own (the shared one serves the other tests meanwhile), in a folder its
+        // unprivileged user can reach.
+        const QString script = qEnvironmentVariable("MNIST_STUDIO_SOURCE") + "/scripts/postgres-for-tests.sh";
+        const QString serverDir = QString("/tmp/mnist-studio-restart-%1").arg(QCoreApplication::applicationPid());
+        QCOMPARE(QProcess::execute(script, {"start", serverDir}), 0);
+        const auto stopServer = qScopeGuard([&] { QProcess::execute(script, {"stop", serverDir}); });
+        QFile urlFile(serverDir + "/url");
+        QVERIFY(urlFile.open(QIODevice::ReadOnly));
+        const QString server = QString::fromUtf8(urlFile.readAll()).trimmed();
+        QVERIFY(test::execOnStore(server, "CREATE DATABASE restart") >= 0);
+        QUrl url(server);
+        url.setPath("/restart");
+        const QString runs = url.toString();
+        QTemporaryDir dir;
+        qputenv("MNIST_STUDIO_ARTIFACTS", dir.filePath("runs").toUtf8());
+        auto args = createArgs("learning_rate=1e-3");
+        args[args.indexOf("--num-epochs") + 1] = "40";
+        QCOMPARE(test::runCli(args, m_data, runs).code, 0);
+
+        // Stop the server for 3 s while the worker trains its first run.
+        std::unique_ptr<QProcess> worker(startWorker(m_data, runs));
+        QByteArray out;
+        while (!out.contains("run 1 epoch 2/") && worker->state() == QProcess::Running) {
+            worker->waitForReadyRead(100);
+            out += worker->readAllStandardOutput();
+        }
+        QCOMPARE(QProcess::execute(script, {"restart", serverDir, "3"}), 0);
+        QVERIFY(worker->waitForFinished(240000));
+        out += worker->readAllStandardOutput();
+        QVERIFY2(worker->exitCode() == 0, (out + worker->readAllStandardError()).constData());
+        QVERIFY2(out.contains("run 1: the run store was out of reach"), out.constData());
+        checkEveryRunComplete(runs, 2, 40);
     }
 
     void badSweepCommandsSayWhatIsWrong()

@@ -34,7 +34,14 @@ void addDataOption(QCommandLineParser& parser)
 
 void addRunsOption(QCommandLineParser& parser)
 {
-    parser.addOption({"runs", "Runs folder (default $MNIST_STUDIO_RUNS or ~/.local/share/mnist-studio/runs).", "DIR"});
+    parser.addOption({"runs",
+                      "Run store: a folder, or postgresql://USER@HOST:PORT/DATABASE shared by several machines "
+                      "(default $MNIST_STUDIO_RUNS or ~/.local/share/mnist-studio/runs).",
+                      "DIR|URL"});
+    parser.addOption({"artifacts",
+                      "With a PostgreSQL store: the folder of the runs' checkpoints, shared by the machines (default "
+                      "$MNIST_STUDIO_ARTIFACTS or ~/.local/share/mnist-studio/artifacts).",
+                      "DIR"});
 }
 
 void addRunDataOption(QCommandLineParser& parser)
@@ -63,6 +70,9 @@ Dataset loadDatasetFor(const QCommandLineParser& parser)
 
 QString runsFolder(const QCommandLineParser& parser)
 {
+    // The store reads it from the environment; processes started from here (sweep workers, ranks) inherit it.
+    if (parser.isSet("artifacts"))
+        qputenv("MNIST_STUDIO_ARTIFACTS", QDir(parser.value("artifacts")).absolutePath().toUtf8());
     return RunStore::defaultFolder(parser.value("runs"));
 }
 

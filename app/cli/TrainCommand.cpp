@@ -53,6 +53,9 @@ void printOutcome(std::int64_t runId, const QString& runDir, const LaunchResult&
                     nameOf(f.reason).c_str(), f.epochsCompleted, qPrintable(runDir));
     if (f.reason == FinishReason::Error || f.reason == FinishReason::Interrupted)
         std::fprintf(stderr, "error: %s\n", f.message.c_str());
+    if (result.storeReconnects > 0)
+        std::printf("run %lld: the run store was out of reach %d times; every record was written after reconnecting\n",
+                    static_cast<long long>(runId), result.storeReconnects);
     if (result.evaluated)
         std::printf("test accuracy %.2f%%\n", result.testAccuracy * 100);
     if (!result.evaluationError.empty())

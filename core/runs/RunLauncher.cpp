@@ -59,6 +59,7 @@ LaunchResult RunLauncher::run(const std::vector<TrainingObserver*>& observers)
         m_trainer->addObserver(o);
     LaunchResult result;
     result.finished = m_trainer->run();
+    result.storeReconnects = recorder.retried();
     if (!recorder.failure().empty()) {
         auto& f = result.finished;
         f.message += " The run store could not record how the run ended (" + recorder.failure() +

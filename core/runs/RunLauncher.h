@@ -37,6 +37,7 @@ struct LaunchResult {
     bool evaluated = false; ///< the test split was scored (evaluateTest and the run ended well)
     double testAccuracy = -1, testLoss = -1;
     std::string evaluationError; ///< why the asked-for evaluation could not be made
+    int storeReconnects = 0;     ///< records written only after reconnecting to a server store
 };
 
 /// The one place that runs a run, for every front end — `train`, `resume`, `ablate`, the Train

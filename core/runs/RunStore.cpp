@@ -301,8 +301,21 @@ std::int64_t RunStore::recordedSteps(std::int64_t id) const
 void RunStore::recordBatches(std::int64_t id, const std::vector<BatchRecord>& batches)
 {
     auto db = QSqlDatabase::database(m_connection);
-    const bool own = db.transaction();
-    QSqlQuery q(db);
+    if (!db.transaction())
+        throw StudioError("Run store error: " + db.lastError().text().toStdString() + ".");
+    try {
+        insertBatches(id, batches);
+    } catch (...) {
+        db.rollback();
+        throw;
+    }
+    if (!db.commit())
+        throw StudioError("Run store error: " + db.lastError().text().toStdString() + ".");
+}
+
+void RunStore::insertBatches(std::int64_t id, const std::vector<BatchRecord>& batches)
+{
+    QSqlQuery q(QSqlDatabase::database(m_connection));
     q.prepare("INSERT INTO batches (run_id, step, epoch, loss, acc, lr, images_per_s) VALUES (?, ?, ?, ?, ?, ?, ?) ON "
               "CONFLICT (run_id, step) DO UPDATE SET epoch = excluded.epoch, loss = excluded.loss, acc = excluded.acc, "
               "lr = excluded.lr, images_per_s = excluded.images_per_s");
@@ -316,8 +329,6 @@ void RunStore::recordBatches(std::int64_t id, const std::vector<BatchRecord>& ba
         q.addBindValue(b.imagesPerSecond);
         execOrThrow(q);
     }
-    if (own && !db.commit())
-        throw StudioError("Run store error: " + db.lastError().text().toStdString() + ".");
 }
 
 void RunStore::recordEpoch(std::int64_t id, const EpochRecord& e, const std::vector<BatchRecord>& batches,
@@ -333,7 +344,7 @@ void RunStore::recordEpoch(std::int64_t id, const EpochRecord& e, const std::vec
               "seconds = excluded.seconds",
               {qint64(id), e.epoch, nullIfNan(e.trainLoss), nullIfNan(e.trainAccuracy), nullIfNan(e.valLoss),
                nullIfNan(e.valAccuracy), e.lr, e.seconds});
-        recordBatches(id, batches);
+        insertBatches(id, batches);
         query("UPDATE runs SET epochs_done = ?, best_epoch = ?, best_val_acc = ?, best_val_loss = ?, seconds = ? "
               "WHERE id = ?",
               {e.epoch, bestEpoch, nullIfNan(bestValAccuracy), nullIfNan(bestValLoss), seconds, qint64(id)});

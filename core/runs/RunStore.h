@@ -145,6 +145,13 @@ public:
     /// ($MNIST_STUDIO_HEARTBEAT_TIMEOUT, default 60).
     static int heartbeatTimeout();
 
+    /// A server store whose connection broke (the server restarted, the network dropped): connects
+    /// again. True when connected. A SQLite store has nothing to reconnect: false.
+    bool reconnect();
+    /// Seconds a run's recorder keeps retrying a server store that cannot be reached before the run
+    /// fails ($MNIST_STUDIO_STORE_RETRY, default 300).
+    static int retrySeconds();
+
     /// A number that changes whenever another connection (another RunStore, another process)
     /// commits to the database; this connection's own writes leave it as it is.
     std::int64_t changeStamp() const;
@@ -165,8 +172,11 @@ private:
     /// Connects to a PostgreSQL server store and subscribes to its change notifications.
     void openServer(const QString& url);
     std::int64_t notificationsReceived() const;
+    void subscribe();
     /// config.json: the config plus "dataset", "versions" and, for a data-parallel run, "world".
     void writeRunConfig(const RunRecord& run) const;
+    /// The batch rows, inside the caller's transaction.
+    void insertBatches(std::int64_t id, const std::vector<BatchRecord>& batches);
     /// Prepares, binds and runs one statement; throws StudioError with SQLite's message.
     QSqlQuery query(const QString& sql, const QVariantList& binds = {}) const;
 

@@ -112,6 +112,38 @@ void RunStore::openServer(const QString& location)
     }
 }
 
+void RunStore::subscribe()
+{
+    auto* driver = QSqlDatabase::database(m_connection).driver();
+    driver->subscribeToNotification(kChannel);
+    QObject::connect(
+        driver, &QSqlDriver::notification,
+        [counter = m_notifications](const QString&, QSqlDriver::NotificationSource source, const QVariant&) {
+            if (source == QSqlDriver::OtherSource)
+                ++*counter;
+        });
+}
+
+bool RunStore::reconnect()
+{
+    if (!m_server)
+        return false;
+    auto db = QSqlDatabase::database(m_connection, false);
+    db.close();
+    if (!db.open())
+        return false;
+    ++*m_notifications; // what happened meanwhile was not heard: viewers read again
+    subscribe();
+    return true;
+}
+
+int RunStore::retrySeconds()
+{
+    bool ok = false;
+    const int seconds = qEnvironmentVariableIntValue("MNIST_STUDIO_STORE_RETRY", &ok);
+    return ok && seconds >= 0 ? seconds : 300;
+}
+
 std::int64_t RunStore::notificationsReceived() const
 {
     return m_notifications->load();
