@@ -49,9 +49,7 @@ void recordTwoEpochs(RunStore& store, std::int64_t id)
 // Every test runs on both backends: a SQLite folder and a database on a real PostgreSQL server.
 void TestRunStore::initTestCase_data()
 {
-    QTest::addColumn<QString>("backend");
-    QTest::newRow("sqlite") << QString("sqlite");
-    QTest::newRow("postgresql") << QString("postgresql");
+    test::addStoreBackends();
 }
 
 void TestRunStore::recordsSurviveAReopen()

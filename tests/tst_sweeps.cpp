@@ -47,12 +47,7 @@ class TestSweeps : public QObject {
     Q_OBJECT
 private Q_SLOTS:
     // The store tests run on both backends: a SQLite folder and a database on a real PostgreSQL server.
-    void initTestCase_data()
-    {
-        QTest::addColumn<QString>("backend");
-        QTest::newRow("sqlite") << QString("sqlite");
-        QTest::newRow("postgresql") << QString("postgresql");
-    }
+    void initTestCase_data() { test::addStoreBackends(); }
 
     void gridIsTheProductTimesSeeds()
     {

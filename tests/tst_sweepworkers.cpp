@@ -84,12 +84,7 @@ class TestSweepWorkers : public QObject {
     Q_OBJECT
 private Q_SLOTS:
     // Each test runs on both backends: a SQLite folder and a database on a real PostgreSQL server.
-    void initTestCase_data()
-    {
-        QTest::addColumn<QString>("backend");
-        QTest::newRow("sqlite") << QString("sqlite");
-        QTest::newRow("postgresql") << QString("postgresql");
-    }
+    void initTestCase_data() { test::addStoreBackends(); }
 
     void initTestCase()
     {

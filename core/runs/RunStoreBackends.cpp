@@ -98,14 +98,7 @@ void RunStore::openServer(const QString& location)
     }
     query("SET client_min_messages = WARNING"); // no NOTICE for tables that exist already
     migrate();
-    auto* driver = db.driver();
-    driver->subscribeToNotification(kChannel);
-    QObject::connect(
-        driver, &QSqlDriver::notification,
-        [counter = m_notifications](const QString&, QSqlDriver::NotificationSource source, const QVariant&) {
-            if (source == QSqlDriver::OtherSource)
-                ++*counter;
-        });
+    subscribe();
     try {
         markInterruptedRuns();
     } catch (const StudioError&) { // housekeeping: the next open tries again

@@ -7,6 +7,7 @@
 #include <QFile>
 #include <QSqlDatabase>
 #include <QSqlQuery>
+#include <QTest>
 #include <QUrl>
 
 namespace studio::test {
@@ -78,6 +79,13 @@ QString freshStore(const QString& backend, const QString& folder)
     QUrl url(server);
     url.setPath("/" + database);
     return url.toString();
+}
+
+void addStoreBackends()
+{
+    QTest::addColumn<QString>("backend");
+    QTest::newRow("sqlite") << QString("sqlite");
+    QTest::newRow("postgresql") << QString("postgresql");
 }
 
 } // namespace studio::test

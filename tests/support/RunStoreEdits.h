@@ -23,6 +23,10 @@ QString postgresUrl();
 /// its children), or "" when no server was started.
 QString freshStore(const QString& backend, const QString& folder);
 
+/// For initTestCase_data(): a global "backend" column with the rows "sqlite" and "postgresql", so
+/// every test of the class runs on both (STUDIO_FRESH_STORE gives each its store).
+void addStoreBackends();
+
 } // namespace studio::test
 
 /// In a test run for each backend (initTestCase_data with a "backend" column): the location of a
