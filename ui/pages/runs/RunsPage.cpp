@@ -60,7 +60,8 @@ RunsPage::RunsPage(TrainingSession* session, DataSource* data, RunsService* runs
     m_search->setClearButtonEnabled(true);
     m_status->setObjectName("runsStatus");
     m_status->addItem(tr("any status"), QString());
-    for (const char* s : {"running", "completed", "early-stopped", "stopped", "diverged", "interrupted", "error"})
+    for (const char* s : {"queued", "running", "completed", "early-stopped", "stopped", "diverged", "interrupted",
+                          "error", "cancelled"})
         m_status->addItem(s, QString(s));
     m_datasets->setObjectName("runsDataset");
     m_datasets->setToolTip(tr("Show the runs of one dataset (told apart by content, not by name)"));

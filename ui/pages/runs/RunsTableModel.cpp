@@ -144,7 +144,11 @@ QVariant RunsTableModel::data(const QModelIndex& index, int role) const
             return colors::train;
     }
     if (role == Qt::ToolTipRole) {
-        QString tip = tr("run %1 in %2").arg(r->id).arg(r->study.isEmpty() ? tr("no study") : r->study);
+        QString tip = tr("run %1 in %2")
+                          .arg(r->id)
+                          .arg(r->sweep > 0         ? tr("sweep %1").arg(r->sweep)
+                               : r->study.isEmpty() ? tr("no study")
+                                                    : r->study);
         if (!r->message.isEmpty())
             tip += "\n" + r->message;
         return tip + "\n" +
