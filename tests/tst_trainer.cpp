@@ -247,18 +247,21 @@ void TestTrainer::pauseFreezesAndResumeContinues()
     c.numEpochs = 1;
     Trainer trainer(c, data, dir.path());
     Recorder rec;
-    std::atomic<std::size_t> countAtPause{0};
+    // The batches seen, counted where the controller thread may read them (the recorder's vector is
+    // the training thread's alone).
+    std::atomic<std::size_t> seen{0}, countAtPause{0};
     rec.onBatchHook = [&](const BatchRecord& e) {
+        ++seen;
         if (e.step == 1) {
             trainer.pause();
-            countAtPause = rec.batches.size();
+            countAtPause = seen.load();
         }
     };
     trainer.addObserver(&rec);
     std::size_t countDuringPause = 0;
     std::thread controller([&] {
         std::this_thread::sleep_for(std::chrono::milliseconds(400));
-        countDuringPause = rec.batches.size();
+        countDuringPause = seen;
         QVERIFY(trainer.isPaused());
         trainer.resume();
     });
