@@ -7,6 +7,8 @@
 #include "util/StudioError.h"
 
 #include <QDir>
+
+#include <cmath>
 #include <QFile>
 
 #include <unistd.h>
@@ -176,6 +178,15 @@ EvaluationOptions evaluationOptions(const QCommandLineParser& parser)
         throw StudioError("--binning must be uniform or equal-mass.");
     options.binning = binning == "equal-mass" ? Binning::EqualMass : Binning::Uniform;
     return options;
+}
+
+} // namespace studio::cli
+
+namespace studio::cli {
+
+std::string percent(double v)
+{
+    return v < 0 || !std::isfinite(v) ? "-" : QString::number(v * 100, 'f', 2).toStdString() + "%";
 }
 
 } // namespace studio::cli

@@ -52,5 +52,7 @@ std::int64_t parseRunId(const QString& text);
 std::int64_t wholeNumber(const QCommandLineParser& parser, const QString& name, std::int64_t min, std::int64_t max);
 
 bool stdoutIsTerminal();
+/// An accuracy as "97.25%", or "-" when there is none (negative or not finite).
+std::string percent(double v);
 
 } // namespace studio::cli

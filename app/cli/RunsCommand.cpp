@@ -12,11 +12,6 @@
 namespace studio::cli {
 namespace {
 
-std::string percent(double v)
-{
-    return v < 0 || !std::isfinite(v) ? "-" : QString::number(v * 100, 'f', 2).toStdString() + "%";
-}
-
 void list(const RunStore& store)
 {
     const auto runs = store.runs();

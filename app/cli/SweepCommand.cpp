@@ -18,11 +18,6 @@
 namespace studio::cli {
 namespace {
 
-std::string percent(double v)
-{
-    return v < 0 || !std::isfinite(v) ? "-" : QString::number(v * 100, 'f', 2).toStdString() + "%";
-}
-
 std::int64_t sweepId(const QStringList& positional)
 {
     if (positional.size() < 2)
