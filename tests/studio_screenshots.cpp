@@ -14,6 +14,10 @@
 #include "SeedGroupsView.h"
 #include "StudyPanel.h"
 #include "StudyQueue.h"
+#include "SweepForm.h"
+#include "SweepPanel.h"
+#include "SweepWorkers.h"
+#include "ParallelCoordinates.h"
 #include "TrainPage.h"
 #include "TrainingCharts.h"
 #include "TrainingSession.h"
@@ -207,6 +211,32 @@ int main(int argc, char** argv)
                                             QItemSelectionModel::Select | QItemSelectionModel::Rows);
     runs->findChild<QTabWidget*>("runsTabs")->setCurrentIndex(2);
     save(&window, out + "/runs-seeds.png");
+    // A sweep from the Runs page: learning rate × batch size, weight decay drawn log-uniformly,
+    // trained by two local workers, then brushed to its best runs on the parallel coordinates.
+    auto sweepConfig = studyConfig;
+    sweepConfig.model = "mlp";
+    sweepConfig.threads = 1;
+    page->setConfig(sweepConfig);
+    runs->tabs()->setCurrentWidget(runs->sweeps());
+    auto* form = runs->sweeps()->form();
+    form->addAxis("max_lr", "1e-3, 3e-3, 1e-2"); // the fast preset's onecycle peaks at max_lr
+    form->addAxis("batch_size", "64, 256");
+    form->addAxis("weight_decay", "log:1e-6..1e-2");
+    form->setRandomDraws(2);
+    form->setName("mlp");
+    qint64 sweep = 0;
+    QObject::connect(runs->sweeps(), &SweepPanel::created, [&](qint64 id, const QString&) { sweep = id; });
+    runs->sweeps()->createSweep();
+    waitFor([&] { return sweep > 0; }, 60000);
+    runs->sweeps()->startWorkers(2);
+    waitFor([&] { return runs->sweepWorkers()->running() == 0; }, 600000);
+    runs->refresh();
+    const auto best = runs->sweeps()->bestRun();
+    auto* chart = runs->sweeps()->chart();
+    if (best)
+        chart->setBrush(chart->axisCount() - 1, best->bestValAccuracy * 100 - 1.0, 100);
+    save(&window, out + "/runs-sweep.png");
+    chart->clearBrushes();
     // A Fashion-MNIST model (a constant learning rate, so the planned schedule is flat) on the Draw
     // page: its classes are garments, and the page says the model was not trained on digits.
     if (DataSource::holdsDataset(QString::fromLatin1(kDebianFashionFolder))) {

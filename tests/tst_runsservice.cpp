@@ -5,6 +5,7 @@
 #include "support/RunStoreEdits.h"
 #include "support/SyntheticData.h"
 
+#include <QElapsedTimer>
 #include <QProcess>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -17,6 +18,7 @@ class TestRunsService : public QObject {
     Q_OBJECT
 private Q_SLOTS:
     void anotherProcesssRunAppearsAndEdgesAreAnnounced();
+    void serverStoreIsFollowedThroughNotifications();
 };
 
 void TestRunsService::anotherProcesssRunAppearsAndEdgesAreAnnounced()
@@ -69,6 +71,30 @@ void TestRunsService::anotherProcesssRunAppearsAndEdgesAreAnnounced()
     QCOMPARE(changed.count(), 1);
     QVERIFY(!service.run(running));
     service.watch(false);
+}
+
+void TestRunsService::serverStoreIsFollowedThroughNotifications()
+{
+    QTemporaryDir dir;
+    const QString url = test::freshStore("postgresql", dir.filePath("artifacts"));
+    if (url.isEmpty())
+        QSKIP("no test PostgreSQL server: the test command starts one ($MNIST_STUDIO_TEST_POSTGRES)");
+    RunsService service(url);
+    service.refresh(true);
+    QVERIFY(service.runs().empty());
+    service.watch(true); // the poll would first look 2 s from now
+    QElapsedTimer clock;
+    clock.start();
+    RunStore other(url); // another machine's connection
+    const auto id = other.createRun(TrainConfig{}, DatasetInfo{.name = "synthetic"}, 1);
+    QTRY_VERIFY_WITH_TIMEOUT(service.run(id) != nullptr, 1900);
+    QVERIFY2(clock.elapsed() < 1900, "the run was seen by the poll, not through a notification");
+    // Hidden pages are not refreshed for notifications.
+    service.watch(false);
+    QSignalSpy changed(&service, &RunsService::runsChanged);
+    other.rename(id, "quiet");
+    QTest::qWait(500);
+    QCOMPARE(changed.count(), 0);
 }
 
 QTEST_MAIN(TestRunsService)

@@ -123,6 +123,19 @@ private Q_SLOTS:
         invalid.base.momentum = 0.9;
         invalid.base.learningRate = 20; // out of range for every point
         QVERIFY_THROWS_EXCEPTION(StudioError, expandSweep(invalid));
+        // An axis every run ignores: learning_rate under onecycle (its peak is max_lr), momentum
+        // with Adam; the same axis is fine once some run uses it.
+        SweepSpec ignored;
+        ignored.base.scheduler = SchedulerKind::OneCycle;
+        ignored.grid = {parseGridAxis("learning_rate=1e-3,3e-3")};
+        refuses([&](const char*) { expandSweep(ignored); }, "onecycle", "learning_rate has no effect");
+        ignored.grid.push_back(parseGridAxis("scheduler=onecycle,constant"));
+        QCOMPARE(expandSweep(ignored).size(), std::size_t(4));
+        SweepSpec momentum;
+        momentum.base.optimizer = OptimizerKind::Adam;
+        momentum.space = {parseRandomAxis("momentum=0.8..0.99")};
+        momentum.randomSamples = 2;
+        refuses([&](const char*) { expandSweep(momentum); }, "adam", "momentum has no effect");
     }
 
     void specRoundTripsThroughJson()

@@ -11,6 +11,7 @@
 #include <QString>
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -155,6 +156,10 @@ public:
     /// A number that changes whenever another connection (another RunStore, another process)
     /// commits to the database; this connection's own writes leave it as it is.
     std::int64_t changeStamp() const;
+    /// On a server store, calls `changed` (on this connection's thread, from its event loop, while
+    /// `context` lives) whenever another connection commits: viewers follow LISTEN/NOTIFY instead
+    /// of polling. Does nothing on SQLite, whose viewers poll changeStamp().
+    void notifyChanges(QObject* context, std::function<void()> changed);
     /// Settles "running" runs whose process is gone (on another host: whose heartbeat is older than
     /// heartbeatTimeout()): their checkpoints
     /// brought in line with their records (settleCheckpoints), then marked interrupted — or

@@ -117,6 +117,18 @@ void RunStore::subscribe()
         });
 }
 
+void RunStore::notifyChanges(QObject* context, std::function<void()> changed)
+{
+    if (!m_server)
+        return;
+    QObject::connect(
+        QSqlDatabase::database(m_connection).driver(), &QSqlDriver::notification, context,
+        [changed = std::move(changed)](const QString&, QSqlDriver::NotificationSource source, const QVariant&) {
+            if (source == QSqlDriver::OtherSource)
+                changed();
+        });
+}
+
 bool RunStore::reconnect()
 {
     if (!m_server)

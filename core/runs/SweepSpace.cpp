@@ -4,6 +4,7 @@
 
 #include <QJsonArray>
 
+#include <algorithm>
 #include <cmath>
 #include <random>
 
@@ -168,6 +169,20 @@ std::vector<SweepPoint> expandSweep(const SweepSpec& spec)
                 throw StudioError("Sweep point \"" + name + "\" is not a valid config: " + problems.front());
             out.push_back(std::move(point));
         }
+    // An axis over a field every run ignores (learning_rate under onecycle, momentum with Adam)
+    // would train the same model several times and read as "this field does not matter".
+    std::vector<std::string> axes;
+    for (const auto& a : spec.grid)
+        axes.push_back(a.field);
+    for (const auto& a : spec.space)
+        axes.push_back(a.field);
+    for (const auto& field : axes)
+        if (std::none_of(out.begin(), out.end(),
+                         [&](const SweepPoint& p) { return configFieldApplies(p.config, field); }))
+            throw StudioError(field + " has no effect in any run of this sweep" +
+                              (field == "learning_rate" ? std::string(": the onecycle scheduler's peak is max_lr")
+                                                        : std::string(" (the rest of its configuration ignores it)")) +
+                              ". Vary a field the runs use.");
     return out;
 }
 

@@ -13,6 +13,21 @@ inline const QColor gap{0x94, 0x67, 0xbd};     ///< generalisation gap
 inline const QColor correct{0x2f, 0x6d, 0xb5}; ///< correct predictions, accuracy bars, test accuracy
 inline const QColor error{0xd9, 0x48, 0x01};   ///< errors, calibration gap
 inline const QColor count{0x8a, 0x94, 0xa3};   ///< image counts
+
+/// Matplotlib's viridis at t in [0, 1] (dark purple → yellow): a value scale that stays readable
+/// in grey and to colour-blind eyes; runs coloured by a metric or a numeric field.
+inline QColor viridis(double t)
+{
+    static const QColor stops[] = {
+        {0x44, 0x01, 0x54}, {0x3b, 0x52, 0x8b}, {0x21, 0x91, 0x8c}, {0x5e, 0xc9, 0x62}, {0xfd, 0xe7, 0x25}};
+    t = t < 0 ? 0 : t > 1 ? 1 : t;
+    const double at = t * 4;
+    const int i = at >= 4 ? 3 : int(at);
+    const double f = at - i;
+    const auto mix = [f](int a, int b) { return int(a + (b - a) * f + 0.5); };
+    return {mix(stops[i].red(), stops[i + 1].red()), mix(stops[i].green(), stops[i + 1].green()),
+            mix(stops[i].blue(), stops[i + 1].blue())};
+}
 } // namespace colors
 
 } // namespace studio::ui

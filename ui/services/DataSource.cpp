@@ -62,6 +62,11 @@ DataSource::~DataSource()
     m_watcher.waitForFinished();
 }
 
+DatasetInfo DataSource::loadedInfo() const
+{
+    return m_dataset ? DatasetInfo(*m_dataset) : DatasetInfo{};
+}
+
 DataSearch DataSource::runDataSearch() const
 {
     DataSearch search;

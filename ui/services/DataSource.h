@@ -1,4 +1,6 @@
 #pragma once
+#include "data/DatasetInfo.h"
+
 #include <QFutureWatcher>
 #include <QImage>
 #include <QList>
@@ -60,6 +62,8 @@ public:
     /// The loaded dataset (null before the first successful load).
     std::shared_ptr<const Dataset> dataset() const { return m_dataset; }
     const DatasetSummary& summary() const { return m_summary; }
+    /// The loaded dataset's record (name, folder, fingerprint, …); empty name before a load.
+    DatasetInfo loadedInfo() const;
     QString loadingFolder() const { return m_loadingFolder; }
 
 Q_SIGNALS:

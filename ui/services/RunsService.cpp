@@ -10,12 +10,16 @@ namespace studio::ui {
 namespace {
 
 constexpr int kPollMs = 2000;
+constexpr int kNotifiedMs = 100; ///< notifications within this are one re-read
 
 } // namespace
 
 RunsService::RunsService(const QString& folder, QObject* parent)
-    : QObject(parent), m_folder(RunStore::defaultFolder(folder)), m_poll(new QTimer(this))
+    : QObject(parent), m_folder(RunStore::defaultFolder(folder)), m_poll(new QTimer(this)), m_notified(new QTimer(this))
 {
+    m_notified->setSingleShot(true);
+    m_notified->setInterval(kNotifiedMs);
+    connect(m_notified, &QTimer::timeout, this, [this] { refresh(); });
     m_poll->setInterval(kPollMs);
     connect(m_poll, &QTimer::timeout, this, &RunsService::poll);
 }
@@ -28,6 +32,11 @@ RunStore* RunsService::store()
         try {
             m_store = std::make_unique<RunStore>(m_folder);
             m_error.clear();
+            // A server store tells of other machines' commits as they happen (a burst read once).
+            m_store->notifyChanges(this, [this] {
+                if (m_watchers > 0)
+                    m_notified->start();
+            });
         } catch (const StudioError& e) {
             m_error = QString::fromUtf8(e.what());
         }
@@ -47,7 +56,8 @@ QList<CheckpointChoice> RunsService::checkpoints() const
 {
     QList<CheckpointChoice> out;
     for (auto it = m_runs.rbegin(); it != m_runs.rend(); ++it) {
-        const QDir dir(QDir(m_folder).filePath(QStringLiteral("run-%1").arg(it->id)));
+        const QDir dir(m_store ? m_store->runDir(it->id)
+                               : QDir(m_folder).filePath(QStringLiteral("run-%1").arg(it->id)));
         if (QFile::exists(dir.filePath("best.pt")))
             out.append({tr("Run %1 · %2 · best (val %3 %)")
                             .arg(it->id)

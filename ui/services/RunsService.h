@@ -21,8 +21,9 @@ struct CheckpointChoice {
 /// The window's one connection to the run store (UI thread), shared by the pages: the runs as
 /// last read, the edits pages make (rename, tags, delete) and change signals — runsChanged for
 /// its own writes and for commits of other connections (the training session's thread, a CLI run
-/// beside the studio), noticed from SQLite's data_version every 2 s while a page watches; the same
-/// poll marks runs whose process died as interrupted. Pages keep no connection of their own.
+/// beside the studio), noticed from SQLite's data_version every 2 s while a page watches, or at once
+/// from a PostgreSQL store's notifications; the 2 s poll also marks runs whose process died as
+/// interrupted. Pages keep no connection of their own.
 class RunsService : public QObject {
     Q_OBJECT
 public:
@@ -71,6 +72,7 @@ private:
     std::int64_t m_seenStamp = -1;
     int m_watchers = 0;
     QTimer* m_poll;
+    QTimer* m_notified;
 };
 
 } // namespace studio::ui

@@ -5,6 +5,7 @@
 #include "DatasetPanel.h"
 #include "DrawPage.h"
 #include "RunsPage.h"
+#include "SweepWorkers.h"
 #include "RunsService.h"
 #include "TrainPage.h"
 #include "TrainingSession.h"
@@ -82,6 +83,10 @@ void MainWindow::buildPages()
             return;
         }
         showPage(Train);
+    });
+    connect(m_runsPage, &RunsPage::analyzeRequested, this, [this](const QString& checkpoint) {
+        m_analyzePage->analyse(checkpoint);
+        showPage(Analyze);
     });
     connect(m_runsPage, &RunsPage::cloneRequested, this, [this](const TrainConfig& config) {
         m_trainPage->setConfig(config);
@@ -203,6 +208,8 @@ void MainWindow::saveSettings() const
 void MainWindow::closeEvent(QCloseEvent* event)
 {
     // Stop after the current batch; the trainer writes latest.pt and records why the run ended.
+    // Sweep workers are told at once and stop alongside (their runs stay resumable).
+    m_runsPage->sweepWorkers()->stop();
     m_session->stopAndWait();
     saveSettings();
     event->accept();

@@ -7,6 +7,7 @@
 #include <vector>
 
 class QCheckBox;
+class QComboBox;
 class QLabel;
 class QTableWidget;
 
@@ -36,6 +37,12 @@ public:
     QStringList differingFields() const;
     /// The colour of the i-th run shown.
     static QColor runColor(int index);
+    /// Colours the runs by a config field (numbers on the viridis scale, other values one colour
+    /// each) instead of one colour per run; "" for one per run. Offered: the fields that differ.
+    void setColorField(const QString& key);
+    QString colorField() const;
+    /// The colour run `id` is drawn in (invalid when not shown).
+    QColor colorOf(qint64 id) const;
 
 protected:
     void showEvent(QShowEvent* event) override;
@@ -43,6 +50,8 @@ protected:
 private:
     static QString selectHint();
     void fillDiff();
+    /// One colour per shown run: by run order, or by m_colorBy's field.
+    std::vector<QColor> runColors() const;
 
     LiveChart* m_loss;
     LiveChart* m_accuracy;
@@ -50,9 +59,14 @@ private:
     ChartToolbar* m_toolbar;
     QTableWidget* m_diff;
     QCheckBox* m_onlyDiffering;
+    QComboBox* m_colorBy;
     QLabel* m_hint;
     std::vector<TrainConfig> m_configs;
     QStringList m_names;
+    std::vector<qint64> m_shown; ///< ids of the runs drawn, in m_configs' order
+    std::vector<QColor> m_colors;
+    const RunStore* m_store = nullptr;
+    std::vector<qint64> m_ids; ///< as asked for (redrawn when the colouring changes)
 };
 
 } // namespace studio::ui

@@ -10,6 +10,8 @@
 #include "SeedGroupsView.h"
 #include "StudyPanel.h"
 #include "StudyQueue.h"
+#include "SweepPanel.h"
+#include "SweepWorkers.h"
 #include "TorchTasks.h"
 #include "TrainingSession.h"
 
@@ -53,7 +55,8 @@ RunsPage::RunsPage(TrainingSession* session, DataSource* data, RunsService* runs
       m_delete(new QPushButton(tr("Delete…"), this)), m_table(new QTableView(this)), m_tabs(new QTabWidget(this)),
       m_comparison(new RunComparisonView(this)), m_architectures(new ArchitectureChart(this)),
       m_seeds(new SeedGroupsView(this)), m_queue(new StudyQueue(session, data, this)),
-      m_studies(new StudyPanel(m_queue, this)), m_message(new QLabel(this))
+      m_studies(new StudyPanel(m_queue, this)), m_sweepWorkers(new SweepWorkers(session->workerProgram(), this)),
+      m_sweeps(new SweepPanel(runs, data, m_sweepWorkers, this)), m_message(new QLabel(this))
 {
     m_search->setObjectName("runsFilter");
     m_search->setPlaceholderText(tr("Filter: name, tag, architecture, study, status, hyperparameter…"));
@@ -102,6 +105,7 @@ RunsPage::RunsPage(TrainingSession* session, DataSource* data, RunsService* runs
     m_tabs->addTab(m_architectures, tr("Architectures"));
     m_tabs->addTab(m_seeds, tr("Seeds"));
     m_tabs->addTab(m_studies, tr("Studies"));
+    m_tabs->addTab(m_sweeps, tr("Sweeps"));
     auto* splitter = new QSplitter(Qt::Vertical, this);
     splitter->addWidget(m_table);
     splitter->addWidget(m_tabs);
@@ -133,6 +137,21 @@ RunsPage::RunsPage(TrainingSession* session, DataSource* data, RunsService* runs
             Q_EMIT cloneRequested(run->config);
     });
     connect(m_report, &QPushButton::clicked, this, &RunsPage::chooseReportFolder);
+    connect(m_sweeps, &SweepPanel::filterRuns, this, [this](const std::optional<std::set<qint64>>& ids) {
+        if (!ids && !m_filter->hasRunIds())
+            return;
+        m_filter->setRunIds(ids);
+        setStatus(ids ? tr("Showing the %1 runs inside the sweep chart's brushes (Clear brushes shows every run).")
+                            .arg(ids->size())
+                      : tr("%L1 runs in %2").arg(m_model->rowCount()).arg(m_runs->folder()));
+    });
+    connect(m_sweeps, &SweepPanel::analyzeRequested, this, &RunsPage::analyzeRequested);
+    connect(m_sweeps, &SweepPanel::compareRequested, this,
+            [this](const std::vector<qint64>& ids, const QString& field) {
+                m_tabs->setCurrentWidget(m_comparison); // shown first: charts lay out their axes as they fill
+                selectRuns(ids);
+                m_comparison->setColorField(field);
+            });
     connect(m_delete, &QPushButton::clicked, this, &RunsPage::confirmDelete);
     connect(m_runs, &RunsService::runsChanged, this, &RunsPage::showRuns);
     connect(m_runs, &RunsService::failed, this, [this](const QString& message) { setStatus(message, true); });
@@ -156,7 +175,8 @@ RunsPage::~RunsPage() = default;
 
 void RunsPage::setBaseConfig(std::function<TrainConfig()> base)
 {
-    m_studies->setBaseConfig(std::move(base));
+    m_studies->setBaseConfig(base);
+    m_sweeps->setBaseConfig(std::move(base));
 }
 
 void RunsPage::showEvent(QShowEvent* event)
@@ -189,8 +209,9 @@ void RunsPage::showRuns()
     m_table->resizeColumnsToContents();
     m_architectures->setRuns(m_model->runs());
     m_seeds->setRuns(m_model->runs());
+    m_sweeps->showSweeps();
     selectRuns(selected);
-    if (m_message->text().isEmpty() || !m_message->property("error").toBool())
+    if ((m_message->text().isEmpty() || !m_message->property("error").toBool()) && !m_filter->hasRunIds())
         setStatus(m_model->rowCount() == 0 ? tr("No runs yet: train one on the Train page.")
                                            : tr("%L1 runs in %2").arg(m_model->rowCount()).arg(m_runs->folder()));
 }

@@ -30,11 +30,14 @@ class RunsTableModel;
 class SeedGroupsView;
 class StudyPanel;
 class StudyQueue;
+class SweepPanel;
+class SweepWorkers;
 class TrainingSession;
 
 /// Experiment tracking over the run store: the runs table (sort, filter, rename, tag, delete),
 /// selected runs compared (overlaid curves, hyperparameter diff), architectures compared, seed
-/// groups with mean ± std and the spread test, studies queued from here, resume / clone / report.
+/// groups with mean ± std and the spread test, studies queued from here, sweeps (created, trained by
+/// local workers, read as parallel coordinates whose brushes filter the table), resume / clone / report.
 /// While shown it follows runs other connections write to the store (the training session, a CLI
 /// run beside it) through the RunsService.
 class RunsPage : public QWidget {
@@ -66,11 +69,16 @@ public:
     StudyPanel* studies() const { return m_studies; }
     StudyQueue* queue() const { return m_queue; }
     SeedGroupsView* seeds() const { return m_seeds; }
+    SweepPanel* sweeps() const { return m_sweeps; }
+    SweepWorkers* sweepWorkers() const { return m_sweepWorkers; }
+    QTabWidget* tabs() const { return m_tabs; }
     QString statusText() const;
 
 Q_SIGNALS:
     void resumeRequested(qint64 runId);
     void cloneRequested(const studio::TrainConfig& config);
+    /// Open this checkpoint on the Analyze page (a sweep's best run).
+    void analyzeRequested(const QString& checkpoint);
     /// The report of exportReport(): "" or the error.
     void reportFinished(const QString& folder, const QString& error);
 
@@ -106,6 +114,8 @@ private:
     SeedGroupsView* m_seeds;
     StudyQueue* m_queue;
     StudyPanel* m_studies;
+    SweepWorkers* m_sweepWorkers;
+    SweepPanel* m_sweeps;
     QLabel* m_message;
     bool m_showPending = false; ///< runs changed while a cell was being edited
     bool m_reporting = false;

@@ -27,8 +27,11 @@ QString percent(double accuracy)
 
 QString keyHyperparameters(const TrainConfig& c)
 {
-    QString text = QString::fromStdString(nameOf(c.optimizer)) + " · lr " + QString::number(c.learningRate, 'g', 4) +
-                   " · batch " + QString::number(c.batchSize) + " · " + QString::fromStdString(nameOf(c.scheduler));
+    // The rate the run peaks at: onecycle ignores learning_rate and rises to max_lr.
+    const bool oneCycle = c.scheduler == SchedulerKind::OneCycle;
+    QString text = QString::fromStdString(nameOf(c.optimizer)) + (oneCycle ? " · max lr " : " · lr ") +
+                   QString::number(oneCycle ? c.maxLr : c.learningRate, 'g', 4) + " · batch " +
+                   QString::number(c.batchSize) + " · " + QString::fromStdString(nameOf(c.scheduler));
     if (c.augment.enabled)
         text += " · aug";
     if (c.limitTrain > 0)
@@ -204,11 +207,19 @@ void RunsFilterModel::setDataset(const QString& key)
     invalidateFilter();
 }
 
+void RunsFilterModel::setRunIds(std::optional<std::set<qint64>> ids)
+{
+    m_ids = std::move(ids);
+    invalidateFilter();
+}
+
 bool RunsFilterModel::filterAcceptsRow(int sourceRow, const QModelIndex&) const
 {
     const auto* model = static_cast<const RunsTableModel*>(sourceModel());
     const RunRecord* r = model->runAt(sourceRow);
     if (!r)
+        return false;
+    if (m_ids && !m_ids->count(r->id))
         return false;
     if (!m_status.isEmpty() && r->status != m_status)
         return false;

@@ -4,6 +4,9 @@
 #include <QAbstractTableModel>
 #include <QSortFilterProxyModel>
 
+#include <optional>
+#include <set>
+
 #include <vector>
 
 namespace studio::ui {
@@ -68,6 +71,9 @@ public:
     void setStatus(const QString& status);
     /// A DatasetInfo::key(); "" for any dataset.
     void setDataset(const QString& key);
+    /// Only these runs (a sweep's runs brushed on its chart); nullopt for any.
+    void setRunIds(std::optional<std::set<qint64>> ids);
+    bool hasRunIds() const { return m_ids.has_value(); }
 
 protected:
     bool filterAcceptsRow(int sourceRow, const QModelIndex& sourceParent) const override;
@@ -76,6 +82,7 @@ private:
     QString m_text;
     QString m_status;
     QString m_dataset;
+    std::optional<std::set<qint64>> m_ids;
 };
 
 /// "adamw · lr 0.001 · batch 64 · cosine · aug · 6000 images · seed 42" for the runs table.
