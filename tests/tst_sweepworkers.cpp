@@ -8,6 +8,7 @@
 #include "runs/RunStore.h"
 
 #include <QDir>
+#include <QElapsedTimer>
 #include <QScopeGuard>
 #include <QUrl>
 #include <QProcess>
@@ -172,22 +173,72 @@ private Q_SLOTS:
         QTemporaryDir dir;
         qputenv("MNIST_STUDIO_ARTIFACTS", dir.filePath("runs").toUtf8());
         auto args = createArgs("learning_rate=1e-3");
-        args[args.indexOf("--num-epochs") + 1] = "40";
+        args[args.indexOf("--num-epochs") + 1] = "300";
+        args[args.indexOf("--seeds") + 1] = "1";
         QCOMPARE(test::runCli(args, m_data, runs).code, 0);
 
-        // Stop the server for 3 s while the worker trains its first run.
+        // Stop the server for 5 s while the worker trains: it keeps training (epochs go on being
+        // printed while the server is down) and writes the epochs it kept once the server is back.
         std::unique_ptr<QProcess> worker(startWorker(m_data, runs));
         QByteArray out;
         while (!out.contains("run 1 epoch 2/") && worker->state() == QProcess::Running) {
             worker->waitForReadyRead(100);
             out += worker->readAllStandardOutput();
         }
-        QCOMPARE(QProcess::execute(script, {"restart", serverDir, "3"}), 0);
+        QProcess restart;
+        restart.start(script, {"restart", serverDir, "5"});
+        QElapsedTimer clock;
+        clock.start();
+        std::vector<std::pair<qint64, int>> epochLines; // (ms since the stop began, epoch lines read)
+        while (!restart.waitForFinished(20)) {
+            worker->waitForReadyRead(30);
+            const QByteArray chunk = worker->readAllStandardOutput();
+            out += chunk;
+            epochLines.emplace_back(clock.elapsed(), int(chunk.count(" epoch ")));
+        }
+        QCOMPARE(restart.exitCode(), 0);
+        const qint64 back = clock.elapsed();
+        int whileDown = 0; // well inside the outage: after the stop, before the start
+        for (const auto& [at, lines] : epochLines)
+            if (at > 1500 && at < back - 1000)
+                whileDown += lines;
+        QVERIFY2(whileDown > 0, out.constData());
         QVERIFY(worker->waitForFinished(240000));
         out += worker->readAllStandardOutput();
         QVERIFY2(worker->exitCode() == 0, (out + worker->readAllStandardError()).constData());
         QVERIFY2(out.contains("run 1: the run store was out of reach"), out.constData());
-        checkEveryRunComplete(runs, 2, 40);
+        checkEveryRunComplete(runs, 1, 300);
+
+        // A worker killed while the server is away dies with epochs it could not write: their
+        // checkpoints were left staged, so the next worker continues from the last recorded epoch
+        // (no gap, no epoch twice).
+        QVERIFY(test::execOnStore(server, "CREATE DATABASE killed") >= 0);
+        url.setPath("/killed");
+        const QString killedRuns = url.toString();
+        qputenv("MNIST_STUDIO_ARTIFACTS", dir.filePath("killed").toUtf8()); // another store: other folders
+        args[args.indexOf("--num-epochs") + 1] = "120";
+        QCOMPARE(test::runCli(args, m_data, killedRuns).code, 0);
+        std::unique_ptr<QProcess> doomed(startWorker(m_data, killedRuns));
+        QByteArray doomedOut;
+        while (!doomedOut.contains("run 1 epoch 2/") && doomed->state() == QProcess::Running) {
+            doomed->waitForReadyRead(100);
+            doomedOut += doomed->readAllStandardOutput();
+        }
+        QProcess outage;
+        outage.start(script, {"restart", serverDir, "4"});
+        QTest::qWait(2500);
+        QVERIFY2(doomed->state() == QProcess::Running,
+                 (doomedOut + doomed->readAllStandardOutput() + doomed->readAllStandardError()).constData());
+        doomed->kill();
+        doomed->waitForFinished();
+        QVERIFY(outage.waitForFinished(30000));
+        QCOMPARE(outage.exitCode(), 0);
+        std::unique_ptr<QProcess> next(startWorker(m_data, killedRuns));
+        QVERIFY(next->waitForFinished(240000));
+        const QByteArray nextOut = next->readAllStandardOutput();
+        QVERIFY2(next->exitCode() == 0, (nextOut + next->readAllStandardError()).constData());
+        QVERIFY2(nextOut.contains("continuing at epoch"), nextOut.constData());
+        checkEveryRunComplete(killedRuns, 1, 120);
     }
 
     void badSweepCommandsSayWhatIsWrong()

@@ -186,7 +186,8 @@ FinishedEvent Trainer::run()
     for (auto* o : m_observers)
         o->onFinished(result);
     try {
-        commitCheckpoints(); // a stop's checkpoint, once the run's records say where it stopped
+        if (!checkpointsHeld())
+            commitCheckpoints(); // a stop's checkpoint, once the run's records say where it stopped
     } catch (const std::exception&) {
         // left staged: opening the run again moves it into place (runs/RunRecovery)
     }
@@ -359,7 +360,8 @@ FinishedEvent Trainer::train()
             throw;
         }
         killPoint("epoch-committed");
-        commitCheckpoints();
+        if (!checkpointsHeld())
+            commitCheckpoints();
         killPoint("checkpoint-committed");
 
         if (early.shouldStop())

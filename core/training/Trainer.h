@@ -74,6 +74,8 @@ private:
     /// once the observers (the run's store) have recorded what they cover.
     void stage(const QString& path, const char* kind, const CheckpointMeta& m);
     void commitCheckpoints();
+    /// An observer still holds records the staged checkpoints cover (TrainingObserver::holdsCheckpoints).
+    bool checkpointsHeld() const;
     void saveLatest();
     /// Validation loss and accuracy (NaN without a validation split); nullopt when stopped.
     std::optional<std::pair<double, double>> validate();

@@ -10,6 +10,7 @@
 #include <QDir>
 #include <QTemporaryFile>
 
+#include <algorithm>
 #include <cmath>
 
 namespace studio {
@@ -54,6 +55,8 @@ CheckpointMeta Trainer::meta(double valAccuracy, double valLoss) const
 void Trainer::stage(const QString& path, const char* kind, const CheckpointMeta& m)
 {
     stageCheckpoint(path, *m_model, m_optimizer.get(), m);
+    // A newer stage of the same file replaces one still held (records not yet committed).
+    std::erase_if(m_staged, [&](const CheckpointEvent& c) { return c.path == path.toStdString(); });
     m_staged.push_back({path.toStdString(), kind, m.position.epoch});
     killPoint(kind == std::string("best") ? "best-staged" : "latest-staged");
 }
@@ -66,6 +69,11 @@ void Trainer::commitCheckpoints()
             o->onCheckpoint(c);
     }
     m_staged.clear();
+}
+
+bool Trainer::checkpointsHeld() const
+{
+    return std::any_of(m_observers.begin(), m_observers.end(), [](const auto* o) { return o->holdsCheckpoints(); });
 }
 
 void Trainer::saveLatest()
