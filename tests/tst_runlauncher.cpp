@@ -12,6 +12,9 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <atomic>
+#include <thread>
+
 using namespace studio;
 
 namespace {
@@ -35,6 +38,7 @@ private Q_SLOTS:
     void newRunIsRecordedAndScoredOnTheTestSplit();
     void stoppedRunResumesInPlace();
     void refusalsLeaveTheStoreAsItWas();
+    void aPausedRunKeepsItsHeartbeat();
 
 private:
     QTemporaryDir m_dir;
@@ -142,6 +146,42 @@ void TestRunLauncher::refusalsLeaveTheStoreAsItWas()
         QVERIFY2(QString(e.what()).contains("nothing to resume"), e.what());
     }
     QCOMPARE(store.run(id)->status, QString("completed"));
+}
+
+// Other hosts take a run whose heartbeat is old as abandoned: a run paused in the window for
+// minutes is still held, so its heartbeat goes on while it waits.
+void TestRunLauncher::aPausedRunKeepsItsHeartbeat()
+{
+    const QString folder = m_dir.filePath("paused");
+    RunStore store(folder);
+    RunLauncher launcher(store, {tinyConfig(2), m_data, 0, {}, {}, false});
+    struct PauseAtFirstBatch : TrainingObserver {
+        Trainer* trainer = nullptr;
+        std::atomic<bool> paused{false};
+        void onBatch(const BatchRecord&) override
+        {
+            if (!paused.exchange(true))
+                trainer->pause();
+        }
+    } pauser;
+    pauser.trainer = &launcher.trainer();
+    const auto id = launcher.runId();
+    qint64 before = 0, after = 0;
+    std::thread watcher([&] {
+        while (!pauser.paused)
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        {
+            RunStore other(folder); // this thread's own connection
+            before = other.run(id)->heartbeat.toSecsSinceEpoch();
+            std::this_thread::sleep_for(std::chrono::milliseconds(6500));
+            after = other.run(id)->heartbeat.toSecsSinceEpoch();
+        }
+        launcher.trainer().stop();
+    });
+    const auto result = launcher.run({&pauser});
+    watcher.join();
+    QCOMPARE(result.finished.reason, FinishReason::StoppedByUser);
+    QVERIFY2(after - before >= 5, qPrintable(QString("heartbeat %1 → %2").arg(before).arg(after)));
 }
 
 QTEST_GUILESS_MAIN(TestRunLauncher)

@@ -31,6 +31,16 @@ void RunRecorder::onBatch(const BatchRecord& e)
     if (now - m_lastBeat < kBeat)
         return;
     m_lastBeat = now;
+    beat();
+}
+
+void RunRecorder::onPaused()
+{
+    beat();
+}
+
+void RunRecorder::beat()
+{
     try {
         if (m_unsent.empty())
             m_store.heartbeat(m_runId);

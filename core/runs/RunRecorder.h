@@ -31,6 +31,8 @@ public:
     /// (a full disk), failure() says why and the run stays "running" in the store until a later
     /// open marks it interrupted.
     void onFinished(const FinishedEvent& e) override;
+    /// A paused run is still held: the heartbeat goes on.
+    void onPaused() override;
     bool holdsCheckpoints() const override { return !m_unsent.empty() || m_takenOver; }
     const std::string& failure() const { return m_failure; }
     /// Times the server store was out of reach and the records were written after reconnecting.
@@ -47,6 +49,8 @@ private:
     /// Writes the unsent epochs; false when the server is out of reach (they stay). Throws for a
     /// real error or a run taken over.
     bool flush();
+    /// The heartbeat, or while the store is away a try at writing what waits; never throws.
+    void beat();
     /// Throws when the run is no longer this recorder's (another worker took it while away).
     void checkStillHeld();
     /// Runs `write`, reconnecting with back-off for up to RunStore::retrySeconds(); rethrows the last failure.

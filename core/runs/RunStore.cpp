@@ -256,7 +256,12 @@ std::optional<RunRecord> RunStore::run(std::int64_t id) const
 
 std::vector<RunRecord> RunStore::runs() const
 {
-    auto q = query("SELECT * FROM runs ORDER BY id");
+    return runsWhere("TRUE", {});
+}
+
+std::vector<RunRecord> RunStore::runsWhere(const QString& condition, const QVariantList& binds) const
+{
+    auto q = query("SELECT * FROM runs WHERE " + condition + " ORDER BY id", binds);
     std::vector<RunRecord> out;
     while (q.next())
         out.push_back(readRun(q));

@@ -174,6 +174,8 @@ private:
     std::int64_t insertRun(const TrainConfig& config, const DatasetInfo& data, std::int64_t parameters,
                            const QString& study, std::int64_t sweep, const QString& status);
     void openReadOnly(const QString& file, const std::string& error);
+    /// The runs matching an SQL condition, oldest first.
+    std::vector<RunRecord> runsWhere(const QString& condition, const QVariantList& binds) const;
     /// Connects to a PostgreSQL server store and subscribes to its change notifications.
     void openServer(const QString& url);
     std::int64_t notificationsReceived() const;

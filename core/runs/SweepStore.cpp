@@ -87,11 +87,7 @@ std::optional<SweepRecord> RunStore::sweep(std::int64_t id) const
 
 std::vector<RunRecord> RunStore::sweepRuns(std::int64_t id) const
 {
-    std::vector<RunRecord> out;
-    for (const auto& r : runs())
-        if (r.sweep == id)
-            out.push_back(r);
-    return out;
+    return runsWhere("sweep = ?", {qint64(id)});
 }
 
 int RunStore::cancelSweep(std::int64_t id)

@@ -113,7 +113,13 @@ bool Trainer::waitWhilePaused()
 {
     if (m_paused && !m_world) {
         std::unique_lock lock(m_pauseMutex);
-        m_pauseChanged.wait(lock, [&] { return !m_paused || m_stop; });
+        // Observers hear of a long pause every few seconds (the recorder's heartbeat: the run is held).
+        while (!m_pauseChanged.wait_for(lock, std::chrono::seconds(5), [&] { return !m_paused || m_stop; })) {
+            lock.unlock();
+            for (auto* o : m_observers)
+                o->onPaused();
+            lock.lock();
+        }
     }
     return !m_stop;
 }

@@ -66,6 +66,8 @@ public:
     virtual void onEpoch(const EpochRecord&) {}
     virtual void onCheckpoint(const CheckpointEvent&) {}
     virtual void onFinished(const FinishedEvent&) {}
+    /// Every few seconds while the run is paused (on the training thread).
+    virtual void onPaused() {}
     /// True while this observer holds records it could not commit yet (a run store that is out of
     /// reach): the trainer then keeps the epoch's checkpoints staged, so that checkpoints never get
     /// ahead of the records; they are moved into place at the first epoch end after the records are.

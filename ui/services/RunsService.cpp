@@ -44,6 +44,11 @@ RunStore* RunsService::store()
     return m_store.get();
 }
 
+QString RunsService::runDir(qint64 id) const
+{
+    return m_store ? m_store->runDir(id) : QDir(m_folder).filePath(QStringLiteral("run-%1").arg(id));
+}
+
 const RunRecord* RunsService::run(qint64 id) const
 {
     for (const auto& r : m_runs)
@@ -56,8 +61,7 @@ QList<CheckpointChoice> RunsService::checkpoints() const
 {
     QList<CheckpointChoice> out;
     for (auto it = m_runs.rbegin(); it != m_runs.rend(); ++it) {
-        const QDir dir(m_store ? m_store->runDir(it->id)
-                               : QDir(m_folder).filePath(QStringLiteral("run-%1").arg(it->id)));
+        const QDir dir(runDir(it->id));
         if (QFile::exists(dir.filePath("best.pt")))
             out.append({tr("Run %1 · %2 · best (val %3 %)")
                             .arg(it->id)

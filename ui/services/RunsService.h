@@ -30,7 +30,15 @@ public:
     explicit RunsService(const QString& folder, QObject* parent = nullptr);
     ~RunsService() override;
 
+    /// Where the store is: a folder or a postgresql:// URL (with its password, if it has one: for
+    /// connections and workers, not for showing).
     QString folder() const { return m_folder; }
+    /// The store's location as shown to people (no password).
+    QString location() const { return m_store ? m_store->location() : m_folder; }
+    /// The folder holding the runs' folders (a server store's artifacts folder).
+    QString runsFolder() const { return m_store ? m_store->folder() : m_folder; }
+    /// Where run `id`'s folder is (its checkpoints and reports), on either backend.
+    QString runDir(qint64 id) const;
     /// The connection (opened on first use); nullptr when the store cannot be opened (error()).
     RunStore* store();
     QString error() const { return m_error; }

@@ -199,7 +199,7 @@ void DrawPage::openImage(const QImage& image)
 void DrawPage::chooseModelFile()
 {
     const QString path =
-        QFileDialog::getOpenFileName(this, tr("Checkpoint"), m_runs->folder(), tr("Checkpoints (*.pt)"));
+        QFileDialog::getOpenFileName(this, tr("Checkpoint"), m_runs->runsFolder(), tr("Checkpoints (*.pt)"));
     if (!path.isEmpty())
         useCheckpoint(path);
 }

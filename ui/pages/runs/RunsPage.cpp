@@ -143,7 +143,7 @@ RunsPage::RunsPage(TrainingSession* session, DataSource* data, RunsService* runs
         m_filter->setRunIds(ids);
         setStatus(ids ? tr("Showing the %1 runs inside the sweep chart's brushes (Clear brushes shows every run).")
                             .arg(ids->size())
-                      : tr("%L1 runs in %2").arg(m_model->rowCount()).arg(m_runs->folder()));
+                      : tr("%L1 runs in %2").arg(m_model->rowCount()).arg(m_runs->location()));
     });
     connect(m_sweeps, &SweepPanel::analyzeRequested, this, &RunsPage::analyzeRequested);
     connect(m_sweeps, &SweepPanel::compareRequested, this,
@@ -213,7 +213,7 @@ void RunsPage::showRuns()
     selectRuns(selected);
     if ((m_message->text().isEmpty() || !m_message->property("error").toBool()) && !m_filter->hasRunIds())
         setStatus(m_model->rowCount() == 0 ? tr("No runs yet: train one on the Train page.")
-                                           : tr("%L1 runs in %2").arg(m_model->rowCount()).arg(m_runs->folder()));
+                                           : tr("%L1 runs in %2").arg(m_model->rowCount()).arg(m_runs->location()));
 }
 
 void RunsPage::listDatasets()
@@ -336,8 +336,8 @@ void RunsPage::chooseReportFolder()
     const auto ids = selectedRuns();
     if (ids.size() != 1)
         return;
-    const QString folder = QFileDialog::getExistingDirectory(
-        this, tr("Folder for the report"), QDir(m_runs->folder()).filePath(QString("run-%1").arg(ids.front())));
+    const QString folder =
+        QFileDialog::getExistingDirectory(this, tr("Folder for the report"), m_runs->runDir(ids.front()));
     if (!folder.isEmpty())
         exportReport(ids.front(), folder);
 }

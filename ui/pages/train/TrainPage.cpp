@@ -238,7 +238,7 @@ QString TrainPage::resumeRun(qint64 runId)
     auto* store = m_runs->store();
     const auto* run = m_runs->run(runId);
     if (!store || !run)
-        return store ? tr("There is no run %1 in %2.").arg(runId).arg(m_runs->folder()) : m_runs->error();
+        return store ? tr("There is no run %1 in %2.").arg(runId).arg(m_runs->location()) : m_runs->error();
     if (!run->resumable())
         return tr("Run %1 is %2: only stopped or interrupted runs can be resumed.").arg(runId).arg(run->status);
     try {
