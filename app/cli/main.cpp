@@ -2,7 +2,7 @@
 #include "util/Interrupts.h"
 #include "cli/Commands.h"
 #include "util/Allocator.h"
-#include "util/BuildInfo.h"
+#include "util/LibraryVersions.h"
 
 #include <QApplication>
 
@@ -44,14 +44,15 @@ int main(int argc, char** argv)
     std::unique_ptr<QCoreApplication> application =
         drawsCharts ? std::make_unique<QApplication>(argc, argv) : std::make_unique<QCoreApplication>(argc, argv);
     QCoreApplication::setApplicationName("mnist-studio-cli");
-    QCoreApplication::setApplicationVersion(STUDIO_VERSION);
+    QCoreApplication::setApplicationVersion(QString::fromStdString(studio::studioVersion()));
     auto args = QCoreApplication::arguments();
     if (args.size() < 2 || args[1] == "--help" || args[1] == "-h" || args[1] == "help") {
         std::fputs(kUsage, args.size() < 2 ? stderr : stdout);
         return args.size() < 2 ? 2 : 0;
     }
     if (args[1] == "--version") {
-        std::printf("mnist-studio-cli %s\n", STUDIO_VERSION);
+        std::printf("mnist-studio-cli %s\nQt %s · LibTorch %s · OpenCV %s\n", studio::studioVersion().c_str(),
+                    qVersion(), studio::libtorchVersion().c_str(), studio::opencvVersion().c_str());
         return 0;
     }
     using namespace studio::cli;

@@ -1,11 +1,22 @@
 #include "util/LibraryVersions.h"
 
+#include "util/BuildCommit.h"
 #include "util/BuildInfo.h"
 
 #include <opencv2/core/version.hpp>
 #include <torch/version.h>
 
 namespace studio {
+
+std::string studioCommit()
+{
+    return STUDIO_COMMIT;
+}
+
+std::string studioVersion()
+{
+    return std::string(STUDIO_VERSION) + " (git " + STUDIO_COMMIT + ")";
+}
 
 std::string libtorchVersion()
 {
@@ -19,7 +30,9 @@ std::string opencvVersion()
 
 QJsonObject runVersions()
 {
-    return {{"mnist_studio", STUDIO_VERSION}, {"libtorch", QString::fromStdString(libtorchVersion())}};
+    return {{"mnist_studio", STUDIO_VERSION},
+            {"commit", STUDIO_COMMIT},
+            {"libtorch", QString::fromStdString(libtorchVersion())}};
 }
 
 } // namespace studio

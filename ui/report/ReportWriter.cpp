@@ -11,7 +11,7 @@
 #include "WidgetExport.h"
 
 #include "runs/RunExport.h"
-#include "util/BuildInfo.h"
+#include "util/LibraryVersions.h"
 #include "util/StudioError.h"
 
 #include <QApplication>
@@ -266,7 +266,7 @@ QStringList writeReport(const QString& folder, const ReportInput& in)
                            "(MNIST Studio %8)</p>")
                 .arg(esc(title), esc(in.run.model), esc(QString::fromStdString(in.run.data.describe())),
                      in.run.started.toString(Qt::ISODate), esc(in.run.status), QString::number(in.run.seconds, 'f', 0),
-                     QDateTime::currentDateTime().toString(Qt::ISODate), STUDIO_VERSION);
+                     QDateTime::currentDateTime().toString(Qt::ISODate), QString::fromStdString(studioVersion()));
     html += summaryCards(in);
     html += "<h2>Training</h2>" + trainingSection(in, files);
     html += "<h2>Confusion matrix (test)</h2><div class=\"grid2\">" +

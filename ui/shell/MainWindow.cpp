@@ -10,7 +10,6 @@
 #include "TrainPage.h"
 #include "TrainingSession.h"
 
-#include "util/BuildInfo.h"
 #include "util/LibraryVersions.h"
 #include "util/StudioError.h"
 
@@ -22,6 +21,7 @@
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QSet>
 #include <QSettings>
 #include <QStackedWidget>
 #include <QStatusBar>
@@ -161,8 +161,32 @@ QString MainWindow::aboutText()
 {
     return tr("<h3>MNIST Studio %1</h3><p>Train and understand digit classifiers.</p>"
               "<p>Qt %2 · LibTorch %3 · OpenCV %4</p>")
-        .arg(QStringLiteral(STUDIO_VERSION), QString::fromLatin1(qVersion()), QString::fromStdString(libtorchVersion()),
-             QString::fromStdString(opencvVersion()));
+        .arg(QString::fromStdString(studioVersion()), QString::fromLatin1(qVersion()),
+             QString::fromStdString(libtorchVersion()), QString::fromStdString(opencvVersion()));
+}
+
+bool MainWindow::selfTest(QStringList& lines)
+{
+    static const char* names[] = {"Train", "Analyze", "Draw", "Runs"};
+    bool ok = true;
+    for (int i = 0; i < 4; ++i) {
+        showPage(Page(i));
+        QCoreApplication::processEvents();
+        const QImage shot = grab().toImage();
+        QSet<QRgb> colours;
+        for (int y = 0; y < shot.height() && colours.size() < 64; y += 7)
+            for (int x = 0; x < shot.width() && colours.size() < 64; x += 7)
+                colours.insert(shot.pixel(x, y));
+        const bool drawn = !shot.isNull() && colours.size() > 1;
+        ok = ok && drawn;
+        lines << QString("%1 page: %2 (%3×%4, %5%6 colours)")
+                     .arg(names[i], drawn ? "ok" : "FAILED")
+                     .arg(shot.width())
+                     .arg(shot.height())
+                     .arg(colours.size() >= 64 ? "≥ " : "")
+                     .arg(colours.size());
+    }
+    return ok;
 }
 
 void MainWindow::showAbout()

@@ -41,6 +41,9 @@ public:
 
     /// Versions of the studio, Qt, LibTorch and OpenCV (the About box).
     static QString aboutText();
+    /// --self-test: shows every page once and checks it drew something (a grab with more than one
+    /// colour); one line per page, "ok" or "FAILED", and whether all passed.
+    bool selfTest(QStringList& lines);
 
 protected:
     void closeEvent(QCloseEvent* event) override;
