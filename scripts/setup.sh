@@ -16,6 +16,7 @@ packages=(
   libqt6sql6-sqlite libqt6sql6-psql postgresql qt6-image-formats-plugins
   libopencv-imgproc-dev libopencv-core-dev zlib1g-dev
   dataset-fashion-mnist fonts-dejavu-core clang-format git
+  help2man desktop-file-utils appstream
 )
 
 log() { printf '[setup] %s\n' "$*"; }

@@ -21,7 +21,7 @@ int main(int argc, char** argv)
     QApplication::setApplicationName("mnist-studio");
     QApplication::setApplicationDisplayName("MNIST Studio");
     QApplication::setApplicationVersion(QString::fromStdString(studio::studioVersion()));
-    QApplication::setDesktopFileName("mnist-studio");
+    QApplication::setDesktopFileName("io.github.mniststudio.MnistStudio");
 
     QCommandLineParser parser;
     parser.setApplicationDescription("MNIST Studio: train and understand digit classifiers.");
