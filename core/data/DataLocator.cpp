@@ -1,6 +1,7 @@
 #include "data/DataLocator.h"
 
 #include "data/Dataset.h"
+#include "data/FetchMnist.h"
 #include "util/BuildInfo.h"
 
 #include <cstdlib>
@@ -14,24 +15,11 @@ std::string DataLocation::missingMessage() const
         m += "  " + s + "\n";
     m += "A dataset folder holds train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte "
          "and t10k-labels-idx1-ubyte (raw or .gz).\n"
-         "Fetch MNIST with scripts/setup.sh --no-build, or point --data DIR or MNIST_STUDIO_DATA at such a "
-         "folder (Fashion-MNIST: /usr/share/datasets/fashion-mnist from Debian's dataset-fashion-mnist).";
+         "Fetch MNIST with `mnist-studio-cli fetch-data` (into the user data folder; needs npm) or "
+         "scripts/setup.sh --no-build, or point --data DIR or MNIST_STUDIO_DATA at such a folder (Fashion-MNIST: "
+         "/usr/share/datasets/fashion-mnist from Debian's dataset-fashion-mnist).";
     return m;
 }
-
-namespace {
-
-std::string userDataFolder()
-{
-    std::string xdg;
-    if (const char* x = std::getenv("XDG_DATA_HOME"); x && *x)
-        xdg = x;
-    else if (const char* home = std::getenv("HOME"); home && *home)
-        xdg = std::string(home) + "/.local/share";
-    return xdg.empty() ? std::string() : xdg + "/mnist-studio/mnist";
-}
-
-} // namespace
 
 std::vector<DataFolder> knownDataFolders()
 {
