@@ -46,6 +46,17 @@ QProcess* startWorker(const QString& data, const QString& runs, const QString& k
     return p;
 }
 
+/// A worker's output up to the line holding `text` (or all of it, should the worker end first).
+QByteArray readUntil(QProcess& worker, const char* text)
+{
+    QByteArray out;
+    while (!out.contains(text) && worker.state() == QProcess::Running) {
+        worker.waitForReadyRead(100);
+        out += worker.readAllStandardOutput();
+    }
+    return out;
+}
+
 /// Every run of the sweep completed and scored, epochs 1..kEpochs once each, steps contiguous.
 void checkEveryRunComplete(const QString& runs, int expected, int epochCount = kEpochs)
 {
@@ -180,11 +191,7 @@ private Q_SLOTS:
         // Stop the server for 5 s while the worker trains: it keeps training (epochs go on being
         // printed while the server is down) and writes the epochs it kept once the server is back.
         std::unique_ptr<QProcess> worker(startWorker(m_data, runs));
-        QByteArray out;
-        while (!out.contains("run 1 epoch 2/") && worker->state() == QProcess::Running) {
-            worker->waitForReadyRead(100);
-            out += worker->readAllStandardOutput();
-        }
+        QByteArray out = readUntil(*worker, "run 1 epoch 2/");
         QProcess restart;
         restart.start(script, {"restart", serverDir, "5"});
         QElapsedTimer clock;
@@ -219,11 +226,7 @@ private Q_SLOTS:
         args[args.indexOf("--num-epochs") + 1] = "120";
         QCOMPARE(test::runCli(args, m_data, killedRuns).code, 0);
         std::unique_ptr<QProcess> doomed(startWorker(m_data, killedRuns));
-        QByteArray doomedOut;
-        while (!doomedOut.contains("run 1 epoch 2/") && doomed->state() == QProcess::Running) {
-            doomed->waitForReadyRead(100);
-            doomedOut += doomed->readAllStandardOutput();
-        }
+        const QByteArray doomedOut = readUntil(*doomed, "run 1 epoch 2/");
         QProcess outage;
         outage.start(script, {"restart", serverDir, "4"});
         QTest::qWait(2500);
