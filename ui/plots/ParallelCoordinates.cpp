@@ -10,19 +10,11 @@
 
 #include <algorithm>
 #include <cmath>
-#include <set>
 
 namespace studio::ui {
 namespace {
 
 constexpr double kGrab = 14; ///< pixels either side of an axis that start a brush
-
-QString categoryOf(const QJsonValue& v)
-{
-    if (v.isBool())
-        return v.toBool() ? "true" : "false";
-    return v.isDouble() ? QString::number(v.toDouble(), 'g', 6) : v.toString();
-}
 
 QString numberText(double v)
 {
@@ -50,56 +42,11 @@ ParallelCoordinates::ParallelCoordinates(QWidget* parent) : QWidget(parent)
 void ParallelCoordinates::setData(const QString& title, const QStringList& fields, const QString& metricName,
                                   std::vector<ParallelRun> runs)
 {
-    QStringList names = fields;
-    names << metricName;
-    QStringList before;
-    for (const auto& a : m_axes)
-        before << a.name;
-    std::vector<Axis> axes(std::size_t(names.size()));
-    for (int i = 0; i < names.size(); ++i) {
-        Axis& a = axes[std::size_t(i)];
-        a.name = names[i];
-        if (before == names)
-            a.brush = m_axes[std::size_t(i)].brush;
-        const bool metric = i == fields.size();
-        std::vector<double> numbers;
-        std::set<QString> categories;
-        for (const auto& r : runs) {
-            if (metric) {
-                if (r.metric >= 0)
-                    numbers.push_back(r.metric * 100);
-                continue;
-            }
-            const QJsonValue& v = r.values.at(std::size_t(i));
-            if (v.isDouble())
-                numbers.push_back(v.toDouble());
-            else if (!v.isUndefined() && !v.isNull())
-                categories.insert(categoryOf(v));
-        }
-        a.numeric = metric || categories.empty();
-        if (!a.numeric) {
-            for (const auto& r : runs) // numbers among text values become categories too
-                if (r.values.at(std::size_t(i)).isDouble())
-                    categories.insert(categoryOf(r.values.at(std::size_t(i))));
-            a.categories = QStringList(categories.begin(), categories.end());
-            continue;
-        }
-        if (numbers.empty()) {
-            a.low = 0, a.high = 1;
-            continue;
-        }
-        const auto [lo, hi] = std::minmax_element(numbers.begin(), numbers.end());
-        a.logScale = !metric && *lo > 0 && *hi / *lo >= 10;
-        std::set<double> distinct(numbers.begin(), numbers.end());
-        if (!metric && distinct.size() <= 6) // a grid axis: ticks at its values
-            a.ticks.assign(distinct.begin(), distinct.end());
-        a.low = a.logScale ? std::log10(*lo) : *lo;
-        a.high = a.logScale ? std::log10(*hi) : *hi;
-        if (a.high - a.low < 1e-12) { // one value: centred
-            const double pad = a.logScale ? 0.5 : std::max(std::abs(a.low) * 0.1, metric ? 0.5 : 1e-3);
-            a.low -= pad, a.high += pad;
-        }
-    }
+    auto axes = parallelAxes(fields, metricName, runs);
+    if (axes.size() == m_axes.size() && std::equal(axes.begin(), axes.end(), m_axes.begin(),
+                                                   [](const auto& a, const auto& b) { return a.name == b.name; }))
+        for (std::size_t i = 0; i < axes.size(); ++i) // the same axes: their brushes stay
+            axes[i].brush = m_axes[i].brush;
     const bool wasBrushed = isBrushed();
     m_title = title;
     m_axes = std::move(axes);
@@ -110,52 +57,25 @@ void ParallelCoordinates::setData(const QString& title, const QStringList& field
         Q_EMIT brushChanged();
 }
 
-std::optional<double> ParallelCoordinates::position(const Axis& a, const QJsonValue& v) const
-{
-    if (!a.numeric) {
-        if (v.isUndefined() || v.isNull())
-            return std::nullopt;
-        const auto i = a.categories.indexOf(categoryOf(v));
-        return i < 0 ? std::nullopt : std::optional<double>((i + 0.5) / double(a.categories.size()));
-    }
-    if (!v.isDouble())
-        return std::nullopt;
-    double x = v.toDouble();
-    if (a.logScale) {
-        if (x <= 0)
-            return std::nullopt;
-        x = std::log10(x);
-    }
-    return (x - a.low) / (a.high - a.low);
-}
-
 std::optional<double> ParallelCoordinates::position(int axis, const ParallelRun& run) const
 {
-    const Axis& a = m_axes[std::size_t(axis)];
+    const ParallelAxis& a = m_axes[std::size_t(axis)];
     if (axis == int(m_axes.size()) - 1)
-        return run.metric < 0 ? std::nullopt : position(a, QJsonValue(run.metric * 100));
-    return position(a, run.values.at(std::size_t(axis)));
-}
-
-double ParallelCoordinates::valueAt(const Axis& a, double t) const
-{
-    if (!a.numeric)
-        return t * double(a.categories.size()) - 0.5;
-    const double x = a.low + t * (a.high - a.low);
-    return a.logScale ? std::pow(10.0, x) : x;
+        return run.metric < 0 ? std::nullopt : a.position(QJsonValue(run.metric * 100));
+    return a.position(run.values.at(std::size_t(axis)));
 }
 
 bool ParallelCoordinates::passes(const ParallelRun& run) const
 {
     for (int i = 0; i < int(m_axes.size()); ++i) {
-        const Axis& a = m_axes[std::size_t(i)];
+        const ParallelAxis& a = m_axes[std::size_t(i)];
         if (!a.brush)
             continue;
         const auto t = position(i, run);
         if (!t)
             return false;
         // Compare positions: a brush on a categorical axis holds the categories whose centre it covers.
-        const double value = a.numeric ? valueAt(a, *t) : *t * double(a.categories.size()) - 0.5;
+        const double value = a.valueAt(*t);
         if (value < a.brush->first - 1e-9 * std::abs(a.brush->first) ||
             value > a.brush->second + 1e-9 * std::abs(a.brush->second))
             return false;
@@ -182,7 +102,7 @@ void ParallelCoordinates::clearBrushes()
 
 bool ParallelCoordinates::isBrushed() const
 {
-    return std::any_of(m_axes.begin(), m_axes.end(), [](const Axis& a) { return a.brush.has_value(); });
+    return std::any_of(m_axes.begin(), m_axes.end(), [](const ParallelAxis& a) { return a.brush.has_value(); });
 }
 
 std::vector<qint64> ParallelCoordinates::passingRuns() const
@@ -198,7 +118,7 @@ QColor ParallelCoordinates::metricColor(double metric) const
 {
     if (metric < 0 || m_axes.empty())
         return colors::count;
-    const auto t = position(m_axes.back(), QJsonValue(metric * 100));
+    const auto t = m_axes.back().position(QJsonValue(metric * 100));
     return colors::viridis(t.value_or(0.5));
 }
 
@@ -294,7 +214,7 @@ void ParallelCoordinates::paintEvent(QPaintEvent*)
 
 void ParallelCoordinates::drawAxis(QPainter& painter, int index) const
 {
-    const Axis& a = m_axes[std::size_t(index)];
+    const ParallelAxis& a = m_axes[std::size_t(index)];
     const QPalette pal = palette();
     const QFontMetrics fm(font());
     const QRectF area = plotArea();
@@ -310,14 +230,7 @@ void ParallelCoordinates::drawAxis(QPainter& painter, int index) const
         painter.drawLine(QPointF(x, area.top()), QPointF(x, area.bottom()));
     }
     if (a.brush) {
-        const auto at = [&a](double v) {
-            if (!a.numeric)
-                return (v + 0.5) / double(a.categories.size());
-            if (a.logScale)
-                v = v > 0 ? std::log10(v) : a.low;
-            return (v - a.low) / (a.high - a.low);
-        };
-        const double lo = at(a.brush->first), hi = at(a.brush->second);
+        const double lo = a.positionOf(a.brush->first), hi = a.positionOf(a.brush->second);
         QColor fill = pal.color(QPalette::Highlight);
         fill.setAlpha(60);
         painter.setPen(QPen(pal.color(QPalette::Highlight), 1));
@@ -356,14 +269,14 @@ void ParallelCoordinates::drawAxis(QPainter& painter, int index) const
     }
     if (!a.ticks.empty()) {
         for (double v : a.ticks)
-            if (const auto t = position(a, QJsonValue(v)))
+            if (const auto t = a.position(QJsonValue(v)))
                 tick(*t, numberText(v));
         return;
     }
     const int ticks = area.height() > 160 ? 5 : 3;
     for (int k = 0; k < ticks; ++k) {
         const double t = k / double(ticks - 1);
-        tick(t, numberText(valueAt(a, t)));
+        tick(t, numberText(a.valueAt(t)));
     }
 }
 
@@ -386,8 +299,8 @@ void ParallelCoordinates::mouseMoveEvent(QMouseEvent* event)
     if (m_dragAxis >= 0) {
         const double t = std::clamp((plotArea().bottom() - p.y()) / plotArea().height(), 0.0, 1.0);
         if (std::abs(t - m_dragStart) * plotArea().height() >= 3) {
-            const Axis& a = m_axes[std::size_t(m_dragAxis)];
-            setBrush(m_dragAxis, valueAt(a, std::min(t, m_dragStart)), valueAt(a, std::max(t, m_dragStart)));
+            const ParallelAxis& a = m_axes[std::size_t(m_dragAxis)];
+            setBrush(m_dragAxis, a.valueAt(std::min(t, m_dragStart)), a.valueAt(std::max(t, m_dragStart)));
         }
         return;
     }

@@ -1,20 +1,12 @@
 #pragma once
-#include <QJsonValue>
-#include <QStringList>
+#include "ParallelAxes.h"
+
 #include <QWidget>
 
 #include <optional>
 #include <vector>
 
 namespace studio::ui {
-
-/// One run as a line through the axes: its value on each field axis and its metric (< 0: none yet).
-struct ParallelRun {
-    qint64 id = 0;
-    QString label;
-    std::vector<QJsonValue> values; ///< one per field, numbers or strings/booleans
-    double metric = -1;             ///< a fraction (0.9912), shown in %
-};
 
 /// A sweep as parallel coordinates (W&B's and Optuna's view of a search): one vertical axis per
 /// varied field (numeric axes linear, or logarithmic when the values span a decade or more; text and
@@ -57,19 +49,7 @@ protected:
     void leaveEvent(QEvent* event) override;
 
 private:
-    struct Axis {
-        QString name;
-        bool numeric = true, logScale = false;
-        double low = 0, high = 1; ///< numeric range (log10 when logScale)
-        QStringList categories;
-        std::vector<double> ticks;                      ///< a grid axis's values (empty: evenly spaced ticks)
-        std::optional<std::pair<double, double>> brush; ///< in axis values (categories: positions)
-    };
-    /// Position 0 (bottom) … 1 (top) of value `v` on axis `a`; nullopt when the run has none.
-    std::optional<double> position(const Axis& a, const QJsonValue& v) const;
     std::optional<double> position(int axis, const ParallelRun& run) const;
-    /// The axis value at position t (inverse of position for numeric axes; category index otherwise).
-    double valueAt(const Axis& a, double t) const;
     bool passes(const ParallelRun& run) const;
     QRectF plotArea() const;
     double axisX(int axis) const;
@@ -77,7 +57,7 @@ private:
     void drawAxis(QPainter& painter, int index) const;
 
     QString m_title;
-    std::vector<Axis> m_axes;
+    std::vector<ParallelAxis> m_axes;
     std::vector<ParallelRun> m_runs;
     int m_dragAxis = -1;
     double m_dragStart = 0;

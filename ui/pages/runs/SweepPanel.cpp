@@ -33,11 +33,6 @@ struct Created {
     QString error;
 };
 
-QString metricName(const std::string& metric)
-{
-    return metric == "test_acc" ? QObject::tr("test accuracy") : QObject::tr("best val accuracy");
-}
-
 } // namespace
 
 SweepPanel::SweepPanel(RunsService* runs, DataSource* data, SweepWorkers* workers, QWidget* parent)
@@ -133,12 +128,7 @@ SweepPanel::SweepPanel(RunsService* runs, DataSource* data, SweepWorkers* worker
     connect(m_best, &QPushButton::clicked, this, &SweepPanel::analyzeBest);
     connect(m_clearBrushes, &QPushButton::clicked, m_chart, &ParallelCoordinates::clearBrushes);
     connect(m_compare, &QPushButton::clicked, this, [this] {
-        const auto* s = [this]() -> const SweepRecord* {
-            for (const auto& s : m_sweeps)
-                if (s.id == m_sweep)
-                    return &s;
-            return nullptr;
-        }();
+        const auto* s = chosenSweep();
         if (!s)
             return;
         const auto fields = variedFields(sweepSpecFromJson(s->spec));
@@ -146,12 +136,9 @@ SweepPanel::SweepPanel(RunsService* runs, DataSource* data, SweepWorkers* worker
                                 fields.empty() ? QString() : QString::fromStdString(fields.front()));
     });
     connect(m_chart, &ParallelCoordinates::brushChanged, this, [this] {
-        if (!m_chart->isBrushed()) {
-            Q_EMIT filterRuns(std::nullopt);
-            return;
-        }
         const auto ids = m_chart->passingRuns();
-        Q_EMIT filterRuns(std::set<qint64>(ids.begin(), ids.end()));
+        Q_EMIT filterRuns(m_chart->isBrushed() ? std::optional(std::set<qint64>(ids.begin(), ids.end()))
+                                               : std::nullopt);
     });
     connect(m_workers, &SweepWorkers::changed, this, [this] {
         const QStringList lines = m_workers->lastLines();
@@ -295,10 +282,7 @@ void SweepPanel::selectSweep(qint64 id)
 
 void SweepPanel::showChart()
 {
-    const SweepRecord* sweep = nullptr;
-    for (const auto& s : m_sweeps)
-        if (s.id == m_sweep)
-            sweep = &s;
+    const SweepRecord* sweep = chosenSweep();
     if (!sweep) {
         m_chart->setData({}, {}, {}, {});
         return;
@@ -323,7 +307,7 @@ void SweepPanel::showChart()
     }
     m_chart->setData(
         tr("Sweep %1 \"%2\": %3 of %4 runs done").arg(sweep->id).arg(sweep->name).arg(sweep->done).arg(sweep->total),
-        fields, metricName(spec.metric), std::move(lines));
+        fields, spec.metric == "test_acc" ? tr("test accuracy") : tr("best val accuracy"), std::move(lines));
 }
 
 QString SweepPanel::startWorkers(int count)
@@ -364,10 +348,16 @@ QString SweepPanel::cancelSweep()
 
 std::optional<RunRecord> SweepPanel::bestRun() const
 {
+    const auto* s = chosenSweep();
+    return s ? bestSweepRun(m_sweepRuns, s->spec["metric"].toString("val_acc").toStdString()) : std::nullopt;
+}
+
+const SweepRecord* SweepPanel::chosenSweep() const
+{
     for (const auto& s : m_sweeps)
         if (s.id == m_sweep)
-            return bestSweepRun(m_sweepRuns, s.spec["metric"].toString("val_acc").toStdString());
-    return std::nullopt;
+            return &s;
+    return nullptr;
 }
 
 QString SweepPanel::analyzeBest()
@@ -394,12 +384,7 @@ QString SweepPanel::analyzeBest()
 void SweepPanel::updateButtons()
 {
     const bool chosen = m_sweep > 0;
-    const bool active = [&] {
-        for (const auto& s : m_sweeps)
-            if (s.id == m_sweep)
-                return s.status == "active";
-        return false;
-    }();
+    const bool active = chosenSweep() && chosenSweep()->status == "active";
     const bool working = m_workers->running() > 0;
     m_create->setEnabled(!m_creating);
     m_start->setEnabled(chosen && active && !working);

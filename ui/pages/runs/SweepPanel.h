@@ -61,6 +61,8 @@ Q_SIGNALS:
 
 private:
     void showChart();
+    /// The chosen sweep's record as last read, or nullptr.
+    const SweepRecord* chosenSweep() const;
     void updateButtons();
     void setStatus(const QString& text, bool error = false);
 
