@@ -110,12 +110,15 @@ private Q_SLOTS:
         QCOMPARE(panel->sweepTable()->item(0, 5)->text(), QString("4"));
 
         // Two worker processes train the four runs; the page follows their commits.
+        QSignalSpy ended(s.page.sweepWorkers(), &SweepWorkers::finished);
         QCOMPARE(panel->startWorkers(2), QString());
         QCOMPARE(s.page.sweepWorkers()->running(), 2);
         QTRY_COMPARE_WITH_TIMEOUT(s.page.sweepWorkers()->running(), 0, 180000);
         QTRY_COMPARE_WITH_TIMEOUT(panel->sweepTable()->item(0, 3)->text(), QString("4/4"), 10000);
         QCOMPARE(panel->sweepTable()->item(0, 2)->text(), QString("finished"));
         QVERIFY2(panel->statusText().contains("no run left"), qPrintable(panel->statusText()));
+        QTest::qWait(200);
+        QCOMPARE(ended.count(), 1); // two workers, one announcement
 
         // The chart: a line per run, the best one the store's best by validation accuracy.
         RunStore store(m_dir.filePath("runs"));

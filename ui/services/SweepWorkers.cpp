@@ -31,6 +31,7 @@ QString SweepWorkers::start(const QString& location, qint64 sweep, int count)
     m_workers.clear();
     m_sweep = sweep;
     m_stopping = false;
+    m_announced = false;
     // Each worker its share of the cores: K processes of N threads each would oversubscribe them.
     const int threads = std::max(1, QThread::idealThreadCount() / count);
     auto env = QProcessEnvironment::systemEnvironment();
@@ -99,8 +100,9 @@ void SweepWorkers::onEnded()
             w.failure = w.lastLine.isEmpty() ? tr("exit code %1").arg(p->exitCode()) : w.lastLine;
     }
     Q_EMIT changed();
-    if (running() > 0)
+    if (running() > 0 || m_announced) // two workers ending together: one announcement
         return;
+    m_announced = true;
     QStringList failures;
     for (int i = 0; i < int(m_workers.size()); ++i)
         if (!m_workers[std::size_t(i)].failure.isEmpty())

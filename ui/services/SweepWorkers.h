@@ -51,6 +51,7 @@ private:
     QString m_program;
     qint64 m_sweep = 0;
     bool m_stopping = false;
+    bool m_announced = false; ///< finished() was sent for these workers
     std::vector<Worker> m_workers;
 };
 
