@@ -23,7 +23,8 @@ say "lintian: no errors or warnings"
 "$here/scripts/check-packaging.sh" "$here" "$build" "$(dpkg-deb -f "$deb" Version)"
 
 root="${1:-$(mktemp -d /tmp/mnist-studio-root.XXXXXX)}"
-[ -n "${1:-}" ] || trap 'umount -R "$root/proc" 2>/dev/null || true; rm -rf "$root"' EXIT
+# /proc is unmounted at the end either way; a root given as an argument is kept for the next run.
+trap 'umount -R "$root/proc" 2>/dev/null || true; [ -n "${1:-}" ] || rm -rf "$root"' EXIT
 if [ ! -x "$root/usr/bin/apt-get" ]; then
   say "debootstrap --variant=minbase bookworm into $root"
   debootstrap --variant=minbase bookworm "$root" http://deb.debian.org/debian >/dev/null
