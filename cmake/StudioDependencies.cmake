@@ -10,6 +10,12 @@ find_library(OPENCV_IMGPROC_LIB opencv_imgproc REQUIRED)
 add_library(studio_opencv INTERFACE)
 target_include_directories(studio_opencv SYSTEM INTERFACE ${OPENCV_INCLUDE_DIR})
 target_link_libraries(studio_opencv INTERFACE ${OPENCV_IMGPROC_LIB} ${OPENCV_CORE_LIB})
+# OpenCV's DNN module runs exported ONNX files (predict --onnx, the export tests).
+find_library(OPENCV_DNN_LIB opencv_dnn REQUIRED)
+
+# ONNX export: libonnx-dev's protobuf classes (its targets name protobuf::libprotobuf).
+find_package(Protobuf REQUIRED)
+find_package(ONNX REQUIRED) # Debian names its target `onnx` (no ONNX:: namespace)
 
 # LibTorch's config exports flags as variables; wrap them in one interface target.
 add_library(studio_torch INTERFACE)

@@ -40,6 +40,7 @@ private Q_SLOTS:
     void summaryEndsWithTheParameterCount();
     void lrScheduleWritesOneRowPerStep();
     void predictClassifiesImageFiles();
+    void anExportedModelPredictsAsItsCheckpoint();
     void badInputGivesAMessageAndNonZeroExit();
     void presetRunsAreNamedAfterThePreset();
     void ablationRunsEveryVariantAndWritesTheTable(); // last: it adds runs the tests above number
@@ -280,6 +281,41 @@ void TestCli::predictClassifiesImageFiles()
     QCOMPARE(top(warmProbs), top(probs));
     QVERIFY(warmProbs[top(probs)].toDouble() < probs[top(probs)].toDouble());
     QVERIFY(cli({"predict", "--run", "1", "--temperature", "-2", path}).err.contains("positive"));
+}
+
+void TestCli::anExportedModelPredictsAsItsCheckpoint()
+{
+    QImage img(280, 280, QImage::Format_RGB32);
+    img.fill(Qt::white);
+    QPainter painter(&img);
+    painter.fillRect(QRect(40, 150, 60, 90), Qt::black);
+    painter.end();
+    const auto image = m_dir.filePath("export-digit.png");
+    QVERIFY(img.save(image));
+    const auto model = m_dir.filePath("run1.onnx");
+    const auto exported = cli({"export", "--run", "1", "--out", model});
+    QVERIFY2(exported.code == 0, qPrintable(exported.err));
+    QVERIFY2(exported.out.startsWith("wrote " + model + ": "), qPrintable(exported.out));
+    QVERIFY(exported.out.contains("ONNX opset 13"));
+    // The same line, probabilities to four decimals, from LibTorch and from OpenCV's DNN module.
+    const auto fromCheckpoint = cli({"predict", "--run", "1", image});
+    const auto fromOnnx = cli({"predict", "--onnx", model, image});
+    QVERIFY2(fromOnnx.code == 0, qPrintable(fromOnnx.err));
+    QVERIFY(fromOnnx.out.startsWith(image + ": "));
+    QCOMPARE(fromOnnx.out, fromCheckpoint.out);
+
+    const auto format = cli({"export", "--run", "1", "--format", "tflite", "--out", model});
+    QCOMPARE(format.code, 1);
+    QVERIFY2(format.err.contains("--format tflite"), qPrintable(format.err));
+    const auto folder = cli({"export", "--run", "1", "--out", m_dir.path()});
+    QCOMPARE(folder.code, 1);
+    QVERIFY2(folder.err.contains("is a folder"), qPrintable(folder.err));
+    const auto both = cli({"predict", "--onnx", model, "--run", "1", image});
+    QCOMPARE(both.code, 1);
+    QVERIFY(both.err.contains("one of --checkpoint FILE, --run ID or --onnx FILE"));
+    const auto notOnnx = cli({"predict", "--onnx", m_runs + "/run-1/best.pt", image});
+    QCOMPARE(notOnnx.code, 1);
+    QVERIFY2(notOnnx.err.contains("is not an ONNX model"), qPrintable(notOnnx.err));
 }
 
 void TestCli::badInputGivesAMessageAndNonZeroExit()

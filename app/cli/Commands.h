@@ -19,6 +19,7 @@ int presetsCommand(const QStringList& args);
 int fetchDataCommand(const QStringList& args);
 int runsCommand(const QStringList& args);
 int predictCommand(const QStringList& args);
+int exportCommand(const QStringList& args);
 int reportCommand(const QStringList& args);
 int ablateCommand(const QStringList& args);
 int workerCommand(const QStringList& args);

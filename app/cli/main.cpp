@@ -25,7 +25,8 @@ const char* kUsage =
     "  evaluate      metrics, confusion, calibration and predictions of a run or checkpoint on a split\n"
     "  report        a run's evaluation files and a self-contained report.html with charts\n"
     "  ablate        a study: variants with the same seed and budget, table and bar chart\n"
-    "  predict       classify image files (PNG/JPG, either polarity) with a checkpoint\n"
+    "  predict       classify image files (PNG/JPG, either polarity) with a checkpoint or ONNX file\n"
+    "  export        a run's model as an ONNX file (--run ID --out model.onnx)\n"
     "  summary       layer table and parameter count of an architecture (--arch ID)\n"
     "  lr-schedule   the learning rate of every step of a config, as CSV\n"
     "  presets       list the preset recipes\n"
@@ -62,7 +63,7 @@ int main(int argc, char** argv)
         {"predict", predictCommand},      {"summary", summaryCommand}, {"lr-schedule", lrScheduleCommand},
         {"presets", presetsCommand},      {"runs", runsCommand},       {"report", reportCommand},
         {"ablate", ablateCommand},        {"worker", workerCommand},   {"sweep", sweepCommand},
-        {"fetch-data", fetchDataCommand},
+        {"fetch-data", fetchDataCommand}, {"export", exportCommand},
     };
     const auto it = commands.find(args[1]);
     if (it == commands.end()) {

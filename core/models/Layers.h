@@ -3,6 +3,7 @@
 
 #include <torch/nn/cloneable.h>
 #include <torch/nn/modules/container/sequential.h>
+#include <torch/nn/modules/conv.h>
 
 namespace studio::layers {
 

@@ -56,7 +56,7 @@ public:
             row.type = describe(*it->second);
             row.parameters = countParameters(*it->second);
         } else {
-            row.type = name == "flatten" ? "Flatten" : name == "pool" ? "GlobalAvgPool" : "Op";
+            row.type = name == "flatten" ? "Flatten" : "Op";
         }
         rows.push_back(std::move(row));
     }

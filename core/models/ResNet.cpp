@@ -81,6 +81,9 @@ void ResNetImpl::reset()
         m_layer2 = register_module("layer2", plainLayers(32, 64, 4, 2));
         m_layer3 = register_module("layer3", plainLayers(64, 128, 4, 2));
     }
+    // Global average pooling as a module (not a mean in forward) so the model is the chain of its
+    // children, which is what ONNX export writes.
+    m_pool = register_module("pool", torch::nn::Sequential(torch::nn::AdaptiveAvgPool2d(1), torch::nn::Flatten()));
     m_head = register_module("head", torch::nn::Sequential(torch::nn::Dropout(options.dropout()),
                                                            torch::nn::Linear(128, options.num_classes())));
     if (residual) {
@@ -104,7 +107,7 @@ torch::Tensor ResNetImpl::forwardTapped(const torch::Tensor& x, LayerTap* tap)
     h = tapped(tap, "layer1", m_layer1->forward(h));
     h = tapped(tap, "layer2", m_layer2->forward(h));
     h = tapped(tap, "layer3", m_layer3->forward(h));
-    h = tapped(tap, "pool", h.mean({2, 3}));
+    h = tapped(tap, "pool", m_pool->forward(h));
     return tapped(tap, "head", m_head->forward(h));
 }
 

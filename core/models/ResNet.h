@@ -56,7 +56,7 @@ public:
 
 private:
     torch::nn::Sequential m_stem{nullptr}, m_layer1{nullptr}, m_layer2{nullptr}, m_layer3{nullptr};
-    torch::nn::Sequential m_head{nullptr};
+    torch::nn::Sequential m_pool{nullptr}, m_head{nullptr};
 };
 TORCH_MODULE(ResNet);
 

@@ -77,4 +77,13 @@ void exportJson(const RunStore& store, std::int64_t id, const QString& path)
     writeAtomically(path, QJsonDocument(o).toJson(QJsonDocument::Indented));
 }
 
+std::vector<std::pair<std::string, std::string>> modelMetadata(const RunRecord& run, const QString& which)
+{
+    std::vector<std::pair<std::string, std::string>> out = {
+        {"run", std::to_string(run.id)}, {"run_name", run.name.toStdString()}, {"checkpoint", which.toStdString()}};
+    if (run.testAccuracy >= 0)
+        out.emplace_back("test_accuracy", QByteArray::number(run.testAccuracy, 'g', 6).toStdString());
+    return out;
+}
+
 } // namespace studio

@@ -67,9 +67,10 @@ QList<CheckpointChoice> RunsService::checkpoints() const
                             .arg(it->id)
                             .arg(it->name.isEmpty() ? it->model : it->name)
                             .arg(it->bestValAccuracy * 100, 0, 'f', 2),
-                        dir.filePath("best.pt")});
+                        dir.filePath("best.pt"), it->id, "best"});
         if (it->status == "running" && QFile::exists(dir.filePath("latest.pt")))
-            out.append({tr("Run %1 · %2 · latest (training)").arg(it->id).arg(it->model), dir.filePath("latest.pt")});
+            out.append({tr("Run %1 · %2 · latest (training)").arg(it->id).arg(it->model), dir.filePath("latest.pt"),
+                        it->id, "latest"});
     }
     return out;
 }

@@ -16,6 +16,8 @@ namespace studio::ui {
 struct CheckpointChoice {
     QString label; ///< "Run 3 · simple-cnn · best (val 99.10 %)"
     QString path;
+    qint64 runId = 0;
+    QString which; ///< "best" or "latest"
 };
 
 /// The window's one connection to the run store (UI thread), shared by the pages: the runs as

@@ -4,6 +4,7 @@
 #include "DataSource.h"
 #include "DatasetPanel.h"
 #include "DrawPage.h"
+#include "ExportModelDialog.h"
 #include "RunsPage.h"
 #include "SweepWorkers.h"
 #include "RunsService.h"
@@ -126,6 +127,9 @@ void MainWindow::buildMenus()
     file->addAction(tr("&Open configuration…"), QKeySequence::Open, m_trainPage, &TrainPage::loadConfig);
     file->addAction(tr("&Save configuration…"), QKeySequence::Save, m_trainPage, &TrainPage::saveConfig);
     file->addSeparator();
+    file->addAction(tr("&Export model…"), QKeySequence(Qt::CTRL | Qt::Key_E), this, &MainWindow::exportModel)
+        ->setObjectName("exportModelAction");
+    file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
 
     auto* training = menuBar()->addMenu(tr("&Training"));
@@ -187,6 +191,15 @@ bool MainWindow::selfTest(QStringList& lines)
                      .arg(colours.size());
     }
     return ok;
+}
+
+void MainWindow::exportModel()
+{
+    m_runs->refresh();                             // the runs as they are now
+    const auto* shown = m_analyzePage->analysis(); // the model being looked at comes first
+    auto* dialog = new ExportModelDialog(m_runs, shown ? shown->checkpoint : QString(), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->open();
 }
 
 void MainWindow::showAbout()

@@ -54,6 +54,8 @@ private:
     void restoreSettings();
     void saveSettings() const;
     void showAbout();
+    /// File → Export model…: the Analyze page's model preselected.
+    void exportModel();
 
     DataSource* m_data;
     RunsService* m_runs; ///< the pages' one connection to the run store
