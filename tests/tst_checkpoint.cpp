@@ -185,8 +185,12 @@ void TestCheckpoint::everyArchitectureHoldsTheStateOfEarlierVersions()
     QMap<QString, QStringList> recorded;
     for (const auto& line : QString::fromUtf8(file.readAll()).split('\n', Qt::SkipEmptyParts))
         recorded[line.section(' ', 0, 0)] << line.section(' ', 1);
-    QCOMPARE(recorded.size(), qsizetype(modelRegistry().size()));
+    QCOMPARE(recorded.size(), qsizetype(9)); // every architecture of that version…
+    for (const auto& id : recorded.keys())   // …still exists
+        QVERIFY2(findModel(id.toStdString()), qPrintable(id));
     for (const auto& info : modelRegistry()) {
+        if (!recorded.contains(QString::fromStdString(info.id)))
+            continue; // added since (fast-cnn)
         auto model = buildModel(info.id);
         QStringList now;
         auto describe = [&](const char* kind, const auto& named) {

@@ -66,6 +66,9 @@ void TestModels::parameterCountsMatchTheSeeds_data()
     QTest::newRow("tf-cnn (seed 001)") << "tf-cnn" << qint64(93322)
                                        << qint64(conv(1, 32, 3, true) + conv(32, 64, 3, true) + conv(64, 64, 3, true) +
                                                  fc(576, 64) + fc(64, 10));
+    QTest::newRow("fast-cnn (train_mnist_fast)")
+        << "fast-cnn" << qint64(215194)
+        << qint64(conv(1, 24, 5, true) + conv(24, 32, 3, true) + fc(800, 256) + fc(256, 10));
     QTest::newRow("deeper-cnn") << "deeper-cnn" << qint64(511018)
                                 << qint64(plainLayer(1, 32) + plainLayer(32, 32) + plainLayer(32, 64) +
                                           plainLayer(64, 64) + plainLayer(64, 128) + plainLayer(128, 128) +

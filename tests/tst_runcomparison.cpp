@@ -35,8 +35,8 @@ void TestRunComparison::diffMarksExactlyTheDifferingFields()
     QCOMPARE(lr->values[1], QString::number(a.learningRate * 2, 'g', 10));
     const auto optimizer = std::find_if(rows.begin(), rows.end(), [](const auto& r) { return r.key == "optimizer"; });
     QCOMPARE(optimizer->values[1], QString("sgd")); // as the JSON spells it
-    QVERIFY(
-        std::none_of(configDiff({a, a}).begin(), configDiff({a, a}).end(), [](const auto& r) { return r.differs; }));
+    const auto same = configDiff({a, a});           // one vector: begin and end of the same range
+    QVERIFY(std::none_of(same.begin(), same.end(), [](const auto& r) { return r.differs; }));
 }
 
 void TestRunComparison::summaryIsMeanAndSampleStd()

@@ -1,9 +1,15 @@
+#include "models/Predictions.h"
 #include "support/Printers.h"
+#include "support/SyntheticData.h"
+#include "training/OptimizerFactory.h"
 #include "training/Presets.h"
+#include "training/Trainer.h"
 #include "training/TrainConfig.h"
 #include "util/StudioError.h"
 
 #include <QJsonDocument>
+
+#include <tuple>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -22,12 +28,14 @@ private Q_SLOTS:
     void cliTextSetsFields();
     void activationChoiceOnlyWhereTheModelHasOne();
     void fieldsApplyOnlyWhereTheyHaveAnEffect();
+    void adamBetasReachTheOptimizer();
+    void speedrunPresetLearnsInItsOneEpoch();
 };
 
 void TestTrainConfig::defaultsAndPresetsAreValid()
 {
     QVERIFY(configProblems(TrainConfig{}).empty());
-    QCOMPARE(int(presets().size()), 6);
+    QCOMPARE(int(presets().size()), 7);
     for (const auto& p : presets())
         QVERIFY2(configProblems(p.config).empty(), p.id.c_str());
 }
@@ -217,6 +225,46 @@ void TestTrainConfig::fieldsApplyOnlyWhereTheyHaveAnEffect()
         QVERIFY2(configFieldApplies(c, key), key);
     QVERIFY(!configFieldApplies(c, "learning_rate"));
     QVERIFY(!configFieldApplies(c, "activation"));
+    QVERIFY(!configFieldApplies(c, "adam_beta1")); // SGD
+    c.optimizer = OptimizerKind::AdamW;
+    QVERIFY(configFieldApplies(c, "adam_beta2"));
+}
+
+/// Two Adam steps on p with gradients 2 then 1, by hand (torch.optim.Adam's definition): the first
+/// step is lr·sign(g) whatever the betas; the second is lr·m̂/(√v̂ + ε) with m̂ = m/(1−β1²),
+/// v̂ = v/(1−β2²): 0.907319·lr for betas (0.7, 0.9), 0.932179·lr for the defaults (0.9, 0.999).
+void TestTrainConfig::adamBetasReachTheOptimizer()
+{
+    for (const auto& [b1, b2, expected] : {std::tuple{0.7, 0.9, 0.907319}, std::tuple{0.9, 0.999, 0.932179}}) {
+        TrainConfig c;
+        c.adamBeta1 = b1;
+        c.adamBeta2 = b2;
+        auto p = torch::ones({1}, torch::requires_grad());
+        auto optimizer = makeOptimizer(c, {p}, 0.1);
+        for (double g : {2.0, 1.0}) {
+            optimizer->zero_grad();
+            (p * g).sum().backward();
+            optimizer->step();
+        }
+        const double second = (1.0 - 0.1) - p.item<double>();
+        QVERIFY2(std::abs(second - 0.1 * expected) < 1e-5, qPrintable(QString::number(second / 0.1, 'g', 8)));
+    }
+}
+
+/// The speedrun preset as shipped (one epoch, no validation split) learns a small task.
+void TestTrainConfig::speedrunPresetLearnsInItsOneEpoch()
+{
+    const auto data = test::syntheticDataset(300, 30);
+    auto c = findPreset("speedrun")->config;
+    c.threads = 1;
+    QTemporaryDir dir;
+    Trainer trainer(c, data, dir.path());
+    QCOMPARE(trainer.validationSize(), std::int64_t(0));
+    QCOMPARE(trainer.trainingSize(), std::int64_t(3000));
+    const auto result = trainer.run();
+    QCOMPARE(result.reason, FinishReason::Completed);
+    const double accuracy = predict(*trainer.model(), data.test, data.mean, data.std).accuracy;
+    QVERIFY2(accuracy > 0.8, qPrintable(QString("test accuracy %1 after one epoch").arg(accuracy)));
 }
 
 QTEST_GUILESS_MAIN(TestTrainConfig)

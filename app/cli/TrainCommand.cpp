@@ -69,6 +69,9 @@ int trainCommand(const QStringList& args)
     addRunsOption(parser);
     addConfigOptions(parser);
     parser.addOption({"save-config", "Also write the effective config to FILE.", "FILE"});
+    parser.addOption({"evaluate",
+                      "When training ends well, score the best checkpoint on the test split and store the result "
+                      "(what `evaluate --run ID` stores, without its files)."});
     addWorldOptions(parser);
     parseOrExit(parser, args, "Train a model and record the run in the run store.");
     return guarded([&] {
@@ -86,6 +89,7 @@ int trainCommand(const QStringList& args)
         request.config = config;
         request.data = dataset;
         request.world = hosted.world();
+        request.evaluateTest = parser.isSet("evaluate");
         RunLauncher launcher(store, request);
         const auto& trainer = launcher.trainer();
         std::printf("run %lld: %s (%lld parameters) on %s (%s): %lld train / %lld validation images, %lld "

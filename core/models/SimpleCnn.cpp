@@ -10,9 +10,9 @@ namespace {
 /// conv → max-pool → activation: the seeds' conv → activation → pool, reordered. Max-pooling
 /// commutes with any non-decreasing activation (ReLU, Sigmoid), so the output is identical and
 /// the activation touches 4× fewer values.
-torch::nn::Sequential convReluPool(int in, int out, int padding, Activation a)
+torch::nn::Sequential convReluPool(int in, int out, int padding, Activation a, int kernel = 3)
 {
-    torch::nn::Sequential s(layers::conv(in, out, 3, padding, true), layers::MaxPool2x2());
+    torch::nn::Sequential s(layers::conv(in, out, kernel, padding, true), layers::MaxPool2x2());
     layers::addActivation(s, a);
     return s;
 }
@@ -71,6 +71,28 @@ torch::Tensor TfCnnImpl::forwardTapped(const torch::Tensor& x, LayerTap* tap)
     auto h = tapped(tap, "conv1", m_conv1->forward(x));
     h = tapped(tap, "conv2", m_conv2->forward(h));
     h = tapped(tap, "conv3", m_conv3->forward(h));
+    h = tapped(tap, "fc1", m_fc1->forward(h.flatten(1)));
+    return tapped(tap, "fc2", m_fc2->forward(h));
+}
+
+FastCnnImpl::FastCnnImpl(const FastCnnOptions& options) : options(options)
+{
+    reset();
+}
+
+void FastCnnImpl::reset()
+{
+    const auto a = options.activation();
+    m_conv1 = register_module("conv1", convReluPool(1, 24, 0, a, 5)); // 28 -> 24 -> 12
+    m_conv2 = register_module("conv2", convReluPool(24, 32, 0, a));   // 12 -> 10 -> 5
+    m_fc1 = register_module("fc1", denseAct(32 * 5 * 5, 256, a, options.dropout()));
+    m_fc2 = register_module("fc2", torch::nn::Linear(256, options.num_classes()));
+}
+
+torch::Tensor FastCnnImpl::forwardTapped(const torch::Tensor& x, LayerTap* tap)
+{
+    auto h = tapped(tap, "conv1", m_conv1->forward(x));
+    h = tapped(tap, "conv2", m_conv2->forward(h));
     h = tapped(tap, "fc1", m_fc1->forward(h.flatten(1)));
     return tapped(tap, "fc2", m_fc2->forward(h));
 }

@@ -61,6 +61,8 @@ const std::vector<ConfigField>& configFields()
         {"weight_decay", "L2 penalty (decoupled for AdamW)", K::Real, 0, 0.5, {}, REAL(weightDecay)},
         {"momentum", "SGD momentum", K::Real, 0, 0.999, {}, REAL(momentum)},
         {"nesterov", "Nesterov momentum (SGD)", K::Boolean, 0, 0, {}, BOOL(nesterov)},
+        {"adam_beta1", "Adam: decay of the gradient average (beta1)", K::Real, 0, 0.9999, {}, REAL(adamBeta1)},
+        {"adam_beta2", "Adam: decay of the squared-gradient average (beta2)", K::Real, 0, 0.99999, {}, REAL(adamBeta2)},
         {"num_epochs", "Epochs to train", K::Integer, 1, 10000, {}, INT(numEpochs, int)},
         {"optimizer", "Optimizer", K::Choice, 0, 0, {"sgd", "adam", "adamw"}, CHOICE(optimizer, OptimizerKind)},
         {"scheduler",

@@ -14,10 +14,11 @@ std::unique_ptr<torch::optim::Optimizer> makeOptimizer(const TrainConfig& c, con
         return std::make_unique<torch::optim::SGD>(
             params, torch::optim::SGDOptions(lr).momentum(c.momentum).nesterov(c.nesterov).weight_decay(c.weightDecay));
     case OptimizerKind::Adam:
-        return std::make_unique<torch::optim::Adam>(params, torch::optim::AdamOptions(lr).weight_decay(c.weightDecay));
+        return std::make_unique<torch::optim::Adam>(
+            params, torch::optim::AdamOptions(lr).betas({c.adamBeta1, c.adamBeta2}).weight_decay(c.weightDecay));
     case OptimizerKind::AdamW:
-        return std::make_unique<torch::optim::AdamW>(params,
-                                                     torch::optim::AdamWOptions(lr).weight_decay(c.weightDecay));
+        return std::make_unique<torch::optim::AdamW>(
+            params, torch::optim::AdamWOptions(lr).betas({c.adamBeta1, c.adamBeta2}).weight_decay(c.weightDecay));
     }
     return nullptr;
 }

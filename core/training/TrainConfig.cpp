@@ -184,6 +184,8 @@ bool configFieldApplies(const TrainConfig& c, const std::string& key)
     const auto startsWith = [&](const char* prefix) { return key.rfind(prefix, 0) == 0; };
     if (key == "momentum" || key == "nesterov")
         return c.optimizer == OptimizerKind::Sgd;
+    if (key == "adam_beta1" || key == "adam_beta2")
+        return c.optimizer != OptimizerKind::Sgd;
     if (key == "learning_rate")
         return c.scheduler != SchedulerKind::OneCycle;
     if (key == "warmup_epochs")

@@ -27,6 +27,8 @@ struct TrainConfig {
     double weightDecay = 0.0;
     double momentum = 0.9; ///< SGD only
     bool nesterov = false;
+    double adamBeta1 = 0.9;   ///< Adam/AdamW: decay of the gradient average
+    double adamBeta2 = 0.999; ///< Adam/AdamW: decay of the squared-gradient average
     int numEpochs = 10;
     OptimizerKind optimizer = OptimizerKind::Adam;
     SchedulerKind scheduler = SchedulerKind::Constant;
