@@ -12,6 +12,7 @@
 #include "TrainingSession.h"
 
 #include "runs/RunStore.h"
+#include "training/TrainConfig.h"
 #include "support/SyntheticData.h"
 
 #include <QAction>
@@ -166,8 +167,12 @@ void TestMainWindow::irrelevantFieldsAreGreyedOut()
     auto* optimizer = qobject_cast<QComboBox*>(form->editor("optimizer"));
     optimizer->setCurrentText("adam");
     QVERIFY(!form->editor("momentum")->isEnabled());
+    QVERIFY(form->editor("adam_beta1")->isEnabled());
     optimizer->setCurrentText("sgd");
     QVERIFY(form->editor("momentum")->isEnabled());
+    QVERIFY(!form->editor("adam_beta1")->isEnabled());
+    for (const auto& field : configFields()) // every field has its editor (the architecture has its picker)
+        QVERIFY2(std::string(field.key) == "model" || form->editor(field.key), field.key);
     auto* augment = qobject_cast<QCheckBox*>(form->editor("augmentation"));
     augment->setChecked(false);
     QVERIFY(!form->editor("aug_rotation")->isEnabled());
@@ -184,6 +189,7 @@ void TestMainWindow::presetsAndConfigFilesFillTheForm()
     while (presets->currentText() != "seed003-tiny" && presets->currentIndex() < presets->count() - 1)
         QTest::keyClick(presets, Qt::Key_Down); // the keyboard activates items like a user would
     QCOMPARE(presets->currentText(), QString("seed003-tiny"));
+    QVERIFY(page->findChild<QLabel*>("presetInfo")->text().startsWith("seed003-tiny: Tiny CNN v3"));
     QCOMPARE(page->architecturePanel()->currentId(), QString("tiny-v3"));
     QCOMPARE(qobject_cast<QComboBox*>(page->form()->editor("scheduler"))->currentText(), QString("onecycle"));
     QCOMPARE(page->config().model, std::string("tiny-v3"));

@@ -25,7 +25,8 @@ const QList<Section>& sections()
     static const QList<Section> list = {
         {QT_TR_NOOP("Model"), {"activation", "dropout_rate"}},
         {QT_TR_NOOP("Optimisation"),
-         {"optimizer", "learning_rate", "batch_size", "num_epochs", "weight_decay", "momentum", "nesterov"}},
+         {"optimizer", "learning_rate", "batch_size", "num_epochs", "weight_decay", "momentum", "nesterov",
+          "adam_beta1", "adam_beta2"}},
         {QT_TR_NOOP("Learning-rate schedule"),
          {"scheduler", "warmup_epochs", "step_size", "gamma", "max_lr", "pct_start", "div_factor", "final_div_factor"}},
         {QT_TR_NOOP("Early stopping"),
@@ -44,6 +45,8 @@ QString labelFor(const QString& key)
         {"dropout_rate", QObject::tr("Dropout (−1: default)")},
         {"learning_rate", QObject::tr("Learning rate")},
         {"max_lr", QObject::tr("Peak LR")},
+        {"adam_beta1", QObject::tr("Adam β1")},
+        {"adam_beta2", QObject::tr("Adam β2")},
         {"pct_start", QObject::tr("Rising fraction")},
         {"div_factor", QObject::tr("Initial LR divisor")},
         {"final_div_factor", QObject::tr("Final LR divisor")},

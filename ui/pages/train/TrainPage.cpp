@@ -114,7 +114,24 @@ QWidget* TrainPage::buildSetupPanel()
     recipeRow->addWidget(save);
     connect(load, &QPushButton::clicked, this, &TrainPage::loadConfig);
     connect(save, &QPushButton::clicked, this, &TrainPage::saveConfig);
-    layout->addWidget(group(tr("Recipe"), recipe, m_setup));
+    // One line on the preset chosen, or the one under the mouse in the open list.
+    auto* presetInfo = new QLabel(tr("Presets: the seeds' recipes and two fast ones, with their measured accuracy and "
+                                     "time on two cores."),
+                                  recipe);
+    presetInfo->setObjectName("presetInfo");
+    presetInfo->setWordWrap(true);
+    const auto describe = [this, presetInfo](int index) {
+        if (const auto* preset = findPreset(m_presets->itemData(index).toString().toStdString()))
+            presetInfo->setText(QString::fromStdString(preset->id + ": " + preset->description));
+    };
+    connect(m_presets, &QComboBox::highlighted, this, describe);
+    connect(m_presets, &QComboBox::currentIndexChanged, this, describe);
+    auto* recipeBox = new QWidget(m_setup);
+    auto* recipeColumn = new QVBoxLayout(recipeBox);
+    recipeColumn->setContentsMargins(0, 0, 0, 0);
+    recipeColumn->addWidget(recipe);
+    recipeColumn->addWidget(presetInfo);
+    layout->addWidget(group(tr("Recipe"), recipeBox, m_setup));
 
     layout->addWidget(group(tr("Architecture"), m_architecture, m_setup));
     layout->addWidget(m_form);
