@@ -2,7 +2,7 @@
 # By hand, not in CI (needs root, network to Debian's mirror, ~10 minutes): builds the .deb, checks it
 # with lintian (no errors or warnings), appstreamcli and desktop-file-validate, installs it with apt
 # into a clean Debian 12 root (debootstrap --variant=minbase) and runs it there: --version on both
-# binaries, `summary`, a 200-image training on generated IDX files, and the window's --self-test
+# binaries, `summary`, a 200-image training on generated IDX files, its ONNX export, and the window's --self-test
 # (offscreen). Prints what it checked.
 #   scripts/package-check.sh [ROOT_DIR]     (default: a temporary folder, removed at the end)
 set -euo pipefail
@@ -51,12 +51,24 @@ def write(name, count):
     with open(f"{out}/{name}-images-idx3-ubyte", "wb") as f: f.write(struct.pack(">IIII", 2051, count, 28, 28) + images)
     with open(f"{out}/{name}-labels-idx1-ubyte", "wb") as f: f.write(struct.pack(">II", 2049, count) + bytes(labels))
 write("train", 200); write("t10k", 100)
+import zlib  # and one 28x28 grayscale PNG to predict (a bar, as in class 4)
+rows = b"".join(b"\0" + bytes(255 if r == 11 and 4 <= x < 24 else 0 for x in range(28)) for r in range(28))
+chunk = lambda kind, data: struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+with open(f"{out}/digit.png", "wb") as f:
+    f.write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 28, 28, 8, 0, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
 PY
 in_root() { chroot "$root" env HOME=/root QT_QPA_PLATFORM=offscreen "$@"; }
 in_root mnist-studio-cli --version
 in_root mnist-studio --version
 in_root mnist-studio-cli summary --arch simple-cnn | tail -1
 in_root mnist-studio-cli train --data /tmp/data --model simple-cnn --num-epochs 1 --threads 1 --runs /tmp/runs | tail -2
+in_root mnist-studio-cli export --runs /tmp/runs --run 1 --out /tmp/model.onnx | head -1
+from_onnx="$(in_root mnist-studio-cli predict --onnx /tmp/model.onnx /tmp/data/digit.png)"
+from_checkpoint="$(in_root mnist-studio-cli predict --runs /tmp/runs --run 1 /tmp/data/digit.png)"
+echo "$from_onnx"
+[ "$from_onnx" = "$from_checkpoint" ] || { say "predict --onnx differs from the checkpoint: $from_checkpoint"; exit 1; }
+say "predict --onnx (OpenCV DNN) = predict with the checkpoint (LibTorch)"
 in_root mnist-studio --self-test --data /tmp/data
 in_root man -w mnist-studio-cli >/dev/null 2>&1 && say "man mnist-studio-cli: found" || say "man: not installed in the minimal root (pages are in /usr/share/man/man1)"
-say "passed: package built, lint-free, installed on clean Debian 12, CLI trained, window drew every page"
+say "passed: package built, lint-free, installed on clean Debian 12, CLI trained and exported ONNX, window drew every page"

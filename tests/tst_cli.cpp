@@ -49,7 +49,20 @@ private:
     Result cli(const QStringList& args);
     QTemporaryDir m_dir;
     QString m_data, m_runs;
+    /// A 280×280 drawing: a black block on white, saved as `name` in the test's folder.
+    QString drawBlock(const QString& name, const QRect& block);
 };
+
+QString TestCli::drawBlock(const QString& name, const QRect& block)
+{
+    QImage img(280, 280, QImage::Format_RGB32);
+    img.fill(Qt::white);
+    QPainter painter(&img);
+    painter.fillRect(block, Qt::black);
+    painter.end();
+    const auto path = m_dir.filePath(name);
+    return img.save(path) ? path : QString();
+}
 
 Result TestCli::cli(const QStringList& args)
 {
@@ -254,13 +267,7 @@ void TestCli::lrScheduleWritesOneRowPerStep()
 void TestCli::predictClassifiesImageFiles()
 {
     // Class 3 of the synthetic set is a bright block in the top row, fourth column.
-    QImage img(280, 280, QImage::Format_RGB32);
-    img.fill(Qt::white);
-    QPainter painter(&img);
-    painter.fillRect(QRect(150, 30, 50, 80), Qt::black);
-    painter.end();
-    const auto path = m_dir.filePath("digit.png");
-    QVERIFY(img.save(path));
+    const auto path = drawBlock("digit.png", QRect(150, 30, 50, 80));
     const auto r = cli({"predict", "--run", "1", path});
     QVERIFY2(r.code == 0, qPrintable(r.out + r.err));
     QVERIFY(r.out.startsWith(path + ": "));
@@ -285,13 +292,7 @@ void TestCli::predictClassifiesImageFiles()
 
 void TestCli::anExportedModelPredictsAsItsCheckpoint()
 {
-    QImage img(280, 280, QImage::Format_RGB32);
-    img.fill(Qt::white);
-    QPainter painter(&img);
-    painter.fillRect(QRect(40, 150, 60, 90), Qt::black);
-    painter.end();
-    const auto image = m_dir.filePath("export-digit.png");
-    QVERIFY(img.save(image));
+    const auto image = drawBlock("export-digit.png", QRect(40, 150, 60, 90));
     const auto model = m_dir.filePath("run1.onnx");
     const auto exported = cli({"export", "--run", "1", "--out", model});
     QVERIFY2(exported.code == 0, qPrintable(exported.err));

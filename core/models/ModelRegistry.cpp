@@ -54,9 +54,7 @@ const std::vector<ModelInfo>& modelRegistry()
          true, [](const ModelOptions& o) -> Classifier { return TfCnn(withActivation(TfCnnOptions(), o)).ptr(); }},
         {"fast-cnn", "Fast CNN", "conv24 5×5, conv32, FC 256, no dropout: 99 % in one epoch (train_mnist_fast's net).",
          "-", true,
-         [](const ModelOptions& o) -> Classifier {
-             return FastCnn(withActivation(FastCnnOptions().dropout(0), o)).ptr();
-         }},
+         [](const ModelOptions& o) -> Classifier { return SimpleCnn(withActivation(fastCnnOptions(), o)).ptr(); }},
         {"deeper-cnn", "Deeper CNN", "Three double-conv blocks with BatchNorm and dropout, FC 192 with BatchNorm.",
          "001", true,
          [](const ModelOptions& o) -> Classifier { return DeeperCnn(withActivation(DeeperCnnOptions(), o)).ptr(); }},

@@ -34,11 +34,14 @@ SimpleCnnImpl::SimpleCnnImpl(const SimpleCnnOptions& options) : options(options)
 
 void SimpleCnnImpl::reset()
 {
-    const auto a = options.activation();
-    m_conv1 = register_module("conv1", convReluPool(1, 32, 1, a));
-    m_conv2 = register_module("conv2", convReluPool(32, 64, 1, a));
-    m_fc1 = register_module("fc1", denseAct(64 * 7 * 7, 128, a, options.dropout()));
-    m_fc2 = register_module("fc2", torch::nn::Linear(128, options.num_classes()));
+    const auto& o = options;
+    const auto a = o.activation();
+    const int p = int(o.padding()), k = int(o.conv1_kernel());
+    const auto side = ((28 + 2 * p - k + 1) / 2 + 2 * p - 2) / 2; // after conv1, pool, conv2 (3×3), pool
+    m_conv1 = register_module("conv1", convReluPool(1, int(o.conv1_channels()), p, a, k));
+    m_conv2 = register_module("conv2", convReluPool(int(o.conv1_channels()), int(o.conv2_channels()), p, a));
+    m_fc1 = register_module("fc1", denseAct(int(o.conv2_channels() * side * side), int(o.hidden()), a, o.dropout()));
+    m_fc2 = register_module("fc2", torch::nn::Linear(o.hidden(), o.num_classes()));
 }
 
 torch::Tensor SimpleCnnImpl::forwardTapped(const torch::Tensor& x, LayerTap* tap)
@@ -71,28 +74,6 @@ torch::Tensor TfCnnImpl::forwardTapped(const torch::Tensor& x, LayerTap* tap)
     auto h = tapped(tap, "conv1", m_conv1->forward(x));
     h = tapped(tap, "conv2", m_conv2->forward(h));
     h = tapped(tap, "conv3", m_conv3->forward(h));
-    h = tapped(tap, "fc1", m_fc1->forward(h.flatten(1)));
-    return tapped(tap, "fc2", m_fc2->forward(h));
-}
-
-FastCnnImpl::FastCnnImpl(const FastCnnOptions& options) : options(options)
-{
-    reset();
-}
-
-void FastCnnImpl::reset()
-{
-    const auto a = options.activation();
-    m_conv1 = register_module("conv1", convReluPool(1, 24, 0, a, 5)); // 28 -> 24 -> 12
-    m_conv2 = register_module("conv2", convReluPool(24, 32, 0, a));   // 12 -> 10 -> 5
-    m_fc1 = register_module("fc1", denseAct(32 * 5 * 5, 256, a, options.dropout()));
-    m_fc2 = register_module("fc2", torch::nn::Linear(256, options.num_classes()));
-}
-
-torch::Tensor FastCnnImpl::forwardTapped(const torch::Tensor& x, LayerTap* tap)
-{
-    auto h = tapped(tap, "conv1", m_conv1->forward(x));
-    h = tapped(tap, "conv2", m_conv2->forward(h));
     h = tapped(tap, "fc1", m_fc1->forward(h.flatten(1)));
     return tapped(tap, "fc2", m_fc2->forward(h));
 }

@@ -11,11 +11,18 @@ namespace studio {
 
 struct SimpleCnnOptions {
     TORCH_ARG(double, dropout) = 0.5; ///< before the last layer; 0: none
+    TORCH_ARG(int64_t, conv1_channels) = 32;
+    TORCH_ARG(int64_t, conv1_kernel) = 3;
+    TORCH_ARG(int64_t, conv2_channels) = 64; ///< conv2 is 3×3
+    TORCH_ARG(int64_t, padding) = 1;         ///< of both convolutions
+    TORCH_ARG(int64_t, hidden) = 128;        ///< units of the dense layer
     TORCH_ARG(Activation, activation) = Activation::ReLU;
     TORCH_ARG(int64_t, num_classes) = 10;
 };
 
-/// Seed 004: conv32-pool-conv64-pool-fc128-dropout(0.5)-fc10, padding 1 (421,642 parameters).
+/// Seed 004: conv32-pool-conv64-pool-fc128-dropout(0.5)-fc10, padding 1 (421,642 parameters). With
+/// fastCnnOptions() it is tuomaso/train_mnist_fast's net (fast-cnn): conv24 5×5-pool-conv32-pool-
+/// fc256-fc10, valid convolutions, no dropout (215,194 parameters).
 class SimpleCnnImpl : public torch::nn::Cloneable<SimpleCnnImpl>, public ClassifierImpl {
 public:
     explicit SimpleCnnImpl(const SimpleCnnOptions& options = {});
@@ -30,6 +37,12 @@ private:
     torch::nn::Linear m_fc2{nullptr};
 };
 TORCH_MODULE(SimpleCnn);
+
+/// The options that make SimpleCnn the fast-cnn architecture.
+inline SimpleCnnOptions fastCnnOptions()
+{
+    return SimpleCnnOptions().conv1_channels(24).conv1_kernel(5).conv2_channels(32).padding(0).hidden(256).dropout(0);
+}
 
 /// The same knobs and defaults as the simple CNN.
 using TfCnnOptions = SimpleCnnOptions;
@@ -50,25 +63,5 @@ private:
     torch::nn::Linear m_fc2{nullptr};
 };
 TORCH_MODULE(TfCnn);
-
-/// The same knobs as the simple CNN; no dropout unless set.
-using FastCnnOptions = SimpleCnnOptions;
-
-/// The net of tuomaso/train_mnist_fast, the best-known recipe for 99 % in one epoch:
-/// conv24 5×5-pool-conv32 3×3-pool-fc256-fc10, valid convolutions (215,194 parameters).
-class FastCnnImpl : public torch::nn::Cloneable<FastCnnImpl>, public ClassifierImpl {
-public:
-    explicit FastCnnImpl(const FastCnnOptions& options = FastCnnOptions().dropout(0));
-    void reset() override;
-    torch::Tensor forwardTapped(const torch::Tensor& x, LayerTap* tap) override;
-    std::string camLayer() const override { return "conv2"; }
-
-    FastCnnOptions options;
-
-private:
-    torch::nn::Sequential m_conv1{nullptr}, m_conv2{nullptr}, m_fc1{nullptr};
-    torch::nn::Linear m_fc2{nullptr};
-};
-TORCH_MODULE(FastCnn);
 
 } // namespace studio
