@@ -74,11 +74,6 @@ ExportModelDialog::ExportModelDialog(RunsService* runs, const QString& checkpoin
     connect(&m_job, &QFutureWatcher<Outcome>::finished, this, &ExportModelDialog::done);
 }
 
-QString ExportModelDialog::chosenCheckpoint() const
-{
-    return m_checkpoints->currentData().toString();
-}
-
 QString ExportModelDialog::outputPath() const
 {
     return m_path->text().trimmed();

@@ -20,12 +20,10 @@ public:
     /// Lists `runs`' checkpoints with `checkpoint` chosen when it is among them.
     ExportModelDialog(RunsService* runs, const QString& checkpoint, QWidget* parent = nullptr);
 
-    QString chosenCheckpoint() const;
     QString outputPath() const;
     void setOutputPath(const QString& path);
     /// Starts the export of the chosen checkpoint to outputPath(); finished() follows.
     void startExport();
-    bool isBusy() const { return m_job.isRunning(); }
     QString statusText() const;
 
 Q_SIGNALS:
