@@ -117,6 +117,7 @@ int main(int argc, char** argv)
     config.limitTrain = 15000;
     config.numEpochs = 3;
     config.augment.enabled = true;
+    config.emaDecay = 0.99; // the weight average: a second validation curve
     config.threads = 1;
     page->setConfig(config);
     page->findChild<QSpinBox*>("processes")->setValue(2); // data-parallel: two processes of one thread

@@ -297,11 +297,23 @@ void TestMainWindow::chartsSmoothLogExportAndReadOut()
     auto* page = window->trainPage();
     QTRY_VERIFY_WITH_TIMEOUT(page->canStart(), 20000);
     chooseTinyRun(page, 2);
-    page->start();
-    QTRY_VERIFY_WITH_TIMEOUT(!window->session()->isActive() && page->charts()->lossChart()->sampleCount(3) == 2, 30000);
     auto* charts = page->charts();
     auto* loss = charts->lossChart();
+    auto* accuracy = charts->accuracyChart();
+    const int averaged = accuracy->seriesIndex("EMA val");
+    QVERIFY(averaged >= 0);
     charts->refresh();
+    QVERIFY(!accuracy->inLegend(averaged)); // not a curve every run has
+    setField(page->form(), "ema_decay", "0.9");
+    page->start();
+    QTRY_VERIFY_WITH_TIMEOUT(!window->session()->isActive() && page->charts()->lossChart()->sampleCount(3) == 2, 30000);
+    charts->refresh();
+    // The weight average's validation: a second curve beside the weights', in the legend now.
+    QCOMPARE(accuracy->sampleCount(averaged), 2);
+    QCOMPARE(loss->sampleCount(loss->seriesIndex("EMA val")), 2);
+    QVERIFY(accuracy->inLegend(averaged));
+    QCOMPARE(RunStore(m_runs).epochs(window->session()->runId()).back().emaValAccuracy * 100,
+             accuracy->samples(averaged).back().value);
     // Smoothing changes the smoothed curve only; the raw one stays as recorded.
     const auto raw = loss->drawnPoints(0);
     page->findChild<QSlider*>("smoothing")->setValue(0);

@@ -18,6 +18,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <cmath>
+
 using namespace studio;
 
 class TestRunData : public QObject {
@@ -168,6 +170,11 @@ void TestRunData::storeOfThePreviousVersionIsMigratedAndFilledIn()
         QVERIFY(all[0].data.fingerprint.empty());
         QVERIFY(all[0].versions.isEmpty());
         QCOMPARE(all[1].status, QString("stopped"));
+        // Its epochs read back, with no weight average (schema 5 added the columns).
+        const auto epochs = store.epochs(1);
+        QVERIFY(!epochs.empty());
+        QVERIFY(std::isfinite(epochs[0].valAccuracy) && std::isnan(epochs[0].emaValAccuracy));
+        QCOMPARE(epochs[0].keptValAccuracy(), epochs[0].valAccuracy);
         // Its checkpoints (format 1) load with their statistics.
         const auto meta = readCheckpointMeta(store.checkpoint(1));
         QCOMPARE(meta.data.name, std::string("blocks"));
@@ -194,14 +201,14 @@ void TestRunData::storeOfThePreviousVersionIsMigratedAndFilledIn()
                      .toStdString(),
                  found->fingerprint);
     }
-    // The schema is now version 4 (sweeps), and reopening changes nothing.
+    // The schema is now version 5 (the weight average's validation), and reopening changes nothing.
     {
         auto db = QSqlDatabase::addDatabase("QSQLITE", "check");
         db.setDatabaseName(runs + "/runs.sqlite");
         QVERIFY(db.open());
         QSqlQuery q("PRAGMA user_version", db);
         QVERIFY(q.next());
-        QCOMPARE(q.value(0).toInt(), 4);
+        QCOMPARE(q.value(0).toInt(), 5);
     }
     QSqlDatabase::removeDatabase("check");
     RunStore again(runs);

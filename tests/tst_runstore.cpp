@@ -4,6 +4,8 @@
 #include "support/RunStoreEdits.h"
 #include "util/StudioError.h"
 
+#include <cmath>
+
 #include <QDir>
 #include <QFile>
 #include <QTemporaryDir>
@@ -41,6 +43,10 @@ void recordTwoEpochs(RunStore& store, std::int64_t id)
         e.lr = 0.01;
         e.seconds = 2.5;
         e.isBest = true;
+        if (epoch == 2) { // the run began averaging its weights (ema_decay) only now
+            e.emaValLoss = 0.15;
+            e.emaValAccuracy = 0.95;
+        }
         rec.onEpoch(e);
     }
 }
@@ -74,10 +80,16 @@ void TestRunStore::recordsSurviveAReopen()
     QCOMPARE(r->parameters, 8650);
     QCOMPARE(r->epochsDone, 2);
     QCOMPARE(r->bestEpoch, 2);
-    QCOMPARE(r->bestValAccuracy, 0.94);
+    QCOMPARE(r->bestValAccuracy, 0.95); // the weights the run keeps: the average's
+    QCOMPARE(r->bestValLoss, 0.15);
     QCOMPARE(r->seconds, 5.0);
     QVERIFY(r->config == config);
-    QCOMPARE(int(reopened.epochs(id).size()), 2);
+    const auto epochs = reopened.epochs(id);
+    QCOMPARE(int(epochs.size()), 2);
+    QVERIFY(std::isnan(epochs[0].emaValAccuracy) && std::isnan(epochs[0].emaValLoss));
+    QCOMPARE(epochs[1].valAccuracy, 0.94);
+    QCOMPARE(epochs[1].emaValAccuracy, 0.95);
+    QCOMPARE(epochs[1].emaValLoss, 0.15);
     QCOMPARE(reopened.epochs(id)[1].valLoss, 0.2);
     QCOMPARE(reopened.epochs(id)[1].runSeconds, 5.0); // the run's training time after epoch 2: 2.5 + 2.5
     QCOMPARE(int(reopened.batches(id).size()), 6);
@@ -189,8 +201,9 @@ void TestRunStore::exportsHistoryCsvAndJson()
     QVERIFY(csv.open(QIODevice::ReadOnly));
     const auto lines = QString(csv.readAll()).trimmed().split('\n');
     QCOMPARE(lines.size(), 3);
-    QCOMPARE(lines[0], QString("epoch,train_loss,train_acc,val_loss,val_acc,lr,seconds"));
-    QVERIFY(lines[2].startsWith("2,0.25,0.9,0.2,0.94,"));
+    QCOMPARE(lines[0], QString("epoch,train_loss,train_acc,val_loss,val_acc,lr,seconds,ema_val_loss,ema_val_acc"));
+    QCOMPARE(lines[1], QString("1,0.5,0.85,0.4,0.92,0.01,2.5,,"));
+    QCOMPARE(lines[2], QString("2,0.25,0.9,0.2,0.94,0.01,2.5,0.15,0.95"));
     exportJson(store, id, dir.filePath("r.json"));
     QVERIFY(QFileInfo(dir.filePath("r.json")).size() > 200);
 }

@@ -60,10 +60,12 @@ void ProgressPrinter::onEpoch(const EpochRecord& e)
 {
     if (m_terminal)
         std::printf("\r\033[K");
-    char validation[64] = "no validation";
-    if (std::isfinite(e.valAccuracy)) {
+    char validation[128] = "no validation";
+    if (std::isfinite(e.valAccuracy) && std::isfinite(e.emaValAccuracy))
+        std::snprintf(validation, sizeof validation, "val loss %.4f acc %.2f%% | EMA val loss %.4f acc %.2f%%",
+                      e.valLoss, e.valAccuracy * 100, e.emaValLoss, e.emaValAccuracy * 100);
+    else if (std::isfinite(e.valAccuracy))
         std::snprintf(validation, sizeof validation, "val loss %.4f acc %.2f%%", e.valLoss, e.valAccuracy * 100);
-    }
     std::printf("epoch %d/%d: train loss %.4f acc %.2f%% | %s | lr %.3e | %.1f s%s\n", e.epoch, e.numEpochs,
                 e.trainLoss, e.trainAccuracy * 100, validation, e.lr, e.seconds,
                 e.isBest && std::isfinite(e.valAccuracy) ? " *best*" : "");

@@ -22,11 +22,12 @@ void writeAtomically(const QString& path, const QByteArray& bytes)
 
 void exportHistoryCsv(const RunStore& store, std::int64_t id, const QString& path)
 {
-    QByteArray out = "epoch,train_loss,train_acc,val_loss,val_acc,lr,seconds\n";
+    QByteArray out = "epoch,train_loss,train_acc,val_loss,val_acc,lr,seconds,ema_val_loss,ema_val_acc\n";
     auto num = [](double v) { return std::isfinite(v) ? QByteArray::number(v, 'g', 8) : QByteArray(); };
     for (const auto& e : store.epochs(id))
         out += QByteArray::number(e.epoch) + ',' + num(e.trainLoss) + ',' + num(e.trainAccuracy) + ',' +
-               num(e.valLoss) + ',' + num(e.valAccuracy) + ',' + num(e.lr) + ',' + num(e.seconds) + '\n';
+               num(e.valLoss) + ',' + num(e.valAccuracy) + ',' + num(e.lr) + ',' + num(e.seconds) + ',' +
+               num(e.emaValLoss) + ',' + num(e.emaValAccuracy) + '\n';
     writeAtomically(path, out);
 }
 
@@ -44,7 +45,9 @@ void exportJson(const RunStore& store, std::int64_t id, const QString& path)
                                       {"val_loss", num(e.valLoss)},
                                       {"val_acc", num(e.valAccuracy)},
                                       {"lr", e.lr},
-                                      {"seconds", e.seconds}});
+                                      {"seconds", e.seconds},
+                                      {"ema_val_loss", num(e.emaValLoss)},
+                                      {"ema_val_acc", num(e.emaValAccuracy)}});
     for (const auto& b : store.batches(id))
         batchArray.append(QJsonObject{{"step", qint64(b.step)},
                                       {"epoch", b.epoch},

@@ -54,8 +54,8 @@ void RunRecorder::onEpoch(const EpochRecord& e)
 {
     if (e.isBest) {
         m_bestEpoch = e.epoch;
-        m_bestValAccuracy = e.valAccuracy;
-        m_bestValLoss = e.valLoss;
+        m_bestValAccuracy = e.keptValAccuracy();
+        m_bestValLoss = e.keptValLoss();
     }
     m_seconds += e.seconds;
     if (!m_store.onServer()) { // one file on this machine: a failure is real (a full disk)

@@ -24,7 +24,8 @@ const char* kSchema[] = {
     " data TEXT DEFAULT '', versions TEXT DEFAULT '', world TEXT DEFAULT '', sweep INTEGER DEFAULT 0,"
     " heartbeat INTEGER DEFAULT 0)",
     "CREATE TABLE IF NOT EXISTS epochs (run_id INTEGER, epoch INTEGER, train_loss REAL, train_acc REAL,"
-    " val_loss REAL, val_acc REAL, lr REAL, seconds REAL, PRIMARY KEY (run_id, epoch))",
+    " val_loss REAL, val_acc REAL, lr REAL, seconds REAL, ema_val_loss REAL, ema_val_acc REAL,"
+    " PRIMARY KEY (run_id, epoch))",
     "CREATE TABLE IF NOT EXISTS batches (run_id INTEGER, step INTEGER, epoch INTEGER, loss REAL, acc REAL,"
     " lr REAL, images_per_s REAL, PRIMARY KEY (run_id, step))",
     "CREATE TABLE IF NOT EXISTS sweeps (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT, spec TEXT,"
@@ -33,15 +34,15 @@ const char* kSchema[] = {
 
 /// Schema versions: 1 the first; 2 adds runs.data (the dataset record) and runs.versions; 3
 /// runs.world (the processes of a data-parallel run); 4 the sweeps table, runs.sweep and
-/// runs.heartbeat (seconds since the epoch of the holder's last sign of life).
-constexpr int kSchemaVersion = 4;
+/// runs.heartbeat (seconds since the epoch of the holder's last sign of life); 5 the weight
+/// average's validation, epochs.ema_val_loss and epochs.ema_val_acc.
+constexpr int kSchemaVersion = 5;
 
-/// Columns added after version 1, for stores written by earlier versions.
-const char* kAddedColumns[][2] = {{"data", "TEXT DEFAULT ''"},
-                                  {"versions", "TEXT DEFAULT ''"},
-                                  {"world", "TEXT DEFAULT ''"},
-                                  {"sweep", "INTEGER DEFAULT 0"},
-                                  {"heartbeat", "INTEGER DEFAULT 0"}};
+/// Columns added after version 1, for stores written by earlier versions: table, column, type.
+const char* kAddedColumns[][3] = {{"runs", "data", "TEXT DEFAULT ''"},        {"runs", "versions", "TEXT DEFAULT ''"},
+                                  {"runs", "world", "TEXT DEFAULT ''"},       {"runs", "sweep", "INTEGER DEFAULT 0"},
+                                  {"runs", "heartbeat", "INTEGER DEFAULT 0"}, {"epochs", "ema_val_loss", "REAL"},
+                                  {"epochs", "ema_val_acc", "REAL"}};
 
 /// SQLite's column types as PostgreSQL spells them (64-bit integers, double precision).
 QString serverTypes(QString sql)
@@ -166,14 +167,14 @@ void RunStore::migrate()
             auto version = query("SELECT MAX(version) FROM schema_version");
             const int found = version.next() ? version.value(0).toInt() : 0;
             if (found < kSchemaVersion) {
-                QStringList columns;
-                for (auto q = query("SELECT column_name FROM information_schema.columns WHERE table_name = 'runs' AND "
+                QStringList columns; // table.column
+                for (auto q = query("SELECT table_name || '.' || column_name FROM information_schema.columns WHERE "
                                     "table_schema = current_schema()");
                      q.next();)
                     columns << q.value(0).toString();
-                for (const auto& [name, type] : kAddedColumns)
-                    if (!columns.contains(QLatin1String(name)))
-                        query(serverTypes(QStringLiteral("ALTER TABLE runs ADD COLUMN %1 %2").arg(name, type)));
+                for (const auto& [table, name, type] : kAddedColumns)
+                    if (!columns.contains(QStringLiteral("%1.%2").arg(table, name)))
+                        query(serverTypes(QStringLiteral("ALTER TABLE %1 ADD COLUMN %2 %3").arg(table, name, type)));
                 query("CREATE INDEX IF NOT EXISTS runs_by_sweep ON runs (sweep, status)");
                 query("DELETE FROM schema_version");
                 query("INSERT INTO schema_version (version) VALUES (?)", {kSchemaVersion});
@@ -190,12 +191,13 @@ void RunStore::migrate()
     auto version = query("PRAGMA user_version");
     if (version.next() && version.value(0).toInt() >= kSchemaVersion)
         return;
-    QStringList columns;
-    for (auto info = query("PRAGMA table_info(runs)"); info.next();)
-        columns << info.value("name").toString();
-    for (const auto& [name, type] : kAddedColumns)
-        if (!columns.contains(QLatin1String(name)))
-            query(QStringLiteral("ALTER TABLE runs ADD COLUMN %1 %2").arg(name, type));
+    QStringList columns; // table.column
+    for (const char* table : {"runs", "epochs"})
+        for (auto info = query(QStringLiteral("PRAGMA table_info(%1)").arg(table)); info.next();)
+            columns << QStringLiteral("%1.%2").arg(table, info.value("name").toString());
+    for (const auto& [table, name, type] : kAddedColumns)
+        if (!columns.contains(QStringLiteral("%1.%2").arg(table, name)))
+            query(QStringLiteral("ALTER TABLE %1 ADD COLUMN %2 %3").arg(table, name, type));
     query("CREATE INDEX IF NOT EXISTS runs_by_sweep ON runs (sweep, status)");
     query(QStringLiteral("PRAGMA user_version = %1").arg(kSchemaVersion));
 }

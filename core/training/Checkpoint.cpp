@@ -171,12 +171,17 @@ CheckpointMeta readMeta(const QString& path, torch::serialize::InputArchive& arc
 namespace {
 
 torch::serialize::OutputArchive checkpointArchive(torch::nn::Module& model, torch::optim::Optimizer* optimizer,
-                                                  const CheckpointMeta& meta)
+                                                  const CheckpointMeta& meta, torch::nn::Module* trainingWeights)
 {
     torch::serialize::OutputArchive root;
     torch::serialize::OutputArchive modelArchive;
     model.save(modelArchive);
     root.write("model", modelArchive);
+    if (trainingWeights) {
+        torch::serialize::OutputArchive trainingArchive;
+        trainingWeights->save(trainingArchive);
+        root.write("training_weights", trainingArchive);
+    }
     if (optimizer) {
         torch::serialize::OutputArchive optimizerArchive;
         optimizer->save(optimizerArchive);
@@ -189,9 +194,9 @@ torch::serialize::OutputArchive checkpointArchive(torch::nn::Module& model, torc
 } // namespace
 
 void saveCheckpoint(const QString& path, torch::nn::Module& model, torch::optim::Optimizer* optimizer,
-                    const CheckpointMeta& meta)
+                    const CheckpointMeta& meta, torch::nn::Module* trainingWeights)
 {
-    auto root = checkpointArchive(model, optimizer, meta);
+    auto root = checkpointArchive(model, optimizer, meta, trainingWeights);
     writeCheckpointFile(root, metaToJson(meta), path, path);
 }
 
@@ -201,9 +206,9 @@ QString stagedPath(const QString& path)
 }
 
 void stageCheckpoint(const QString& path, torch::nn::Module& model, torch::optim::Optimizer* optimizer,
-                     const CheckpointMeta& meta)
+                     const CheckpointMeta& meta, torch::nn::Module* trainingWeights)
 {
-    auto root = checkpointArchive(model, optimizer, meta);
+    auto root = checkpointArchive(model, optimizer, meta, trainingWeights);
     writeCheckpointFile(root, metaToJson(meta), stagedPath(path), path);
 }
 
@@ -229,21 +234,29 @@ CheckpointMeta readCheckpointMeta(const QString& path)
     return readMeta(path, archive);
 }
 
-CheckpointMeta loadCheckpoint(const QString& path, torch::nn::Module& model, torch::optim::Optimizer* optimizer)
+CheckpointMeta loadCheckpoint(const QString& path, torch::nn::Module& model, torch::optim::Optimizer* optimizer,
+                              torch::nn::Module* trainingWeights)
 {
     auto archive = openCheckpointFile(path);
     auto meta = readMeta(path, archive);
-    torch::serialize::InputArchive modelArchive;
-    if (!archive.try_read("model", modelArchive))
+    const auto loadWeights = [&](const char* entry, torch::nn::Module& into) {
+        torch::serialize::InputArchive weights;
+        if (!archive.try_read(entry, weights))
+            return false;
+        checkTensors(path, meta, into, weights);
+        try {
+            into.load(weights);
+            useChannelsLast(into); // loading adopts the stored layout
+        } catch (const std::exception& e) {
+            throw StudioError("Checkpoint " + path.toStdString() + " holds a " + meta.config.model +
+                              " model that does not fit this architecture (" + plainMessage(e) + ").");
+        }
+        return true;
+    };
+    if (!loadWeights("model", model))
         throw StudioError("Checkpoint " + path.toStdString() + " holds no model.");
-    checkTensors(path, meta, model, modelArchive);
-    try {
-        model.load(modelArchive);
-        useChannelsLast(model); // loading adopts the stored layout
-    } catch (const std::exception& e) {
-        throw StudioError("Checkpoint " + path.toStdString() + " holds a " + meta.config.model +
-                          " model that does not fit this architecture (" + plainMessage(e) + ").");
-    }
+    if (trainingWeights && !loadWeights("training_weights", *trainingWeights))
+        loadWeights("model", *trainingWeights);
     if (optimizer) {
         try {
             torch::serialize::InputArchive optimizerArchive;

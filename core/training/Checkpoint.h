@@ -37,9 +37,11 @@ struct CheckpointMeta {
 };
 
 /// Writes model (+ optimizer when given) and meta atomically: a crash or full disk leaves the
-/// previous file intact. Throws StudioError naming the file.
+/// previous file intact. Throws StudioError naming the file. `model` is the model the checkpoint
+/// offers (evaluation, export, drawing); a run that averages its weights (ema_decay) offers the
+/// average and keeps the weights the optimizer trains as `trainingWeights`, for resuming.
 void saveCheckpoint(const QString& path, torch::nn::Module& model, torch::optim::Optimizer* optimizer,
-                    const CheckpointMeta& meta);
+                    const CheckpointMeta& meta, torch::nn::Module* trainingWeights = nullptr);
 
 /// A checkpoint is written beside the one in use ("latest.pt.pending"), the records of what it
 /// covers are committed, then it is moved into place: after a kill at any instant the run's store
@@ -47,7 +49,7 @@ void saveCheckpoint(const QString& path, torch::nn::Module& model, torch::optim:
 QString stagedPath(const QString& path);
 /// saveCheckpoint to stagedPath(path); the error names `path`.
 void stageCheckpoint(const QString& path, torch::nn::Module& model, torch::optim::Optimizer* optimizer,
-                     const CheckpointMeta& meta);
+                     const CheckpointMeta& meta, torch::nn::Module* trainingWeights = nullptr);
 /// Moves stagedPath(path) onto `path` (one rename that replaces it, made durable); does nothing
 /// when there is no staged file. Throws StudioError when the rename fails.
 void commitStaged(const QString& path);
@@ -57,7 +59,10 @@ CheckpointMeta readCheckpointMeta(const QString& path);
 
 /// Loads weights (and optimizer state when given) into an already built model of the checkpoint's
 /// architecture. Throws StudioError naming the file when it is corrupt or holds another architecture.
-CheckpointMeta loadCheckpoint(const QString& path, torch::nn::Module& model, torch::optim::Optimizer* optimizer);
+/// `trainingWeights`, when given, receives the weights the optimizer trains: the checkpoint's
+/// training weights when it keeps them apart (saveCheckpoint), otherwise its model.
+CheckpointMeta loadCheckpoint(const QString& path, torch::nn::Module& model, torch::optim::Optimizer* optimizer,
+                              torch::nn::Module* trainingWeights = nullptr);
 
 /// Builds the checkpoint's architecture and loads its weights (eval mode).
 struct LoadedModel {

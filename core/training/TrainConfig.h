@@ -29,6 +29,10 @@ struct TrainConfig {
     bool nesterov = false;
     double adamBeta1 = 0.9;   ///< Adam/AdamW: decay of the gradient average
     double adamBeta2 = 0.999; ///< Adam/AdamW: decay of the squared-gradient average
+    /// > 0: keep an exponential moving average of the weights (training/WeightAverage); it is
+    /// validated beside them every epoch, picks the best epoch and is the model the run's
+    /// checkpoints offer.
+    double emaDecay = 0.0;
     int numEpochs = 10;
     OptimizerKind optimizer = OptimizerKind::Adam;
     SchedulerKind scheduler = SchedulerKind::Constant;

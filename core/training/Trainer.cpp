@@ -23,6 +23,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <tuple>
 
 namespace studio {
 namespace {
@@ -59,6 +60,8 @@ Trainer::Trainer(TrainConfig config, const Dataset& dataset, QString runDir)
     options.dropout = m_config.dropoutRate;
     options.activation = m_config.activation;
     m_model = buildModel(m_config.model, options);
+    if (m_config.emaDecay > 0)
+        m_average.emplace(m_model, m_config.emaDecay);
     m_optimizer = makeOptimizer(m_config, m_model->parameters(), learningRateAt(m_config, 0, batchesPerEpoch()));
     m_position.early.best = std::nan("");
     QDir().mkpath(m_runDir);
@@ -154,19 +157,19 @@ FinishedEvent Trainer::stopped()
                                                    "; resuming continues from there.");
 }
 
-std::optional<std::pair<double, double>> Trainer::validate()
+std::optional<std::pair<double, double>> Trainer::validate(ClassifierImpl& model)
 {
     const double nan = std::nan("");
     if (m_validation.size() == 0)
         return std::pair{nan, nan};
     if (!m_world) { // stop and pause are honoured between its batches too
         const auto val =
-            predict(*m_model, m_validation, m_data.mean, m_data.std, kPredictBatchSize, [&] { return m_stop.load(); });
+            predict(model, m_validation, m_data.mean, m_data.std, kPredictBatchSize, [&] { return m_stop.load(); });
         if (val.cancelled)
             return std::nullopt;
         return std::pair{val.meanLoss, val.accuracy};
     }
-    return scoreInShards(*m_world, *m_model, m_validation, m_data.mean, m_data.std);
+    return scoreInShards(*m_world, model, m_validation, m_data.mean, m_data.std);
 }
 
 FinishedEvent Trainer::run()
@@ -203,7 +206,7 @@ FinishedEvent Trainer::run()
 FinishedEvent Trainer::earlyStopped(const EarlyStopping& early)
 {
     if (m_config.restoreBestWeights && writes())
-        loadCheckpoint(bestPath(), *m_model, nullptr);
+        loadCheckpoint(bestPath(), *model(), nullptr);
     return finish(FinishReason::EarlyStopped, "Early stopped after epoch " + std::to_string(m_position.epoch) + ": " +
                                                   nameOf(m_config.earlyStoppingMonitor) + " did not improve for " +
                                                   std::to_string(m_config.earlyStoppingPatience) +
@@ -298,6 +301,8 @@ FinishedEvent Trainer::train()
                 correct = logits.argmax(1).eq(batch->labels).sum().item<std::int64_t>();
             }
             m_optimizer->step();
+            if (m_average)
+                m_average->update(m_model, pos.step);
             pos.partialLossSum += lossValue * static_cast<double>(n);
             pos.partialCorrect += correct;
             pos.partialSeen += n;
@@ -321,19 +326,24 @@ FinishedEvent Trainer::train()
                 o->onBatch(be);
         }
 
-        const auto validation = validate();
+        const auto validation = validate(*m_model);
         if (!validation)
             return stopNow();
-        const auto [valLoss, valAccuracy] = *validation;
         EpochRecord ev;
+        std::tie(ev.valLoss, ev.valAccuracy) = *validation;
+        if (m_average) {
+            const auto averaged = validate(*m_average->model());
+            if (!averaged)
+                return stopNow();
+            std::tie(ev.emaValLoss, ev.emaValAccuracy) = *averaged;
+        }
+        const double valLoss = ev.keptValLoss(), valAccuracy = ev.keptValAccuracy();
         ev.epoch = pos.epoch + 1;
         ev.numEpochs = m_config.numEpochs;
         ev.trainLoss = pos.partialSeen ? pos.partialLossSum / static_cast<double>(pos.partialSeen) : std::nan("");
         ev.trainAccuracy = pos.partialSeen
                                ? static_cast<double>(pos.partialCorrect) / static_cast<double>(pos.partialSeen)
                                : std::nan("");
-        ev.valLoss = valLoss;
-        ev.valAccuracy = valAccuracy;
         ev.lr = lr;
         ev.seconds = secondsSince(epochStart) - pausedSeconds;
         ev.runSeconds = pos.elapsedSeconds + ev.seconds;

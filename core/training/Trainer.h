@@ -6,6 +6,7 @@
 #include "training/EarlyStopping.h"
 #include "training/TrainConfig.h"
 #include "training/TrainingEvents.h"
+#include "training/WeightAverage.h"
 
 #include <torch/optim/optimizer.h>
 
@@ -50,7 +51,9 @@ public:
     void stop();
     bool isPaused() const;
 
-    Classifier model() const { return m_model; }
+    /// The model the run offers: the weight average when the config keeps one (ema_decay), else the
+    /// weights the optimizer trains.
+    Classifier model() const { return m_average ? m_average->model() : m_model; }
     const TrainConfig& config() const { return m_config; }
     const TrainingPosition& position() const { return m_position; }
     std::int64_t batchesPerEpoch() const;
@@ -77,15 +80,16 @@ private:
     /// An observer still holds records the staged checkpoints cover (TrainingObserver::holdsCheckpoints).
     bool checkpointsHeld() const;
     void saveLatest();
-    /// Validation loss and accuracy (NaN without a validation split); nullopt when stopped.
-    std::optional<std::pair<double, double>> validate();
+    /// Validation loss and accuracy of `model` (NaN without a validation split); nullopt when stopped.
+    std::optional<std::pair<double, double>> validate(ClassifierImpl& model);
 
     TrainConfig m_config;
     LabeledImages m_train;
     LabeledImages m_validation;
     DatasetInfo m_data; ///< recorded in every checkpoint; its mean/std standardise the inputs
     QString m_runDir;
-    Classifier m_model;
+    Classifier m_model; ///< the weights the optimizer trains
+    std::optional<WeightAverage> m_average;
     std::unique_ptr<torch::optim::Optimizer> m_optimizer;
     TrainingPosition m_position;
     std::vector<TrainingObserver*> m_observers;

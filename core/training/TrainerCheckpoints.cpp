@@ -35,7 +35,7 @@ void Trainer::resumeFrom(const QString& given)
     if (!sameData(saved.data, m_data))
         throw StudioError("Checkpoint " + checkpointPath.toStdString() + " was trained on " + saved.data.describe() +
                           ", not on " + m_data.describe() + ": training would go on with other data.");
-    loadCheckpoint(checkpointPath, *m_model, m_optimizer.get());
+    loadCheckpoint(checkpointPath, *model(), m_optimizer.get(), m_average ? m_model.get() : nullptr);
     m_position = saved.position;
     m_data.mean = saved.data.mean; // the normalisation the weights were trained with
     m_data.std = saved.data.std;
@@ -54,7 +54,7 @@ CheckpointMeta Trainer::meta(double valAccuracy, double valLoss) const
 
 void Trainer::stage(const QString& path, const char* kind, const CheckpointMeta& m)
 {
-    stageCheckpoint(path, *m_model, m_optimizer.get(), m);
+    stageCheckpoint(path, *model(), m_optimizer.get(), m, m_average ? m_model.get() : nullptr);
     // A newer stage of the same file replaces one still held (records not yet committed).
     std::erase_if(m_staged, [&](const CheckpointEvent& c) { return c.path == path.toStdString(); });
     m_staged.push_back({path.toStdString(), kind, m.position.epoch});

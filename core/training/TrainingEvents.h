@@ -1,4 +1,5 @@
 #pragma once
+#include <cmath>
 #include <cstdint>
 #include <string>
 
@@ -40,6 +41,13 @@ struct EpochRecord {
     int numEpochs = 1;
     std::int64_t step = 0; ///< global steps after this epoch
     bool isBest = false;   ///< the best validation so far (the run's best epoch, read back)
+    /// The weight average's validation (ema_decay > 0; NaN otherwise). When there is one, it is what
+    /// picks the best epoch and what the run's checkpoints hold.
+    double emaValLoss = std::nan(""), emaValAccuracy = std::nan("");
+
+    /// Validation of the model the run keeps: the weight average's when there is one.
+    double keptValLoss() const { return std::isnan(emaValLoss) ? valLoss : emaValLoss; }
+    double keptValAccuracy() const { return std::isnan(emaValAccuracy) ? valAccuracy : emaValAccuracy; }
 };
 
 struct CheckpointEvent {

@@ -31,6 +31,7 @@ LiveChart::LiveChart(const QString& title, const QString& valueTitle, QWidget* p
     auto* c = new QChart;
     c->setTitle(title);
     c->legend()->setAlignment(Qt::AlignBottom);
+    c->legend()->setShowToolTips(true); // a name cut short in a narrow chart reads in full on hover
     c->setMargins(QMargins(4, 4, 4, 4));
     c->setBackgroundRoundness(4);
     setChart(c);
@@ -234,6 +235,9 @@ bool LiveChart::refresh()
         for (const auto& p : points)
             include(p.y());
         curve.series->replace(points);
+        if (curve.style.optional)
+            for (auto* marker : chart()->legend()->markers(curve.series))
+                marker->setVisible(!curve.buffer.points().empty());
         if (curve.dotSeries)
             curve.dotSeries->replace(points.size() <= 200 ? points : QList<QPointF>{});
     }
@@ -283,6 +287,20 @@ QString LiveChart::title() const
 QString LiveChart::seriesName(int series) const
 {
     return m_curves.at(std::size_t(series)).name;
+}
+
+int LiveChart::seriesIndex(const QString& name) const
+{
+    for (std::size_t i = 0; i < m_curves.size(); ++i)
+        if (m_curves[i].name == name)
+            return int(i);
+    return -1;
+}
+
+bool LiveChart::inLegend(int series) const
+{
+    const auto markers = chart()->legend()->markers(m_curves.at(std::size_t(series)).series);
+    return !markers.isEmpty() && markers.first()->isVisible();
 }
 
 int LiveChart::sampleCount(int series) const

@@ -33,6 +33,7 @@ public:
         Qt::PenStyle pen = Qt::SolidLine;
         bool smoothable = false; ///< follows the smoothing weight (raw batch curves)
         bool dots = false;       ///< draws a dot on every point (per-epoch curves)
+        bool optional = false;   ///< in the legend only once it has samples (a curve some runs have)
     };
 
     LiveChart(const QString& title, const QString& valueTitle, QWidget* parent = nullptr);
@@ -69,6 +70,10 @@ public:
     QString title() const;
     int seriesCount() const { return int(m_curves.size()); }
     QString seriesName(int series) const;
+    /// The index of the curve called `name`; -1 when there is none.
+    int seriesIndex(const QString& name) const;
+    /// Whether the legend lists the curve (as drawn at the last refresh).
+    bool inLegend(int series) const;
     int sampleCount(int series) const;
     const std::vector<ChartPoint>& samples(int series) const
     {

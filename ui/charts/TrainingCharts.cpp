@@ -43,14 +43,15 @@ TrainingCharts::TrainingCharts(QWidget* parent)
     m_accuracy->setValueBounds(0, 100);
     m_lr->setValueBounds(0, std::nan(""));
     m_batchLoss = m_loss->addSeries(tr("batch"), {faint(colors::train, 70), 1.0});
-    m_smoothLoss = m_loss->addSeries(tr("batch (smoothed)"), {colors::train, 2.0, Qt::SolidLine, true});
-    m_trainLoss = m_loss->addSeries(tr("train (epoch)"), {colors::train.darker(130), 2.0, Qt::DashLine, false, true});
+    m_smoothLoss = m_loss->addSeries(tr("smoothed"), {colors::train, 2.0, Qt::SolidLine, true});
+    m_trainLoss = m_loss->addSeries(tr("train"), {colors::train.darker(130), 2.0, Qt::DashLine, false, true});
     m_valLoss = m_loss->addSeries(tr("validation"), {colors::validation, 2.5, Qt::SolidLine, false, true});
-    m_batchAccuracy =
-        m_accuracy->addSeries(tr("batch (smoothed)"), {faint(colors::train, 110), 1.5, Qt::SolidLine, true});
-    m_trainAccuracy =
-        m_accuracy->addSeries(tr("train (epoch)"), {colors::train.darker(130), 2.0, Qt::DashLine, false, true});
+    const LiveChart::SeriesStyle averaged{colors::validation.darker(160), 2.5, Qt::DotLine, false, true, true};
+    m_emaValLoss = m_loss->addSeries(tr("EMA val"), averaged);
+    m_batchAccuracy = m_accuracy->addSeries(tr("batch"), {faint(colors::train, 110), 1.5, Qt::SolidLine, true});
+    m_trainAccuracy = m_accuracy->addSeries(tr("train"), {colors::train.darker(130), 2.0, Qt::DashLine, false, true});
     m_valAccuracy = m_accuracy->addSeries(tr("validation"), {colors::validation, 2.5, Qt::SolidLine, false, true});
+    m_emaValAccuracy = m_accuracy->addSeries(tr("EMA val"), averaged);
     m_plannedLr = m_lr->addSeries(tr("planned"), {faint(Qt::gray, 200), 1.5, Qt::DashLine});
     m_actualLr = m_lr->addSeries(tr("actual"), {colors::rate, 2.0});
     m_gapSeries = m_gap->addSeries(tr("train − validation"), {colors::gap, 2.0, Qt::SolidLine, false, true});
@@ -147,10 +148,14 @@ void TrainingCharts::addEpoch(const EpochRecord& u)
         m_accuracy->append(m_valAccuracy, at(step, u.epoch, u.runSeconds, u.valAccuracy * 100));
         m_gap->append(m_gapSeries, at(step, u.epoch, u.runSeconds, (u.trainAccuracy - u.valAccuracy) * 100));
     }
-    if (u.isBest && std::isfinite(u.valAccuracy)) {
+    if (std::isfinite(u.emaValAccuracy)) {
+        m_loss->append(m_emaValLoss, at(step, u.epoch, u.runSeconds, u.emaValLoss));
+        m_accuracy->append(m_emaValAccuracy, at(step, u.epoch, u.runSeconds, u.emaValAccuracy * 100));
+    }
+    if (u.isBest && std::isfinite(u.keptValAccuracy())) { // on the curve of the weights the run keeps
         const QString label = tr("best epoch");
-        m_accuracy->setMarker(label, at(step, u.epoch, u.runSeconds, u.valAccuracy * 100), false);
-        m_loss->setMarker(label, at(step, u.epoch, u.runSeconds, u.valLoss), false);
+        m_accuracy->setMarker(label, at(step, u.epoch, u.runSeconds, u.keptValAccuracy() * 100), false);
+        m_loss->setMarker(label, at(step, u.epoch, u.runSeconds, u.keptValLoss()), false);
     }
 }
 

@@ -52,8 +52,8 @@ private:
     LiveChart* m_accuracy;
     LiveChart* m_lr;
     LiveChart* m_gap;
-    int m_batchLoss = 0, m_smoothLoss = 0, m_trainLoss = 0, m_valLoss = 0;
-    int m_batchAccuracy = 0, m_trainAccuracy = 0, m_valAccuracy = 0;
+    int m_batchLoss = 0, m_smoothLoss = 0, m_trainLoss = 0, m_valLoss = 0, m_emaValLoss = 0;
+    int m_batchAccuracy = 0, m_trainAccuracy = 0, m_valAccuracy = 0, m_emaValAccuracy = 0;
     int m_plannedLr = 0, m_actualLr = 0;
     int m_gapSeries = 0;
     qint64 m_runId = 0;

@@ -183,13 +183,17 @@ void TrainPage::connectSession()
     });
     connect(m_session, &TrainingSession::epochDone, this, [this](const EpochRecord& u) {
         m_charts->addEpoch(u);
-        Q_EMIT statusMessage(tr("Epoch %1/%2: train loss %3, val loss %4, val accuracy %5 %%6")
+        QString validation = tr("no validation");
+        if (std::isfinite(u.valAccuracy))
+            validation =
+                tr("val loss %1, val accuracy %2 %").arg(u.valLoss, 0, 'f', 4).arg(u.valAccuracy * 100, 0, 'f', 2);
+        if (std::isfinite(u.emaValAccuracy))
+            validation += tr(", weight average %1 %").arg(u.emaValAccuracy * 100, 0, 'f', 2);
+        Q_EMIT statusMessage(tr("Epoch %1/%2: train loss %3, %4%5")
                                  .arg(u.epoch)
                                  .arg(u.numEpochs)
                                  .arg(u.trainLoss, 0, 'f', 4)
-                                 .arg(u.valLoss, 0, 'f', 4)
-                                 .arg(u.valAccuracy * 100, 0, 'f', 2)
-                                 .arg(u.isBest ? tr(" (best)") : QString()));
+                                 .arg(validation, u.isBest ? tr(" (best)") : QString()));
     });
     connect(m_session, &TrainingSession::runFinished, this, [this](const RunFinished& r) {
         m_charts->finishRun(r);
