@@ -27,6 +27,7 @@
 #include <QPushButton>
 #include <QSettings>
 #include <QSlider>
+#include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -135,6 +136,10 @@ void TestMainWindow::architecturePickerShowsCountAndSummary()
     QVERIFY(panel->summaryRows() >= 5);
     panel->setCurrentId("simple-cnn");
     QTRY_VERIFY_WITH_TIMEOUT(panel->parameterText().contains("421,642 parameters"), 10000);
+    QVERIFY2(panel->parameterText().contains("4.24 M multiply-adds"), qPrintable(panel->parameterText()));
+    auto* table = panel->findChild<QTableWidget*>("modelSummary");
+    QCOMPARE(table->item(1, 0)->text(), QString("conv2"));
+    QCOMPARE(table->item(1, 4)->text(), QString("3.61 M")); // 14·14·64·32·9 = 3,612,672
     QCOMPARE(window->trainPage()->config().model, std::string("simple-cnn"));
 }
 

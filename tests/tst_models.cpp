@@ -3,6 +3,7 @@
 #include "models/ModelRegistry.h"
 #include "models/ModelSummary.h"
 
+#include <ATen/Parallel.h>
 #include <torch/csrc/autograd/grad_mode.h>
 
 #include <QTest>
@@ -18,6 +19,11 @@ constexpr std::int64_t conv(std::int64_t in, std::int64_t out, std::int64_t k, b
 constexpr std::int64_t fc(std::int64_t in, std::int64_t out)
 {
     return in * out + out;
+}
+/// Multiply-adds of a convolution producing an out×side×side map from `in` channels with k×k kernels.
+constexpr std::int64_t convMacs(std::int64_t in, std::int64_t out, std::int64_t k, std::int64_t side)
+{
+    return side * side * out * in * k * k;
 }
 constexpr std::int64_t bn(std::int64_t c)
 {
@@ -44,6 +50,8 @@ private Q_SLOTS:
     void parameterCountsMatchTheSeeds();
     void summaryTotalsAgreeWithTheModel_data() { parameterCountsMatchTheSeeds_data(); }
     void summaryTotalsAgreeWithTheModel();
+    void multiplyAddsAreCountedByHand_data();
+    void multiplyAddsAreCountedByHand();
     void sigmoidMlpHasTheSameParametersButOtherOutputs();
     void unknownArchitectureNamesTheKnownOnes();
     void maxPoolMatchesTorchPooling_data();
@@ -52,6 +60,7 @@ private Q_SLOTS:
     void channelsLastInputGivesTheSameOutputs();
     void cloneIsIndependentWithIdenticalOutputs_data() { parameterCountsMatchTheSeeds_data(); }
     void cloneIsIndependentWithIdenticalOutputs();
+    void smallBatchConvolutionsMatchLibTorch();
 };
 
 void TestModels::parameterCountsMatchTheSeeds_data()
@@ -117,6 +126,46 @@ void TestModels::summaryTotalsAgreeWithTheModel()
     QCOMPARE(s.rows.back().shape, (std::vector<std::int64_t>{1, 10}));
     const auto text = QString::fromStdString(s.toText()).trimmed();
     QCOMPARE(text.split('\n').last(), QString("total params: %1").arg(expected));
+}
+
+void TestModels::multiplyAddsAreCountedByHand_data()
+{
+    QTest::addColumn<QString>("id");
+    QTest::addColumn<qint64>("forward");
+    QTest::addColumn<qint64>("firstLayer"); // its input gradient is not computed in training
+    QTest::newRow("mlp") << "mlp" << qint64(784 * 512 + 512 * 256 + 256 * 10) << qint64(784 * 512);
+    QTest::newRow("simple-cnn") << "simple-cnn"
+                                << qint64(convMacs(1, 32, 3, 28) + convMacs(32, 64, 3, 14) + 3136 * 128 + 128 * 10)
+                                << qint64(convMacs(1, 32, 3, 28));
+    QTest::newRow("fast-cnn") << "fast-cnn"
+                              << qint64(convMacs(1, 24, 5, 24) + convMacs(24, 32, 3, 10) + 800 * 256 + 256 * 10)
+                              << qint64(convMacs(1, 24, 5, 24));
+    // Seed 000: stem, 2 blocks at 28×28, then 2 blocks each at 14×14 and 7×7 (the first strided, with
+    // a 1×1 shortcut), global pooling, FC 128→10.
+    const auto stage = [](std::int64_t in, std::int64_t out, std::int64_t side) {
+        return convMacs(in, out, 3, side) + convMacs(out, out, 3, side) + convMacs(in, out, 1, side) +
+               2 * convMacs(out, out, 3, side);
+    };
+    QTest::newRow("resnet (seed 000)") << "resnet"
+                                       << qint64(convMacs(1, 32, 3, 28) + 4 * convMacs(32, 32, 3, 28) +
+                                                 stage(32, 64, 14) + stage(64, 128, 7) + 128 * 10)
+                                       << qint64(convMacs(1, 32, 3, 28));
+}
+
+void TestModels::multiplyAddsAreCountedByHand()
+{
+    QFETCH(QString, id);
+    QFETCH(qint64, forward);
+    QFETCH(qint64, firstLayer);
+    auto model = buildModel(id.toStdString());
+    const auto s = summarizeModel(*model);
+    QCOMPARE(s.multiplyAdds, forward);
+    QCOMPARE(s.trainingMultiplyAdds, 3 * forward - firstLayer);
+    std::int64_t sum = 0;
+    for (const auto& r : s.rows)
+        sum += r.multiplyAdds;
+    QCOMPARE(sum, forward);        // every product belongs to exactly one row
+    QVERIFY(model->is_training()); // the summary left the model as it found it
 }
 
 void TestModels::sigmoidMlpHasTheSameParametersButOtherOutputs()
@@ -235,6 +284,31 @@ void TestModels::cloneIsIndependentWithIdenticalOutputs()
         p.add_(0.01);
     QVERIFY(torch::equal(model->forward(x), before));
     QVERIFY(!torch::equal(copy->forward(x), before));
+}
+
+// layers::Conv2d hands small no-grad batches on more than one thread to oneDNN: the same numbers
+// as LibTorch's own convolution, on one thread or two, in either memory layout; a clone keeps that.
+void TestModels::smallBatchConvolutionsMatchLibTorch()
+{
+    torch::manual_seed(3);
+    auto conv = layers::conv(16, 32, 3, 1, true, 2);
+    const int before = at::get_num_threads();
+    torch::NoGradGuard noGrad;
+    for (int threads : {1, 2}) {
+        at::set_num_threads(threads);
+        for (const auto format : {at::MemoryFormat::Contiguous, at::MemoryFormat::ChannelsLast})
+            for (std::int64_t n : {1, 3, 20}) {
+                const auto x = torch::randn({n, 16, 14, 14}).contiguous(format);
+                const auto want = torch::conv2d(x, conv->weight, conv->bias, 2, 1);
+                const auto got = conv->forward(x);
+                QCOMPARE(got.sizes(), want.sizes());
+                QVERIFY((got - want).abs().max().item<float>() < 1e-5);
+            }
+    }
+    at::set_num_threads(before);
+    const auto copy = conv->clone();
+    QVERIFY(std::dynamic_pointer_cast<layers::Conv2dImpl>(copy));
+    QVERIFY(torch::equal(copy->named_parameters()["weight"], conv->weight));
 }
 
 QTEST_GUILESS_MAIN(TestModels)

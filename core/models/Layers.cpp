@@ -1,6 +1,8 @@
 #include "models/Layers.h"
 
 #include <ATen/TensorIndexing.h>
+#include <ATen/ops/mkldnn_convolution.h>
+#include <ATen/Parallel.h>
 #include <c10/core/GradMode.h>
 #include <torch/nn/modules/activation.h>
 #include <torch/nn/modules/conv.h>
@@ -8,9 +10,38 @@
 
 namespace studio::layers {
 
-torch::nn::Conv2d conv(int64_t in, int64_t out, int64_t kernel, int64_t padding, bool bias, int64_t stride)
+Conv2d conv(int64_t in, int64_t out, int64_t kernel, int64_t padding, bool bias, int64_t stride)
 {
-    return torch::nn::Conv2d(torch::nn::Conv2dOptions(in, out, kernel).padding(padding).stride(stride).bias(bias));
+    return Conv2d(torch::nn::Conv2dOptions(in, out, kernel).padding(padding).stride(stride).bias(bias));
+}
+
+torch::Tensor Conv2dImpl::forward(const torch::Tensor& x)
+{
+    const auto* padding = c10::get_if<torch::ExpandingArray<2>>(&options.padding());
+    const bool small = !c10::GradMode::is_enabled() && at::get_num_threads() > 1 && x.dim() == 4 && x.size(0) < 16 &&
+                       x.scalar_type() == torch::kFloat && x.device().is_cpu() && padding &&
+                       c10::holds_alternative<torch::enumtype::kZeros>(options.padding_mode());
+    if (!small)
+        return torch::nn::Conv2dImpl::forward(x);
+    return at::mkldnn_convolution(x, weight, bias.defined() ? c10::optional<torch::Tensor>(bias) : c10::nullopt,
+                                  *padding, options.stride(), options.dilation(), options.groups());
+}
+
+std::shared_ptr<torch::nn::Module> Conv2dImpl::clone(const c10::optional<torch::Device>& device) const
+{
+    // As Cloneable::clone: copy, drop the shared tensors (a convolution has no buffers or children),
+    // build new ones, copy their values.
+    auto copy = std::make_shared<Conv2dImpl>(*this);
+    copy->parameters_.clear();
+    copy->reset();
+    torch::NoGradGuard noGrad;
+    const auto mine = named_parameters(/*recurse=*/false);
+    for (auto& p : copy->named_parameters(/*recurse=*/false))
+        p.value().set_data(mine[p.key()].clone());
+    copy->train(is_training());
+    if (device)
+        copy->to(*device);
+    return copy;
 }
 
 torch::Tensor MaxPool2x2Impl::forward(const torch::Tensor& x)

@@ -1,5 +1,6 @@
 #pragma once
 #include "models/Classifier.h"
+#include "models/Layers.h"
 
 #include <torch/arg.h>
 #include <torch/nn/cloneable.h>
@@ -29,7 +30,7 @@ public:
     ResidualBlockOptions options;
 
 private:
-    torch::nn::Conv2d m_conv1{nullptr}, m_conv2{nullptr};
+    layers::Conv2d m_conv1{nullptr}, m_conv2{nullptr};
     torch::nn::BatchNorm2d m_bn1{nullptr}, m_bn2{nullptr};
     torch::nn::Sequential m_shortcut{nullptr};
 };

@@ -23,7 +23,7 @@ InferenceService::InferenceService(QObject* parent)
     m_context->moveToThread(m_thread);
     connect(m_thread, &QThread::finished, m_context, &QObject::deleteLater);
     m_thread->start();
-    // One intra-op thread: faster than two for single images on these machines (0.58 vs 1.47 ms).
+    // One intra-op thread to start; each model's Predictor then keeps 1 or 2, whichever scores it faster.
     QMetaObject::invokeMethod(m_context, [] { configureTorchThread(1); });
 }
 

@@ -54,12 +54,14 @@ void ModelCatalog::requestSummary(const QString& id)
         out.parameters = table.totalParameters;
         out.activationBytes = table.activationBytes;
         out.parameterBytes = table.parameterBytes;
+        out.multiplyAdds = table.multiplyAdds;
+        out.trainingMultiplyAdds = table.trainingMultiplyAdds;
         for (const auto& row : table.rows) {
             QStringList dims;
             for (const auto d : row.shape)
                 dims.append(QString::number(d));
             out.rows.append({QString::fromStdString(row.name), QString::fromStdString(row.type), dims.join(u'×'),
-                             row.parameters, row.activationBytes});
+                             row.parameters, row.activationBytes, row.multiplyAdds});
         }
         return out;
     }));

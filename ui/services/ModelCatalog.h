@@ -17,6 +17,7 @@ struct LayerRow {
     QString name, type, shape;
     qint64 parameters = 0;
     qint64 activationBytes = 0;
+    qint64 multiplyAdds = 0; ///< one image, forward pass
 };
 
 /// A model summary (the CLI's `summary` table) for one architecture with default options.
@@ -26,6 +27,8 @@ struct ArchitectureSummary {
     qint64 parameters = 0;
     qint64 activationBytes = 0; ///< one image, forward pass
     qint64 parameterBytes = 0;
+    qint64 multiplyAdds = 0;         ///< one image, forward pass
+    qint64 trainingMultiplyAdds = 0; ///< one image, one training step
 };
 
 /// The model registry for the UI: the list is immediate; summaries (which build the model) are
