@@ -2,6 +2,7 @@
 
 #include "models/ModelRegistry.h"
 
+#include <ATen/Parallel.h>
 #include <ATen/record_function.h>
 #include <torch/csrc/autograd/grad_mode.h>
 #include <torch/csrc/autograd/profiler_legacy.h>
@@ -93,6 +94,10 @@ ModelSummary summarizeModel(ClassifierImpl& model)
         torch::NoGradGuard noGrad;
         using torch::profiler::impl::ProfilerConfig;
         using torch::profiler::impl::ProfilerState;
+        // On one thread every convolution is an aten::conv2d, whose multiply-adds the profiler counts
+        // (on more, a one-image batch goes to at::mkldnn_convolution directly: layers::Conv2d).
+        const int threads = at::get_num_threads();
+        at::set_num_threads(1);
         profiler::enableProfilerLegacy(ProfilerConfig(ProfilerState::CPU, /*report_input_shapes=*/true,
                                                       /*profile_memory=*/false, /*with_stack=*/false,
                                                       /*with_flops=*/true));
@@ -100,10 +105,12 @@ ModelSummary summarizeModel(ClassifierImpl& model)
             model.forwardTapped(torch::zeros({1, 1, 28, 28}), &recorder);
         } catch (...) {
             profiler::disableProfilerLegacy();
+            at::set_num_threads(threads);
             model.train(wasTraining);
             throw;
         }
         events = profiler::disableProfilerLegacy();
+        at::set_num_threads(threads);
     }
     model.train(wasTraining);
     ModelSummary s;

@@ -45,6 +45,7 @@ ArchitecturePanel::ArchitecturePanel(ModelCatalog* catalog, QWidget* parent)
         m_picker->addItem(a.displayName, a.id);
     m_description->setWordWrap(true);
     m_parameters->setObjectName("parameterCount");
+    m_parameters->setWordWrap(true);
     QFont bold = m_parameters->font();
     bold.setBold(true);
     m_parameters->setFont(bold);
