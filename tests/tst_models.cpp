@@ -82,6 +82,12 @@ void TestModels::parameterCountsMatchTheSeeds_data()
                                 << qint64(plainLayer(1, 32) + plainLayer(32, 32) + plainLayer(32, 64) +
                                           plainLayer(64, 64) + plainLayer(64, 128) + plainLayer(128, 128) +
                                           fc(1152, 192) + bn(192) + fc(192, 10));
+    // Keras reports 327,242 for it: BatchNorm's 832 running statistics counted as parameters.
+    QTest::newRow("kaggle-cnn (Deotte)") << "kaggle-cnn" << qint64(326410)
+                                         << qint64(conv(1, 32, 3, true) + conv(32, 32, 3, true) +
+                                                   conv(32, 32, 5, true) + 3 * bn(32) + conv(32, 64, 3, true) +
+                                                   conv(64, 64, 3, true) + conv(64, 64, 5, true) + 3 * bn(64) +
+                                                   conv(64, 128, 4, true) + bn(128) + fc(128, 10));
     QTest::newRow("resnet (seed 000)") << "resnet" << qint64(696042)
                                        << qint64(conv(1, 32, 3, false) + bn(32) + 2 * block(32, 32, false) +
                                                  block(32, 64, true) + block(64, 64, false) + block(64, 128, true) +
@@ -140,6 +146,12 @@ void TestModels::multiplyAddsAreCountedByHand_data()
     QTest::newRow("fast-cnn") << "fast-cnn"
                               << qint64(convMacs(1, 24, 5, 24) + convMacs(24, 32, 3, 10) + 800 * 256 + 256 * 10)
                               << qint64(convMacs(1, 24, 5, 24));
+    // 28 → 26 → 24 → 12 (5×5 stride 2) → 10 → 8 → 4 (5×5 stride 2) → 1 (4×4).
+    QTest::newRow("kaggle-cnn") << "kaggle-cnn"
+                                << qint64(convMacs(1, 32, 3, 26) + convMacs(32, 32, 3, 24) + convMacs(32, 32, 5, 12) +
+                                          convMacs(32, 64, 3, 10) + convMacs(64, 64, 3, 8) + convMacs(64, 64, 5, 4) +
+                                          convMacs(64, 128, 4, 1) + 128 * 10)
+                                << qint64(convMacs(1, 32, 3, 26));
     // Seed 000: stem, 2 blocks at 28×28, then 2 blocks each at 14×14 and 7×7 (the first strided, with
     // a 1×1 shortcut), global pooling, FC 128→10.
     const auto stage = [](std::int64_t in, std::int64_t out, std::int64_t side) {

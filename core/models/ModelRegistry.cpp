@@ -1,6 +1,7 @@
 #include "models/ModelRegistry.h"
 
 #include "models/DeeperCnn.h"
+#include "models/KaggleCnn.h"
 #include "models/Mlp.h"
 #include "models/ResNet.h"
 #include "models/SimpleCnn.h"
@@ -58,6 +59,10 @@ const std::vector<ModelInfo>& modelRegistry()
         {"deeper-cnn", "Deeper CNN", "Three double-conv blocks with BatchNorm and dropout, FC 192 with BatchNorm.",
          "001", true,
          [](const ModelOptions& o) -> Classifier { return DeeperCnn(withActivation(DeeperCnnOptions(), o)).ptr(); }},
+        {"kaggle-cnn", "Kaggle CNN (Deotte)",
+         "32-32-32(5×5 s2)-64-64-64(5×5 s2)-128(4×4) with BatchNorm and dropout 0.4: Chris Deotte's Kaggle MNIST CNN.",
+         "-", true,
+         [](const ModelOptions& o) -> Classifier { return KaggleCnn(withActivation(KaggleCnnOptions(), o)).ptr(); }},
         {"resnet", "Residual CNN", "Seed 000's MNISTResNet: three residual stages, global average pooling.", "000",
          false, [](const ModelOptions& o) -> Classifier { return ResNet(withKnobs(ResNetOptions(), o)).ptr(); }},
         {"plain-cnn", "Plain CNN (no skips)", "The residual CNN's widths and depth without skip connections.", "000",
