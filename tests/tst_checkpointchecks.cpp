@@ -2,6 +2,7 @@
 // the tensors must be the named architecture's, weights must be finite, the normalisation usable;
 // every failure is one plain sentence.
 #include "models/ModelRegistry.h"
+#include "support/TrainedRuns.h"
 #include "training/Checkpoint.h"
 #include "training/OptimizerFactory.h"
 #include "util/StudioError.h"
@@ -11,6 +12,7 @@
 #include <QTest>
 
 using namespace studio;
+using test::sameWeights;
 
 namespace {
 
@@ -31,15 +33,6 @@ CheckpointMeta metaFor(const std::string& model)
     meta.config.model = model;
     meta.position.epoch = 2;
     return meta;
-}
-
-bool sameWeights(torch::nn::Module& a, torch::nn::Module& b)
-{
-    const auto pb = b.named_parameters();
-    for (const auto& p : a.named_parameters())
-        if (!torch::equal(p.value(), pb[p.key()]))
-            return false;
-    return true;
 }
 
 } // namespace

@@ -30,12 +30,13 @@ private Q_SLOTS:
     void fieldsApplyOnlyWhereTheyHaveAnEffect();
     void adamBetasReachTheOptimizer();
     void speedrunPresetLearnsInItsOneEpoch();
+    void bestPresetLearnsAndKeepsTheAverage();
 };
 
 void TestTrainConfig::defaultsAndPresetsAreValid()
 {
     QVERIFY(configProblems(TrainConfig{}).empty());
-    QCOMPARE(int(presets().size()), 7);
+    QCOMPARE(int(presets().size()), 8);
     for (const auto& p : presets())
         QVERIFY2(configProblems(p.config).empty(), p.id.c_str());
 }
@@ -265,6 +266,31 @@ void TestTrainConfig::speedrunPresetLearnsInItsOneEpoch()
     QCOMPARE(result.reason, FinishReason::Completed);
     const double accuracy = predict(*trainer.model(), data.test, data.mean, data.std).accuracy;
     QVERIFY2(accuracy > 0.8, qPrintable(QString("test accuracy %1 after one epoch").arg(accuracy)));
+}
+
+/// The best preset's recipe (kaggle-cnn, augmentation, weight average) learns a small task in two
+/// of its epochs, validating the average beside the weights.
+void TestTrainConfig::bestPresetLearnsAndKeepsTheAverage()
+{
+    const auto data = test::syntheticDataset(100, 30);
+    auto c = findPreset("best")->config;
+    QVERIFY(c.emaDecay > 0 && c.augment.enabled);
+    c.numEpochs = 2;
+    c.batchSize = 32; // 28 steps an epoch on 900 images
+    c.emaDecay = 0.9; // the preset's 0.999 averages over more steps than two small epochs have
+    c.threads = 1;
+    QTemporaryDir dir;
+    Trainer trainer(c, data, dir.path());
+    struct : TrainingObserver {
+        std::vector<EpochRecord> epochs;
+        void onEpoch(const EpochRecord& e) override { epochs.push_back(e); }
+    } seen;
+    trainer.addObserver(&seen);
+    QCOMPARE(trainer.run().reason, FinishReason::Completed);
+    QCOMPARE(int(seen.epochs.size()), 2);
+    QVERIFY(std::isfinite(seen.epochs.back().emaValAccuracy));
+    const double accuracy = predict(*trainer.model(), data.test, data.mean, data.std).accuracy;
+    QVERIFY2(accuracy > 0.8, qPrintable(QString("test accuracy %1 after two epochs").arg(accuracy)));
 }
 
 QTEST_GUILESS_MAIN(TestTrainConfig)

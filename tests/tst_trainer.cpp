@@ -2,6 +2,7 @@
 #include "models/Predictions.h"
 #include "support/Printers.h"
 #include "support/SyntheticData.h"
+#include "support/TrainedRuns.h"
 #include "models/ModelRegistry.h"
 #include "training/LrSchedule.h"
 #include "training/OptimizerFactory.h"
@@ -15,6 +16,7 @@
 #include <thread>
 
 using namespace studio;
+using test::sameWeights;
 
 namespace {
 
@@ -53,19 +55,6 @@ struct Recorder : TrainingObserver {
     void onCheckpoint(const CheckpointEvent& e) override { checkpoints.push_back(e); }
     void onFinished(const FinishedEvent& e) override { finished = e; }
 };
-
-bool sameWeights(torch::nn::Module& a, torch::nn::Module& b)
-{
-    auto pb = b.named_parameters();
-    for (const auto& p : a.named_parameters())
-        if (!torch::equal(p.value(), pb[p.key()]))
-            return false;
-    auto bb = b.named_buffers();
-    for (const auto& p : a.named_buffers())
-        if (!torch::equal(p.value(), bb[p.key()]))
-            return false;
-    return true;
-}
 
 } // namespace
 

@@ -4,6 +4,7 @@
 #include "models/ModelRegistry.h"
 #include "models/Predictions.h"
 #include "support/SyntheticData.h"
+#include "support/TrainedRuns.h"
 #include "training/Checkpoint.h"
 #include "training/Trainer.h"
 #include "training/WeightAverage.h"
@@ -14,6 +15,7 @@
 #include <cmath>
 
 using namespace studio;
+using test::sameWeights;
 
 namespace {
 
@@ -35,19 +37,6 @@ bool allEqual(const Classifier& model, double value)
             return false;
     for (const auto& b : model->buffers())
         if (b.is_floating_point() && !torch::allclose(b, torch::full_like(b, value), 1e-6, 1e-6))
-            return false;
-    return true;
-}
-
-bool sameWeights(torch::nn::Module& a, torch::nn::Module& b)
-{
-    const auto pa = a.parameters(), pb = b.parameters();
-    for (std::size_t i = 0; i < pa.size(); ++i)
-        if (!torch::equal(pa[i], pb[i]))
-            return false;
-    const auto ba = a.buffers(), bb = b.buffers();
-    for (std::size_t i = 0; i < ba.size(); ++i)
-        if (!torch::equal(ba[i], bb[i]))
             return false;
     return true;
 }

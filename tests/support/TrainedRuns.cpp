@@ -5,6 +5,19 @@
 
 namespace studio::test {
 
+bool sameWeights(torch::nn::Module& a, torch::nn::Module& b)
+{
+    const auto pb = b.named_parameters();
+    for (const auto& p : a.named_parameters())
+        if (!pb.contains(p.key()) || !torch::equal(p.value(), pb[p.key()]))
+            return false;
+    const auto bb = b.named_buffers();
+    for (const auto& x : a.named_buffers())
+        if (!bb.contains(x.key()) || !torch::equal(x.value(), bb[x.key()]))
+            return false;
+    return true;
+}
+
 std::int64_t trainRecordedRun(const QString& runs, const QString& dataFolder, int epochs, int stopAfterEpoch)
 {
     const auto data = loadDataset(dataFolder.toStdString());
