@@ -9,7 +9,7 @@ seconds="${1:-60}"
 build="${2:-$here/build}"
 export QT_QPA_PLATFORM=offscreen
 total=0 findings=0
-for target in idx checkpoint config runstore image; do
+for target in idx checkpoint config runstore image replay; do
     exe="$build/tests/fuzz/fuzz_$target"
     if [[ ! -x "$exe" ]]; then
         echo "fuzz.sh: $exe is not built" >&2

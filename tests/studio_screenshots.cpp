@@ -27,6 +27,7 @@
 
 #include <QApplication>
 #include <QCheckBox>
+#include <QComboBox>
 #include <QLabel>
 #include <QPushButton>
 #include <QTabWidget>
@@ -37,6 +38,7 @@
 #include <QPalette>
 #include <QScrollArea>
 #include <QScrollBar>
+#include <QSlider>
 #include <QSpinBox>
 #include <QSettings>
 #include <QTemporaryDir>
@@ -170,6 +172,18 @@ int main(int argc, char** argv)
     analyze->findChild<QTabWidget*>("analyzeTabs")->setCurrentIndex(2);
     save(&window, out + "/analyze-calibration.png");
     analyze->findChild<QTabWidget*>("analyzeTabs")->setCurrentIndex(0);
+    // The same run's validation split replayed at its first epoch, most forgotten images first.
+    const QString analysed = analyze->analysis()->checkpoint;
+    analyze->analyse(analysed, "validation");
+    waitFor([&] { return analyze->analysis() && analyze->analysis()->evaluation.split == "validation"; }, 60000);
+    analyze->findChild<QSlider*>("epochSlider")->setValue(0);
+    analyze->showCell(-1, -1);
+    auto* order = analyze->findChild<QComboBox*>("galleryOrder");
+    order->setCurrentIndex(order->findText("Most forgotten first"));
+    waitFor([] { return false; }, 400); // the heat map's fade
+    save(&window, out + "/analyze-replay.png");
+    analyze->analyse(analysed, "test");
+    waitFor([&] { return analyze->analysis() && analyze->analysis()->evaluation.split == "test"; }, 60000);
 
     // The Runs page after a study queued from it: four architectures, one epoch on 6,000 images,
     // then the same MLP over three seeds.

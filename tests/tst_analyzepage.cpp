@@ -5,6 +5,7 @@
 #include "ConfusionMatrixView.h"
 #include "AnalysisService.h"
 #include "DataSource.h"
+#include "EpochReplayBar.h"
 #include "GalleryModel.h"
 #include "ImageDetailPanel.h"
 
@@ -12,9 +13,11 @@
 #include "training/Trainer.h"
 
 #include <QCheckBox>
+#include <QComboBox>
 #include <QFile>
 #include <QLabel>
 #include <QSignalSpy>
+#include <QSlider>
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
@@ -31,6 +34,7 @@ private Q_SLOTS:
     void confidenceRangeFiltersTheGallery();
     void confusionExportsAsPictureAndTable();
     void gradCamExplainsTheAnalysedWeightsAfterTheFileIsGone();
+    void epochReplayShowsEachEpochAsItWas();
 
 private:
     QTemporaryDir m_dir;
@@ -187,6 +191,77 @@ void TestAnalyzePage::gradCamExplainsTheAnalysedWeightsAfterTheFileIsGone()
     QTRY_VERIFY_WITH_TIMEOUT(shownMap().index >= 0, 20000);
     QCOMPARE(int(shownMap().heat.size()), 28 * 28);
     QVERIFY(QFile::rename(m_checkpoint + ".moved", m_checkpoint));
+}
+
+void TestAnalyzePage::epochReplayShowsEachEpochAsItWas()
+{
+    QVERIFY(!m_page->replayBar()->isVisible()); // the test split has no replay
+    // A run of four epochs keeps its validation predictions every epoch.
+    struct Epochs : TrainingObserver {
+        std::vector<EpochRecord> seen;
+        void onEpoch(const EpochRecord& e) override { seen.push_back(e); }
+    } epochs;
+    TrainConfig c;
+    c.model = "simple-cnn";
+    c.numEpochs = 4;
+    c.batchSize = 32;
+    c.limitTrain = 200;
+    c.valFraction = 0.3;
+    c.learningRate = 3e-4;
+    c.threads = 1;
+    Trainer trainer(c, test::syntheticDataset(20, 30), m_dir.filePath("replayed"));
+    trainer.addObserver(&epochs);
+    QCOMPARE(trainer.run().reason, FinishReason::Completed);
+    const QString latest = trainer.latestPath();
+    m_page->analyse(latest, "validation");
+    QTRY_VERIFY_WITH_TIMEOUT(m_page->analysis() && m_page->analysis()->checkpoint == latest, 30000);
+    const Analysis* a = m_page->analysis();
+    auto* bar = m_page->replayBar();
+    QVERIFY(bar->isVisible());
+    QCOMPARE(int(a->replay.size()), 4);
+    QCOMPARE(bar->currentIndex(), 3); // latest.pt is epoch 4: its own scores on show
+    QCOMPARE(a->shownSnapshot, -1);
+    auto* slider = m_page->findChild<QSlider*>("epochSlider");
+    for (int i = 0; i < 4; ++i) {
+        slider->setValue(i);
+        const auto& e = a->shownEvaluation();
+        const auto& record = epochs.seen[std::size_t(i)];
+        // What every view shows at epoch i+1 is what training measured then.
+        QCOMPARE(e.scores.size(), qint64(60));
+        QCOMPARE(qRound(e.accuracy * 60), qRound(record.valAccuracy * 60));
+        QCOMPARE(m_page->confusionView()->matrix().total(), 60);
+        if (i < 3)
+            QVERIFY(m_page->confusionView()->isFading());
+        QVERIFY2(m_page->summaryText().contains(QString("accuracy %1 %").arg(record.valAccuracy * 100, 0, 'f', 2)),
+                 qPrintable(m_page->summaryText()));
+        m_page->showCell(-1, -1);
+        QCOMPARE(m_page->gallery()->rowCount(), 60 - qRound(record.valAccuracy * 60));
+        for (int k = 0; k < 10; ++k)
+            if (!std::isnan(record.valClassAccuracy[std::size_t(k)]))
+                QCOMPARE(e.report.perClass[std::size_t(k)].recall, record.valClassAccuracy[std::size_t(k)]);
+    }
+    QVERIFY(m_page->summaryText().contains("epoch 4"));
+    slider->setValue(0);
+    QVERIFY2(m_page->summaryText().contains("epoch 1 replayed (the checkpoint is epoch 4)"),
+             qPrintable(m_page->summaryText()));
+    // Each image's history: the gallery sorts by it, the detail panel says it.
+    auto* order = m_page->findChild<QComboBox*>("galleryOrder");
+    order->setCurrentIndex(order->findText("Most forgotten first"));
+    m_page->showCell(-1, -1);
+    m_page->findChild<QCheckBox*>("errorsOnly")->setChecked(false);
+    int most = 0;
+    for (const auto& h : a->histories)
+        most = std::max(most, h.forgettingEvents);
+    const auto first = m_page->gallery()->data(m_page->gallery()->index(0), GalleryModel::ScoreIndexRole).toLongLong();
+    QCOMPARE(a->histories[std::size_t(first)].forgettingEvents, most);
+    auto* detail = m_page->findChild<QLabel*>("detailText");
+    QVERIFY2(detail->text().contains("learned at epoch") || detail->text().contains("not learned by epoch"),
+             qPrintable(detail->text()));
+    // Play steps through to the last epoch and stops.
+    QTest::mouseClick(m_page->findChild<QWidget*>("playEpochs"), Qt::LeftButton);
+    QVERIFY(bar->isPlaying());
+    QTRY_VERIFY_WITH_TIMEOUT(!bar->isPlaying(), 5000);
+    QCOMPARE(bar->currentIndex(), 3);
 }
 
 QTEST_MAIN(TestAnalyzePage)

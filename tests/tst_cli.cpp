@@ -102,11 +102,34 @@ void TestCli::trainEvaluateListExport()
     QCOMPARE(lines.size(), 101);
     QCOMPARE(lines[0], QString("index,label,pred,p0,p1,p2,p3,p4,p5,p6,p7,p8,p9"));
     QCOMPARE(lines[1].split(',').size(), 13);
+    // The run kept its validation predictions every epoch: evaluate derives each validation
+    // image's history. Its last epoch's predictions are latest.pt's on the validation split.
+    QVERIFY(train.out.contains(" | weakest "));
+    QVERIFY2(eval.out.contains("validation images over epochs 1-2:"), qPrintable(eval.out));
+    QFile forgetting(m_runs + "/run-1/forgetting.csv");
+    QVERIFY(forgetting.open(QIODevice::ReadOnly));
+    const auto histories = QString(forgetting.readAll()).trimmed().split('\n');
+    QCOMPARE(histories[0], QString("index,label,learned_at,forgetting_events,epochs_correct,last_predicted"));
+    QCOMPARE(histories.size(), 1 + 30); // 10 % of 300 training images
+    const auto latest = cli({"evaluate", "--run", "1", "--which", "latest", "--split", "validation", "--out",
+                             m_dir.filePath("latest-validation")});
+    QVERIFY2(latest.code == 0, qPrintable(latest.out + latest.err));
+    QFile validation(m_dir.filePath("latest-validation/predictions.csv"));
+    QVERIFY(validation.open(QIODevice::ReadOnly));
+    const auto predicted = QString(validation.readAll()).trimmed().split('\n');
+    QCOMPARE(predicted.size(), histories.size());
+    for (int i = 1; i < histories.size(); ++i) {
+        const auto h = histories[i].split(','), p = predicted[i].split(',');
+        QCOMPARE(h[1], p[1]);                   // the same image
+        QCOMPARE(h[5], p[2]);                   // predicted the same
+        QCOMPARE(h[2].isEmpty(), h[5] != h[1]); // learned only when right at the last epoch
+    }
     // Any pair of IDX files can be scored too.
     const auto idx = cli({"evaluate", "--run", "1", "--images", m_data + "/t10k-images-idx3-ubyte.gz", "--labels",
                           m_data + "/t10k-labels-idx1-ubyte.gz", "--limit-test", "40", "--out", m_dir.filePath("idx")});
     QVERIFY2(idx.code == 0, qPrintable(idx.out + idx.err));
     QVERIFY2(idx.out.contains("t10k-images-idx3-ubyte.gz split: 40 images"), qPrintable(idx.out));
+    QVERIFY(!QFile::exists(m_dir.filePath("idx/forgetting.csv"))); // other data: not the run's validation
     QVERIFY(cli({"evaluate", "--run", "1", "--images", m_data + "/t10k-images-idx3-ubyte.gz"})
                 .err.contains("--images and --labels go together"));
 
@@ -142,8 +165,8 @@ void TestCli::reportWritesEveryFileAndAReadableHtml()
     QCOMPARE(metrics["calibration"].toObject()["bins"].toArray().size(), 10);
     QCOMPARE(rows("errors.csv").size(), 1 + metrics["errors"].toInt());
     // Every chart is there in both formats, and the HTML links only files that exist.
-    for (const char* chart : {"loss", "accuracy", "learning-rate", "generalisation-gap", "confusion-counts",
-                              "confusion-normalised", "reliability", "confidence-histogram"})
+    for (const char* chart : {"loss", "accuracy", "learning-rate", "generalisation-gap", "class-accuracy",
+                              "confusion-counts", "confusion-normalised", "reliability", "confidence-histogram"})
         for (const char* suffix : {".png", ".svg"})
             QVERIFY2(QFileInfo(QDir(out).filePath(QString("charts/") + chart + suffix)).size() > 500, chart);
     QFile html(QDir(out).filePath("report.html"));
@@ -157,8 +180,8 @@ void TestCli::reportWritesEveryFileAndAReadableHtml()
         const QString target = it.next().captured(1);
         QVERIFY2(QFile::exists(QDir(out).filePath(target)), qPrintable(target));
     }
-    QCOMPARE(links, 16);
-    QVERIFY(page.count("data:image/png;base64,") >= 8); // self-contained: charts embedded
+    QCOMPARE(links, 18);
+    QVERIFY(page.count("data:image/png;base64,") >= 9); // self-contained: charts embedded
     const auto show = cli({"runs", "show", "1"}).out;   // the store keeps the test result
     QVERIFY2(show.contains(QString("test        %1%").arg(metrics["accuracy"].toDouble() * 100, 0, 'f', 2)),
              qPrintable(show));

@@ -1,5 +1,6 @@
 // Data-parallel runs end to end: real CLI processes joined over loopback by c10d (TCPStore, Gloo).
 #include "runs/RunStore.h"
+#include "training/EpochReplay.h"
 #include "support/SyntheticData.h"
 #include "training/Checkpoint.h"
 
@@ -131,6 +132,14 @@ void TestDistributed::twoRanksTrainAsOneProcessWithTheGlobalBatch()
     // Validation was scored in shards and summed: the same figures as one process.
     QCOMPARE(store.epochs(1)[0].valAccuracy, RunStore(one).epochs(1)[0].valAccuracy);
     QVERIFY(std::abs(store.epochs(1)[0].valLoss - RunStore(one).epochs(1)[0].valLoss) < 1e-5);
+    // The shards' logits were gathered in order: rank 0 kept the whole split's replay, per-class
+    // figures and predictions as one process did (to float16 rounding).
+    QCOMPARE(store.epochs(1)[0].valClassAccuracy, RunStore(one).epochs(1)[0].valClassAccuracy);
+    const auto pairReplay = readReplay(two + "/run-1"), oneReplay = readReplay(one + "/run-1");
+    QCOMPARE(int(pairReplay.size()), 1);
+    QCOMPARE(int(oneReplay.size()), 1);
+    QCOMPARE(pairReplay[0].scores.labels, oneReplay[0].scores.labels);
+    QCOMPARE(pairReplay[0].scores.predicted(), oneReplay[0].scores.predicted());
 }
 
 void TestDistributed::stopAndResumeUnderTwoRanksMatchStraightThrough()

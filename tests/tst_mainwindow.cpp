@@ -8,6 +8,7 @@
 #include "MainWindow.h"
 #include "TrainControls.h"
 #include "TrainPage.h"
+#include "ClassAccuracyStrip.h"
 #include "TrainingCharts.h"
 #include "TrainingSession.h"
 
@@ -29,7 +30,9 @@
 #include <QSlider>
 #include <QTableWidget>
 #include <QTemporaryDir>
+#include <QSignalSpy>
 #include <QTest>
+#include <QToolButton>
 
 using namespace studio;
 using namespace studio::ui;
@@ -310,6 +313,7 @@ void TestMainWindow::chartsSmoothLogExportAndReadOut()
     charts->refresh();
     QVERIFY(!accuracy->inLegend(averaged)); // not a curve every run has
     setField(page->form(), "ema_decay", "0.9");
+    QSignalSpy messages(page, &TrainPage::statusMessage);
     page->start();
     QTRY_VERIFY_WITH_TIMEOUT(!window->session()->isActive() && page->charts()->lossChart()->sampleCount(3) == 2, 30000);
     charts->refresh();
@@ -319,6 +323,28 @@ void TestMainWindow::chartsSmoothLogExportAndReadOut()
     QVERIFY(accuracy->inLegend(averaged));
     QCOMPARE(RunStore(m_runs).epochs(window->session()->runId()).back().emaValAccuracy * 100,
              accuracy->samples(averaged).back().value);
+    // Beside it, each class's validation accuracy (of the average, the weights the run keeps):
+    // a heat strip of both epochs, the store's figures, the weakest class named in the status.
+    const auto stored = RunStore(m_runs).epochs(window->session()->runId());
+    auto* strip = charts->classStrip();
+    QCOMPARE(strip->epochCount(), 2);
+    QCOMPARE(int(stored.back().valClassAccuracy.size()), 10);
+    for (int k = 0; k < 10; ++k)
+        if (!std::isnan(stored.back().valClassAccuracy[std::size_t(k)]))
+            QCOMPARE(strip->value(1, k), stored.back().valClassAccuracy[std::size_t(k)]);
+    const int weak = stored.back().weakestClass();
+    QString epochLine;
+    for (const auto& m : messages)
+        if (m.at(0).toString().startsWith("Epoch 2/2"))
+            epochLine = m.at(0).toString();
+    QVERIFY2(epochLine.contains(QString("weakest class %1 (").arg(weak)), qPrintable(epochLine));
+    QVERIFY(strip->readoutAt(strip->cellRect(1, weak).center()).startsWith(QString("%1, epoch 2: ").arg(weak)));
+    // Its curves on demand: one per class, hidden until asked for.
+    QVERIFY(!charts->classChart()->isVisible());
+    page->findChild<QToolButton*>("classCurvesButton")->click();
+    QVERIFY(charts->classChart()->isVisible());
+    QCOMPARE(charts->classChart()->seriesCount(), 10);
+    QCOMPARE(charts->classChart()->samples(weak).back().value, stored.back().valClassAccuracy[std::size_t(weak)] * 100);
     // Smoothing changes the smoothed curve only; the raw one stays as recorded.
     const auto raw = loss->drawnPoints(0);
     page->findChild<QSlider*>("smoothing")->setValue(0);

@@ -175,6 +175,7 @@ void TestRunData::storeOfThePreviousVersionIsMigratedAndFilledIn()
         QVERIFY(!epochs.empty());
         QVERIFY(std::isfinite(epochs[0].valAccuracy) && std::isnan(epochs[0].emaValAccuracy));
         QCOMPARE(epochs[0].keptValAccuracy(), epochs[0].valAccuracy);
+        QVERIFY(epochs[0].valClassAccuracy.empty()); // nor per-class figures (schema 6)
         // Its checkpoints (format 1) load with their statistics.
         const auto meta = readCheckpointMeta(store.checkpoint(1));
         QCOMPARE(meta.data.name, std::string("blocks"));
@@ -201,14 +202,14 @@ void TestRunData::storeOfThePreviousVersionIsMigratedAndFilledIn()
                      .toStdString(),
                  found->fingerprint);
     }
-    // The schema is now version 5 (the weight average's validation), and reopening changes nothing.
+    // The schema is now version 6 (the per-class validation accuracy), and reopening changes nothing.
     {
         auto db = QSqlDatabase::addDatabase("QSQLITE", "check");
         db.setDatabaseName(runs + "/runs.sqlite");
         QVERIFY(db.open());
         QSqlQuery q("PRAGMA user_version", db);
         QVERIFY(q.next());
-        QCOMPARE(q.value(0).toInt(), 5);
+        QCOMPARE(q.value(0).toInt(), 6);
     }
     QSqlDatabase::removeDatabase("check");
     RunStore again(runs);

@@ -8,6 +8,9 @@
 
 #include <QDir>
 #include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QUrl>
@@ -46,6 +49,7 @@ void recordTwoEpochs(RunStore& store, std::int64_t id)
         if (epoch == 2) { // the run began averaging its weights (ema_decay) only now
             e.emaValLoss = 0.15;
             e.emaValAccuracy = 0.95;
+            e.valClassAccuracy = {1.0, 2.0 / 3.0, std::nan("")}; // class 2 had no validation images
         }
         rec.onEpoch(e);
     }
@@ -90,6 +94,11 @@ void TestRunStore::recordsSurviveAReopen()
     QCOMPARE(epochs[1].valAccuracy, 0.94);
     QCOMPARE(epochs[1].emaValAccuracy, 0.95);
     QCOMPARE(epochs[1].emaValLoss, 0.15);
+    QVERIFY(epochs[0].valClassAccuracy.empty());
+    QCOMPARE(int(epochs[1].valClassAccuracy.size()), 3);
+    QCOMPARE(epochs[1].valClassAccuracy[1], 2.0 / 3.0); // exactly
+    QVERIFY(std::isnan(epochs[1].valClassAccuracy[2]));
+    QCOMPARE(epochs[1].weakestClass(), 1);
     QCOMPARE(reopened.epochs(id)[1].valLoss, 0.2);
     QCOMPARE(reopened.epochs(id)[1].runSeconds, 5.0); // the run's training time after epoch 2: 2.5 + 2.5
     QCOMPARE(int(reopened.batches(id).size()), 6);
@@ -201,11 +210,18 @@ void TestRunStore::exportsHistoryCsvAndJson()
     QVERIFY(csv.open(QIODevice::ReadOnly));
     const auto lines = QString(csv.readAll()).trimmed().split('\n');
     QCOMPARE(lines.size(), 3);
-    QCOMPARE(lines[0], QString("epoch,train_loss,train_acc,val_loss,val_acc,lr,seconds,ema_val_loss,ema_val_acc"));
-    QCOMPARE(lines[1], QString("1,0.5,0.85,0.4,0.92,0.01,2.5,,"));
-    QCOMPARE(lines[2], QString("2,0.25,0.9,0.2,0.94,0.01,2.5,0.15,0.95"));
+    QCOMPARE(lines[0], QString("epoch,train_loss,train_acc,val_loss,val_acc,lr,seconds,ema_val_loss,ema_val_acc,"
+                               "val_acc_class_0,val_acc_class_1,val_acc_class_2"));
+    QCOMPARE(lines[1], QString("1,0.5,0.85,0.4,0.92,0.01,2.5,,,,,"));
+    QCOMPARE(lines[2], QString("2,0.25,0.9,0.2,0.94,0.01,2.5,0.15,0.95,1,0.66666667,"));
     exportJson(store, id, dir.filePath("r.json"));
-    QVERIFY(QFileInfo(dir.filePath("r.json")).size() > 200);
+    QFile json(dir.filePath("r.json"));
+    QVERIFY(json.open(QIODevice::ReadOnly));
+    const auto classes =
+        QJsonDocument::fromJson(json.readAll()).object()["epochs"].toArray()[1].toObject()["val_class_acc"].toArray();
+    QCOMPARE(classes.size(), 3);
+    QCOMPARE(classes[1].toDouble(), 2.0 / 3.0);
+    QVERIFY(classes[2].isNull());
 }
 
 void TestRunStore::serverProblemsAreOneSentence()

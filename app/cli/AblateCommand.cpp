@@ -30,8 +30,7 @@ public:
         if (launcher.resumes())
             std::printf("run %lld: continuing at epoch %d\n", static_cast<long long>(launcher.runId()),
                         launcher.trainer().position().epoch + 1);
-        m_printer = std::make_unique<ProgressPrinter>(stdoutIsTerminal(), launcher.trainer().config().numEpochs,
-                                                      launcher.trainer().position().step);
+        m_printer = std::make_unique<ProgressPrinter>(stdoutIsTerminal(), launcher.trainer());
         return {m_printer.get()};
     }
     void finished(std::size_t index, std::int64_t runId, const LaunchResult* result) override

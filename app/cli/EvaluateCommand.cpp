@@ -2,8 +2,9 @@
 #include "cli/CliSupport.h"
 #include "cli/Commands.h"
 
-#include "evaluation/Evaluation.h"
 #include "data/IdxReader.h"
+#include "evaluation/Evaluation.h"
+#include "evaluation/Forgetting.h"
 #include "evaluation/ModelEvaluation.h"
 #include "runs/RunData.h"
 #include "training/Checkpoint.h"
@@ -106,7 +107,21 @@ int evaluateCommand(const QStringList& args)
         metrics["data"] = data;
         metrics["trained_on"] = toJson(loaded.meta.data);
         metrics["other_data"] = !otherData.isEmpty();
+        // The run's epoch replay (its validation images at every epoch), when it kept one.
+        std::vector<ReplayEpoch> replay;
+        if (otherData.isEmpty()) {
+            try {
+                replay = store ? readReplay(base, store->run(runId)->epochsDone) : readReplay(base);
+            } catch (const StudioError& e) {
+                std::fprintf(stderr, "%s forgetting.csv is not written.\n", e.what());
+            }
+        }
+        const auto histories = imageHistories(replay);
+        if (!replay.empty())
+            metrics["forgetting"] = forgettingSummary(replay, histories);
         writeEvaluationFiles(outDir, evaluation, metrics);
+        if (!replay.empty())
+            writeForgettingCsv(QDir(outDir).filePath("forgetting.csv"), replay, histories);
         if (store && split == "test" && otherData.isEmpty())
             store->setTestResult(runId, evaluation.accuracy, evaluation.loss, metrics);
         if (!otherData.isEmpty())
@@ -125,8 +140,17 @@ int evaluateCommand(const QStringList& args)
         if (evaluation.temperatureFitted)
             std::printf("; temperature %.3f (fitted on validation) -> ECE %.4f, NLL %.4f", evaluation.temperature,
                         evaluation.calibrated.ece, evaluation.calibrated.nll);
-        std::printf("\nwrote metrics.json, per_class.csv, confusion.csv, predictions.csv, errors.csv in %s\n",
-                    qPrintable(outDir));
+        if (!replay.empty()) {
+            const auto f = metrics["forgetting"].toObject();
+            std::printf("\nvalidation images over epochs %d-%d: %lld never forgotten, %lld forgotten at least once, "
+                        "%lld not learned",
+                        f["first_epoch"].toInt(), f["last_epoch"].toInt(),
+                        static_cast<long long>(f["never_forgotten"].toInteger()),
+                        static_cast<long long>(f["forgotten_at_least_once"].toInteger()),
+                        static_cast<long long>(f["not_learned"].toInteger()));
+        }
+        std::printf("\nwrote metrics.json, per_class.csv, confusion.csv, predictions.csv, errors.csv%s in %s\n",
+                    replay.empty() ? "" : ", forgetting.csv", qPrintable(outDir));
         return 0;
     });
 }

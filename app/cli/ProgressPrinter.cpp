@@ -1,5 +1,7 @@
 #include "cli/ProgressPrinter.h"
 
+#include "training/Trainer.h"
+
 #include <cmath>
 #include <cstdio>
 #include <string>
@@ -22,9 +24,11 @@ std::string clock(double seconds)
 
 } // namespace
 
-ProgressPrinter::ProgressPrinter(bool terminal, int numEpochs, std::int64_t firstStep)
-    : m_terminal(terminal), m_numEpochs(numEpochs), m_firstStep(firstStep)
+ProgressPrinter::ProgressPrinter(bool terminal, const Trainer& trainer)
+    : m_terminal(terminal), m_numEpochs(trainer.config().numEpochs), m_firstStep(trainer.position().step)
 {
+    for (int k = 0; k < trainer.data().numClasses; ++k)
+        m_classNames.push_back(trainer.data().className(k));
 }
 
 void ProgressPrinter::onBatch(const BatchRecord& e)
@@ -66,8 +70,13 @@ void ProgressPrinter::onEpoch(const EpochRecord& e)
                       e.valLoss, e.valAccuracy * 100, e.emaValLoss, e.emaValAccuracy * 100);
     else if (std::isfinite(e.valAccuracy))
         std::snprintf(validation, sizeof validation, "val loss %.4f acc %.2f%%", e.valLoss, e.valAccuracy * 100);
-    std::printf("epoch %d/%d: train loss %.4f acc %.2f%% | %s | lr %.3e | %.1f s%s\n", e.epoch, e.numEpochs,
-                e.trainLoss, e.trainAccuracy * 100, validation, e.lr, e.seconds,
+    std::string weakest;
+    if (const int k = e.weakestClass(); k >= 0)
+        weakest = " | weakest " +
+                  (std::size_t(k) < m_classNames.size() ? m_classNames[std::size_t(k)] : std::to_string(k)) + " " +
+                  std::to_string(e.valClassAccuracy[std::size_t(k)] * 100).substr(0, 5) + "%";
+    std::printf("epoch %d/%d: train loss %.4f acc %.2f%% | %s%s | lr %.3e | %.1f s%s\n", e.epoch, e.numEpochs,
+                e.trainLoss, e.trainAccuracy * 100, validation, weakest.c_str(), e.lr, e.seconds,
                 e.isBest && std::isfinite(e.valAccuracy) ? " *best*" : "");
     std::fflush(stdout);
 }

@@ -21,7 +21,7 @@ int exitCodeFor(FinishReason r)
 LaunchResult runTraining(RunLauncher& launcher)
 {
     auto& trainer = launcher.trainer();
-    ProgressPrinter printer(stdoutIsTerminal(), trainer.config().numEpochs, trainer.position().step);
+    ProgressPrinter printer(stdoutIsTerminal(), trainer);
     LaunchResult result;
     {
         const auto interrupt = stopOnInterrupt([&] { trainer.stop(); });

@@ -3,7 +3,7 @@
 #include "evaluation/ClassificationReport.h"
 #include "evaluation/ConfusionMatrix.h"
 #include "evaluation/ImageScores.h"
-#include "evaluation/ScoredSet.h"
+#include "models/ScoredSet.h"
 
 #include <QJsonObject>
 #include <QString>

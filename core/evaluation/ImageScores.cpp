@@ -1,6 +1,7 @@
 #include "evaluation/ImageScores.h"
 
 #include <algorithm>
+#include <climits>
 #include <cmath>
 
 namespace studio {
@@ -45,9 +46,15 @@ std::vector<ImageScore> misclassified(const std::vector<ImageScore>& images)
     return out;
 }
 
-void sortImages(std::vector<ImageScore>& images, ImageOrder order)
+void sortImages(std::vector<ImageScore>& images, ImageOrder order, const std::vector<ImageHistory>& histories)
 {
-    std::stable_sort(images.begin(), images.end(), [order](const ImageScore& a, const ImageScore& b) {
+    const auto history = [&](const ImageScore& s) {
+        return std::size_t(s.index) < histories.size() ? histories[std::size_t(s.index)] : ImageHistory{};
+    };
+    const bool byHistory = order == ImageOrder::MostForgotten || order == ImageOrder::LearnedLast;
+    if (byHistory && histories.empty())
+        order = ImageOrder::Index;
+    std::stable_sort(images.begin(), images.end(), [&](const ImageScore& a, const ImageScore& b) {
         switch (order) {
         case ImageOrder::Confidence:
             return a.confidence > b.confidence;
@@ -55,6 +62,12 @@ void sortImages(std::vector<ImageScore>& images, ImageOrder order)
             return a.loss > b.loss;
         case ImageOrder::Index:
             return a.index < b.index;
+        case ImageOrder::MostForgotten:
+            return history(a).forgettingEvents > history(b).forgettingEvents;
+        case ImageOrder::LearnedLast: {
+            const auto late = [](const ImageHistory& h) { return h.learnedAt == 0 ? INT_MAX : h.learnedAt; };
+            return late(history(a)) > late(history(b));
+        }
         }
         return false;
     });

@@ -1,5 +1,6 @@
 #pragma once
-#include "evaluation/ScoredSet.h"
+#include "evaluation/Forgetting.h"
+#include "models/ScoredSet.h"
 
 #include <cstdint>
 #include <vector>
@@ -23,9 +24,12 @@ std::vector<ImageScore> imageScores(const ScoredSet& scores, double temperature 
 /// The misclassified ones, most confident first (the "high-confidence errors" order).
 std::vector<ImageScore> misclassified(const std::vector<ImageScore>& images);
 
-enum class ImageOrder { Confidence, Loss, Index };
-/// Sorts by the key, descending for confidence and loss, ascending for index (stable).
-void sortImages(std::vector<ImageScore>& images, ImageOrder order);
+/// MostForgotten and LearnedLast need the images' histories over an epoch replay (Forgetting.h).
+enum class ImageOrder { Confidence, Loss, Index, MostForgotten, LearnedLast };
+/// Sorts by the key (stable): descending for confidence and loss, ascending for index; most
+/// forgetting events first; learned at the latest epoch first, images not learned before all.
+/// `histories` (by image index) serves the history orders; without them those sort by index.
+void sortImages(std::vector<ImageScore>& images, ImageOrder order, const std::vector<ImageHistory>& histories = {});
 
 /// Images whose confidence exceeds `threshold` (default: seed 001's 0.9).
 std::vector<ImageScore> aboveConfidence(const std::vector<ImageScore>& images, double threshold = 0.9);

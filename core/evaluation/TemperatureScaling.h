@@ -1,5 +1,5 @@
 #pragma once
-#include "evaluation/ScoredSet.h"
+#include "models/ScoredSet.h"
 
 namespace studio {
 

@@ -134,4 +134,17 @@ Predictions predict(ClassifierImpl& model, const LabeledImages& data, double mea
     return p;
 }
 
+ScoredSet scoredSet(const Predictions& p)
+{
+    ScoredSet s;
+    if (p.size() == 0)
+        return s;
+    s.numClasses = int(p.logits.size(1));
+    const auto logits = p.logits.to(torch::kFloat32).contiguous();
+    s.logits.assign(logits.data_ptr<float>(), logits.data_ptr<float>() + logits.numel());
+    const auto labels = p.labels.to(torch::kInt64).contiguous();
+    s.labels.assign(labels.data_ptr<std::int64_t>(), labels.data_ptr<std::int64_t>() + labels.numel());
+    return s;
+}
+
 } // namespace studio

@@ -1,6 +1,7 @@
 #pragma once
 #include "data/Dataset.h"
 #include "models/Classifier.h"
+#include "models/ScoredSet.h"
 
 #include <QString>
 
@@ -31,5 +32,8 @@ inline constexpr std::int64_t kPredictBatchSize = 128;
 /// `cancel`, when set, is polled before each batch, from the workers.
 Predictions predict(ClassifierImpl& model, const LabeledImages& data, double mean, double std,
                     std::int64_t batchSize = kPredictBatchSize, const std::function<bool()>& cancel = {});
+
+/// The predictions as plain arrays for analysis (labels and logits).
+ScoredSet scoredSet(const Predictions& predictions);
 
 } // namespace studio

@@ -6,6 +6,7 @@
 #include <QJsonDocument>
 #include <QSaveFile>
 
+#include <algorithm>
 #include <cmath>
 
 namespace studio {
@@ -22,12 +23,23 @@ void writeAtomically(const QString& path, const QByteArray& bytes)
 
 void exportHistoryCsv(const RunStore& store, std::int64_t id, const QString& path)
 {
-    QByteArray out = "epoch,train_loss,train_acc,val_loss,val_acc,lr,seconds,ema_val_loss,ema_val_acc\n";
+    const auto epochs = store.epochs(id);
+    std::size_t classes = 0;
+    for (const auto& e : epochs)
+        classes = std::max(classes, e.valClassAccuracy.size());
+    QByteArray out = "epoch,train_loss,train_acc,val_loss,val_acc,lr,seconds,ema_val_loss,ema_val_acc";
+    for (std::size_t k = 0; k < classes; ++k)
+        out += ",val_acc_class_" + QByteArray::number(qulonglong(k));
+    out += '\n';
     auto num = [](double v) { return std::isfinite(v) ? QByteArray::number(v, 'g', 8) : QByteArray(); };
-    for (const auto& e : store.epochs(id))
+    for (const auto& e : epochs) {
         out += QByteArray::number(e.epoch) + ',' + num(e.trainLoss) + ',' + num(e.trainAccuracy) + ',' +
                num(e.valLoss) + ',' + num(e.valAccuracy) + ',' + num(e.lr) + ',' + num(e.seconds) + ',' +
-               num(e.emaValLoss) + ',' + num(e.emaValAccuracy) + '\n';
+               num(e.emaValLoss) + ',' + num(e.emaValAccuracy);
+        for (std::size_t k = 0; k < classes; ++k)
+            out += ',' + (k < e.valClassAccuracy.size() ? num(e.valClassAccuracy[k]) : QByteArray());
+        out += '\n';
+    }
     writeAtomically(path, out);
 }
 
@@ -38,7 +50,10 @@ void exportJson(const RunStore& store, std::int64_t id, const QString& path)
         throw StudioError("No run " + std::to_string(id) + " in " + store.location().toStdString() + ".");
     auto num = [](double v) { return std::isfinite(v) ? QJsonValue(v) : QJsonValue(); };
     QJsonArray epochArray, batchArray;
-    for (const auto& e : store.epochs(id))
+    for (const auto& e : store.epochs(id)) {
+        QJsonArray classes;
+        for (double v : e.valClassAccuracy)
+            classes.append(num(v));
         epochArray.append(QJsonObject{{"epoch", e.epoch},
                                       {"train_loss", num(e.trainLoss)},
                                       {"train_acc", num(e.trainAccuracy)},
@@ -47,7 +62,9 @@ void exportJson(const RunStore& store, std::int64_t id, const QString& path)
                                       {"lr", e.lr},
                                       {"seconds", e.seconds},
                                       {"ema_val_loss", num(e.emaValLoss)},
-                                      {"ema_val_acc", num(e.emaValAccuracy)}});
+                                      {"ema_val_acc", num(e.emaValAccuracy)},
+                                      {"val_class_acc", classes}});
+    }
     for (const auto& b : store.batches(id))
         batchArray.append(QJsonObject{{"step", qint64(b.step)},
                                       {"epoch", b.epoch},

@@ -270,10 +270,9 @@ std::vector<RunRecord> RunStore::runsWhere(const QString& condition, const QVari
 
 std::vector<EpochRecord> RunStore::epochs(std::int64_t id) const
 {
-    auto q =
-        query("SELECT epoch, train_loss, train_acc, val_loss, val_acc, lr, seconds, ema_val_loss, ema_val_acc FROM "
-              "epochs WHERE run_id = ? ORDER BY epoch",
-              {qint64(id)});
+    auto q = query("SELECT epoch, train_loss, train_acc, val_loss, val_acc, lr, seconds, ema_val_loss, ema_val_acc, "
+                   "val_class_acc FROM epochs WHERE run_id = ? ORDER BY epoch",
+                   {qint64(id)});
     std::vector<EpochRecord> out;
     const double nan = std::nan("");
     auto num = [&](int i) { return q.value(i).isNull() ? nan : q.value(i).toDouble(); };
@@ -282,6 +281,8 @@ std::vector<EpochRecord> RunStore::epochs(std::int64_t id) const
         out.push_back({q.value(0).toInt(), num(1), num(2), num(3), num(4), num(5), num(6)});
         out.back().emaValLoss = num(7);
         out.back().emaValAccuracy = num(8);
+        for (const auto& v : q.value(9).toString().split(' ', Qt::SkipEmptyParts))
+            out.back().valClassAccuracy.push_back(v == "nan" ? nan : v.toDouble());
         runSeconds += out.back().seconds;
         out.back().runSeconds = runSeconds;
     }
@@ -344,15 +345,19 @@ void RunStore::recordEpoch(std::int64_t id, const EpochRecord& e, const std::vec
     auto db = QSqlDatabase::database(m_connection);
     if (!db.transaction())
         throw StudioError("Run store error: " + db.lastError().text().toStdString() + ".");
+    QStringList classes; // per-class validation accuracy, space-separated, exact ('g' 17)
+    for (double v : e.valClassAccuracy)
+        classes << (std::isnan(v) ? QStringLiteral("nan") : QString::number(v, 'g', 17));
     try {
-        query(
-            "INSERT INTO epochs (run_id, epoch, train_loss, train_acc, val_loss, val_acc, lr, seconds, ema_val_loss, "
-            "ema_val_acc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (run_id, epoch) DO UPDATE SET train_loss = "
-            "excluded.train_loss, train_acc = excluded.train_acc, val_loss = excluded.val_loss, val_acc = "
-            "excluded.val_acc, lr = excluded.lr, seconds = excluded.seconds, ema_val_loss = excluded.ema_val_loss, "
-            "ema_val_acc = excluded.ema_val_acc",
-            {qint64(id), e.epoch, nullIfNan(e.trainLoss), nullIfNan(e.trainAccuracy), nullIfNan(e.valLoss),
-             nullIfNan(e.valAccuracy), e.lr, e.seconds, nullIfNan(e.emaValLoss), nullIfNan(e.emaValAccuracy)});
+        query("INSERT INTO epochs (run_id, epoch, train_loss, train_acc, val_loss, val_acc, lr, seconds, ema_val_loss, "
+              "ema_val_acc, val_class_acc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (run_id, epoch) DO "
+              "UPDATE SET train_loss = excluded.train_loss, train_acc = excluded.train_acc, val_loss = "
+              "excluded.val_loss, val_acc = excluded.val_acc, lr = excluded.lr, seconds = excluded.seconds, "
+              "ema_val_loss = excluded.ema_val_loss, ema_val_acc = excluded.ema_val_acc, val_class_acc = "
+              "excluded.val_class_acc",
+              {qint64(id), e.epoch, nullIfNan(e.trainLoss), nullIfNan(e.trainAccuracy), nullIfNan(e.valLoss),
+               nullIfNan(e.valAccuracy), e.lr, e.seconds, nullIfNan(e.emaValLoss), nullIfNan(e.emaValAccuracy),
+               classes.join(' ')});
         insertBatches(id, batches);
         query("UPDATE runs SET epochs_done = ?, best_epoch = ?, best_val_acc = ?, best_val_loss = ?, seconds = ? "
               "WHERE id = ?",

@@ -24,7 +24,7 @@ const char* kSchema[] = {
     " data TEXT DEFAULT '', versions TEXT DEFAULT '', world TEXT DEFAULT '', sweep INTEGER DEFAULT 0,"
     " heartbeat INTEGER DEFAULT 0)",
     "CREATE TABLE IF NOT EXISTS epochs (run_id INTEGER, epoch INTEGER, train_loss REAL, train_acc REAL,"
-    " val_loss REAL, val_acc REAL, lr REAL, seconds REAL, ema_val_loss REAL, ema_val_acc REAL,"
+    " val_loss REAL, val_acc REAL, lr REAL, seconds REAL, ema_val_loss REAL, ema_val_acc REAL, val_class_acc TEXT,"
     " PRIMARY KEY (run_id, epoch))",
     "CREATE TABLE IF NOT EXISTS batches (run_id INTEGER, step INTEGER, epoch INTEGER, loss REAL, acc REAL,"
     " lr REAL, images_per_s REAL, PRIMARY KEY (run_id, step))",
@@ -35,14 +35,15 @@ const char* kSchema[] = {
 /// Schema versions: 1 the first; 2 adds runs.data (the dataset record) and runs.versions; 3
 /// runs.world (the processes of a data-parallel run); 4 the sweeps table, runs.sweep and
 /// runs.heartbeat (seconds since the epoch of the holder's last sign of life); 5 the weight
-/// average's validation, epochs.ema_val_loss and epochs.ema_val_acc.
-constexpr int kSchemaVersion = 5;
+/// average's validation, epochs.ema_val_loss and epochs.ema_val_acc; 6 the per-class validation
+/// accuracy, epochs.val_class_acc.
+constexpr int kSchemaVersion = 6;
 
 /// Columns added after version 1, for stores written by earlier versions: table, column, type.
 const char* kAddedColumns[][3] = {{"runs", "data", "TEXT DEFAULT ''"},        {"runs", "versions", "TEXT DEFAULT ''"},
                                   {"runs", "world", "TEXT DEFAULT ''"},       {"runs", "sweep", "INTEGER DEFAULT 0"},
                                   {"runs", "heartbeat", "INTEGER DEFAULT 0"}, {"epochs", "ema_val_loss", "REAL"},
-                                  {"epochs", "ema_val_acc", "REAL"}};
+                                  {"epochs", "ema_val_acc", "REAL"},          {"epochs", "val_class_acc", "TEXT"}};
 
 /// SQLite's column types as PostgreSQL spells them (64-bit integers, double precision).
 QString serverTypes(QString sql)

@@ -66,20 +66,31 @@ LabeledImages shardOf(const LabeledImages& set, const World& world)
     return shard;
 }
 
-std::pair<double, double> scoreInShards(World& world, ClassifierImpl& model, const LabeledImages& set, double mean,
-                                        double std)
+SetScores scoreInShards(World& world, ClassifierImpl& model, const LabeledImages& set, double mean, double std,
+                        int numClasses)
 {
     shareBuffers(world, model);
+    const auto n = set.size(), c = std::int64_t(numClasses);
+    const auto begin = n * world.rank() / world.size();
     const auto shard = shardOf(set, world);
-    auto sums = torch::zeros({3}, torch::kFloat64); // loss sum, correct, count
+    // loss sum, correct, count, then the set's logits: each rank fills its rows, the others add zeros
+    auto sums = torch::zeros({3 + n * c}, torch::kFloat64);
     if (shard.size() > 0) {
         const auto p = predict(model, shard, mean, std);
-        const double n = double(p.size());
-        sums = torch::tensor({p.meanLoss * n, p.accuracy * n, n}, torch::kFloat64);
+        const double m = double(p.size());
+        sums.slice(0, 0, 3).copy_(torch::tensor({p.meanLoss * m, p.accuracy * m, m}, torch::kFloat64));
+        sums.slice(0, 3 + begin * c, 3 + (begin + p.size()) * c).copy_(p.logits.reshape({-1}));
     }
     world.allReduceSum({sums});
-    const auto a = sums.accessor<double, 1>();
-    return {a[0] / a[2], a[1] / a[2]};
+    SetScores out;
+    out.meanLoss = sums[0].item<double>() / sums[2].item<double>();
+    out.accuracy = sums[1].item<double>() / sums[2].item<double>();
+    out.scores.numClasses = numClasses;
+    const auto logits = sums.slice(0, 3).to(torch::kFloat32).contiguous();
+    out.scores.logits.assign(logits.data_ptr<float>(), logits.data_ptr<float>() + logits.numel());
+    const auto labels = set.labels.to(torch::kInt64).contiguous();
+    out.scores.labels.assign(labels.data_ptr<std::int64_t>(), labels.data_ptr<std::int64_t>() + labels.numel());
+    return out;
 }
 
 QString shareCheckpoint(World& world, const QString& path, QTemporaryFile& copy)

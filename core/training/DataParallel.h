@@ -3,6 +3,7 @@
 #include "data/Dataset.h"
 #include "distributed/World.h"
 #include "models/Classifier.h"
+#include "models/ScoredSet.h"
 
 #include <torch/nn/module.h>
 
@@ -38,9 +39,15 @@ StepTotals shardStep(World& world, ClassifierImpl& model, const Batch& batch, bo
 /// This rank's contiguous share of a set.
 LabeledImages shardOf(const LabeledImages& set, const World& world);
 
-/// Validation scored in shards, the sums all-reduced: {mean loss, accuracy} of the whole set.
-std::pair<double, double> scoreInShards(World& world, ClassifierImpl& model, const LabeledImages& set, double mean,
-                                        double std);
+/// A labelled set's mean loss, accuracy and logits (in the set's order).
+struct SetScores {
+    double meanLoss = 0.0, accuracy = 0.0;
+    ScoredSet scores;
+};
+/// A set scored in shards: each rank scores its share and one all-reduce gives every rank the
+/// whole set's scores.
+SetScores scoreInShards(World& world, ClassifierImpl& model, const LabeledImages& set, double mean, double std,
+                        int numClasses);
 
 /// Rank 0's checkpoint for every rank: rank 0 checks and reads `path` and gets `path` back; the
 /// others get the name of `copy`, holding rank 0's bytes.

@@ -7,6 +7,7 @@
 #include "models/ModelRegistry.h"
 #include "training/DataParallel.h"
 #include "training/EarlyStopping.h"
+#include "training/EpochReplay.h"
 #include "training/LrSchedule.h"
 #include "training/OptimizerFactory.h"
 #include "util/KillPoint.h"
@@ -157,19 +158,18 @@ FinishedEvent Trainer::stopped()
                                                    "; resuming continues from there.");
 }
 
-std::optional<std::pair<double, double>> Trainer::validate(ClassifierImpl& model)
+std::optional<SetScores> Trainer::validate(ClassifierImpl& model)
 {
-    const double nan = std::nan("");
     if (m_validation.size() == 0)
-        return std::pair{nan, nan};
-    if (!m_world) { // stop and pause are honoured between its batches too
-        const auto val =
-            predict(model, m_validation, m_data.mean, m_data.std, kPredictBatchSize, [&] { return m_stop.load(); });
-        if (val.cancelled)
-            return std::nullopt;
-        return std::pair{val.meanLoss, val.accuracy};
-    }
-    return scoreInShards(*m_world, model, m_validation, m_data.mean, m_data.std);
+        return SetScores{std::nan(""), std::nan(""), {}};
+    if (m_world)
+        return scoreInShards(*m_world, model, m_validation, m_data.mean, m_data.std, m_data.numClasses);
+    // stop and pause are honoured between its batches too
+    const auto val =
+        predict(model, m_validation, m_data.mean, m_data.std, kPredictBatchSize, [&] { return m_stop.load(); });
+    if (val.cancelled)
+        return std::nullopt;
+    return SetScores{val.meanLoss, val.accuracy, scoredSet(val)};
 }
 
 FinishedEvent Trainer::run()
@@ -326,16 +326,24 @@ FinishedEvent Trainer::train()
                 o->onBatch(be);
         }
 
-        const auto validation = validate(*m_model);
+        auto validation = validate(*m_model);
         if (!validation)
             return stopNow();
         EpochRecord ev;
-        std::tie(ev.valLoss, ev.valAccuracy) = *validation;
+        ev.valLoss = validation->meanLoss;
+        ev.valAccuracy = validation->accuracy;
         if (m_average) {
-            const auto averaged = validate(*m_average->model());
-            if (!averaged)
+            validation = validate(*m_average->model());
+            if (!validation)
                 return stopNow();
-            std::tie(ev.emaValLoss, ev.emaValAccuracy) = *averaged;
+            ev.emaValLoss = validation->meanLoss;
+            ev.emaValAccuracy = validation->accuracy;
+        }
+        const auto& kept = validation->scores; // of the model the run keeps
+        if (kept.size() > 0) {
+            ev.valClassAccuracy = kept.classAccuracy();
+            if (writes())
+                writeReplayEpoch(m_runDir, pos.epoch + 1, kept);
         }
         const double valLoss = ev.keptValLoss(), valAccuracy = ev.keptValAccuracy();
         ev.epoch = pos.epoch + 1;

@@ -2,6 +2,7 @@
 #include "data/Dataset.h"
 #include "distributed/World.h"
 #include "models/Classifier.h"
+#include "training/DataParallel.h"
 #include "training/Checkpoint.h"
 #include "training/EarlyStopping.h"
 #include "training/TrainConfig.h"
@@ -80,8 +81,8 @@ private:
     /// An observer still holds records the staged checkpoints cover (TrainingObserver::holdsCheckpoints).
     bool checkpointsHeld() const;
     void saveLatest();
-    /// Validation loss and accuracy of `model` (NaN without a validation split); nullopt when stopped.
-    std::optional<std::pair<double, double>> validate(ClassifierImpl& model);
+    /// `model`'s scores on the validation split (NaN loss and accuracy without one); nullopt when stopped.
+    std::optional<SetScores> validate(ClassifierImpl& model);
 
     TrainConfig m_config;
     LabeledImages m_train;

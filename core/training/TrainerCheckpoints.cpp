@@ -4,6 +4,7 @@
 
 #include "data/DatasetSearch.h"
 #include "training/DataParallel.h"
+#include "training/EpochReplay.h"
 #include "util/KillPoint.h"
 #include "util/StudioError.h"
 
@@ -37,6 +38,8 @@ void Trainer::resumeFrom(const QString& given)
                           ", not on " + m_data.describe() + ": training would go on with other data.");
     loadCheckpoint(checkpointPath, *model(), m_optimizer.get(), m_average ? m_model.get() : nullptr);
     m_position = saved.position;
+    if (writes()) // epochs after the checkpoint's are redone
+        dropReplayAfter(m_runDir, m_position.epoch);
     m_data.mean = saved.data.mean; // the normalisation the weights were trained with
     m_data.std = saved.data.std;
 }

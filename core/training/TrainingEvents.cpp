@@ -26,4 +26,14 @@ bool endedWell(FinishReason r)
     return r == FinishReason::Completed || r == FinishReason::EarlyStopped;
 }
 
+int EpochRecord::weakestClass() const
+{
+    int found = -1;
+    for (std::size_t k = 0; k < valClassAccuracy.size(); ++k)
+        if (!std::isnan(valClassAccuracy[k]) &&
+            (found < 0 || valClassAccuracy[k] < valClassAccuracy[std::size_t(found)]))
+            found = int(k);
+    return found;
+}
+
 } // namespace studio

@@ -2,6 +2,7 @@
 #include <cmath>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace studio {
 
@@ -30,7 +31,8 @@ struct BatchRecord {
 };
 
 /// One finished epoch: what the trainer reports, the run store keeps and the charts draw. The
-/// store keeps the first seven fields; a run's history read back from it derives the rest.
+/// store keeps the first seven fields and the validation figures after isBest; a run's history read
+/// back from it derives the rest.
 struct EpochRecord {
     int epoch = 1; ///< 1-based
     double trainLoss = 0.0, trainAccuracy = 0.0;
@@ -44,10 +46,14 @@ struct EpochRecord {
     /// The weight average's validation (ema_decay > 0; NaN otherwise). When there is one, it is what
     /// picks the best epoch and what the run's checkpoints hold.
     double emaValLoss = std::nan(""), emaValAccuracy = std::nan("");
+    /// Per class, the validation accuracy of the model the run keeps (empty without validation).
+    std::vector<double> valClassAccuracy;
 
     /// Validation of the model the run keeps: the weight average's when there is one.
     double keptValLoss() const { return std::isnan(emaValLoss) ? valLoss : emaValLoss; }
     double keptValAccuracy() const { return std::isnan(emaValAccuracy) ? valAccuracy : emaValAccuracy; }
+    /// The class of the lowest valClassAccuracy (the first on ties, NaN skipped); -1 when none.
+    int weakestClass() const;
 };
 
 struct CheckpointEvent {

@@ -28,6 +28,15 @@ inline QColor viridis(double t)
     return {mix(stops[i].red(), stops[i + 1].red()), mix(stops[i].green(), stops[i + 1].green()),
             mix(stops[i].blue(), stops[i + 1].blue())};
 }
+
+/// Tableau 10 (matplotlib's tab10), colour k cycling past ten: classes, runs.
+inline QColor category(int k)
+{
+    static const QColor palette[] = {{0x1f, 0x77, 0xb4}, {0xff, 0x7f, 0x0e}, {0x2c, 0xa0, 0x2c}, {0xd6, 0x27, 0x28},
+                                     {0x94, 0x67, 0xbd}, {0x8c, 0x56, 0x4b}, {0xe3, 0x77, 0xc2}, {0x7f, 0x7f, 0x7f},
+                                     {0xbc, 0xbd, 0x22}, {0x17, 0xbe, 0xcf}};
+    return palette[(k % 10 + 10) % 10];
+}
 } // namespace colors
 
 } // namespace studio::ui

@@ -37,7 +37,7 @@ LiveChart::LiveChart(const QString& title, const QString& valueTitle, QWidget* p
     setChart(c);
     setRenderHint(QPainter::Antialiasing);
     setMouseTracking(true);
-    setMinimumSize(260, 200);
+    setMinimumSize(240, 200);
 
     m_x = new QValueAxis;
     m_x->setTitleText(axisTitle(m_axis));

@@ -2,13 +2,16 @@
 
 #include "ChartColors.h"
 #include "ChartToolbar.h"
+#include "ClassAccuracyStrip.h"
 #include "RunHistory.h"
 
 #include "training/LrSchedule.h"
 
 #include <QGridLayout>
 #include <QHBoxLayout>
+#include <QLabel>
 #include <QTimer>
+#include <QToolButton>
 
 #include <cmath>
 
@@ -33,12 +36,17 @@ TrainingCharts::TrainingCharts(QWidget* parent)
       m_accuracy(new LiveChart(tr("Accuracy"), tr("accuracy (%)"), this)),
       m_lr(new LiveChart(tr("Learning rate"), tr("learning rate"), this)),
       m_gap(new LiveChart(tr("Generalisation gap"), tr("train − val accuracy (points)"), this)),
-      m_repaint(new QTimer(this))
+      m_classes(new LiveChart(tr("Validation accuracy by class"), tr("accuracy (%)"), this)),
+      m_strip(new ClassAccuracyStrip(this)), m_repaint(new QTimer(this))
 {
     m_loss->setObjectName("lossChart");
     m_accuracy->setObjectName("accuracyChart");
     m_lr->setObjectName("lrChart");
     m_gap->setObjectName("gapChart");
+    m_classes->setObjectName("classChart");
+    m_strip->setObjectName("classStrip");
+    m_classes->setValueBounds(0, 100);
+    m_classes->setMinimumWidth(160);
     m_loss->setValueBounds(0, std::nan(""));
     m_accuracy->setValueBounds(0, 100);
     m_lr->setValueBounds(0, std::nan(""));
@@ -56,12 +64,37 @@ TrainingCharts::TrainingCharts(QWidget* parent)
     m_actualLr = m_lr->addSeries(tr("actual"), {colors::rate, 2.0});
     m_gapSeries = m_gap->addSeries(tr("train − validation"), {colors::gap, 2.0, Qt::SolidLine, false, true});
 
+    // beside the accuracy chart: each class's validation accuracy, its curves on demand
+    auto* classes = new QWidget(this);
+    auto* title = new QLabel(tr("<b>Validation accuracy by class</b>"), classes);
+    auto* curves = new QToolButton(classes);
+    curves->setObjectName("classCurvesButton");
+    curves->setText(tr("Curves"));
+    curves->setCheckable(true);
+    curves->setToolTip(tr("Show each class's validation accuracy as a curve"));
+    connect(curves, &QToolButton::toggled, this, &TrainingCharts::showClassCurves);
+    title->setWordWrap(true); // the column stays narrow on a small screen
+    auto* header = new QHBoxLayout;
+    header->addWidget(title, 1);
+    header->addWidget(curves, 0, Qt::AlignTop);
+    m_classColumn = new QVBoxLayout(classes);
+    m_classColumn->setContentsMargins(0, 0, 0, 0);
+    m_classColumn->addLayout(header);
+    m_classColumn->addWidget(m_strip);
+    m_classColumn->addWidget(m_classes, 1);
+    m_classColumn->addStretch(1);
+    m_classes->hide();
+
     auto* grid = new QGridLayout;
     grid->setSpacing(6);
     grid->addWidget(m_loss, 0, 0);
     grid->addWidget(m_accuracy, 0, 1);
+    grid->addWidget(classes, 0, 2, 2, 1);
     grid->addWidget(m_lr, 1, 0);
     grid->addWidget(m_gap, 1, 1);
+    grid->setColumnStretch(0, 3);
+    grid->setColumnStretch(1, 3);
+    grid->setColumnStretch(2, 0); // as narrow as the strip wants: the charts keep the width
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     m_toolbar = new ChartToolbar(charts(), {m_loss, m_lr}, this);
@@ -104,9 +137,30 @@ void TrainingCharts::showPlannedSchedule(const TrainConfig& config, qint64 batch
         chart->setExtent(double(total), config.numEpochs);
 }
 
+void TrainingCharts::showClassCurves(bool on)
+{
+    m_classes->setVisible(on);
+    m_classColumn->setStretch(3, on ? 0 : 1); // the space below the strip goes to the curves
+    if (auto* button = findChild<QToolButton*>("classCurvesButton"))
+        button->setChecked(on);
+}
+
+void TrainingCharts::setClassNames(const QStringList& names)
+{
+    m_strip->setClassNames(names);
+    if (names == m_classNames)
+        return;
+    m_classNames = names;
+    m_classes->removeAllSeries();
+    for (int k = 0; k < names.size(); ++k)
+        m_classes->addSeries(names[k], {colors::category(k), 1.5, Qt::SolidLine, false, true});
+}
+
 void TrainingCharts::beginRun(const RunStarted& run)
 {
+    setClassNames(run.classNames);
     if (run.runId != m_runId) {
+        m_strip->clear();
         for (auto* chart : charts()) {
             chart->clearAll();
             chart->setExtent(double(run.batchesPerEpoch) * run.numEpochs, run.numEpochs);
@@ -152,6 +206,10 @@ void TrainingCharts::addEpoch(const EpochRecord& u)
         m_loss->append(m_emaValLoss, at(step, u.epoch, u.runSeconds, u.emaValLoss));
         m_accuracy->append(m_emaValAccuracy, at(step, u.epoch, u.runSeconds, u.emaValAccuracy * 100));
     }
+    m_strip->addEpoch(u.epoch, u.valClassAccuracy);
+    for (int k = 0; k < int(u.valClassAccuracy.size()) && k < m_classes->seriesCount(); ++k)
+        if (std::isfinite(u.valClassAccuracy[std::size_t(k)]))
+            m_classes->append(k, at(step, u.epoch, u.runSeconds, u.valClassAccuracy[std::size_t(k)] * 100));
     if (u.isBest && std::isfinite(u.keptValAccuracy())) { // on the curve of the weights the run keeps
         const QString label = tr("best epoch");
         m_accuracy->setMarker(label, at(step, u.epoch, u.runSeconds, u.keptValAccuracy() * 100), false);

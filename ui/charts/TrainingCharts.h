@@ -9,16 +9,19 @@
 #include <vector>
 
 class QTimer;
+class QVBoxLayout;
 
 namespace studio::ui {
 
 struct RunHistory;
 
 class ChartToolbar;
+class ClassAccuracyStrip;
 
-/// The live training charts — loss, accuracy, learning rate, generalisation gap — with their
-/// shared controls (smoothing, log scale, x axis, export). Samples are buffered as they arrive;
-/// a timer repaints at most 15 times a second.
+/// The live training charts — loss, accuracy, learning rate, generalisation gap, and beside them
+/// the validation accuracy of each class (a heat strip; its curves on demand) — with their shared
+/// controls (smoothing, log scale, x axis, export). Samples are buffered as they arrive; a timer
+/// repaints at most 15 times a second.
 class TrainingCharts : public QWidget {
     Q_OBJECT
 public:
@@ -39,7 +42,11 @@ public:
     LiveChart* accuracyChart() const { return m_accuracy; }
     LiveChart* lrChart() const { return m_lr; }
     LiveChart* gapChart() const { return m_gap; }
-    QList<LiveChart*> charts() const { return {m_loss, m_accuracy, m_lr, m_gap}; }
+    /// Per-class validation accuracy (%), one curve per class; hidden until showClassCurves(true).
+    LiveChart* classChart() const { return m_classes; }
+    ClassAccuracyStrip* classStrip() const { return m_strip; }
+    QList<LiveChart*> charts() const { return {m_loss, m_accuracy, m_lr, m_gap, m_classes}; }
+    void showClassCurves(bool on);
 
     void setSmoothing(double weight);
     void setLogScale(bool on);
@@ -48,10 +55,16 @@ public:
     void refresh();
 
 private:
+    void setClassNames(const QStringList& names);
+
     LiveChart* m_loss;
     LiveChart* m_accuracy;
     LiveChart* m_lr;
     LiveChart* m_gap;
+    LiveChart* m_classes;
+    ClassAccuracyStrip* m_strip;
+    QVBoxLayout* m_classColumn = nullptr;
+    QStringList m_classNames; ///< the curves m_classes has
     int m_batchLoss = 0, m_smoothLoss = 0, m_trainLoss = 0, m_valLoss = 0, m_emaValLoss = 0;
     int m_batchAccuracy = 0, m_trainAccuracy = 0, m_valAccuracy = 0, m_emaValAccuracy = 0;
     int m_plannedLr = 0, m_actualLr = 0;

@@ -6,36 +6,89 @@
 #include <QMouseEvent>
 #include <QPainter>
 #include <QToolTip>
+#include <QVariantAnimation>
 
 #include <algorithm>
 #include <cmath>
 
 namespace studio::ui {
+namespace {
+
+/// `a` blended toward `b` by t in [0, 1].
+QColor mix(const QColor& a, const QColor& b, double t)
+{
+    return QColor::fromRgbF(float(a.redF() + (b.redF() - a.redF()) * t),
+                            float(a.greenF() + (b.greenF() - a.greenF()) * t),
+                            float(a.blueF() + (b.blueF() - a.blueF()) * t));
+}
+
+} // namespace
 
 QColor heatColor(double v, bool diagonal)
 {
     v = std::clamp(v, 0.0, 1.0);
     // Diagonal (correct) in blues, off-diagonal (errors) in oranges; sqrt lifts small rates.
-    const double t = std::sqrt(v);
-    const QColor low(0xfb, 0xfb, 0xfd);
     const QColor high = diagonal ? QColor(0x1f, 0x4e, 0x8c) : colors::error;
-    return QColor::fromRgbF(float(low.redF() + (high.redF() - low.redF()) * t),
-                            float(low.greenF() + (high.greenF() - low.greenF()) * t),
-                            float(low.blueF() + (high.blueF() - low.blueF()) * t));
+    return mix(QColor(0xfb, 0xfb, 0xfd), high, std::sqrt(v));
 }
 
-ConfusionMatrixView::ConfusionMatrixView(QWidget* parent) : QWidget(parent)
+ConfusionMatrixView::ConfusionMatrixView(QWidget* parent) : QWidget(parent), m_fade(new QVariantAnimation(this))
 {
     setObjectName("confusionMatrix");
     setMouseTracking(true);
     setMinimumSize(360, 360);
+    m_fade->setDuration(200);
+    m_fade->setStartValue(0.0);
+    m_fade->setEndValue(1.0);
+    m_fade->setEasingCurve(QEasingCurve::OutCubic);
+    connect(m_fade, &QVariantAnimation::valueChanged, this, [this] { update(); });
 }
 
-void ConfusionMatrixView::setMatrix(const ConfusionMatrix& matrix, const QStringList& classNames)
+void ConfusionMatrixView::setMatrix(const ConfusionMatrix& matrix, const QStringList& classNames, bool fade)
 {
+    fade = fade && matrix.numClasses() == m_matrix.numClasses() && isVisible();
+    if (fade) {
+        auto from = fills(); // where the cells stand now, mid-fade included
+        if (isFading()) {
+            const double t = m_fade->currentValue().toDouble();
+            for (std::size_t i = 0; i < from.size(); ++i)
+                from[i] = mix(m_fadeFrom[i], from[i], t);
+        }
+        m_fadeFrom = std::move(from);
+    }
+    m_fade->stop();
     m_matrix = matrix;
     m_names = classNames;
+    if (fade)
+        m_fade->start();
     update();
+}
+
+bool ConfusionMatrixView::isFading() const
+{
+    return m_fade->state() == QAbstractAnimation::Running;
+}
+
+std::vector<QColor> ConfusionMatrixView::fills() const
+{
+    const int n = m_matrix.numClasses();
+    double maxOff = 0;
+    for (int t = 0; t < n; ++t)
+        for (int p = 0; p < n; ++p)
+            if (t != p)
+                maxOff = std::max(maxOff, m_matrix.value(t, p, m_normalization));
+    std::vector<QColor> out;
+    out.reserve(std::size_t(n * n));
+    for (int t = 0; t < n; ++t)
+        for (int p = 0; p < n; ++p) {
+            // Errors are scaled to the largest error so small confusions stay visible.
+            const double shade = m_normalization == ConfusionMatrix::Normalization::None
+                                     ? double(m_matrix.count(t, p)) / std::max<double>(1, double(m_matrix.rowTotal(t)))
+                                     : m_matrix.value(t, p, m_normalization);
+            out.push_back(
+                heatColor(t == p ? shade : (maxOff > 0 ? shade / std::max(maxOff, 1e-12) * 0.85 : 0), t == p));
+        }
+    return out;
 }
 
 void ConfusionMatrixView::setNormalization(ConfusionMatrix::Normalization normalization)
@@ -97,22 +150,15 @@ void ConfusionMatrixView::paintEvent(QPaintEvent*)
     QFont small = font();
     small.setPointSizeF(std::max(6.0, font().pointSizeF() * std::min(1.0, l.cell / 48.0)));
 
-    // Cells.
-    double maxOff = 0;
-    for (int t = 0; t < n; ++t)
-        for (int p = 0; p < n; ++p)
-            if (t != p)
-                maxOff = std::max(maxOff, m_matrix.value(t, p, m_normalization));
+    // Cells, blended from the previous matrix's while fading.
+    const auto cellFills = fills();
+    const double fade = isFading() ? m_fade->currentValue().toDouble() : 1.0;
     for (int t = 0; t < n; ++t)
         for (int p = 0; p < n; ++p) {
             const QRect r = cellRect(t, p);
             const double v = m_matrix.value(t, p, m_normalization);
-            // Errors are scaled to the largest error so small confusions stay visible.
-            const double shade = m_normalization == ConfusionMatrix::Normalization::None
-                                     ? double(m_matrix.count(t, p)) / std::max<double>(1, double(m_matrix.rowTotal(t)))
-                                     : v;
-            const QColor fill =
-                heatColor(t == p ? shade : (maxOff > 0 ? shade / std::max(maxOff, 1e-12) * 0.85 : 0), t == p);
+            const auto at = std::size_t(t * n + p);
+            const QColor fill = fade < 1.0 ? mix(m_fadeFrom[at], cellFills[at], fade) : cellFills[at];
             painter.fillRect(r.adjusted(1, 1, -1, -1), fill);
             const bool dark = fill.lightnessF() < 0.55;
             painter.setPen(dark ? Qt::white : QColor(0x20, 0x20, 0x20));

@@ -97,13 +97,17 @@ QString trainingSection(const ReportInput& in, ChartFiles& files)
     charts.showPlannedSchedule(in.run.config, in.history.start.batchesPerEpoch);
     charts.setXAxis(XAxis::Epoch);
     QString html = "<div class=\"grid2\">";
-    const char* names[] = {"loss", "accuracy", "learning-rate", "generalisation-gap"};
-    int i = 0;
-    for (auto* chart : charts.charts()) {
+    const std::pair<LiveChart*, const char*> shown[] = {{charts.lossChart(), "loss"},
+                                                        {charts.accuracyChart(), "accuracy"},
+                                                        {charts.lrChart(), "learning-rate"},
+                                                        {charts.gapChart(), "generalisation-gap"},
+                                                        {charts.classChart(), "class-accuracy"}};
+    for (const auto& [chart, name] : shown) {
+        if (chart == charts.classChart() && in.history.epochs.back().valClassAccuracy.empty())
+            continue;              // a run without per-class figures (no validation, or made before them)
         chart->setParent(nullptr); // rendered on its own, at the report's size
-        html += figure(files.add(chart, names[i], {620, 400}), names[i], chart->title());
+        html += figure(files.add(chart, name, {620, 400}), name, chart->title());
         chart->setParent(&charts);
-        ++i;
     }
     return html + "</div>";
 }

@@ -8,8 +8,10 @@
 #include "data/ImageTensor.h"
 #include "evaluation/Explanations.h"
 #include "evaluation/ModelEvaluation.h"
+#include "training/EpochReplay.h"
 #include "data/Split.h"
 
+#include <QFileInfo>
 #include <QFutureWatcher>
 
 namespace studio::ui {
@@ -20,6 +22,29 @@ struct Outcome {
     std::shared_ptr<const Dataset> data;
     QString error;
 };
+
+/// The run's epoch replay beside the checkpoint, when it covers exactly the split analysed.
+void addReplay(Analysis& a)
+{
+    try {
+        const auto replay = readReplay(QFileInfo(a.checkpoint).absolutePath());
+        if (replay.empty())
+            return;
+        if (replay.front().scores.labels != a.evaluation.scores.labels) {
+            a.replayProblem = QObject::tr("The run's epoch replay holds other images than this validation split.");
+            return;
+        }
+        for (const auto& e : replay) {
+            auto evaluation = analyse("validation", e.scores, nullptr, a.evaluation.options);
+            auto images = imageScores(evaluation.scores);
+            a.replay.push_back({e.epoch, std::move(evaluation), std::move(images)});
+        }
+        a.histories = imageHistories(replay);
+    } catch (const std::exception& e) {
+        a.replay.clear();
+        a.replayProblem = QString::fromStdString(plainMessage(e));
+    }
+}
 
 } // namespace
 
@@ -77,6 +102,8 @@ void AnalysisService::analyse(const QString& checkpoint, const DataSearch& given
                                     ? dataset->test.images
                                     : trainingSets(*dataset, c.limitTrain, c.valFraction, c.seed).validation.images;
             a->pixels = bytesFromTensor(images);
+            if (split == "validation")
+                addReplay(*a);
             out.analysis = std::move(a);
             out.data = dataset;
         } catch (const std::exception& e) {
@@ -84,6 +111,12 @@ void AnalysisService::analyse(const QString& checkpoint, const DataSearch& given
         }
         return out;
     }));
+}
+
+void AnalysisService::showEpoch(int snapshot)
+{
+    if (m_current)
+        m_current->shownSnapshot = snapshot >= 0 && snapshot < int(m_current->replay.size()) ? snapshot : -1;
 }
 
 void AnalysisService::explain(std::int64_t index, int targetClass)

@@ -1,5 +1,6 @@
 #pragma once
 #include "evaluation/Evaluation.h"
+#include "evaluation/Forgetting.h"
 
 #include <QFutureWatcher>
 #include <QImage>
@@ -30,6 +31,28 @@ struct Analysis {
     Evaluation evaluation;
     std::vector<ImageScore> images;   ///< every image of the split, in split order
     std::vector<std::uint8_t> pixels; ///< the split's images, N×28×28
+
+    /// The validation split as the run's model saw it at the end of an epoch (epoch replay).
+    struct Snapshot {
+        int epoch = 0;
+        Evaluation evaluation;
+        std::vector<ImageScore> images;
+    };
+    /// For the validation split of a run that kept an epoch replay: every epoch kept, in order,
+    /// and each image's history over them; empty otherwise.
+    std::vector<Snapshot> replay;
+    std::vector<ImageHistory> histories;
+    QString replayProblem;  ///< why a replay the run has is not offered ("" when fine)
+    int shownSnapshot = -1; ///< the replayed epoch on show (−1: the checkpoint's scores); AnalysisService::showEpoch
+    const Evaluation& shownEvaluation() const
+    {
+        return shownSnapshot < 0 ? evaluation : replay[std::size_t(shownSnapshot)].evaluation;
+    }
+    const std::vector<ImageScore>& shownImages() const
+    {
+        return shownSnapshot < 0 ? images : replay[std::size_t(shownSnapshot)].images;
+    }
+
     /// The weights scored, kept for explanations: Grad-CAM explains exactly these even when the
     /// file has since changed (latest.pt of a run still training) or gone. Used on torchPool() only.
     std::shared_ptr<LoadedModel> loaded;
@@ -56,6 +79,9 @@ public:
     void analyse(const QString& checkpoint, const DataSearch& search, const QString& split);
     /// Explains image `index` of the last analysis for `targetClass`; explained() follows.
     void explain(std::int64_t index, int targetClass);
+    /// Shows replayed epoch `snapshot` of the current analysis (an index into its replay; −1: the
+    /// checkpoint's own scores).
+    void showEpoch(int snapshot);
     bool isBusy() const { return m_busy; }
     const Analysis* current() const { return m_current.get(); }
 

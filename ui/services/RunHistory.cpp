@@ -30,6 +30,8 @@ RunHistory runHistory(const RunStore& store, qint64 runId)
     h.start.numEpochs = run->config.numEpochs;
     h.start.firstStep = batches.empty() ? 0 : batches.back().step + 1;
     h.start.parameters = run->parameters;
+    for (int k = 0; k < run->data.numClasses; ++k)
+        h.start.classNames << QString::fromStdString(run->data.className(k));
 
     // The store keeps what was measured; the rest follows from the run.
     h.epochs = store.epochs(runId);

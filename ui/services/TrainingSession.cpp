@@ -120,11 +120,14 @@ void TrainingSession::attach(RunLauncher& launcher)
     const auto& config = trainer.config();
     const auto& position = trainer.position();
     const auto& data = launcher.data();
+    QStringList classes;
+    for (int k = 0; k < data.numClasses; ++k)
+        classes << QString::fromStdString(data.className(k));
     Q_EMIT runStarted(RunStarted{launcher.runId(), launcher.runDir(), QString::fromStdString(config.model),
                                  QString::fromStdString(data.name + " " + data.shortFingerprint()), config,
                                  trainer.batchesPerEpoch(), config.batchSize, config.numEpochs, position.step,
                                  position.elapsedSeconds, trainer.trainingSize(), trainer.validationSize(),
-                                 launcher.parameters(), trainer.worldSize()});
+                                 launcher.parameters(), trainer.worldSize(), classes});
     std::lock_guard lock(m_mutex);
     m_trainer = &trainer;
     if (m_pauseRequested)

@@ -4,6 +4,7 @@
 
 #include <QMetaType>
 #include <QString>
+#include <QStringList>
 
 namespace studio::ui {
 
@@ -22,7 +23,8 @@ struct RunStarted {
     double secondsBefore = 0.0; ///< wall time of earlier sessions of this run
     qint64 trainImages = 0, validationImages = 0;
     qint64 parameters = 0;
-    int processes = 1; ///< ranks of a data-parallel run (the events are rank 0's)
+    int processes = 1;      ///< ranks of a data-parallel run (the events are rank 0's)
+    QStringList classNames; ///< of the data, in class order
 };
 
 // Batches and epochs travel as the trainer reports them: studio::BatchRecord, studio::EpochRecord.

@@ -3,6 +3,7 @@
 #include "ConfidenceHistogramView.h"
 #include "ConfusionMatrixView.h"
 #include "DataSource.h"
+#include "EpochReplayBar.h"
 #include "GalleryModel.h"
 #include "ImageDetailPanel.h"
 #include "PerClassTable.h"
@@ -33,36 +34,11 @@
 #include <QVBoxLayout>
 
 namespace studio::ui {
-namespace {
-
-QComboBox* classFilter(const QString& any, QWidget* parent)
-{
-    auto* combo = new QComboBox(parent);
-    combo->addItem(any, -1);
-    for (int k = 0; k < 10; ++k)
-        combo->addItem(QString::number(k), k);
-    return combo;
-}
-
-QDoubleSpinBox* percentBox(double value, const QString& name, QWidget* parent)
-{
-    auto* box = new QDoubleSpinBox(parent);
-    box->setObjectName(name);
-    box->setRange(0, 100);
-    box->setDecimals(0);
-    box->setSingleStep(5);
-    box->setSuffix(" %");
-    box->setValue(value);
-    return box;
-}
-
-} // namespace
-
 AnalyzePage::AnalyzePage(DataSource* data, RunsService* runs, QWidget* parent)
     : QWidget(parent), m_data(data), m_runsService(runs), m_service(new AnalysisService(this)),
       m_runs(new QComboBox(this)), m_split(new QComboBox(this)), m_run(new QPushButton(tr("Analyze"), this)),
-      m_status(new QLabel(this)), m_summary(new QLabel(this)), m_gallery(new GalleryModel(this)),
-      m_perClass(new PerClassTable(this))
+      m_status(new QLabel(this)), m_summary(new QLabel(this)), m_replay(new EpochReplayBar(this)),
+      m_gallery(new GalleryModel(this)), m_perClass(new PerClassTable(this))
 {
     m_runs->setObjectName("analyzeRun");
     m_runs->setMinimumWidth(320);
@@ -92,7 +68,9 @@ AnalyzePage::AnalyzePage(DataSource* data, RunsService* runs, QWidget* parent)
     layout->setContentsMargins(12, 12, 12, 12);
     layout->addLayout(top);
     layout->addWidget(m_summary);
+    layout->addWidget(m_replay);
     layout->addWidget(tabs, 1);
+    connect(m_replay, &EpochReplayBar::indexChanged, this, &AnalyzePage::showEpoch);
 
     connect(m_run, &QPushButton::clicked, this, [this] {
         if (!m_runs->currentData().toString().isEmpty())
@@ -106,124 +84,6 @@ AnalyzePage::AnalyzePage(DataSource* data, RunsService* runs, QWidget* parent)
     });
     connect(m_service, &AnalysisService::explained, this, [this](const HeatMap& map) { m_detail->setHeatMap(map); });
     m_summary->setText(tr("Train a model on the Train page: it is analysed here as soon as it has a checkpoint."));
-}
-
-QWidget* AnalyzePage::buildErrorsTab()
-{
-    auto* left = new QWidget;
-    auto* leftLayout = new QVBoxLayout(left);
-    m_normalisation = new QComboBox(left);
-    m_normalisation->setObjectName("normalisation");
-    m_normalisation->addItem(tr("Counts, % of the true class"), int(ConfusionMatrix::Normalization::ByTrue));
-    m_normalisation->addItem(tr("Counts, % of the predicted class"), int(ConfusionMatrix::Normalization::ByPredicted));
-    m_normalisation->addItem(tr("Counts, % of all images"), int(ConfusionMatrix::Normalization::All));
-    m_normalisation->addItem(tr("Counts only"), int(ConfusionMatrix::Normalization::None));
-    auto* exportButton = new QToolButton(left);
-    exportButton->setObjectName("exportConfusion");
-    exportButton->setText(tr("Export…"));
-    exportButton->setToolTip(tr("Save the confusion matrix as a PNG or SVG picture or a CSV table"));
-    auto* matrixBar = new QHBoxLayout;
-    matrixBar->addWidget(m_normalisation, 1);
-    matrixBar->addWidget(exportButton);
-    m_confusion = new ConfusionMatrixView(left);
-    m_pairs = new QListWidget(left);
-    m_pairs->setObjectName("confusedPairs");
-    m_pairs->setMaximumHeight(fontMetrics().height() * 8);
-    leftLayout->addLayout(matrixBar);
-    leftLayout->addWidget(m_confusion, 1);
-    leftLayout->addWidget(new QLabel(tr("Most confused pairs (click to see them)"), left));
-    leftLayout->addWidget(m_pairs);
-
-    auto* right = new QWidget;
-    auto* rightLayout = new QVBoxLayout(right);
-    auto* filters = new QHBoxLayout;
-    m_trueFilter = classFilter(tr("any true"), right);
-    m_trueFilter->setObjectName("trueFilter");
-    m_predictedFilter = classFilter(tr("any predicted"), right);
-    m_predictedFilter->setObjectName("predictedFilter");
-    m_errorsOnly = new QCheckBox(tr("Errors only"), right);
-    m_errorsOnly->setObjectName("errorsOnly");
-    m_errorsOnly->setChecked(true);
-    m_order = new QComboBox(right);
-    m_order->addItem(tr("Most confident first"), int(ImageOrder::Confidence));
-    m_order->addItem(tr("Highest loss first"), int(ImageOrder::Loss));
-    m_order->addItem(tr("Index"), int(ImageOrder::Index));
-    m_minConfidence = percentBox(0, "minConfidence", right);
-    m_maxConfidence = percentBox(100, "maxConfidence", right);
-    m_minConfidence->setToolTip(tr("Show images whose top probability is at least this"));
-    m_maxConfidence->setToolTip(tr("Show images whose top probability is at most this"));
-    m_count = new QLabel(right);
-    m_count->setObjectName("galleryCount");
-    filters->addWidget(m_trueFilter);
-    filters->addWidget(m_predictedFilter);
-    filters->addWidget(m_errorsOnly);
-    filters->addWidget(m_order);
-    filters->addWidget(new QLabel(tr("confidence"), right));
-    filters->addWidget(m_minConfidence);
-    filters->addWidget(new QLabel(tr("to"), right));
-    filters->addWidget(m_maxConfidence);
-    filters->addStretch(1);
-    filters->addWidget(m_count);
-    m_galleryView = new QListView(right);
-    m_galleryView->setObjectName("gallery");
-    m_galleryView->setModel(m_gallery);
-    m_galleryView->setViewMode(QListView::IconMode);
-    m_galleryView->setUniformItemSizes(true); // virtualised: fluid with 10,000 items
-    m_galleryView->setResizeMode(QListView::Adjust);
-    m_galleryView->setMovement(QListView::Static);
-    m_galleryView->setIconSize(QSize(56, 56));
-    m_galleryView->setGridSize(QSize(104, 86));
-    m_galleryView->setLayoutMode(QListView::Batched);
-
-    m_detail = new ImageDetailPanel(right);
-    rightLayout->addLayout(filters);
-    rightLayout->addWidget(m_galleryView, 1);
-    rightLayout->addWidget(m_detail);
-
-    auto* splitter = new QSplitter(Qt::Horizontal);
-    splitter->addWidget(left);
-    splitter->addWidget(right);
-    splitter->setStretchFactor(0, 1);
-    splitter->setStretchFactor(1, 1);
-
-    connect(m_normalisation, &QComboBox::currentIndexChanged, this, [this] {
-        m_confusion->setNormalization(ConfusionMatrix::Normalization(m_normalisation->currentData().toInt()));
-    });
-    connect(m_confusion, &ConfusionMatrixView::cellClicked, this, &AnalyzePage::showCell);
-    connect(m_pairs, &QListWidget::itemClicked, this, [this](QListWidgetItem* item) {
-        showCell(item->data(Qt::UserRole).toInt(), item->data(Qt::UserRole + 1).toInt());
-    });
-    for (auto* combo : {m_trueFilter, m_predictedFilter})
-        connect(combo, &QComboBox::currentIndexChanged, this, &AnalyzePage::applyFilter);
-    connect(m_errorsOnly, &QCheckBox::toggled, this, &AnalyzePage::applyFilter);
-    for (auto* box : {m_minConfidence, m_maxConfidence})
-        connect(box, &QDoubleSpinBox::valueChanged, this, &AnalyzePage::applyFilter);
-    connect(exportButton, &QToolButton::clicked, this, &AnalyzePage::chooseConfusionExport);
-    connect(m_order, &QComboBox::currentIndexChanged, this,
-            [this] { m_gallery->setOrder(ImageOrder(m_order->currentData().toInt())); });
-    connect(m_galleryView->selectionModel(), &QItemSelectionModel::currentChanged, this, &AnalyzePage::selectImage);
-    connect(m_gallery, &QAbstractItemModel::modelReset, this,
-            [this] { m_count->setText(tr("%L1 images").arg(m_gallery->rowCount())); });
-    connect(m_detail, &ImageDetailPanel::heatMapWanted, m_service, &AnalysisService::explain);
-    connect(m_detail, &ImageDetailPanel::openInCanvas, this, &AnalyzePage::openInCanvas);
-    return splitter;
-}
-
-QWidget* AnalyzePage::buildCalibrationTab()
-{
-    auto* page = new QWidget;
-    m_reliability = new ReliabilityDiagram(page);
-    m_histogram = new ConfidenceHistogramView(page);
-    m_temperature = new QCheckBox(tr("Show after temperature scaling (fitted on the validation split)"), page);
-    m_temperature->setObjectName("temperatureScaling");
-    auto* charts = new QHBoxLayout;
-    charts->addWidget(m_reliability, 1);
-    charts->addWidget(m_histogram, 1);
-    auto* layout = new QVBoxLayout(page);
-    layout->addWidget(m_temperature);
-    layout->addLayout(charts, 1);
-    connect(m_temperature, &QCheckBox::toggled, m_reliability, &ReliabilityDiagram::setShowCalibrated);
-    return page;
 }
 
 void AnalyzePage::showEvent(QShowEvent* event)
@@ -262,6 +122,8 @@ void AnalyzePage::analyse(const QString& checkpoint, const QString& split)
         index = m_runs->count() - 1;
     }
     m_runs->setCurrentIndex(index);
+    if (const int at = m_split->findData(split); at >= 0)
+        m_split->setCurrentIndex(at); // the chooser shows the split analysed
     m_status->setStyleSheet({});
     m_status->setText(tr("Analysing on the %1 split of the data the model was trained on …").arg(split));
     m_run->setEnabled(false);
@@ -276,20 +138,62 @@ QString AnalyzePage::summaryText() const
 void AnalyzePage::showAnalysis(const Analysis* a)
 {
     m_run->setEnabled(true);
-    const auto& e = a->evaluation;
-    m_status->setText(
-        tr("%1 split of %2, %L3 images").arg(QString::fromStdString(e.split), a->data).arg(e.scores.size()));
+    m_status->setText(tr("%1 split of %2, %L3 images")
+                          .arg(QString::fromStdString(a->evaluation.split), a->data)
+                          .arg(a->evaluation.scores.size()));
+    if (!a->replayProblem.isEmpty())
+        m_status->setText(m_status->text() + " · " + a->replayProblem);
+    // The history orders are offered for runs with a replay.
+    const QSignalBlocker quiet(m_order);
+    for (int order : {int(ImageOrder::MostForgotten), int(ImageOrder::LearnedLast)})
+        if (const int at = m_order->findData(order); at >= 0)
+            m_order->removeItem(at);
+    if (!a->replay.empty()) {
+        m_order->addItem(tr("Most forgotten first"), int(ImageOrder::MostForgotten));
+        m_order->addItem(tr("Learned last first"), int(ImageOrder::LearnedLast));
+    }
+    m_gallery->setOrder(ImageOrder(m_order->currentData().toInt()));
+    std::vector<int> epochs;
+    int start = int(a->replay.size()) - 1;
+    for (const auto& snapshot : a->replay) {
+        if (snapshot.epoch == a->epoch)
+            start = int(epochs.size());
+        epochs.push_back(snapshot.epoch);
+    }
+    m_replay->setEpochs(epochs, std::max(0, start));
+    m_service->showEpoch(-1);
+    if (!epochs.empty() && epochs[std::size_t(start)] != a->epoch)
+        m_service->showEpoch(start);
+    showEvaluation(a);
+}
+
+void AnalyzePage::showEpoch(int index)
+{
+    const Analysis* a = m_service->current();
+    if (!a || index < 0 || index >= int(a->replay.size()))
+        return;
+    // The checkpoint's own epoch shows its exact scores; the others the replay's.
+    m_service->showEpoch(a->replay[std::size_t(index)].epoch == a->epoch ? -1 : index);
+    showEvaluation(a, true);
+}
+
+void AnalyzePage::showEvaluation(const Analysis* a, bool fade)
+{
+    const auto& e = a->shownEvaluation();
+    const QString epoch = a->shownSnapshot < 0 ? tr("epoch %1").arg(a->epoch)
+                                               : tr("epoch %1 replayed (the checkpoint is epoch %2)")
+                                                     .arg(a->replay[std::size_t(a->shownSnapshot)].epoch)
+                                                     .arg(a->epoch);
     m_summary->setText(tr("<b>accuracy %1 %</b> · loss %2 · <b>%L3 errors</b> (%L4 above 90 % confidence) · ECE %5 · "
-                          "macro F1 %6 · %7, epoch %8")
+                          "macro F1 %6 · %7, %8")
                            .arg(e.accuracy * 100, 0, 'f', 2)
                            .arg(e.loss, 0, 'f', 4)
                            .arg(qlonglong(e.errors.size()))
                            .arg(qlonglong(e.highConfidenceErrors))
                            .arg(e.calibration.ece, 0, 'f', 4)
                            .arg(e.report.macro.f1, 0, 'f', 4)
-                           .arg(a->model)
-                           .arg(a->epoch));
-    m_confusion->setMatrix(e.confusion, a->classNames);
+                           .arg(a->model, epoch));
+    m_confusion->setMatrix(e.confusion, a->classNames, fade);
     for (auto* filter : {m_trueFilter, m_predictedFilter})
         for (int k = 0; k + 1 < filter->count(); ++k)
             filter->setItemText(k + 1, a->className(k));

@@ -16,6 +16,7 @@ namespace studio::ui {
 class ConfidenceHistogramView;
 class ConfusionMatrixView;
 class DataSource;
+class EpochReplayBar;
 class RunsService;
 class GalleryModel;
 class ImageDetailPanel;
@@ -25,7 +26,9 @@ class ReliabilityDiagram;
 /// A run's results on the test or validation split: summary strip; confusion matrix whose cells
 /// filter the misclassification gallery; most-confused pairs; image detail with probabilities and
 /// Grad-CAM; per-class table; reliability diagram and confidence histograms with temperature
-/// scaling on or off. The evaluation runs off the UI thread.
+/// scaling on or off. On the validation split of a run that kept an epoch replay, an epoch slider
+/// replays all of these as they were at each epoch, and the gallery sorts by each image's history.
+/// The evaluation runs off the UI thread.
 class AnalyzePage : public QWidget {
     Q_OBJECT
 public:
@@ -40,6 +43,7 @@ public:
 
     const Analysis* analysis() const { return m_service->current(); }
     ConfusionMatrixView* confusionView() const { return m_confusion; }
+    EpochReplayBar* replayBar() const { return m_replay; }
     GalleryModel* gallery() const { return m_gallery; }
     QString summaryText() const;
     /// Writes the confusion matrix to `path`: .png / .svg as drawn, .csv as counts with totals.
@@ -59,6 +63,10 @@ private:
     QWidget* buildErrorsTab();
     QWidget* buildCalibrationTab();
     void showAnalysis(const Analysis* analysis);
+    /// Shows the analysis at the epoch chosen on the replay bar (the checkpoint's own scores at its epoch).
+    void showEpoch(int index);
+    /// Draws every view from the evaluation on show (`fade`: the heat map fades from the one on show).
+    void showEvaluation(const Analysis* analysis, bool fade = false);
     void applyFilter();
     void selectImage(const QModelIndex& index);
     void chooseConfusionExport();
@@ -71,6 +79,7 @@ private:
     QPushButton* m_run;
     QLabel* m_status;
     QLabel* m_summary;
+    EpochReplayBar* m_replay;
     ConfusionMatrixView* m_confusion = nullptr;
     QComboBox* m_normalisation = nullptr;
     QListWidget* m_pairs = nullptr;

@@ -33,7 +33,7 @@ void GalleryModel::rebuild()
     beginResetModel();
     m_rows.clear();
     if (m_analysis)
-        for (const auto& s : m_analysis->images) {
+        for (const auto& s : m_analysis->shownImages()) {
             if (m_filter.errorsOnly && s.correct())
                 continue;
             if ((m_filter.trueClass >= 0 && s.label != m_filter.trueClass) ||
@@ -43,7 +43,7 @@ void GalleryModel::rebuild()
                 continue;
             m_rows.push_back(s);
         }
-    sortImages(m_rows, m_order);
+    sortImages(m_rows, m_order, m_analysis ? m_analysis->histories : std::vector<ImageHistory>{});
     endResetModel();
 }
 
@@ -75,14 +75,22 @@ QVariant GalleryModel::data(const QModelIndex& index, int role) const
         }
         return it.value();
     }
-    case Qt::ToolTipRole:
-        return QStringLiteral("image #%1\ntrue %2, predicted %3\nconfidence %4%, loss %5, margin %6")
-            .arg(s.index)
-            .arg(s.label)
-            .arg(s.predicted)
-            .arg(s.confidence * 100, 0, 'f', 2)
-            .arg(s.loss, 0, 'f', 3)
-            .arg(s.margin, 0, 'f', 3);
+    case Qt::ToolTipRole: {
+        QString text = QStringLiteral("image #%1\ntrue %2, predicted %3\nconfidence %4%, loss %5, margin %6")
+                           .arg(s.index)
+                           .arg(s.label)
+                           .arg(s.predicted)
+                           .arg(s.confidence * 100, 0, 'f', 2)
+                           .arg(s.loss, 0, 'f', 3)
+                           .arg(s.margin, 0, 'f', 3);
+        if (std::size_t(s.index) < m_analysis->histories.size()) {
+            const auto& h = m_analysis->histories[std::size_t(s.index)];
+            text += tr("\nlearned at epoch %1, forgotten %2 times")
+                        .arg(h.learnedAt > 0 ? QString::number(h.learnedAt) : tr("–"))
+                        .arg(h.forgettingEvents);
+        }
+        return text;
+    }
     case ScoreIndexRole:
         return qlonglong(s.index);
     case TrueRole:

@@ -80,6 +80,20 @@ void ImageDetailPanel::setHeatMap(const HeatMap& map)
     redraw();
 }
 
+QString ImageDetailPanel::history() const
+{
+    if (std::size_t(m_index) >= m_analysis->histories.size())
+        return {};
+    const auto& h = m_analysis->histories[std::size_t(m_index)];
+    const auto& replay = m_analysis->replay;
+    const QString learned = h.learnedAt > 0 ? tr("learned at epoch %1").arg(h.learnedAt)
+                                            : tr("not learned by epoch %1").arg(replay.back().epoch);
+    const QString forgotten = h.forgettingEvents == 0   ? tr("never forgotten")
+                              : h.forgettingEvents == 1 ? tr("forgotten once")
+                                                        : tr("forgotten %1 times").arg(h.forgettingEvents);
+    return tr("<br>%1, %2; right at %3 of %4 epochs").arg(learned, forgotten).arg(h.epochsCorrect).arg(replay.size());
+}
+
 void ImageDetailPanel::redraw()
 {
     if (!m_analysis || m_index < 0) {
@@ -88,7 +102,7 @@ void ImageDetailPanel::redraw()
         m_bars->setProbabilities({});
         return;
     }
-    const auto& s = m_analysis->images[std::size_t(m_index)];
+    const auto& s = m_analysis->shownImages()[std::size_t(m_index)];
     const bool overlay = m_gradCam->isChecked() && m_heat.index == m_index;
     QImage big = m_analysis->image(m_index).convertToFormat(QImage::Format_RGB32).scaled(28 * kScale, 28 * kScale);
     if (overlay) {
@@ -98,19 +112,20 @@ void ImageDetailPanel::redraw()
         painter.drawImage(big.rect(), heat);
     }
     m_image->setPixmap(QPixmap::fromImage(big));
-    m_text->setText(
-        tr("<b>image #%1</b>: true %2, predicted %3<br>confidence %4 %, loss %5, entropy %6, margin %7%8")
-            .arg(s.index)
-            .arg(m_analysis->className(s.label), m_analysis->className(s.predicted))
-            .arg(s.confidence * 100, 0, 'f', 2)
-            .arg(s.loss, 0, 'f', 3)
-            .arg(s.entropy, 0, 'f', 3)
-            .arg(s.margin, 0, 'f', 3)
-            .arg(overlay ? tr("<br>%1 for class %2").arg(m_heat.method, m_analysis->className(m_heat.targetClass))
-                         : QString()));
+    m_text->setText(tr("<b>image #%1</b>: true %2, predicted %3<br>confidence %4 %, loss %5, entropy %6, margin %7%8")
+                        .arg(s.index)
+                        .arg(m_analysis->className(s.label), m_analysis->className(s.predicted))
+                        .arg(s.confidence * 100, 0, 'f', 2)
+                        .arg(s.loss, 0, 'f', 3)
+                        .arg(s.entropy, 0, 'f', 3)
+                        .arg(s.margin, 0, 'f', 3)
+                        .arg(history() + (overlay ? tr("<br>%1 for class %2 (the checkpoint's weights)")
+                                                        .arg(m_heat.method, m_analysis->className(m_heat.targetClass))
+                                                  : QString())));
     // Softmax of this image's logits only.
-    const auto c = std::size_t(m_analysis->evaluation.scores.numClasses);
-    const float* z = m_analysis->evaluation.scores.logits.data() + std::size_t(m_index) * c;
+    const auto& scores = m_analysis->shownEvaluation().scores;
+    const auto c = std::size_t(scores.numClasses);
+    const float* z = scores.logits.data() + std::size_t(m_index) * c;
     const float top = *std::max_element(z, z + c);
     std::vector<float> row(c);
     float sum = 0;

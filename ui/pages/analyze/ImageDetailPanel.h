@@ -10,8 +10,9 @@ namespace studio::ui {
 
 class ProbabilityBars;
 
-/// One image of an analysis, large: its scores, the probability of every class, an optional
-/// Grad-CAM overlay, and "Open in canvas".
+/// One image of an analysis, large: its scores (at the replayed epoch on show), its history over
+/// the run's epochs (learned at, forgetting events), the probability of every class, an optional
+/// Grad-CAM overlay (of the checkpoint's weights), and "Open in canvas".
 class ImageDetailPanel : public QWidget {
     Q_OBJECT
 public:
@@ -31,6 +32,8 @@ Q_SIGNALS:
 
 private:
     void redraw();
+    /// The image's history over the run's epoch replay ("" without one).
+    QString history() const;
 
     const Analysis* m_analysis = nullptr;
     std::int64_t m_index = -1;

@@ -27,11 +27,7 @@ namespace studio::ui {
 
 QColor RunComparisonView::runColor(int index)
 {
-    // Tableau 10, as TensorBoard and matplotlib colour runs.
-    static const QColor palette[] = {{0x1f, 0x77, 0xb4}, {0xff, 0x7f, 0x0e}, {0x2c, 0xa0, 0x2c}, {0xd6, 0x27, 0x28},
-                                     {0x94, 0x67, 0xbd}, {0x8c, 0x56, 0x4b}, {0xe3, 0x77, 0xc2}, {0x7f, 0x7f, 0x7f},
-                                     {0xbc, 0xbd, 0x22}, {0x17, 0xbe, 0xcf}};
-    return palette[index % 10];
+    return colors::category(index); // Tableau 10, as TensorBoard and matplotlib colour runs
 }
 
 RunComparisonView::RunComparisonView(QWidget* parent)

@@ -2,6 +2,7 @@
 
 #include "ArchitecturePanel.h"
 #include "AugmentationPreview.h"
+#include "ClassAccuracyStrip.h"
 #include "ConfigForm.h"
 #include "DataSource.h"
 #include "DatasetPanel.h"
@@ -189,6 +190,10 @@ void TrainPage::connectSession()
                 tr("val loss %1, val accuracy %2 %").arg(u.valLoss, 0, 'f', 4).arg(u.valAccuracy * 100, 0, 'f', 2);
         if (std::isfinite(u.emaValAccuracy))
             validation += tr(", weight average %1 %").arg(u.emaValAccuracy * 100, 0, 'f', 2);
+        if (const int weak = u.weakestClass(); weak >= 0)
+            validation += tr("; weakest class %1 (%2 %)")
+                              .arg(m_charts->classStrip()->className(weak))
+                              .arg(u.valClassAccuracy[std::size_t(weak)] * 100, 0, 'f', 2);
         Q_EMIT statusMessage(tr("Epoch %1/%2: train loss %3, %4%5")
                                  .arg(u.epoch)
                                  .arg(u.numEpochs)

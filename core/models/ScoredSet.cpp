@@ -1,4 +1,4 @@
-#include "evaluation/ScoredSet.h"
+#include "models/ScoredSet.h"
 
 #include "util/StudioError.h"
 
@@ -34,6 +34,21 @@ std::vector<int> ScoredSet::predicted() const
         out[i] = int(std::max_element(z, z + c) - z);
     }
     return out;
+}
+
+std::vector<double> ScoredSet::classAccuracy() const
+{
+    std::vector<double> right(std::size_t(numClasses), 0.0), count(std::size_t(numClasses), 0.0);
+    const auto pred = predicted();
+    for (std::size_t i = 0; i < labels.size(); ++i) {
+        if (labels[i] < 0 || labels[i] >= numClasses)
+            continue;
+        count[std::size_t(labels[i])] += 1;
+        right[std::size_t(labels[i])] += pred[i] == labels[i] ? 1 : 0;
+    }
+    for (std::size_t k = 0; k < right.size(); ++k)
+        right[k] = count[k] > 0 ? right[k] / count[k] : std::nan("");
+    return right;
 }
 
 void writePredictionsCsv(const QString& path, const ScoredSet& scores, double temperature)

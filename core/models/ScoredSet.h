@@ -18,6 +18,8 @@ struct ScoredSet {
     std::vector<double> probabilities(double temperature = 1.0) const;
     /// argmax of the logits (the first maximum on ties).
     std::vector<int> predicted() const;
+    /// Per true class, the fraction predicted right (its recall); NaN for a class without images.
+    std::vector<double> classAccuracy() const;
 };
 
 /// Writes index,label,pred,p0..p{C-1} (probabilities at `temperature`) atomically (QSaveFile);
