@@ -6,6 +6,7 @@
 #include "data/Dataset.h"
 #include "inference/CanvasPreprocessor.h"
 #include "inference/Predictor.h"
+#include "inference/Robustness.h"
 #include "training/Trainer.h"
 #include "util/Allocator.h"
 #include "util/TorchThreads.h"
@@ -114,7 +115,7 @@ int main(int argc, char** argv)
         Predictor predictor(file ? QString::fromStdString(what) : quickCheckpoint(what, data, dir.path()));
         for (int i = 0; i < 50; ++i) // warm-up: first calls allocate and pick kernels
             predictor.predict(canvases[std::size_t(i) % canvases.size()]);
-        std::vector<double> total, explain;
+        std::vector<double> total, explain, sweep;
         int correct = 0;
         for (std::size_t i = 0; i < canvases.size(); ++i) {
             const auto t0 = Clock::now();
@@ -126,12 +127,22 @@ int main(int argc, char** argv)
                 predictor.explain(r.input28, r.predicted);
                 explain.push_back(ms(t1));
             }
+            if (i % 50 == 0 && !r.empty) {
+                const auto t2 = Clock::now();
+                sweepRobustness(predictor, r.input28, 41);
+                sweep.push_back(ms(t2));
+            }
         }
         const auto t = percentiles(total), e = percentiles(explain);
         const std::string name = file ? predictor.meta().config.model : what;
         std::printf("%-22s %7.3f %7.3f %7.3f %7.3f   (accuracy %.1f %%, %d thread(s))\n", (name + " score").c_str(),
                     t.p50, t.p90, t.p99, t.max, 100.0 * correct / double(canvases.size()), predictor.threads());
         std::printf("%-22s %7.3f %7.3f %7.3f %7.3f\n", (name + " +grad-cam").c_str(), e.p50, e.p90, e.p99, e.max);
+        if (!sweep.empty()) {
+            const auto w = percentiles(sweep);
+            std::printf("%-22s %7.3f %7.3f %7.3f %7.3f   (6 perturbations × 41 steps, one batch)\n",
+                        (name + " robustness").c_str(), w.p50, w.p90, w.p99, w.max);
+        }
     }
     return 0;
 }

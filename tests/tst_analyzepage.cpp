@@ -10,6 +10,7 @@
 #include "ImageDetailPanel.h"
 
 #include "support/SyntheticData.h"
+#include "support/TrainedRuns.h"
 #include "training/Trainer.h"
 
 #include <QCheckBox>
@@ -197,10 +198,7 @@ void TestAnalyzePage::epochReplayShowsEachEpochAsItWas()
 {
     QVERIFY(!m_page->replayBar()->isVisible()); // the test split has no replay
     // A run of four epochs keeps its validation predictions every epoch.
-    struct Epochs : TrainingObserver {
-        std::vector<EpochRecord> seen;
-        void onEpoch(const EpochRecord& e) override { seen.push_back(e); }
-    } epochs;
+    test::Recorder epochs;
     TrainConfig c;
     c.model = "simple-cnn";
     c.numEpochs = 4;
@@ -225,7 +223,7 @@ void TestAnalyzePage::epochReplayShowsEachEpochAsItWas()
     for (int i = 0; i < 4; ++i) {
         slider->setValue(i);
         const auto& e = a->shownEvaluation();
-        const auto& record = epochs.seen[std::size_t(i)];
+        const auto& record = epochs.epochs[std::size_t(i)];
         // What every view shows at epoch i+1 is what training measured then.
         QCOMPARE(e.scores.size(), qint64(60));
         QCOMPARE(qRound(e.accuracy * 60), qRound(record.valAccuracy * 60));

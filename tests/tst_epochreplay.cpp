@@ -3,6 +3,7 @@
 #include "data/Split.h"
 #include "evaluation/Forgetting.h"
 #include "support/SyntheticData.h"
+#include "support/TrainedRuns.h"
 #include "training/EpochReplay.h"
 #include "training/Trainer.h"
 #include "util/StudioError.h"
@@ -42,17 +43,6 @@ ReplayEpoch epochWith(int epoch, const std::vector<bool>& right)
     }
     return e;
 }
-
-struct Epochs : TrainingObserver {
-    std::vector<EpochRecord> seen;
-    std::function<void()> afterEpoch;
-    void onEpoch(const EpochRecord& e) override
-    {
-        seen.push_back(e);
-        if (afterEpoch)
-            afterEpoch();
-    }
-};
 
 TrainConfig smallConfig()
 {
@@ -154,7 +144,7 @@ void TestEpochReplay::trainerKeepsEveryEpochOfTheKeptModel()
         config.emaDecay = ema;
         QTemporaryDir dir;
         Trainer trainer(config, data, dir.path());
-        Epochs epochs;
+        test::Recorder epochs;
         trainer.addObserver(&epochs);
         QCOMPARE(trainer.run().reason, FinishReason::Completed);
         const auto replay = readReplay(dir.path());
@@ -164,7 +154,7 @@ void TestEpochReplay::trainerKeepsEveryEpochOfTheKeptModel()
         for (std::int64_t i = 0; i < validation.size(); ++i)
             QCOMPARE(replay[0].scores.labels[std::size_t(i)], int(validation.labels[i].item<std::int64_t>()));
         for (std::size_t t = 0; t < 3; ++t) {
-            const auto& e = epochs.seen[t];
+            const auto& e = epochs.epochs[t];
             QCOMPARE(replay[t].epoch, e.epoch);
             // The replay is the kept model's (the average's with ema_decay): its accuracy is the
             // recorded one exactly, and so are the per-class figures the epoch reported.
@@ -177,8 +167,8 @@ void TestEpochReplay::trainerKeepsEveryEpochOfTheKeptModel()
                     weighted += e.valClassAccuracy[std::size_t(k)] * double(n);
             QVERIFY(std::abs(weighted / double(validation.size()) - e.keptValAccuracy()) < 1e-12);
         }
-        const int weakest = epochs.seen.back().weakestClass();
-        const auto& last = epochs.seen.back().valClassAccuracy;
+        const int weakest = epochs.epochs.back().weakestClass();
+        const auto& last = epochs.epochs.back().valClassAccuracy;
         QCOMPARE(last[std::size_t(weakest)], *std::min_element(last.begin(), last.end()));
     }
     // Without a validation split there is nothing to replay.
@@ -187,12 +177,12 @@ void TestEpochReplay::trainerKeepsEveryEpochOfTheKeptModel()
     config.numEpochs = 1;
     QTemporaryDir dir;
     Trainer trainer(config, data, dir.path());
-    Epochs epochs;
+    test::Recorder epochs;
     trainer.addObserver(&epochs);
     QCOMPARE(trainer.run().reason, FinishReason::Completed);
     QVERIFY(readReplay(dir.path()).empty());
-    QVERIFY(epochs.seen.at(0).valClassAccuracy.empty());
-    QCOMPARE(epochs.seen.at(0).weakestClass(), -1);
+    QVERIFY(epochs.epochs.at(0).valClassAccuracy.empty());
+    QCOMPARE(epochs.epochs.at(0).weakestClass(), -1);
 }
 
 void TestEpochReplay::resumeRedoesLaterEpochs()
@@ -202,8 +192,8 @@ void TestEpochReplay::resumeRedoesLaterEpochs()
     QTemporaryDir dir;
     {
         Trainer first(config, data, dir.path());
-        Epochs stopAfterOne;
-        stopAfterOne.afterEpoch = [&] { first.stop(); };
+        test::Recorder stopAfterOne;
+        stopAfterOne.onEpochHook = [&](const EpochRecord&) { first.stop(); };
         first.addObserver(&stopAfterOne);
         QCOMPARE(first.run().reason, FinishReason::StoppedByUser);
     }

@@ -1,6 +1,7 @@
 #include "models/Predictions.h"
 #include "support/Printers.h"
 #include "support/SyntheticData.h"
+#include "support/TrainedRuns.h"
 #include "training/OptimizerFactory.h"
 #include "training/Presets.h"
 #include "training/Trainer.h"
@@ -281,10 +282,7 @@ void TestTrainConfig::bestPresetLearnsAndKeepsTheAverage()
     c.threads = 1;
     QTemporaryDir dir;
     Trainer trainer(c, data, dir.path());
-    struct : TrainingObserver {
-        std::vector<EpochRecord> epochs;
-        void onEpoch(const EpochRecord& e) override { epochs.push_back(e); }
-    } seen;
+    test::Recorder seen;
     trainer.addObserver(&seen);
     QCOMPARE(trainer.run().reason, FinishReason::Completed);
     QCOMPARE(int(seen.epochs.size()), 2);

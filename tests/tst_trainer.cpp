@@ -18,6 +18,8 @@
 using namespace studio;
 using test::sameWeights;
 
+using test::Recorder;
+
 namespace {
 
 TrainConfig smallConfig()
@@ -31,30 +33,6 @@ TrainConfig smallConfig()
     c.valFraction = 0.2;
     return c;
 }
-
-/// Records events and can act on them (stop or pause at a batch).
-struct Recorder : TrainingObserver {
-    std::vector<BatchRecord> batches;
-    std::vector<EpochRecord> epochs;
-    std::vector<CheckpointEvent> checkpoints;
-    FinishedEvent finished;
-    std::function<void(const BatchRecord&)> onBatchHook;
-    std::function<void(const EpochRecord&)> onEpochHook;
-    void onBatch(const BatchRecord& e) override
-    {
-        batches.push_back(e);
-        if (onBatchHook)
-            onBatchHook(e);
-    }
-    void onEpoch(const EpochRecord& e) override
-    {
-        epochs.push_back(e);
-        if (onEpochHook)
-            onEpochHook(e);
-    }
-    void onCheckpoint(const CheckpointEvent& e) override { checkpoints.push_back(e); }
-    void onFinished(const FinishedEvent& e) override { finished = e; }
-};
 
 } // namespace
 

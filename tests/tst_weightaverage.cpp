@@ -55,17 +55,6 @@ TrainConfig averagingConfig()
     return c;
 }
 
-struct Epochs : TrainingObserver {
-    std::vector<EpochRecord> seen;
-    std::function<void()> afterEpoch;
-    void onEpoch(const EpochRecord& e) override
-    {
-        seen.push_back(e);
-        if (afterEpoch)
-            afterEpoch();
-    }
-};
-
 } // namespace
 
 class TestWeightAverage : public QObject {
@@ -114,18 +103,18 @@ void TestWeightAverage::trainerValidatesAndKeepsTheAverage()
     const auto config = averagingConfig();
     QTemporaryDir dir;
     Trainer trainer(config, data, dir.path());
-    Epochs epochs;
+    test::Recorder epochs;
     trainer.addObserver(&epochs);
     const auto finished = trainer.run();
     QCOMPARE(finished.reason, FinishReason::Completed);
-    QCOMPARE(int(epochs.seen.size()), 3);
-    for (const auto& e : epochs.seen) {
+    QCOMPARE(int(epochs.epochs.size()), 3);
+    for (const auto& e : epochs.epochs) {
         QVERIFY(std::isfinite(e.valAccuracy) && std::isfinite(e.emaValAccuracy));
         QCOMPARE(e.keptValAccuracy(), e.emaValAccuracy);
     }
     // The best epoch is the average's best, and best.pt holds the average: scoring it on the
     // validation split gives the recorded figures.
-    const auto bestRecord = *std::max_element(epochs.seen.begin(), epochs.seen.end(), [](auto& a, auto& b) {
+    const auto bestRecord = *std::max_element(epochs.epochs.begin(), epochs.epochs.end(), [](auto& a, auto& b) {
         return a.emaValLoss > b.emaValLoss; // monitored: val_loss, lowest wins
     });
     QCOMPARE(finished.bestEpoch, bestRecord.epoch);
@@ -142,7 +131,7 @@ void TestWeightAverage::trainerValidatesAndKeepsTheAverage()
     QVERIFY(!sameWeights(*offered, *trained));
     offered->eval();
     trained->eval();
-    const auto last = epochs.seen.back();
+    const auto last = epochs.epochs.back();
     QCOMPARE(predict(*offered, validation, best.meta.data.mean, best.meta.data.std).accuracy, last.emaValAccuracy);
     QCOMPARE(predict(*trained, validation, best.meta.data.mean, best.meta.data.std).accuracy, last.valAccuracy);
 }
@@ -157,8 +146,8 @@ void TestWeightAverage::resumedRunContinuesTheAverage()
     QCOMPARE(straight.run().reason, FinishReason::Completed);
 
     Trainer first(config, data, splitDir.path());
-    Epochs stopAfterOne;
-    stopAfterOne.afterEpoch = [&] { first.stop(); };
+    test::Recorder stopAfterOne;
+    stopAfterOne.onEpochHook = [&](const EpochRecord&) { first.stop(); };
     first.addObserver(&stopAfterOne);
     QCOMPARE(first.run().reason, FinishReason::StoppedByUser);
     Trainer second(config, data, splitDir.path());

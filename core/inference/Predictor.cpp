@@ -46,8 +46,19 @@ void Predictor::chooseThreads()
 
 std::vector<float> Predictor::probabilities(const cv::Mat& image28) const
 {
+    return probabilities(std::vector<cv::Mat>{image28});
+}
+
+std::vector<float> Predictor::probabilities(const std::vector<cv::Mat>& images28) const
+{
+    if (images28.empty())
+        return {};
     torch::NoGradGuard noGrad;
-    const auto pixels = tensorFromMat(image28).unsqueeze(0);
+    std::vector<torch::Tensor> each;
+    each.reserve(images28.size());
+    for (const auto& image : images28)
+        each.push_back(tensorFromMat(image));
+    const auto pixels = torch::stack(each);
     const auto logits = m_loaded.model->forward(toModelInput(pixels, m_loaded.meta.data.mean, m_loaded.meta.data.std));
     const auto p = torch::softmax(logits / m_temperature, 1).contiguous();
     return {p.data_ptr<float>(), p.data_ptr<float>() + p.numel()};

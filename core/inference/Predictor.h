@@ -30,6 +30,9 @@ public:
     Result predict(const cv::Mat& gray) const;
     /// Runs the model on an already preprocessed 28×28 CV_8U image.
     std::vector<float> probabilities(const cv::Mat& image28) const;
+    /// Runs the model once on a batch of them: N×classes probabilities, row-major.
+    std::vector<float> probabilities(const std::vector<cv::Mat>& images28) const;
+    int numClasses() const { return m_loaded.meta.data.numClasses; }
 
     /// Grad-CAM (or saliency for the MLP) of `targetClass` on a preprocessed 28×28 CV_8U image.
     Explanation explain(const cv::Mat& image28, int targetClass);

@@ -4,8 +4,34 @@
 #include <QString>
 
 #include <cstdint>
+#include <functional>
+#include <vector>
 
 namespace studio::test {
+
+/// Records a trainer's events and can act on them (stop or pause at a batch or an epoch).
+struct Recorder : TrainingObserver {
+    std::vector<BatchRecord> batches;
+    std::vector<EpochRecord> epochs;
+    std::vector<CheckpointEvent> checkpoints;
+    FinishedEvent finished;
+    std::function<void(const BatchRecord&)> onBatchHook;
+    std::function<void(const EpochRecord&)> onEpochHook;
+    void onBatch(const BatchRecord& e) override
+    {
+        batches.push_back(e);
+        if (onBatchHook)
+            onBatchHook(e);
+    }
+    void onEpoch(const EpochRecord& e) override
+    {
+        epochs.push_back(e);
+        if (onEpochHook)
+            onEpochHook(e);
+    }
+    void onCheckpoint(const CheckpointEvent& e) override { checkpoints.push_back(e); }
+    void onFinished(const FinishedEvent& e) override { finished = e; }
+};
 
 /// Stops `trainer` when epoch `epoch` (1-based) ends: a user's Stop at a known place.
 struct StopAtEpoch : TrainingObserver {

@@ -19,12 +19,16 @@ constexpr int kScaleHeight = 26; ///< the colour scale and the epoch labels bene
 
 ClassAccuracyStrip::ClassAccuracyStrip(QWidget* parent) : QWidget(parent)
 {
+    for (int k = 0; k < 10; ++k) // until a run names its classes: the digits
+        m_names << QString::number(k);
     setMouseTracking(true);
     setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
 }
 
 void ClassAccuracyStrip::setClassNames(const QStringList& names)
 {
+    if (names.isEmpty())
+        return;
     m_names = names;
     updateGeometry();
     update();

@@ -14,6 +14,7 @@ class ClassAccuracyStrip : public QWidget {
 public:
     explicit ClassAccuracyStrip(QWidget* parent = nullptr);
 
+    /// The classes, in order (the digits until set; none keeps them).
     void setClassNames(const QStringList& names);
     /// The name of class k (its number when the names are not known).
     QString className(int k) const { return k >= 0 && k < m_names.size() ? m_names[k] : QString::number(k); }
