@@ -13,4 +13,4 @@ export QT_QPA_PLATFORM=offscreen
 export ASAN_OPTIONS=detect_leaks=0:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 (cd "$build" && ctest --output-on-failure --timeout 900 -j2)
-cd "$build" && "$here/bench/fuzz.sh" "${FUZZ_SECONDS:-50}" "$build"
+cd "$build" && "$here/bench/fuzz.sh" "${FUZZ_SECONDS:-40}" "$build"

@@ -138,6 +138,8 @@ QString AnalyzePage::summaryText() const
 void AnalyzePage::showAnalysis(const Analysis* a)
 {
     m_run->setEnabled(true);
+    m_gallery->setAnalysis(a); // first: the analysis they showed is gone
+    m_detail->show(a, -1);
     m_status->setText(tr("%1 split of %2, %L3 images")
                           .arg(QString::fromStdString(a->evaluation.split), a->data)
                           .arg(a->evaluation.scores.size()));
