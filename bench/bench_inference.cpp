@@ -7,8 +7,10 @@
 #include "inference/CanvasPreprocessor.h"
 #include "inference/Predictor.h"
 #include "inference/Robustness.h"
+#include "inference/WorstCase.h"
 #include "training/Trainer.h"
 #include "util/Allocator.h"
+#include "util/PlainMessage.h"
 #include "util/TorchThreads.h"
 
 #include <opencv2/imgproc.hpp>
@@ -69,7 +71,7 @@ QString quickCheckpoint(const std::string& arch, const Dataset& data, const QStr
 
 } // namespace
 
-int main(int argc, char** argv)
+int run(int argc, char** argv)
 {
     keepFreedMemoryMapped();
     QCoreApplication app(argc, argv);
@@ -115,7 +117,8 @@ int main(int argc, char** argv)
         Predictor predictor(file ? QString::fromStdString(what) : quickCheckpoint(what, data, dir.path()));
         for (int i = 0; i < 50; ++i) // warm-up: first calls allocate and pick kernels
             predictor.predict(canvases[std::size_t(i) % canvases.size()]);
-        std::vector<double> total, explain, sweep;
+        std::vector<double> total, explain, sweep, worst;
+        int searched = 0, flipped = 0;
         int correct = 0;
         for (std::size_t i = 0; i < canvases.size(); ++i) {
             const auto t0 = Clock::now();
@@ -132,6 +135,13 @@ int main(int argc, char** argv)
                 sweepRobustness(predictor, r.input28, 41);
                 sweep.push_back(ms(t2));
             }
+            if (i % 100 == 0 && !r.empty) {
+                const auto t3 = Clock::now();
+                const auto w = findWorstCase(predictor, r.input28);
+                worst.push_back(ms(t3));
+                searched = w.evaluated;
+                flipped += w.found;
+            }
         }
         const auto t = percentiles(total), e = percentiles(explain);
         const std::string name = file ? predictor.meta().config.model : what;
@@ -143,6 +153,26 @@ int main(int argc, char** argv)
             std::printf("%-22s %7.3f %7.3f %7.3f %7.3f   (6 perturbations × 41 steps, one batch)\n",
                         (name + " robustness").c_str(), w.p50, w.p90, w.p99, w.max);
         }
+        if (!worst.empty()) {
+            const auto w = percentiles(worst);
+            std::printf("%-22s %7.3f %7.3f %7.3f %7.3f   (~%d images a search, %d of %zu flipped)\n",
+                        (name + " worst case").c_str(), w.p50, w.p90, w.p99, w.max, searched, flipped, worst.size());
+        }
     }
     return 0;
+}
+
+int main(int argc, char** argv)
+{
+    for (int i = 1; i < argc; ++i)
+        if (!std::strcmp(argv[i], "--help") || !std::strcmp(argv[i], "-h")) {
+            std::printf("usage: bench_inference [ARCH|CHECKPOINT.pt ...] [--images N] [--threads T]\n");
+            return 0;
+        }
+    try {
+        return run(argc, argv);
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "bench_inference: %s\n", plainMessage(e).c_str());
+        return 1;
+    }
 }

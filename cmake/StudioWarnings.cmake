@@ -12,3 +12,10 @@ elseif(STUDIO_SANITIZE_THREAD)
   target_compile_options(studio_sanitizers INTERFACE -fsanitize=thread -fno-omit-frame-pointer)
   target_link_options(studio_sanitizers INTERFACE -fsanitize=thread)
 endif()
+
+# studio_batch_sources(target): compile target's sources in unity batches (STUDIO_UNITY_BUILD).
+function(studio_batch_sources target)
+  if(STUDIO_UNITY_BUILD)
+    set_target_properties(${target} PROPERTIES UNITY_BUILD ON UNITY_BUILD_BATCH_SIZE 8)
+  endif()
+endfunction()

@@ -18,6 +18,8 @@
 #include "SweepPanel.h"
 #include "SweepWorkers.h"
 #include "ParallelCoordinates.h"
+#include "RobustnessPanel.h"
+#include "RobustnessView.h"
 #include "TrainPage.h"
 #include "TrainingCharts.h"
 #include "TrainingSession.h"
@@ -156,6 +158,16 @@ int main(int argc, char** argv)
     waitFor([&] { return !window.drawPage()->canvas()->overlay().isNull(); }, 10000);
     save(&window, out + "/draw-gradcam.png");
     window.drawPage()->findChild<QCheckBox*>("canvasGradCam")->setChecked(false);
+    // The same 7 swept over shift, rotation, scale, stroke and noise, the worst case found, the
+    // pointer over the rotation plot.
+    auto* robustness = window.drawPage()->robustness();
+    window.drawPage()->showRobustness();
+    waitFor([&] { return !robustness->view()->sweep().axes.empty(); }, 10000);
+    robustness->findChild<QPushButton*>("worstCase")->click();
+    waitFor([&] { return robustness->worstCaseText().contains("images tried"); }, 30000);
+    robustness->view()->hover(int(studio::Perturbation::Rotation), 30);
+    save(&window, out + "/draw-robustness.png");
+    window.drawPage()->findChild<QTabWidget*>("drawTabs")->setCurrentIndex(0);
 
     // The Analyze page on the test split, the most confused pair opened, Grad-CAM on.
     window.showPage(MainWindow::Analyze);

@@ -3,6 +3,13 @@
 #include "DrawPage.h"
 #include "RunsService.h"
 #include "ProbabilityBars.h"
+#include "RobustnessPanel.h"
+#include "RobustnessView.h"
+
+#include "inference/Predictor.h"
+#include "inference/Robustness.h"
+
+#include <opencv2/core.hpp>
 
 #include "support/SyntheticData.h"
 #include "training/Trainer.h"
@@ -11,6 +18,8 @@
 #include <QCheckBox>
 #include <QLabel>
 #include <QPointingDevice>
+#include <QPushButton>
+#include <QTabWidget>
 #include <QTabletEvent>
 #include <QTemporaryDir>
 #include <QTest>
@@ -66,6 +75,7 @@ private Q_SLOTS:
     void strokesAreScoredLiveAndClearResets();
     void gradCamShadesTheDrawing();
     void tabletPressureWidensTheStroke();
+    void robustnessTabSweepsTheDrawing();
 
 private:
     QTemporaryDir m_dir;
@@ -188,6 +198,59 @@ void TestDrawPage::tabletPressureWidensTheStroke()
     QVERIFY2(firm > 2 * light, qPrintable(QString("%1 vs %2 ink pixels").arg(firm).arg(light)));
     canvas->undo();
     QVERIFY(canvas->isEmpty()); // one tablet stroke is one undo step
+}
+
+void TestDrawPage::robustnessTabSweepsTheDrawing()
+{
+    RunsService runs(m_dir.filePath("store"));
+    DrawPage page(&runs);
+    page.resize(1100, 800);
+    page.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&page));
+    page.useCheckpoint(m_checkpoint);
+    QTRY_VERIFY_WITH_TIMEOUT(page.modelStatus().contains("simple-cnn"), 20000);
+    auto* canvas = page.canvas();
+    const int side = std::min(canvas->width(), canvas->height());
+    stroke(canvas, {{side / 2, side / 4}, {side / 2, side / 2}, {side / 2, 3 * side / 4}});
+    QTRY_VERIFY_WITH_TIMEOUT(page.predicted() >= 0, 10000);
+    auto* view = page.robustness()->view();
+    QVERIFY(view->sweep().axes.empty()); // only swept while the tab is on show
+
+    page.showRobustness();
+    QCOMPARE(page.findChild<QTabWidget*>("drawTabs")->currentWidget(), page.robustness());
+    QTRY_VERIFY_WITH_TIMEOUT(!view->sweep().axes.empty(), 10000);
+    // The sweep is of what the model saw: its unbent answer is the page's, and each axis's
+    // probabilities are the model's on that bent image.
+    const auto sweep = view->sweep();
+    QCOMPARE(sweep.original, page.predicted());
+    QCOMPARE(int(sweep.axes.size()), 6);
+    const Predictor predictor(m_checkpoint);
+    const QImage seen = page.modelInput().convertToFormat(QImage::Format_Grayscale8);
+    const cv::Mat input(28, 28, CV_8UC1, const_cast<uchar*>(seen.constBits()), std::size_t(seen.bytesPerLine()));
+    const auto& rotation = sweep.axes[std::size_t(Perturbation::Rotation)];
+    const auto single = predictor.probabilities(perturb(input, Perturbation::Rotation, rotation.amounts[5]));
+    for (std::size_t k = 0; k < single.size(); ++k)
+        QVERIFY(std::abs(single[k] - rotation.probabilities[5 * single.size() + k]) < 1e-4);
+
+    // Hovering a plot reads out the amount under the pointer and the answer there.
+    const auto [axis, amount] = view->amountAt(QPointF(view->width() * 0.25, view->height() * 0.2));
+    QCOMPARE(axis, 0); // shift x, top left
+    QVERIFY(amount > -6 && amount < 6);
+    QTest::mouseMove(view, QPoint(int(view->width() * 0.25), int(view->height() * 0.2)));
+    QVERIFY2(view->hoverText().startsWith("shift x"), qPrintable(view->hoverText()));
+
+    // Worst case: an image and the change in words, or why there is none.
+    QTest::mouseClick(page.findChild<QPushButton*>("worstCase"), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(!page.robustness()->worstCaseText().contains("Searching"), 20000);
+    const QString text = page.robustness()->worstCaseText();
+    QVERIFY2(text.contains("images tried"), qPrintable(text));
+    if (!text.startsWith("Nothing"))
+        QVERIFY(!page.findChild<QLabel*>("worstCaseImage")->pixmap().isNull());
+
+    // Clearing the canvas clears the sweep and disables the search.
+    QTest::mouseClick(page.findChild<QWidget*>("clearCanvas"), Qt::LeftButton);
+    QTRY_VERIFY(view->sweep().axes.empty());
+    QVERIFY(!page.findChild<QPushButton*>("worstCase")->isEnabled());
 }
 
 QTEST_MAIN(TestDrawPage)

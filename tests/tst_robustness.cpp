@@ -3,6 +3,7 @@
 #include "data/ImageTensor.h"
 #include "inference/Predictor.h"
 #include "inference/Robustness.h"
+#include "inference/WorstCase.h"
 #include "support/SyntheticData.h"
 #include "training/Trainer.h"
 #include "util/StudioError.h"
@@ -44,6 +45,9 @@ private Q_SLOTS:
     void neutralAmountsLeaveTheImage();
     void eachPerturbationDoesWhatItSays();
     void sweepIsOneBatchOfSingleAnswers();
+    void translationAndRotationAreSymmetricAboutTheCentre();
+    void combinedChangeComposesTheAxes();
+    void worstCaseFlipsWithTheSmallestChangeFound();
 };
 
 void TestRobustness::neutralAmountsLeaveTheImage()
@@ -143,6 +147,111 @@ void TestRobustness::sweepIsOneBatchOfSingleAnswers()
     QVERIFY(std::any_of(sweep.axes.begin(), sweep.axes.end(),
                         [](const auto& a) { return !std::isnan(a.flipAbove) || !std::isnan(a.flipBelow); }));
     QVERIFY_THROWS_EXCEPTION(StudioError, sweepRobustness(predictor, image, 40));
+}
+
+void TestRobustness::translationAndRotationAreSymmetricAboutTheCentre()
+{
+    // A plus sign centred in the frame is its own mirror image: bending it by +d must give the
+    // mirror image of bending it by −d, at every step the sweep takes (fractional pixels included).
+    cv::Mat plus = blank();
+    plus(cv::Rect(12, 6, 4, 16)).setTo(255);
+    plus(cv::Rect(6, 12, 16, 4)).setTo(255);
+    for (const auto kind : {Perturbation::ShiftX, Perturbation::Rotation}) {
+        const auto& range = perturbationRanges()[std::size_t(kind)];
+        for (int i = 0; i <= 20; ++i) {
+            const double d = range.high * i / 20.0;
+            cv::Mat mirrored;
+            cv::flip(perturb(plus, kind, d), mirrored, 1);
+            // OpenCV's warp quantises positions to 1/32 px: turns round a little differently each way
+            const double tolerance = kind == Perturbation::Rotation ? 8 : 1;
+            QVERIFY2(cv::norm(mirrored, perturb(plus, kind, -d), cv::NORM_INF) <= tolerance,
+                     (range.name + " " + std::to_string(d)).c_str());
+        }
+    }
+    // Up and down likewise, about the horizontal axis.
+    for (int i = 0; i <= 20; ++i) {
+        cv::Mat mirrored;
+        cv::flip(perturb(plus, Perturbation::ShiftY, 0.3 * i), mirrored, 0);
+        QVERIFY(cv::norm(mirrored, perturb(plus, Perturbation::ShiftY, -0.3 * i), cv::NORM_INF) <= 1);
+    }
+}
+
+void TestRobustness::combinedChangeComposesTheAxes()
+{
+    const auto image = bar();
+    QCOMPARE(cv::norm(perturb(image, neutralChange()), image, cv::NORM_INF), 0.0);
+    QCOMPARE(changeSize(neutralChange()), 0.0);
+    QCOMPARE(describeChange(neutralChange()), std::string("no change"));
+    // One amount away from neutral: exactly that perturbation alone.
+    for (const auto& range : perturbationRanges()) {
+        auto change = neutralChange();
+        change[std::size_t(range.kind)] = range.high;
+        QVERIFY2(cv::norm(perturb(image, change), perturb(image, range.kind, range.high), cv::NORM_INF) == 0,
+                 range.name.c_str());
+        QCOMPARE(changeSize(change), 1.0); // a full reach of one axis
+    }
+    // Two whole-pixel shifts compose into a diagonal move; sizes add in quadrature.
+    cv::Mat dot = blank();
+    dot.at<std::uint8_t>(10, 9) = 255;
+    auto change = neutralChange();
+    change[std::size_t(Perturbation::ShiftX)] = 3;
+    change[std::size_t(Perturbation::ShiftY)] = -4;
+    QCOMPARE(int(perturb(dot, change).at<std::uint8_t>(6, 12)), 255);
+    QCOMPARE(changeSize(change), std::sqrt(0.25 + 4.0 / 9.0));
+    QCOMPARE(describeChange(change), std::string("shift x +3.0 px, shift y \u22124.0 px"));
+    QVERIFY_THROWS_EXCEPTION(StudioError, perturb(image, Change{1.0, 2.0}));
+}
+
+void TestRobustness::worstCaseFlipsWithTheSmallestChangeFound()
+{
+    QTemporaryDir dir;
+    TrainConfig c;
+    c.model = "simple-cnn";
+    c.numEpochs = 2;
+    c.batchSize = 32;
+    c.threads = 1;
+    const auto data = test::syntheticDataset(40, 4);
+    Trainer trainer(c, data, dir.path());
+    QCOMPARE(trainer.run().reason, FinishReason::Completed);
+    const Predictor predictor(trainer.bestPath());
+    int found = 0;
+    for (int index : {0, 1, 2, 3}) {
+        const auto image = matFromTensor(data.test.images[index]);
+        const cv::Mat before = image.clone();
+        const auto worst = findWorstCase(predictor, image);
+        QCOMPARE(cv::norm(image, before, cv::NORM_INF), 0.0); // the search bends copies only
+        const auto sweep = sweepRobustness(predictor, image, 41);
+        QCOMPARE(worst.original, sweep.original);
+        // The smallest single-axis flip of the sweep, as a change size.
+        double smallestAxis = std::numeric_limits<double>::infinity();
+        for (const auto& axis : sweep.axes)
+            for (double flip : {axis.flipBelow, axis.flipAbove})
+                if (!std::isnan(flip)) {
+                    auto change = neutralChange();
+                    change[std::size_t(axis.range.kind)] = flip;
+                    smallestAxis = std::min(smallestAxis, changeSize(change));
+                }
+        if (!worst.found) {
+            QVERIFY2(std::isinf(smallestAxis), "a sweep flipped where the search found nothing");
+            continue;
+        }
+        ++found;
+        // What it shows is what it says: the image is the change applied, and the model's answer to
+        // it differs from the original's.
+        QCOMPARE(cv::norm(worst.image, perturb(image, worst.change), cv::NORM_INF), 0.0);
+        const auto p = predictor.probabilities(worst.image);
+        const int predicted = int(std::max_element(p.begin(), p.end()) - p.begin());
+        QCOMPARE(worst.predicted, predicted);
+        QVERIFY(predicted != worst.original);
+        QVERIFY(std::abs(worst.confidence - p[std::size_t(predicted)]) < 1e-6);
+        QCOMPARE(worst.size, changeSize(worst.change));
+        // No bigger than the smallest flip along one axis (the search includes every axis alone and
+        // refines it below the sweep's 1/20-of-a-range steps).
+        QVERIFY2(worst.size <= smallestAxis + 1e-9,
+                 (std::to_string(worst.size) + " > " + std::to_string(smallestAxis)).c_str());
+        QVERIFY(worst.evaluated > 100);
+    }
+    QVERIFY2(found > 0, "no synthetic image flipped anywhere");
 }
 
 QTEST_GUILESS_MAIN(TestRobustness)

@@ -84,7 +84,7 @@ int create(const QCommandLineParser& parser)
     return 0;
 }
 
-void list(const RunStore& store)
+void listSweeps(const RunStore& store)
 {
     const auto sweeps = store.sweeps();
     if (sweeps.empty()) {
@@ -101,7 +101,7 @@ void list(const RunStore& store)
     }
 }
 
-void show(const RunStore& store, std::int64_t id)
+void showSweep(const RunStore& store, std::int64_t id)
 {
     const auto s = existingSweep(store, id);
     const auto spec = sweepSpecFromJson(s.spec);
@@ -274,9 +274,9 @@ int sweepCommand(const QStringList& args)
             return create(parser);
         RunStore store(runsFolder(parser));
         if (action == "list")
-            list(store);
+            listSweeps(store);
         else if (action == "show")
-            show(store, sweepId(pos));
+            showSweep(store, sweepId(pos));
         else if (action == "cancel") {
             const auto id = sweepId(pos);
             const int cancelled = store.cancelSweep(id);

@@ -7,6 +7,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include <algorithm>
+#include <cstdio>
 
 namespace studio {
 namespace {
@@ -88,6 +89,72 @@ cv::Mat perturb(const cv::Mat& image28, Perturbation kind, double amount)
     }
     }
     return image28.clone();
+}
+
+Change neutralChange()
+{
+    Change change;
+    for (const auto& range : perturbationRanges())
+        change.push_back(range.neutral);
+    return change;
+}
+
+cv::Mat perturb(const cv::Mat& image28, const Change& change)
+{
+    const auto& ranges = perturbationRanges();
+    if (change.size() != ranges.size())
+        throw StudioError("A combined change needs one amount for each of the " + std::to_string(ranges.size()) +
+                          " perturbations.");
+    const auto amount = [&](Perturbation kind) { return change[std::size_t(kind)]; };
+    const auto isNeutral = [&](Perturbation kind) { return amount(kind) == ranges[std::size_t(kind)].neutral; };
+    cv::Mat out = image28.clone(); // never warped in place: the caller's image stays as it is
+    if (!isNeutral(Perturbation::ShiftX) || !isNeutral(Perturbation::ShiftY) || !isNeutral(Perturbation::Rotation) ||
+        !isNeutral(Perturbation::Scale)) {
+        if (image28.type() != CV_8UC1 || image28.rows != 28 || image28.cols != 28)
+            throw StudioError("A perturbation needs the 28×28 grayscale image the model sees.");
+        cv::Mat m =
+            cv::getRotationMatrix2D({13.5f, 13.5f}, amount(Perturbation::Rotation), amount(Perturbation::Scale));
+        m.at<double>(0, 2) += amount(Perturbation::ShiftX);
+        m.at<double>(1, 2) += amount(Perturbation::ShiftY);
+        cv::warpAffine(image28, out, m, image28.size(), cv::INTER_LINEAR, cv::BORDER_CONSTANT, 0);
+    }
+    for (auto kind : {Perturbation::Thickness, Perturbation::Noise})
+        if (!isNeutral(kind))
+            out = perturb(out, kind, amount(kind));
+    return out;
+}
+
+double changeSize(const Change& change)
+{
+    const auto& ranges = perturbationRanges();
+    double sum = 0;
+    for (std::size_t i = 0; i < ranges.size() && i < change.size(); ++i) {
+        const double reach = std::max(ranges[i].high - ranges[i].neutral, ranges[i].neutral - ranges[i].low);
+        const double d = (change[i] - ranges[i].neutral) / reach;
+        sum += d * d;
+    }
+    return std::sqrt(sum);
+}
+
+std::string describeChange(const Change& change)
+{
+    const auto& ranges = perturbationRanges();
+    std::string text;
+    for (std::size_t i = 0; i < ranges.size() && i < change.size(); ++i) {
+        if (change[i] == ranges[i].neutral)
+            continue;
+        const bool factor = ranges[i].kind == Perturbation::Scale, plain = ranges[i].kind == Perturbation::Noise;
+        const double shown = factor ? change[i] : change[i] - ranges[i].neutral;
+        char number[32];
+        std::snprintf(number, sizeof number, factor || plain ? "%.2f" : "%+.1f", shown);
+        std::string value = number;
+        if (value[0] == '-')
+            value = "\u2212" + value.substr(1); // a real minus sign
+        const std::string unit = ranges[i].unit == "°" || ranges[i].unit == "×" ? ranges[i].unit : " " + ranges[i].unit;
+        text += (text.empty() ? "" : ", ") + ranges[i].name + " " +
+                (ranges[i].kind == Perturbation::Noise ? "σ " + value : value + unit);
+    }
+    return text.empty() ? "no change" : text;
 }
 
 RobustnessSweep sweepRobustness(const Predictor& predictor, const cv::Mat& image28, int steps)

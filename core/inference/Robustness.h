@@ -30,6 +30,24 @@ const std::vector<PerturbationRange>& perturbationRanges();
 /// about the frame's centre with bilinear sampling and black outside.
 cv::Mat perturb(const cv::Mat& image28, Perturbation kind, double amount);
 
+/// A combined change: one amount per perturbation, in perturbationRanges() order.
+using Change = std::vector<double>;
+
+/// The change that leaves an image as it is (every neutral amount).
+Change neutralChange();
+
+/// `image28` bent by every amount of `change` at once: rotation, scale and shift as one affine
+/// warp about the centre, then the stroke thickness, then the noise. With one amount away from
+/// neutral it is exactly perturb(image28, kind, amount).
+cv::Mat perturb(const cv::Mat& image28, const Change& change);
+
+/// How big a change is: the root of the sum of squares of each amount's distance from neutral as
+/// a fraction of its range's reach (6 px, 45°, 0.5×, 2 px, 0.5 σ), so that 1 is one full axis.
+double changeSize(const Change& change);
+
+/// The change in words, its non-neutral amounts only: "rotation −12°, thickness +0.6 px".
+std::string describeChange(const Change& change);
+
 /// The model's answer along one perturbation.
 struct AxisResponse {
     PerturbationRange range;

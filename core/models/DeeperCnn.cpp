@@ -7,7 +7,7 @@
 namespace studio {
 namespace {
 
-torch::nn::Sequential block(int in, int out, Activation a, double dropout)
+torch::nn::Sequential deeperBlock(int in, int out, Activation a, double dropout)
 {
     torch::nn::Sequential s;
     for (int c : {in, out}) {
@@ -31,9 +31,9 @@ void DeeperCnnImpl::reset()
 {
     const double p = options.dropout();
     const auto a = options.activation();
-    m_block1 = register_module("block1", block(1, 32, a, p / 2));
-    m_block2 = register_module("block2", block(32, 64, a, p / 2));
-    m_block3 = register_module("block3", block(64, 128, a, p / 2));
+    m_block1 = register_module("block1", deeperBlock(1, 32, a, p / 2));
+    m_block2 = register_module("block2", deeperBlock(32, 64, a, p / 2));
+    m_block3 = register_module("block3", deeperBlock(64, 128, a, p / 2));
     torch::nn::Sequential fc1(torch::nn::Linear(128 * 3 * 3, 192), torch::nn::BatchNorm1d(192));
     layers::addActivation(fc1, a);
     layers::addDropout(fc1, p);

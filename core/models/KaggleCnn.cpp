@@ -16,7 +16,7 @@ void addConv(torch::nn::Sequential& s, int in, int out, int kernel, int padding,
     s->push_back(torch::nn::BatchNorm2d(out));
 }
 
-torch::nn::Sequential block(int in, int out, Activation a, double dropout)
+torch::nn::Sequential kaggleBlock(int in, int out, Activation a, double dropout)
 {
     torch::nn::Sequential s;
     addConv(s, in, out, 3, 0, 1, a);
@@ -37,8 +37,8 @@ void KaggleCnnImpl::reset()
 {
     const double p = options.dropout();
     const auto a = options.activation();
-    m_block1 = register_module("block1", block(1, 32, a, p));
-    m_block2 = register_module("block2", block(32, 64, a, p));
+    m_block1 = register_module("block1", kaggleBlock(1, 32, a, p));
+    m_block2 = register_module("block2", kaggleBlock(32, 64, a, p));
     torch::nn::Sequential block3;
     addConv(block3, 64, 128, 4, 0, 1, a);
     m_block3 = register_module("block3", block3);

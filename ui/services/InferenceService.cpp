@@ -19,6 +19,8 @@ InferenceService::InferenceService(QObject* parent)
     : QObject(parent), m_thread(new QThread(this)), m_context(new QObject)
 {
     qRegisterMetaType<CanvasScore>();
+    qRegisterMetaType<RobustnessSweep>();
+    qRegisterMetaType<WorstCase>();
     m_thread->setObjectName("inference");
     m_context->moveToThread(m_thread);
     connect(m_thread, &QThread::finished, m_context, &QObject::deleteLater);
@@ -53,6 +55,7 @@ void InferenceService::setCheckpoint(const QString& path)
                                          "classes (%1).")
                                           .arg(classNames.join(", "));
             m_predictor = std::move(predictor);
+            m_lastInput = cv::Mat();
             Q_EMIT modelLoaded(path, description, classNames);
         } catch (const std::exception& e) {
             Q_EMIT failed(QString::fromStdString(plainMessage(e)));
@@ -103,6 +106,29 @@ void InferenceService::runPending()
             score.method += tr(": no positive evidence at %1").arg(QString::fromStdString(e.layer));
     }
     Q_EMIT scored(score);
+    m_lastInput = result.empty ? cv::Mat() : result.input28.clone();
+    if (m_sweeping && !result.empty) {
+        try {
+            Q_EMIT swept(sweepRobustness(*m_predictor, m_lastInput), score.input28);
+        } catch (const std::exception& e) {
+            Q_EMIT failed(QString::fromStdString(plainMessage(e)));
+        }
+    }
+}
+
+void InferenceService::findWorstCase()
+{
+    QMetaObject::invokeMethod(m_context, [this] {
+        if (!m_predictor || m_lastInput.empty()) {
+            Q_EMIT worstCase(WorstCase{});
+            return;
+        }
+        try {
+            Q_EMIT worstCase(studio::findWorstCase(*m_predictor, m_lastInput));
+        } catch (const std::exception& e) {
+            Q_EMIT failed(QString::fromStdString(plainMessage(e)));
+        }
+    });
 }
 
 } // namespace studio::ui

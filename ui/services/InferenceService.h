@@ -4,6 +4,9 @@
 #include <QObject>
 #include <QStringList>
 
+#include "inference/Robustness.h"
+#include "inference/WorstCase.h"
+
 #include <atomic>
 #include <memory>
 #include <mutex>
@@ -44,12 +47,20 @@ public:
     void score(const QImage& gray);
     /// Also explain each scored drawing (a backward pass more per drawing).
     void setExplaining(bool on) { m_explaining = on; }
+    /// Also sweep each scored drawing over every perturbation (one batched forward more); swept()
+    /// follows scored().
+    void setSweeping(bool on) { m_sweeping = on; }
+    /// Searches the smallest combined change that flips the last scored drawing; worstCase() follows.
+    void findWorstCase();
 
 Q_SIGNALS:
     /// `classNames`: the model's classes as its training data names them ("0"…"9" for digits).
     void modelLoaded(const QString& checkpoint, const QString& description, const QStringList& classNames);
     void failed(const QString& message);
     void scored(const studio::ui::CanvasScore& score);
+    /// `input28`: the image swept (the one the model saw).
+    void swept(const studio::RobustnessSweep& sweep, const QImage& input28);
+    void worstCase(const studio::WorstCase& result);
 
 private:
     void runPending();
@@ -58,6 +69,8 @@ private:
     QObject* m_context;                     ///< lives on m_thread; work is posted to it
     std::unique_ptr<Predictor> m_predictor; ///< used on m_thread only
     std::atomic<bool> m_explaining = false;
+    std::atomic<bool> m_sweeping = false;
+    cv::Mat m_lastInput; ///< the last scored drawing as the model saw it (m_thread only; empty: none)
     std::mutex m_mutex;
     QImage m_pending;
     bool m_scheduled = false;
@@ -66,3 +79,5 @@ private:
 } // namespace studio::ui
 
 Q_DECLARE_METATYPE(studio::ui::CanvasScore)
+Q_DECLARE_METATYPE(studio::RobustnessSweep)
+Q_DECLARE_METATYPE(studio::WorstCase)

@@ -73,6 +73,10 @@ void MainWindow::buildPages()
         m_drawPage->openImage(image);
         showPage(Draw);
     });
+    connect(analyze, &AnalyzePage::robustnessWanted, this, [this](const QImage& image, const QString& checkpoint) {
+        m_drawPage->checkRobustness(image, checkpoint);
+        showPage(Draw);
+    });
     m_analyzePage = analyze;
     m_runsPage = new RunsPage(m_session, m_data, m_runs, m_pages);
     m_pages->addWidget(m_runsPage);

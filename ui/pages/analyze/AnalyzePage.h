@@ -55,6 +55,7 @@ public:
 Q_SIGNALS:
     /// "Open in canvas" on the selected image.
     void openInCanvas(const QImage& image);
+    void robustnessWanted(const QImage& image, const QString& checkpoint);
 
 protected:
     void showEvent(QShowEvent* event) override;

@@ -144,6 +144,7 @@ QWidget* AnalyzePage::buildErrorsTab()
             [this] { m_count->setText(tr("%L1 images").arg(m_gallery->rowCount())); });
     connect(m_detail, &ImageDetailPanel::heatMapWanted, m_service, &AnalysisService::explain);
     connect(m_detail, &ImageDetailPanel::openInCanvas, this, &AnalyzePage::openInCanvas);
+    connect(m_detail, &ImageDetailPanel::robustnessWanted, this, &AnalyzePage::robustnessWanted);
     return splitter;
 }
 

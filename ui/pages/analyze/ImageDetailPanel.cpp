@@ -33,10 +33,15 @@ ImageDetailPanel::ImageDetailPanel(QWidget* parent)
     m_bars->setMinimumHeight(170);
     auto* toCanvas = new QPushButton(tr("Open in canvas"), this);
     toCanvas->setObjectName("openInCanvas");
+    auto* robustness = new QPushButton(tr("Robustness"), this);
+    robustness->setObjectName("imageRobustness");
+    robustness->setToolTip(tr("Sweep this image over shift, rotation, scale, stroke and noise on the Draw page, "
+                              "with the checkpoint analysed here"));
 
     auto* buttons = new QHBoxLayout;
     buttons->addWidget(m_gradCam);
     buttons->addStretch(1);
+    buttons->addWidget(robustness);
     buttons->addWidget(toCanvas);
     auto* side = new QVBoxLayout;
     side->addWidget(m_text);
@@ -55,6 +60,10 @@ ImageDetailPanel::ImageDetailPanel(QWidget* parent)
     connect(toCanvas, &QPushButton::clicked, this, [this] {
         if (m_analysis && m_index >= 0)
             Q_EMIT openInCanvas(m_analysis->image(m_index));
+    });
+    connect(robustness, &QPushButton::clicked, this, [this] {
+        if (m_analysis && m_index >= 0)
+            Q_EMIT robustnessWanted(m_analysis->image(m_index), m_analysis->checkpoint);
     });
 }
 

@@ -12,7 +12,7 @@ class ProbabilityBars;
 
 /// One image of an analysis, large: its scores (at the replayed epoch on show), its history over
 /// the run's epochs (learned at, forgetting events), the probability of every class, an optional
-/// Grad-CAM overlay (of the checkpoint's weights), and "Open in canvas".
+/// Grad-CAM overlay (of the checkpoint's weights), "Robustness" and "Open in canvas".
 class ImageDetailPanel : public QWidget {
     Q_OBJECT
 public:
@@ -29,6 +29,8 @@ Q_SIGNALS:
     /// The Grad-CAM box was ticked for an image without its map yet.
     void heatMapWanted(std::int64_t index, int targetClass);
     void openInCanvas(const QImage& image);
+    /// "Robustness": sweep the image with the analysed checkpoint.
+    void robustnessWanted(const QImage& image, const QString& checkpoint);
 
 private:
     void redraw();

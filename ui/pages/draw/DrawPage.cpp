@@ -2,6 +2,7 @@
 
 #include "DrawCanvas.h"
 #include "ProbabilityBars.h"
+#include "RobustnessPanel.h"
 #include "RunsService.h"
 
 #include <QCheckBox>
@@ -14,6 +15,7 @@
 #include <QLabel>
 #include <QPushButton>
 #include <QSlider>
+#include <QTabWidget>
 #include <QVBoxLayout>
 
 namespace studio::ui {
@@ -25,10 +27,10 @@ constexpr int kPreviewScale = 8;
 
 DrawPage::DrawPage(RunsService* runs, QWidget* parent)
     : QWidget(parent), m_runs(runs), m_inference(new InferenceService(this)), m_canvas(new DrawCanvas(this)),
-      m_bars(new ProbabilityBars(this)), m_models(new QComboBox(this)), m_modelStatus(new QLabel(this)),
-      m_preview(new QLabel(this)), m_prediction(new QLabel(this)), m_latency(new QLabel(this)),
-      m_penWidth(new QSlider(Qt::Horizontal, this)), m_eraser(new QCheckBox(tr("Eraser"), this)),
-      m_gradCam(new QCheckBox(tr("Grad-CAM"), this))
+      m_bars(new ProbabilityBars(this)), m_robustness(new RobustnessPanel(this)), m_tabs(new QTabWidget(this)),
+      m_models(new QComboBox(this)), m_modelStatus(new QLabel(this)), m_preview(new QLabel(this)),
+      m_prediction(new QLabel(this)), m_latency(new QLabel(this)), m_penWidth(new QSlider(Qt::Horizontal, this)),
+      m_eraser(new QCheckBox(tr("Eraser"), this)), m_gradCam(new QCheckBox(tr("Grad-CAM"), this))
 {
     m_gradCam->setObjectName("canvasGradCam");
     m_gradCam->setToolTip(tr("Shade where the model found the evidence for its answer (Grad-CAM of the predicted "
@@ -88,14 +90,14 @@ DrawPage::DrawPage(RunsService* runs, QWidget* parent)
     verdict->addStretch(1);
     seesLayout->addLayout(verdict, 1);
 
-    auto* barsBox = new QGroupBox(tr("Probabilities"), this);
-    auto* barsLayout = new QVBoxLayout(barsBox);
-    barsLayout->addWidget(m_bars);
+    m_tabs->setObjectName("drawTabs");
+    m_tabs->addTab(m_bars, tr("Probabilities"));
+    m_tabs->addTab(m_robustness, tr("Robustness"));
 
     auto* right = new QVBoxLayout;
     right->addWidget(modelBox);
     right->addWidget(seesBox);
-    right->addWidget(barsBox, 1);
+    right->addWidget(m_tabs, 1);
 
     auto* layout = new QHBoxLayout(this);
     layout->setContentsMargins(12, 12, 12, 12);
@@ -116,10 +118,20 @@ DrawPage::DrawPage(RunsService* runs, QWidget* parent)
     connect(chooseFile, &QPushButton::clicked, this, &DrawPage::chooseModelFile);
     connect(m_canvas, &DrawCanvas::changed, this, [this] { m_inference->score(m_canvas->image()); });
     connect(m_inference, &InferenceService::scored, this, &DrawPage::showScore);
+    connect(m_inference, &InferenceService::swept, m_robustness, &RobustnessPanel::showSweep);
+    connect(m_inference, &InferenceService::worstCase, m_robustness, &RobustnessPanel::showWorstCase);
+    connect(m_robustness, &RobustnessPanel::worstCaseWanted, m_inference, &InferenceService::findWorstCase);
+    connect(m_tabs, &QTabWidget::currentChanged, this, [this] {
+        const bool sweeping = m_tabs->currentWidget() == m_robustness;
+        m_inference->setSweeping(sweeping);
+        if (sweeping)
+            m_inference->score(m_canvas->image());
+    });
     connect(m_inference, &InferenceService::modelLoaded, this,
             [this](const QString& path, const QString& description, const QStringList& classNames) {
                 m_classNames = classNames;
                 m_bars->setClassNames(classNames);
+                m_robustness->setClassNames(classNames);
                 m_modelStatus->setText(description + "\n" + QDir::toNativeSeparators(path));
                 m_modelStatus->setStyleSheet({});
                 m_inference->score(m_canvas->image());
@@ -187,6 +199,7 @@ void DrawPage::useCheckpoint(const QString& path)
         }
         m_models->setCurrentIndex(index);
     }
+    m_checkpoint = path;
     m_modelStatus->setText(tr("Loading %1 …").arg(QDir::toNativeSeparators(path)));
     m_inference->setCheckpoint(path);
 }
@@ -194,6 +207,19 @@ void DrawPage::useCheckpoint(const QString& path)
 void DrawPage::openImage(const QImage& image)
 {
     m_canvas->setImage(image);
+}
+
+void DrawPage::checkRobustness(const QImage& image, const QString& checkpoint)
+{
+    if (!checkpoint.isEmpty() && checkpoint != m_checkpoint)
+        useCheckpoint(checkpoint);
+    showRobustness();
+    openImage(image);
+}
+
+void DrawPage::showRobustness()
+{
+    m_tabs->setCurrentWidget(m_robustness);
 }
 
 void DrawPage::chooseModelFile()
@@ -213,6 +239,7 @@ void DrawPage::showScore(const CanvasScore& score)
         shown.fill(0);
     m_preview->setPixmap(QPixmap::fromImage(shown.scaled(28 * kPreviewScale, 28 * kPreviewScale)));
     m_bars->setProbabilities(score.empty ? std::vector<float>{} : score.probabilities);
+    m_robustness->drawingChanged(score.empty);
     m_prediction->setText(score.empty ? QStringLiteral("–")
                                       : m_classNames.value(score.predicted, QString::number(score.predicted)));
     const bool explained = m_gradCam->isChecked() && !score.method.isEmpty();

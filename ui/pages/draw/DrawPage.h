@@ -8,16 +8,18 @@ class QCheckBox;
 class QComboBox;
 class QLabel;
 class QSlider;
+class QTabWidget;
 
 namespace studio::ui {
 
 class DrawCanvas;
 class ProbabilityBars;
+class RobustnessPanel;
 class RunsService;
 
 /// Draw a digit and watch the model's probabilities change as the stroke grows: canvas with pen,
-/// eraser, undo and clear; the 28×28 image the model sees; probability bars; model chooser over
-/// the run store's checkpoints.
+/// eraser, undo and clear; the 28×28 image the model sees; probability bars or the robustness
+/// sweep (with the worst case); model chooser over the run store's checkpoints.
 class DrawPage : public QWidget {
     Q_OBJECT
 public:
@@ -29,7 +31,12 @@ public:
     void useCheckpoint(const QString& path);
     /// Puts an image on the canvas to edit and re-score ("Open in canvas").
     void openImage(const QImage& image);
+    /// Sweeps `image` with `checkpoint` (loaded unless already in use) on the robustness tab.
+    void checkRobustness(const QImage& image, const QString& checkpoint);
+    /// Shows the robustness tab (the sweep follows each drawing while it is on show).
+    void showRobustness();
 
+    RobustnessPanel* robustness() const { return m_robustness; }
     DrawCanvas* canvas() const { return m_canvas; }
     ProbabilityBars* bars() const { return m_bars; }
     QImage modelInput() const { return m_input; }
@@ -49,6 +56,8 @@ private:
     InferenceService* m_inference;
     DrawCanvas* m_canvas;
     ProbabilityBars* m_bars;
+    RobustnessPanel* m_robustness;
+    QTabWidget* m_tabs;
     QComboBox* m_models;
     QLabel* m_modelStatus;
     QLabel* m_preview;
@@ -60,6 +69,7 @@ private:
     QImage m_input;
     int m_predicted = -1;
     QStringList m_classNames; ///< the loaded model's classes
+    QString m_checkpoint;     ///< the checkpoint last asked for
 };
 
 } // namespace studio::ui

@@ -12,7 +12,7 @@
 namespace studio::ui {
 namespace {
 
-QString percent(double value)
+QString percentNumber(double value)
 {
     return QString::number(value * 100, 'f', 2);
 }
@@ -55,7 +55,7 @@ void SeedGroupsView::setRuns(const std::vector<RunRecord>& runs)
         QStringList ids;
         for (const qint64 id : g.runIds)
             ids << QString::number(id);
-        const QString spread = g.summary.n > 1 ? QString::fromUtf8(" ± ") + percent(g.summary.std) : QString();
+        const QString spread = g.summary.n > 1 ? QString::fromUtf8(" ± ") + percentNumber(g.summary.std) : QString();
         auto* config =
             new QTableWidgetItem(QString::fromStdString(g.dataset) + " · " + QString::fromStdString(g.config.model) +
                                  " · " + keyHyperparameters(g.config).section(" · seed", 0, 0) + " · " +
@@ -63,7 +63,7 @@ void SeedGroupsView::setRuns(const std::vector<RunRecord>& runs)
         config->setData(Qt::UserRole, i);
         m_table->setItem(i, 0, config);
         m_table->setItem(i, 1, new QTableWidgetItem(QString::number(g.summary.n)));
-        m_table->setItem(i, 2, new QTableWidgetItem(percent(g.summary.mean) + spread));
+        m_table->setItem(i, 2, new QTableWidgetItem(percentNumber(g.summary.mean) + spread));
         m_table->setItem(i, 3, new QTableWidgetItem(ids.join(", ")));
     }
     compareSelected();
