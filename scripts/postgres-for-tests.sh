@@ -22,7 +22,7 @@ start)
   as_owner "$bin/initdb" -D "$dir/data" -U studio --pwfile="$dir/pw" --auth-local=trust \
     --auth-host=scram-sha-256 -E UTF8 >"$dir/initdb.log" 2>&1 || { cat "$dir/initdb.log" >&2; exit 1; }
   port=""
-  for p in $(shuf -i 20000-60000 -n 50); do  # a port nothing listens on
+  for p in $(shuf -i 20000-32000 -n 50); do  # a port nothing listens on, below the ephemeral range
     (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { port=$p; break; }
   done
   echo "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200" > "$dir/options"
@@ -32,9 +32,10 @@ start)
   echo "postgres-for-tests: PostgreSQL $("$bin/postgres" --version | awk '{print $3}') on 127.0.0.1:$port"
   ;;
 restart)
-  as_owner "$bin/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null
+  as_owner "$bin/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null || { tail -20 "$dir/server.log" >&2; exit 1; }
   sleep "${3:-3}"
-  as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 -o "$(cat "$dir/options")" start >/dev/null
+  as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 -o "$(cat "$dir/options")" start >/dev/null \
+    || { tail -20 "$dir/server.log" >&2; exit 1; }
   ;;
 stop)
   if [ -f "$dir/data/postmaster.pid" ]; then

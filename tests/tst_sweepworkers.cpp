@@ -203,7 +203,7 @@ private Q_SLOTS:
             out += chunk;
             epochLines.emplace_back(clock.elapsed(), int(chunk.count(" epoch ")));
         }
-        QCOMPARE(restart.exitCode(), 0);
+        QVERIFY2(restart.exitCode() == 0, restart.readAllStandardError().constData());
         const qint64 back = clock.elapsed();
         int whileDown = 0; // well inside the outage: after the stop, before the start
         for (const auto& [at, lines] : epochLines)
