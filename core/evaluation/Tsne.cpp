@@ -9,10 +9,30 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <thread>
 #include <vector>
 
 namespace studio {
 namespace {
+
+/// Calls `work(begin, end)` on consecutive shares of [0, n) on torch's intra-op thread count.
+/// (at::parallel_for runs serially here: its OpenMP body is compiled into the caller, which is
+/// built without -fopenmp.) The work touches no torch ops, so the helper threads need no set-up.
+template <class Work> void inParallel(std::int64_t n, const Work& work)
+{
+    const auto threads = std::int64_t(std::max(1, at::get_num_threads()));
+    if (threads == 1 || n < 256) {
+        work(std::int64_t{0}, n);
+        return;
+    }
+    const auto share = (n + threads - 1) / threads;
+    std::vector<std::thread> helpers;
+    for (std::int64_t t = 1; t < threads; ++t)
+        helpers.emplace_back([&work, n, share, t] { work(std::min(n, t * share), std::min(n, (t + 1) * share)); });
+    work(std::int64_t{0}, std::min(n, share));
+    for (auto& helper : helpers)
+        helper.join();
+}
 
 /// Symmetric affinities P (summing to 1) in compressed rows.
 struct Affinities {
@@ -51,7 +71,7 @@ Affinities affinities(const torch::Tensor& x, double perplexity)
     const std::int64_t* idx = indices.data_ptr<std::int64_t>();
     std::vector<double> conditional(std::size_t(n * k));
     const double target = std::log(std::min(perplexity, double(k)));
-    at::parallel_for(0, n, 64, [&](std::int64_t begin, std::int64_t end) {
+    inParallel(n, [&](std::int64_t begin, std::int64_t end) {
         for (std::int64_t i = begin; i < end; ++i) {
             const double* di = d + i * k;
             double* p = conditional.data() + i * k;
@@ -232,7 +252,7 @@ torch::Tensor tsne(const torch::Tensor& input, const TsneOptions& options, const
         const bool early = step < options.exaggerationIterations;
         const double exaggeration = early ? options.exaggeration : 1.0, momentum = early ? 0.5 : 0.8;
         const QuadTree tree(y, n);
-        at::parallel_for(0, n, 128, [&](std::int64_t begin, std::int64_t end) {
+        inParallel(n, [&](std::int64_t begin, std::int64_t end) {
             for (std::int64_t i = begin; i < end; ++i) {
                 double ax = 0, ay = 0;
                 for (auto e = p.rowStart[std::size_t(i)]; e < p.rowStart[std::size_t(i) + 1]; ++e) {
