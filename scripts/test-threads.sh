@@ -13,7 +13,7 @@ tests=(tst_augmentation tst_trainer tst_predictions tst_runlauncher tst_drawpage
        tst_trainprocesses tst_crashrecovery tst_sweepworkers)
 cmake -S "$here" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSTUDIO_SANITIZE_THREAD=ON \
       -DSTUDIO_BUILD_BENCH=OFF >/dev/null || exit 1
-cmake --build "$build" --target "${tests[@]}" mnist-studio-cli || exit 1
+cmake --build "$build" --target studio_tests mnist-studio-cli || exit 1
 export QT_QPA_PLATFORM=offscreen OMP_NUM_THREADS=1 MNIST_STUDIO_SOURCE="$here"
 export STUDIO_CLI="$build/app/mnist-studio-cli" MNIST_STUDIO_CLI="$build/app/mnist-studio-cli"
 export TSAN_OPTIONS="halt_on_error=0 second_deadlock_stack=1 suppressions=$here/scripts/tsan.supp"
@@ -21,7 +21,7 @@ logs="$build/tsan-logs"; mkdir -p "$logs"
 status=0 reports=0
 for t in "${tests[@]}"; do
   start=$(date +%s)
-  (cd "$build/tests" && "./$t" >"$logs/$t.log" 2>&1); rc=$?
+  (cd "$build/tests" && ./studio_tests "$t" >"$logs/$t.log" 2>&1); rc=$?
   n=$(grep -c "WARNING: ThreadSanitizer" "$logs/$t.log")
   printf '%-20s exit %-3s %3d s  %d TSan reports\n' "$t" "$rc" "$(( $(date +%s) - start ))" "$n"
   reports=$((reports + n)); [ "$rc" -ne 0 ] && status=1

@@ -18,6 +18,10 @@
 #include "SweepPanel.h"
 #include "SweepWorkers.h"
 #include "ParallelCoordinates.h"
+#include "DrawMapPanel.h"
+#include "EmbeddingPanel.h"
+#include "EmbeddingService.h"
+#include "EmbeddingView.h"
 #include "RobustnessPanel.h"
 #include "RobustnessView.h"
 #include "TrainPage.h"
@@ -183,7 +187,44 @@ int main(int argc, char** argv)
     save(&window, out + "/analyze.png");
     analyze->findChild<QTabWidget*>("analyzeTabs")->setCurrentIndex(2);
     save(&window, out + "/analyze-calibration.png");
+    // The embedding map: t-SNE of the 10,000 test images' features, coloured by true class, a
+    // lasso around the most confident error's neighbourhood, the pointer on that error.
+    auto* embedding = analyze->embedding();
+    embedding->setRequest({true, 30, 1000});
+    analyze->findChild<QTabWidget*>("analyzeTabs")->setCurrentWidget(embedding);
+    waitFor([&] { return embedding->service()->current() && embedding->service()->current()->request.tsne; }, 300000);
+    waitFor([] { return false; }, 300);
+    const auto& images = analyze->analysis()->images;
+    int worst = -1;
+    for (std::size_t i = 0; i < images.size(); ++i)
+        if (!images[i].correct() && (worst < 0 || images[i].confidence > images[std::size_t(worst)].confidence))
+            worst = int(i);
+    auto* map = embedding->view();
+    if (worst >= 0) {
+        const QPointF at = map->toWidget(embedding->service()->current()->points[std::size_t(worst)]);
+        QPolygonF lasso;
+        for (const QPointF corner : {QPointF(-70, -50), QPointF(60, -70), QPointF(80, 50), QPointF(-50, 70)})
+            lasso << map->toMap(at + corner);
+        map->selectInside(lasso);
+        map->hoverAt(at);
+    }
+    save(&window, out + "/analyze-embedding.png");
+    if (worst >= 0) { // zoomed in: the points drawn as their images, errors framed thicker
+        map->zoom(12, map->toWidget(embedding->service()->current()->points[std::size_t(worst)]));
+        map->setSelection({});
+        map->hoverAt(map->toWidget(embedding->service()->current()->points[std::size_t(worst)]));
+    }
+    save(&window, out + "/analyze-embedding-zoom.png");
+    map->fitAll();
     analyze->findChild<QTabWidget*>("analyzeTabs")->setCurrentIndex(0);
+    // The drawn 7 on that map, on the Draw page.
+    window.showPage(MainWindow::Draw);
+    window.drawPage()->showMap();
+    window.drawPage()->openImage(seven);
+    waitFor([&] { return window.drawPage()->mapPanel()->view()->marker().has_value(); }, 20000);
+    save(&window, out + "/draw-map.png");
+    window.drawPage()->findChild<QTabWidget*>("drawTabs")->setCurrentIndex(0);
+    window.showPage(MainWindow::Analyze);
     // The same run's validation split replayed at its first epoch, most forgotten images first.
     const QString analysed = analyze->analysis()->checkpoint;
     analyze->analyse(analysed, "validation");

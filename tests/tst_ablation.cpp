@@ -1,6 +1,7 @@
 // Study definitions and the result table, without training.
 #include "support/Printers.h"
 #include "runs/Ablation.h"
+#include "support/TestMain.h"
 
 #include <QTest>
 
@@ -66,5 +67,5 @@ void TestAblation::tableCountsEpochsToTargetAndDifferences()
     QVERIFY(std::abs(rows[1].testDifference - (-0.55)) < 1e-9);
 }
 
-QTEST_GUILESS_MAIN(TestAblation)
+STUDIO_TEST_GUILESS_MAIN(TestAblation)
 #include "tst_ablation.moc"

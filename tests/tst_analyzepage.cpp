@@ -5,6 +5,10 @@
 #include "ConfusionMatrixView.h"
 #include "AnalysisService.h"
 #include "DataSource.h"
+#include "DrawMapPanel.h"
+#include "DrawPage.h"
+#include "EmbeddingPanel.h"
+#include "EmbeddingView.h"
 #include "EpochReplayBar.h"
 #include "GalleryModel.h"
 #include "ImageDetailPanel.h"
@@ -12,15 +16,20 @@
 #include "support/SyntheticData.h"
 #include "support/TrainedRuns.h"
 #include "training/Trainer.h"
+#include "support/TestMain.h"
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QLabel>
+#include <QPushButton>
 #include <QSignalSpy>
 #include <QSlider>
 #include <QTableWidget>
 #include <QTemporaryDir>
+#include <QTabWidget>
 #include <QTest>
 
 using namespace studio;
@@ -34,6 +43,8 @@ private Q_SLOTS:
     void perClassTableGradCamAndOpenInCanvas();
     void confidenceRangeFiltersTheGallery();
     void confusionExportsAsPictureAndTable();
+    void embeddingMapSelectionFillsTheGallery();
+    void tsneMapIsCachedCancelsAndPlacesADrawing();
     void gradCamExplainsTheAnalysedWeightsAfterTheFileIsGone();
     void epochReplayShowsEachEpochAsItWas();
 
@@ -167,6 +178,126 @@ void TestAnalyzePage::confusionExportsAsPictureAndTable()
     QVERIFY(m_page->exportConfusion(unwritable).contains(unwritable));
 }
 
+void TestAnalyzePage::embeddingMapSelectionFillsTheGallery()
+{
+    auto* tabs = m_page->findChild<QTabWidget*>("analyzeTabs");
+    auto* panel = m_page->embedding();
+    QSignalSpy ready(panel->service(), &EmbeddingService::ready);
+    tabs->setCurrentWidget(panel); // on show: the analysis is mapped (PCA by default)
+    QVERIFY(ready.wait(30000));
+    const auto layout = panel->service()->current();
+    QCOMPARE(layout->points.size(), std::size_t(300));
+    QVERIFY2(panel->statusText().contains("PCA of 300 images"), qPrintable(panel->statusText()));
+    auto* view = panel->view();
+    QTRY_VERIFY(view->width() > 200);
+
+    // A lasso dragged over the map selects exactly the points inside it, and the gallery beside
+    // the map shows exactly those images.
+    const QRectF area = view->rect();
+    const auto corner = [&](double x, double y) { return QPointF(area.width() * x, area.height() * y); };
+    const QPolygonF lasso(
+        {corner(0.05, 0.05), corner(0.45, 0.1), corner(0.5, 0.6), corner(0.3, 0.95), corner(0.05, 0.9)});
+    std::vector<int> expected;
+    for (std::size_t i = 0; i < layout->points.size(); ++i)
+        if (lasso.containsPoint(view->toWidget(layout->points[i]), Qt::OddEvenFill))
+            expected.push_back(int(i));
+    QVERIFY2(expected.size() > 5 && expected.size() < 295, qPrintable(QString::number(expected.size())));
+    QTest::mousePress(view, Qt::LeftButton, {}, lasso[0].toPoint());
+    for (int at = 1; at <= 5; ++at)
+        QTest::mouseMove(view, lasso[at % 5].toPoint());
+    QTest::mouseRelease(view, Qt::LeftButton, {}, lasso[0].toPoint());
+    auto* gallery = panel->selectionGallery();
+    std::vector<int> shown;
+    for (int row = 0; row < gallery->rowCount(); ++row)
+        shown.push_back(int(gallery->scoreAt(row).index));
+    std::sort(shown.begin(), shown.end());
+    QCOMPARE(shown, expected);
+    int errors = 0;
+    for (int i : expected)
+        errors += m_page->analysis()->images[std::size_t(i)].correct() ? 0 : 1;
+    QCOMPARE(panel->findChild<QLabel*>("mapSelection")->text(),
+             QString("%1 images selected, %2 of them errors").arg(expected.size()).arg(errors));
+
+    // A click picks the nearest point; Shift-click adds one; a click on empty space clears.
+    const QPointF first = view->toWidget(layout->points[17]);
+    const int picked = view->pointAt(first);
+    QVERIFY(picked >= 0);
+    QTest::mouseClick(view, Qt::LeftButton, {}, first.toPoint());
+    QCOMPARE(gallery->rowCount(), 1);
+    QCOMPARE(int(gallery->scoreAt(0).index), view->pointAt(first.toPoint()));
+    QTest::mouseClick(view, Qt::LeftButton, Qt::ShiftModifier, view->toWidget(layout->points[200]).toPoint());
+    QCOMPARE(gallery->rowCount(), 2);
+    QTest::mouseClick(view, Qt::LeftButton, {}, QPoint(2, view->height() - 2));
+    QCOMPARE(gallery->rowCount(), 0);
+
+    // Hover names the image; zooming in far enough draws the points as their images.
+    view->hoverAt(first);
+    QVERIFY2(view->hoverText().startsWith(QString("#%1 · ").arg(view->hovered())), qPrintable(view->hoverText()));
+    QVERIFY(!view->showsImages());
+    view->zoom(40, first);
+    QVERIFY(view->showsImages());
+    view->fitAll();
+}
+
+void TestAnalyzePage::tsneMapIsCachedCancelsAndPlacesADrawing()
+{
+    auto* panel = m_page->embedding();
+    QSignalSpy ready(panel->service(), &EmbeddingService::ready);
+    panel->setRequest({true, 10, 300});
+    panel->compute();
+    QVERIFY(ready.wait(60000));
+    const auto layout = panel->service()->current();
+    QVERIFY(layout->request.tsne && !layout->cached);
+    const QDir cache(QFileInfo(m_checkpoint).absoluteDir().filePath("embeddings"));
+    QCOMPARE(cache.entryList({"*-test-tsne-p10-i300.layout"}, QDir::Files).size(), 1);
+
+    // Another session (a new service) reads the layout back instead of computing it.
+    EmbeddingService other;
+    QSignalSpy otherReady(&other, &EmbeddingService::ready);
+    other.compute(layout->analysis, {true, 10, 300});
+    QVERIFY(otherReady.wait(30000));
+    QVERIFY(other.current()->cached);
+    QCOMPARE(other.current()->points, layout->points);
+
+    // Cancel stops a t-SNE under way: no map follows.
+    QSignalSpy cancelled(&other, &EmbeddingService::cancelled);
+    QSignalSpy progress(&other, &EmbeddingService::progress);
+    other.compute(layout->analysis, {true, 10, 5000});
+    QTRY_VERIFY_WITH_TIMEOUT(progress.size() >= 3, 20000);
+    other.cancel();
+    QCOMPARE(cancelled.size(), 1);
+    QTest::qWait(300);
+    QCOMPARE(otherReady.size(), 1);
+
+    // The Draw page places a drawing on the map when it scores with the map's model.
+    RunsService runs(m_dir.filePath("store"));
+    DrawPage draw(&runs);
+    draw.resize(1200, 800);
+    draw.show();
+    draw.setMap(layout);
+    draw.showMap();
+    auto* map = draw.mapPanel();
+    QVERIFY(!map->view()->marker());
+    draw.useCheckpoint(m_checkpoint);
+    draw.openImage(layout->analysis->image(5).scaled(280, 280));
+    QTRY_VERIFY_WITH_TIMEOUT(map->view()->marker().has_value(), 20000);
+    QVERIFY2(map->statusText().contains("Your drawing"), qPrintable(map->statusText()));
+    // It lands among the mapped points (inside their extent).
+    double left = 1e9, right = -1e9, top = 1e9, bottom = -1e9;
+    for (const auto& p : layout->points)
+        left = std::min(left, p.x()), right = std::max(right, p.x()), top = std::min(top, p.y()),
+        bottom = std::max(bottom, p.y());
+    const QPointF at = *map->view()->marker();
+    QVERIFY(at.x() >= left && at.x() <= right && at.y() >= top && at.y() <= bottom);
+    // A map of another model: no marker, and a button to load the map's model.
+    map->setCheckpoint("/elsewhere/other.pt");
+    QVERIFY(map->statusText().contains("another model"));
+    QVERIFY(map->findChild<QPushButton*>("drawMapUseModel")->isVisibleTo(map));
+    QVERIFY(!map->view()->marker());
+    panel->setRequest({});
+    m_page->findChild<QTabWidget*>("analyzeTabs")->setCurrentIndex(0);
+}
+
 void TestAnalyzePage::gradCamExplainsTheAnalysedWeightsAfterTheFileIsGone()
 {
     // The checkpoint changes or disappears after the analysis (latest.pt of a running run, a
@@ -262,5 +393,5 @@ void TestAnalyzePage::epochReplayShowsEachEpochAsItWas()
     QCOMPARE(bar->currentIndex(), 3);
 }
 
-QTEST_MAIN(TestAnalyzePage)
+STUDIO_TEST_MAIN(TestAnalyzePage)
 #include "tst_analyzepage.moc"

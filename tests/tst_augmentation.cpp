@@ -1,6 +1,7 @@
 #include "data/Augmentation.h"
 #include "data/BatchStream.h"
 #include "support/SyntheticData.h"
+#include "support/TestMain.h"
 
 #include <QTest>
 
@@ -129,5 +130,5 @@ void TestAugmentation::streamResumedMidEpochMatchesTheFullStream()
     QVERIFY(!resumed.next().has_value());
 }
 
-QTEST_GUILESS_MAIN(TestAugmentation)
+STUDIO_TEST_GUILESS_MAIN(TestAugmentation)
 #include "tst_augmentation.moc"

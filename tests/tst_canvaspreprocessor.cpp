@@ -3,6 +3,7 @@
 #include "models/Predictions.h"
 #include "support/SyntheticData.h"
 #include "training/Trainer.h"
+#include "support/TestMain.h"
 
 #include <opencv2/imgproc.hpp>
 
@@ -176,5 +177,5 @@ void TestCanvasPreprocessor::upscaledMnistDigitsKeepTheModelsAccuracy()
     QVERIFY2(std::abs(after - before) <= 0.01, qPrintable(QString("%1 vs %2").arg(after).arg(before)));
 }
 
-QTEST_GUILESS_MAIN(TestCanvasPreprocessor)
+STUDIO_TEST_GUILESS_MAIN(TestCanvasPreprocessor)
 #include "tst_canvaspreprocessor.moc"

@@ -4,6 +4,7 @@
 #include "ConfusionMatrixView.h"
 #include "ReliabilityDiagram.h"
 #include "WidgetExport.h"
+#include "support/TestMain.h"
 
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -86,5 +87,5 @@ void TestChartViews::viewsDrawTheirData()
     QVERIFY(exportWidget(&ablation, dir.filePath("a.txt")).contains(".png or .svg"));
 }
 
-QTEST_MAIN(TestChartViews)
+STUDIO_TEST_MAIN(TestChartViews)
 #include "tst_chartviews.moc"

@@ -4,6 +4,7 @@
 #include "training/OptimizerFactory.h"
 #include "util/LibraryVersions.h"
 #include "util/StudioError.h"
+#include "support/TestMain.h"
 
 #include <QDir>
 #include <QFile>
@@ -236,5 +237,5 @@ void TestCheckpoint::checkpointsOfEarlierVersionsGiveTheSameOutputs()
              qPrintable(QString("max difference %1").arg((out - want).abs().max().item<double>())));
 }
 
-QTEST_GUILESS_MAIN(TestCheckpoint)
+STUDIO_TEST_GUILESS_MAIN(TestCheckpoint)
 #include "tst_checkpoint.moc"

@@ -6,6 +6,7 @@
 #include "training/Checkpoint.h"
 #include "training/OptimizerFactory.h"
 #include "util/StudioError.h"
+#include "support/TestMain.h"
 
 #include <QFile>
 #include <QTemporaryDir>
@@ -174,5 +175,5 @@ void TestCheckpointChecks::cleanupTestCase()
     QVERIFY(m_refused >= 40); // nearly all of the file is content
 }
 
-QTEST_GUILESS_MAIN(TestCheckpointChecks)
+STUDIO_TEST_GUILESS_MAIN(TestCheckpointChecks)
 #include "tst_checkpointchecks.moc"

@@ -1,5 +1,7 @@
 // End to end: the CLI as a user runs it, on a small generated dataset.
 #include "support/SyntheticData.h"
+#include "support/CliRunner.h"
+#include "support/TestMain.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -17,16 +19,7 @@ using namespace studio;
 
 namespace {
 
-/// The CLI under test (CTest passes its path in STUDIO_CLI).
-QString cliPath()
-{
-    return qEnvironmentVariable("STUDIO_CLI");
-}
-
-struct Result {
-    int code = -1;
-    QString out, err;
-};
+using Result = test::CliResult;
 
 } // namespace
 
@@ -71,7 +64,7 @@ Result TestCli::cli(const QStringList& args)
     env.insert("MNIST_STUDIO_DATA", m_data);
     env.insert("MNIST_STUDIO_RUNS", m_runs);
     p.setProcessEnvironment(env);
-    p.start(cliPath(), args);
+    p.start(test::cliPath(), args);
     p.waitForFinished(300000);
     return {p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError())};
 }
@@ -251,7 +244,7 @@ void TestCli::resumeContinuesAStoppedRun()
     env.insert("MNIST_STUDIO_DATA", m_data);
     env.insert("MNIST_STUDIO_RUNS", m_runs);
     p.setProcessEnvironment(env);
-    p.start(cliPath(), {"train", "--model", "mlp", "--num-epochs", "30", "--batch-size", "8", "--threads", "1"});
+    p.start(test::cliPath(), {"train", "--model", "mlp", "--num-epochs", "30", "--batch-size", "8", "--threads", "1"});
     QVERIFY(p.waitForStarted());
     QByteArray out;
     QTRY_VERIFY_WITH_TIMEOUT((out += p.readAllStandardOutput()).contains("epoch 1/30:"), 60000);
@@ -360,7 +353,7 @@ void TestCli::badInputGivesAMessageAndNonZeroExit()
     env.insert("MNIST_STUDIO_DATA", m_dir.filePath("empty"));
     env.insert("MNIST_STUDIO_RUNS", m_runs);
     p.setProcessEnvironment(env);
-    p.start(cliPath(), {"train", "--num-epochs", "1"});
+    p.start(test::cliPath(), {"train", "--num-epochs", "1"});
     p.waitForFinished(60000);
     const QString err = p.readAllStandardError();
     QCOMPARE(p.exitCode(), 1);
@@ -392,5 +385,5 @@ void TestCli::presetRunsAreNamedAfterThePreset()
     QVERIFY2(blind.out.contains("completed (2 epochs, no validation)"), qPrintable(blind.out));
 }
 
-QTEST_GUILESS_MAIN(TestCli)
+STUDIO_TEST_GUILESS_MAIN(TestCli)
 #include "tst_cli.moc"

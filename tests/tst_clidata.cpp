@@ -1,6 +1,8 @@
 // End to end: each CLI command that opens a run uses the data the run was trained on, or refuses.
 #include "support/Fixtures.h"
 #include "support/SyntheticData.h"
+#include "support/CliRunner.h"
+#include "support/TestMain.h"
 
 #include <QDir>
 #include <QFile>
@@ -16,10 +18,7 @@ using namespace studio;
 
 namespace {
 
-struct Result {
-    int code = -1;
-    QString out, err;
-};
+using Result = test::CliResult;
 
 } // namespace
 
@@ -177,5 +176,5 @@ void TestCliData::runsOfThePreviousVersionKeepWorking()
              qPrintable(refused.err));
 }
 
-QTEST_GUILESS_MAIN(TestCliData)
+STUDIO_TEST_GUILESS_MAIN(TestCliData)
 #include "tst_clidata.moc"

@@ -3,6 +3,7 @@
 // and never a silently different meaning.
 #include "support/CliRunner.h"
 #include "support/SyntheticData.h"
+#include "support/TestMain.h"
 
 #include <QDir>
 #include <QFile>
@@ -138,5 +139,5 @@ void TestCliInputs::hugeImagesAreReadOrRefusedBySize()
     QVERIFY2(r.err.contains("is 2000 × 60000 pixels; images of up to 100 megapixels are read."), qPrintable(r.err));
 }
 
-QTEST_GUILESS_MAIN(TestCliInputs)
+STUDIO_TEST_GUILESS_MAIN(TestCliInputs)
 #include "tst_clinputs.moc"

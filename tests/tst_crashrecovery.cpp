@@ -7,6 +7,7 @@
 
 #include "runs/RunStore.h"
 #include "training/Checkpoint.h"
+#include "support/TestMain.h"
 
 #include <QDir>
 #include <QElapsedTimer>
@@ -20,12 +21,7 @@ using namespace studio;
 
 namespace {
 
-QString cliPath()
-{
-    return qEnvironmentVariable("STUDIO_CLI");
-}
-
-constexpr int kEpochs = 3;
+constexpr int kCrashRunEpochs = 3;
 
 /// One process's fate: killed by the hook at `killAt`, or from outside after the `afterEpochLine`-th
 /// epoch line or after `afterMs` milliseconds; none of them: it runs to its end.
@@ -66,8 +62,20 @@ private:
 
 QStringList TestCrashRecovery::trainArgs() const
 {
-    return {"train",     "--model", "mlp",    "--num-epochs", QString::number(kEpochs), "--batch-size", "32",
-            "--threads", "1",       "--seed", "11",           "--val-fraction",         "0.2",          "--limit-test",
+    return {"train",
+            "--model",
+            "mlp",
+            "--num-epochs",
+            QString::number(kCrashRunEpochs),
+            "--batch-size",
+            "32",
+            "--threads",
+            "1",
+            "--seed",
+            "11",
+            "--val-fraction",
+            "0.2",
+            "--limit-test",
             "20"};
 }
 
@@ -80,7 +88,7 @@ bool TestCrashRecovery::runCli(const QString& runs, const QStringList& args, con
     if (!kill.killAt.isEmpty())
         env.insert("MNIST_STUDIO_KILL_AT", kill.killAt);
     p.setProcessEnvironment(env);
-    p.start(cliPath(), args);
+    p.start(test::cliPath(), args);
     if (!p.waitForStarted())
         return false;
     if (kill.afterEpochLine > 0) {
@@ -112,7 +120,7 @@ void TestCrashRecovery::initTestCase()
     RunStore store(runs);
     QCOMPARE(store.run(1)->status, QString("completed"));
     m_steps = int(store.recordedSteps(1));
-    QCOMPARE(m_steps, kEpochs * 10); // 320 training images in batches of 32
+    QCOMPARE(m_steps, kCrashRunEpochs * 10); // 320 training images in batches of 32
 }
 
 void TestCrashRecovery::killedRunsResumeToTheUninterruptedResult_data()
@@ -124,7 +132,7 @@ void TestCrashRecovery::killedRunsResumeToTheUninterruptedResult_data()
     // Epoch e writes latest.pt (and best.pt when it improved) staged, commits, then moves them in.
     for (int n = 1; n <= 5; ++n)
         add(QString("during checkpoint write %1").arg(n), {{QString("checkpoint-write:%1").arg(n)}});
-    for (int e = 1; e <= kEpochs; ++e) {
+    for (int e = 1; e <= kCrashRunEpochs; ++e) {
         add(QString("latest staged, epoch %1").arg(e), {{QString("latest-staged:%1").arg(e)}});
         add(QString("epoch %1 committed, checkpoints staged").arg(e), {{QString("epoch-committed:%1").arg(e)}});
         add(QString("epoch %1 checkpoints in place").arg(e), {{QString("checkpoint-committed:%1").arg(e)}});
@@ -170,10 +178,10 @@ void TestCrashRecovery::killedRunsResumeToTheUninterruptedResult()
     const auto run = store.run(1);
     QVERIFY(run);
     QCOMPARE(run->status, QString("completed"));
-    QCOMPARE(run->epochsDone, kEpochs);
+    QCOMPARE(run->epochsDone, kCrashRunEpochs);
     const auto epochs = store.epochs(1);
-    QCOMPARE(int(epochs.size()), kEpochs);
-    for (int e = 0; e < kEpochs; ++e)
+    QCOMPARE(int(epochs.size()), kCrashRunEpochs);
+    for (int e = 0; e < kCrashRunEpochs; ++e)
         QCOMPARE(epochs[std::size_t(e)].epoch, e + 1);
     const auto batches = store.batches(1);
     QCOMPARE(int(batches.size()), m_steps);
@@ -218,5 +226,5 @@ void TestCrashRecovery::aCheckpointOfAnotherRunIsRefused()
     QCOMPARE(RunStore(runs).run(1)->status, QString("interrupted")); // nothing changed
 }
 
-QTEST_GUILESS_MAIN(TestCrashRecovery)
+STUDIO_TEST_GUILESS_MAIN(TestCrashRecovery)
 #include "tst_crashrecovery.moc"

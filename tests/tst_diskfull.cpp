@@ -5,6 +5,7 @@
 #include "support/SyntheticData.h"
 
 #include "runs/RunStore.h"
+#include "support/TestMain.h"
 
 #include <QDir>
 #include <QFile>
@@ -89,5 +90,5 @@ void TestDiskFull::cleanupTestCase()
         ::umount2(QFile::encodeName(m_mount).constData(), MNT_DETACH);
 }
 
-QTEST_GUILESS_MAIN(TestDiskFull)
+STUDIO_TEST_GUILESS_MAIN(TestDiskFull)
 #include "tst_diskfull.moc"

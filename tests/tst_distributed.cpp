@@ -3,6 +3,8 @@
 #include "training/EpochReplay.h"
 #include "support/SyntheticData.h"
 #include "training/Checkpoint.h"
+#include "support/CliRunner.h"
+#include "support/TestMain.h"
 
 #include <QDir>
 #include <QElapsedTimer>
@@ -23,10 +25,7 @@ using namespace studio;
 
 namespace {
 
-struct Result {
-    int code = -1;
-    QString out, err;
-};
+using Result = test::CliResult;
 
 /// A port nothing listens on now (bound to 0 and released).
 int freePort()
@@ -255,5 +254,5 @@ void TestDistributed::rendezvousProblemsAreNamedBeforeTraining()
     QVERIFY2(noPort.err.contains("is not HOST:PORT"), qPrintable(noPort.err));
 }
 
-QTEST_GUILESS_MAIN(TestDistributed)
+STUDIO_TEST_GUILESS_MAIN(TestDistributed)
 #include "tst_distributed.moc"

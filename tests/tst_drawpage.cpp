@@ -13,6 +13,7 @@
 
 #include "support/SyntheticData.h"
 #include "training/Trainer.h"
+#include "support/TestMain.h"
 
 #include <QApplication>
 #include <QCheckBox>
@@ -253,5 +254,5 @@ void TestDrawPage::robustnessTabSweepsTheDrawing()
     QVERIFY(!page.findChild<QPushButton*>("worstCase")->isEnabled());
 }
 
-QTEST_MAIN(TestDrawPage)
+STUDIO_TEST_MAIN(TestDrawPage)
 #include "tst_drawpage.moc"

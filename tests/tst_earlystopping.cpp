@@ -1,4 +1,5 @@
 #include "training/EarlyStopping.h"
+#include "support/TestMain.h"
 
 #include <QTest>
 
@@ -55,5 +56,5 @@ void TestEarlyStopping::patienceZeroNeverStopsButTracksBest()
     QCOMPARE(es.state().bestEpoch, 1);
 }
 
-QTEST_GUILESS_MAIN(TestEarlyStopping)
+STUDIO_TEST_GUILESS_MAIN(TestEarlyStopping)
 #include "tst_earlystopping.moc"

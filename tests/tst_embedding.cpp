@@ -1,11 +1,15 @@
 // The embedding map's projections: PCA against hand-computed cases and an independent SVD, and
 // Barnes-Hut t-SNE keeping well-separated clusters together (and matching exact repulsion).
+#include "evaluation/Embedding.h"
 #include "evaluation/Pca.h"
 #include "evaluation/Tsne.h"
 #include "util/StudioError.h"
+#include "support/TestMain.h"
 
 #include <torch/torch.h>
 
+#include <QFile>
+#include <QTemporaryDir>
 #include <QTest>
 
 using namespace studio;
@@ -33,6 +37,8 @@ private Q_SLOTS:
     void tsneKeepsClustersTogether();
     void tsneIsReproducibleAndCancels();
     void badInputIsRefused();
+    void newPointsArePlacedOnTheMap();
+    void aStoredLayoutIsReadBackOrRefused();
 };
 
 void TestEmbedding::pcaOfPointsOnALine()
@@ -118,5 +124,55 @@ void TestEmbedding::badInputIsRefused()
     QVERIFY(torch::isfinite(tsne(torch::zeros({30, 4}), few)).all().item<bool>());
 }
 
-QTEST_GUILESS_MAIN(TestEmbedding)
+void TestEmbedding::newPointsArePlacedOnTheMap()
+{
+    auto [x, labels] = blobs(4, 60, 10, 5);
+    auto map = pcaMap(x);
+    // On a PCA map a new vector goes through the same projection: a mapped one lands on itself.
+    QVERIFY(torch::allclose(map.place(x.slice(0, 7, 9)), map.layout.slice(0, 7, 9), 1e-4, 1e-4));
+    QVERIFY(torch::allclose(map.place(x[3]), map.pca.project(x[3].unsqueeze(0)), 1e-5, 1e-5));
+    // On a t-SNE map (no projection) by its nearest mapped neighbours.
+    TsneOptions options;
+    options.iterations = 300;
+    map.layout = tsne(x, options);
+    map.tsne = true;
+    QVERIFY(torch::allclose(map.place(x[42]), map.layout[42].unsqueeze(0), 1e-5, 1e-5));
+    // A fresh point of cluster 2 lands among cluster 2's points: its nearest map point is one of them.
+    const auto generator = at::detail::createCPUGenerator(99);
+    auto fresh = torch::randn({1, 10}, generator);
+    fresh[0][2] += 10.0;
+    const auto at = map.place(fresh);
+    const auto nearest = (map.layout - at).pow(2).sum(1).argmin().item<std::int64_t>();
+    QCOMPARE(labels[nearest].item<std::int64_t>(), 2);
+    // …and inside the span of cluster 2's layout.
+    const auto own = map.layout.slice(0, 120, 180);
+    for (int d = 0; d < 2; ++d) {
+        QVERIFY(at[0][d].item<float>() >= own.select(1, d).min().item<float>());
+        QVERIFY(at[0][d].item<float>() <= own.select(1, d).max().item<float>());
+    }
+}
+
+void TestEmbedding::aStoredLayoutIsReadBackOrRefused()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath("map.layout");
+    QVERIFY(!loadLayout(path, 5).defined()); // missing
+    const auto layout = torch::randn({5, 2});
+    saveLayout(path, layout);
+    QVERIFY(torch::equal(loadLayout(path, 5), layout));
+    QVERIFY(!loadLayout(path, 6).defined()); // another point count
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::ReadWrite));
+    const QByteArray whole = file.readAll();
+    QVERIFY(file.resize(whole.size() - 4)); // truncated
+    file.close();
+    QVERIFY(!loadLayout(path, 5).defined());
+    auto withNan = layout.clone();
+    withNan[2][1] = std::numeric_limits<float>::quiet_NaN();
+    saveLayout(path, withNan);
+    QVERIFY(!loadLayout(path, 5).defined());
+    QVERIFY_THROWS_EXCEPTION(StudioError, saveLayout(dir.filePath("no/such/folder/map.layout"), layout));
+}
+
+STUDIO_TEST_GUILESS_MAIN(TestEmbedding)
 #include "tst_embedding.moc"

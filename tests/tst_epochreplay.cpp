@@ -7,6 +7,7 @@
 #include "training/EpochReplay.h"
 #include "training/Trainer.h"
 #include "util/StudioError.h"
+#include "support/TestMain.h"
 
 #include <QDir>
 #include <QFile>
@@ -44,7 +45,7 @@ ReplayEpoch epochWith(int epoch, const std::vector<bool>& right)
     return e;
 }
 
-TrainConfig smallConfig()
+TrainConfig replayConfig()
 {
     TrainConfig c;
     c.model = "tiny-v3";
@@ -140,7 +141,7 @@ void TestEpochReplay::trainerKeepsEveryEpochOfTheKeptModel()
 {
     const auto data = test::syntheticDataset(20, 2);
     for (double ema : {0.0, 0.9}) {
-        auto config = smallConfig();
+        auto config = replayConfig();
         config.emaDecay = ema;
         QTemporaryDir dir;
         Trainer trainer(config, data, dir.path());
@@ -172,7 +173,7 @@ void TestEpochReplay::trainerKeepsEveryEpochOfTheKeptModel()
         QCOMPARE(last[std::size_t(weakest)], *std::min_element(last.begin(), last.end()));
     }
     // Without a validation split there is nothing to replay.
-    auto config = smallConfig();
+    auto config = replayConfig();
     config.valFraction = 0;
     config.numEpochs = 1;
     QTemporaryDir dir;
@@ -188,7 +189,7 @@ void TestEpochReplay::trainerKeepsEveryEpochOfTheKeptModel()
 void TestEpochReplay::resumeRedoesLaterEpochs()
 {
     const auto data = test::syntheticDataset(12, 2);
-    const auto config = smallConfig();
+    const auto config = replayConfig();
     QTemporaryDir dir;
     {
         Trainer first(config, data, dir.path());
@@ -248,5 +249,5 @@ void TestEpochReplay::forgettingByHand()
                                                      "4,1,,2,2,2\n"));
 }
 
-QTEST_GUILESS_MAIN(TestEpochReplay)
+STUDIO_TEST_GUILESS_MAIN(TestEpochReplay)
 #include "tst_epochreplay.moc"

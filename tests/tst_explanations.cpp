@@ -4,6 +4,7 @@
 #include "models/ModelRegistry.h"
 #include "support/SyntheticData.h"
 #include "training/Trainer.h"
+#include "support/TestMain.h"
 
 #include <QTemporaryDir>
 #include <QTest>
@@ -122,5 +123,5 @@ void TestExplanations::featureMapsOfANamedStage()
     }
 }
 
-QTEST_GUILESS_MAIN(TestExplanations)
+STUDIO_TEST_GUILESS_MAIN(TestExplanations)
 #include "tst_explanations.moc"

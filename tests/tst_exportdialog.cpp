@@ -6,6 +6,7 @@
 #include "inference/OnnxModel.h"
 #include "support/SyntheticData.h"
 #include "support/TrainedRuns.h"
+#include "support/TestMain.h"
 
 #include <QAction>
 #include <QComboBox>
@@ -88,5 +89,5 @@ void TestExportDialog::exportsTheChosenRunAsOnnx()
     QVERIFY(QFileInfo(path).size() > 1000);
 }
 
-QTEST_MAIN(TestExportDialog)
+STUDIO_TEST_MAIN(TestExportDialog)
 #include "tst_exportdialog.moc"

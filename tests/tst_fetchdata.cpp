@@ -4,6 +4,7 @@
 #include "support/CliRunner.h"
 
 #include "data/FetchMnist.h"
+#include "support/TestMain.h"
 
 #include <QDir>
 #include <QFile>
@@ -60,5 +61,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(TestFetchData)
+STUDIO_TEST_GUILESS_MAIN(TestFetchData)
 #include "tst_fetchdata.moc"

@@ -2,6 +2,7 @@
 #include "data/IdxReader.h"
 #include "support/SyntheticData.h"
 #include "util/StudioError.h"
+#include "support/TestMain.h"
 
 #include <QTemporaryDir>
 #include <QTest>
@@ -191,5 +192,5 @@ void TestIdxReader::realMnistHasCanonicalFirstLabels()
     QCOMPARE(d.name, std::string("MNIST"));
 }
 
-QTEST_GUILESS_MAIN(TestIdxReader)
+STUDIO_TEST_GUILESS_MAIN(TestIdxReader)
 #include "tst_idxreader.moc"

@@ -4,6 +4,7 @@
 
 #include "data/ImageTensor.h"
 #include "util/StudioError.h"
+#include "support/TestMain.h"
 
 #include <QTest>
 
@@ -63,5 +64,5 @@ void TestImageConversion::transparencyIsPaper()
     QCOMPARE(qGray(gray.pixel(1, 1)), 0);
 }
 
-QTEST_MAIN(TestImageConversion)
+STUDIO_TEST_MAIN(TestImageConversion)
 #include "tst_imageconversion.moc"

@@ -1,11 +1,12 @@
 #include "training/LrSchedule.h"
+#include "support/TestMain.h"
 
 #include <QTest>
 
 using namespace studio;
 
 namespace {
-bool near(double a, double b)
+bool nearlyEqual(double a, double b)
 {
     return std::abs(a - b) <= 1e-9 + 1e-7 * std::abs(b);
 }
@@ -51,12 +52,12 @@ void TestLrSchedule::warmupCosineMatchesClosedForm()
     c.scheduler = SchedulerKind::WarmupCosine;
     c.learningRate = 0.1;
     c.warmupEpochs = 2;
-    c.numEpochs = 10;                               // 10 batches per epoch: W = 20 warmup steps, T = 100 steps
-    QVERIFY(near(learningRateAt(c, 0, 10), 0.005)); // 0.1 · 1/20
-    QVERIFY(near(learningRateAt(c, 9, 10), 0.05));  // 0.1 · 10/20
-    QVERIFY(near(learningRateAt(c, 19, 10), 0.1));  // end of warmup
-    QVERIFY(near(learningRateAt(c, 20, 10), 0.1));  // cos(0)
-    QVERIFY(near(learningRateAt(c, 60, 10), 0.05)); // halfway through the cosine: cos(π/2) = 0
+    c.numEpochs = 10;                                      // 10 batches per epoch: W = 20 warmup steps, T = 100 steps
+    QVERIFY(nearlyEqual(learningRateAt(c, 0, 10), 0.005)); // 0.1 · 1/20
+    QVERIFY(nearlyEqual(learningRateAt(c, 9, 10), 0.05));  // 0.1 · 10/20
+    QVERIFY(nearlyEqual(learningRateAt(c, 19, 10), 0.1));  // end of warmup
+    QVERIFY(nearlyEqual(learningRateAt(c, 20, 10), 0.1));  // cos(0)
+    QVERIFY(nearlyEqual(learningRateAt(c, 60, 10), 0.05)); // halfway through the cosine: cos(π/2) = 0
     // Last step: 0.05 · (1 + cos(0.9875 π)) = 0.05 · (1 − 0.9992290362) = 3.854819e-5
     QVERIFY(std::abs(learningRateAt(c, 99, 10) - 3.854819e-5) < 1e-10);
 }
@@ -102,7 +103,7 @@ void TestLrSchedule::oneCycleMatchesPyTorch()
     c.divFactor = div;
     c.finalDivFactor = finalDiv;
     const double lr = learningRateAt(c, step, perEpoch);
-    QVERIFY2(near(lr, expected), qPrintable(QString("%1 vs %2").arg(lr, 0, 'g', 17).arg(expected, 0, 'g', 17)));
+    QVERIFY2(nearlyEqual(lr, expected), qPrintable(QString("%1 vs %2").arg(lr, 0, 'g', 17).arg(expected, 0, 'g', 17)));
 }
 
 void TestLrSchedule::scheduleHasOneValuePerStep()
@@ -116,5 +117,5 @@ void TestLrSchedule::scheduleHasOneValuePerStep()
     QVERIFY(*std::max_element(lrs.begin(), lrs.end()) <= c.maxLr);
 }
 
-QTEST_GUILESS_MAIN(TestLrSchedule)
+STUDIO_TEST_GUILESS_MAIN(TestLrSchedule)
 #include "tst_lrschedule.moc"

@@ -15,6 +15,7 @@
 #include "runs/RunStore.h"
 #include "training/TrainConfig.h"
 #include "support/SyntheticData.h"
+#include "support/TestMain.h"
 
 #include <QAction>
 #include <QCheckBox>
@@ -426,5 +427,5 @@ void TestMainWindow::aboutNamesTheLibraryVersions()
     QVERIFY(text.contains("OpenCV 4."));
 }
 
-QTEST_MAIN(TestMainWindow)
+STUDIO_TEST_MAIN(TestMainWindow)
 #include "tst_mainwindow.moc"

@@ -6,6 +6,7 @@
 #include "evaluation/ImageScores.h"
 #include "evaluation/TemperatureScaling.h"
 #include "util/StudioError.h"
+#include "support/TestMain.h"
 
 #include <QTemporaryDir>
 #include <QFile>
@@ -299,5 +300,5 @@ void TestMetrics::nonFiniteOutputsAreRefusedNotBinned()
     QVERIFY_THROWS_EXCEPTION(StudioError, confidenceHistogram(s, 1.0, 10));
 }
 
-QTEST_GUILESS_MAIN(TestMetrics)
+STUDIO_TEST_GUILESS_MAIN(TestMetrics)
 #include "tst_metrics.moc"

@@ -2,6 +2,7 @@
 #include "models/Layers.h"
 #include "models/ModelRegistry.h"
 #include "models/ModelSummary.h"
+#include "support/TestMain.h"
 
 #include <ATen/Parallel.h>
 #include <torch/csrc/autograd/grad_mode.h>
@@ -327,5 +328,5 @@ void TestModels::smallBatchConvolutionsMatchLibTorch()
     QVERIFY(torch::equal(copy->named_parameters()["weight"], conv->weight));
 }
 
-QTEST_GUILESS_MAIN(TestModels)
+STUDIO_TEST_GUILESS_MAIN(TestModels)
 #include "tst_models.moc"

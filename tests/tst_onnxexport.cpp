@@ -8,6 +8,7 @@
 #include "inference/OnnxModel.h"
 #include "models/ModelRegistry.h"
 #include "util/StudioError.h"
+#include "support/TestMain.h"
 
 #include <torch/csrc/autograd/grad_mode.h>
 #include <torch/nn/cloneable.h>
@@ -246,5 +247,5 @@ void TestOnnxExport::aModelThatIsNotAChainOfItsLayersIsRefused()
     QVERIFY(!QFile::exists(path));
 }
 
-QTEST_GUILESS_MAIN(TestOnnxExport)
+STUDIO_TEST_GUILESS_MAIN(TestOnnxExport)
 #include "tst_onnxexport.moc"

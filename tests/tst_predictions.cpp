@@ -3,6 +3,7 @@
 #include "models/ModelRegistry.h"
 #include "support/SyntheticData.h"
 #include "util/TorchThreads.h"
+#include "support/TestMain.h"
 
 #include <ATen/Parallel.h>
 #include <QTest>
@@ -97,5 +98,5 @@ void TestPredictions::trainingModeIsRestored()
     QVERIFY(!m_model->is_training());
 }
 
-QTEST_GUILESS_MAIN(TestPredictions)
+STUDIO_TEST_GUILESS_MAIN(TestPredictions)
 #include "tst_predictions.moc"

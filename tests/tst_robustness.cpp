@@ -7,6 +7,7 @@
 #include "support/SyntheticData.h"
 #include "training/Trainer.h"
 #include "util/StudioError.h"
+#include "support/TestMain.h"
 
 #include <opencv2/core.hpp>
 
@@ -254,5 +255,5 @@ void TestRobustness::worstCaseFlipsWithTheSmallestChangeFound()
     QVERIFY2(found > 0, "no synthetic image flipped anywhere");
 }
 
-QTEST_GUILESS_MAIN(TestRobustness)
+STUDIO_TEST_GUILESS_MAIN(TestRobustness)
 #include "tst_robustness.moc"

@@ -1,6 +1,7 @@
 // Comparing runs: config diff, seed groups, mean ± std and the spread test, against hand-computed
 // figures.
 #include "runs/RunComparison.h"
+#include "support/TestMain.h"
 
 #include <QTest>
 
@@ -88,5 +89,5 @@ void TestRunComparison::groupsIgnoreSeedNameAndThreads()
     QVERIFY(std::abs(groups[0].summary.mean - 0.9275) < 1e-12);
 }
 
-QTEST_GUILESS_MAIN(TestRunComparison)
+STUDIO_TEST_GUILESS_MAIN(TestRunComparison)
 #include "tst_runcomparison.moc"

@@ -9,6 +9,7 @@
 #include "support/TrainedRuns.h"
 #include "training/Checkpoint.h"
 #include "util/StudioError.h"
+#include "support/TestMain.h"
 
 #include <QDir>
 #include <QFile>
@@ -218,5 +219,5 @@ void TestRunData::storeOfThePreviousVersionIsMigratedAndFilledIn()
     QVERIFY(again.run(1)->world.isEmpty());          // one process, as every run before schema 3
 }
 
-QTEST_GUILESS_MAIN(TestRunData)
+STUDIO_TEST_GUILESS_MAIN(TestRunData)
 #include "tst_rundata.moc"

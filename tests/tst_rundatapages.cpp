@@ -17,6 +17,7 @@
 #include "support/SyntheticData.h"
 #include "support/TrainedRuns.h"
 #include "training/Checkpoint.h"
+#include "support/TestMain.h"
 
 #include <QDir>
 #include <QPushButton>
@@ -163,5 +164,5 @@ void TestRunDataPages::drawPageNamesTheModelsClasses()
     QVERIFY2(label.section(" → ", 0, 0).size() > 1, qPrintable(label));
 }
 
-QTEST_MAIN(TestRunDataPages)
+STUDIO_TEST_MAIN(TestRunDataPages)
 #include "tst_rundatapages.moc"

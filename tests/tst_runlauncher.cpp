@@ -6,6 +6,7 @@
 #include "support/SyntheticData.h"
 #include "support/TrainedRuns.h"
 #include "util/StudioError.h"
+#include "support/TestMain.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -184,5 +185,5 @@ void TestRunLauncher::aPausedRunKeepsItsHeartbeat()
     QVERIFY2(after - before >= 5, qPrintable(QString("heartbeat %1 → %2").arg(before).arg(after)));
 }
 
-QTEST_GUILESS_MAIN(TestRunLauncher)
+STUDIO_TEST_GUILESS_MAIN(TestRunLauncher)
 #include "tst_runlauncher.moc"

@@ -19,6 +19,7 @@
 #include "runs/RunStore.h"
 #include "support/RunStoreEdits.h"
 #include "support/SyntheticData.h"
+#include "support/TestMain.h"
 
 #include <QApplication>
 #include <QCheckBox>
@@ -453,5 +454,5 @@ void TestRunsPage::reportIsWrittenFromThePage()
     QVERIFY(page->statusText().contains("report.html"));
 }
 
-QTEST_MAIN(TestRunsPage)
+STUDIO_TEST_MAIN(TestRunsPage)
 #include "tst_runspage.moc"

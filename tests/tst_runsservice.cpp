@@ -4,6 +4,7 @@
 
 #include "support/RunStoreEdits.h"
 #include "support/SyntheticData.h"
+#include "support/TestMain.h"
 
 #include <QElapsedTimer>
 #include <QProcess>
@@ -97,5 +98,5 @@ void TestRunsService::serverStoreIsFollowedThroughNotifications()
     QCOMPARE(changed.count(), 0);
 }
 
-QTEST_MAIN(TestRunsService)
+STUDIO_TEST_MAIN(TestRunsService)
 #include "tst_runsservice.moc"

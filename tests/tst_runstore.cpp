@@ -3,6 +3,7 @@
 #include "runs/RunStore.h"
 #include "support/RunStoreEdits.h"
 #include "util/StudioError.h"
+#include "support/TestMain.h"
 
 #include <cmath>
 
@@ -255,5 +256,5 @@ void TestRunStore::serverProblemsAreOneSentence()
     QVERIFY(refusal("postgresql://nohost").contains("is not a PostgreSQL location"));
 }
 
-QTEST_GUILESS_MAIN(TestRunStore)
+STUDIO_TEST_GUILESS_MAIN(TestRunStore)
 #include "tst_runstore.moc"

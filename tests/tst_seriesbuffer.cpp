@@ -2,6 +2,7 @@
 // values and a brute-force reference.
 #include "ChartStyle.h"
 #include "SeriesBuffer.h"
+#include "support/TestMain.h"
 
 #include <QTest>
 
@@ -132,5 +133,5 @@ void TestSeriesBuffer::valueRangesAreRoundAndBounded()
              qPrintable(QString("%1..%2 step %3").arg(constant.low).arg(constant.high).arg(constant.step)));
 }
 
-QTEST_GUILESS_MAIN(TestSeriesBuffer)
+STUDIO_TEST_GUILESS_MAIN(TestSeriesBuffer)
 #include "tst_seriesbuffer.moc"

@@ -1,4 +1,5 @@
 #include "data/Split.h"
+#include "support/TestMain.h"
 
 #include <QTest>
 
@@ -47,5 +48,5 @@ void TestSplit::rejectsFractionOutsideRange()
     QCOMPARE(splitTrainValidation(10, 0.0, 1).validation.size(0), 0);
 }
 
-QTEST_GUILESS_MAIN(TestSplit)
+STUDIO_TEST_GUILESS_MAIN(TestSplit)
 #include "tst_split.moc"

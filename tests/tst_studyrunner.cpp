@@ -2,6 +2,7 @@
 #include "runs/StudyRunner.h"
 #include "support/Printers.h"
 #include "support/SyntheticData.h"
+#include "support/TestMain.h"
 
 #include <QTemporaryDir>
 #include <QTest>
@@ -105,5 +106,5 @@ void TestStudyRunner::stoppedStudyContinuesWhereItStopped()
     QCOMPARE(third.skipped.size(), std::size_t(3));
 }
 
-QTEST_GUILESS_MAIN(TestStudyRunner)
+STUDIO_TEST_GUILESS_MAIN(TestStudyRunner)
 #include "tst_studyrunner.moc"

@@ -16,6 +16,7 @@
 
 #include "runs/Sweeps.h"
 #include "support/SyntheticData.h"
+#include "support/TestMain.h"
 
 #include <QElapsedTimer>
 #include <QFile>
@@ -33,7 +34,7 @@ using namespace studio::ui;
 
 namespace {
 
-TrainConfig smallConfig()
+TrainConfig sweepConfig()
 {
     TrainConfig c;
     c.model = "mlp";
@@ -85,7 +86,7 @@ private Q_SLOTS:
         Studio s(m_dir.filePath("runs"), m_dir.filePath("data"));
         QTRY_VERIFY_WITH_TIMEOUT(s.source.dataset() != nullptr, 20000);
         auto* panel = s.page.sweeps();
-        auto config = smallConfig();
+        auto config = sweepConfig();
         panel->setBaseConfig([&] { return config; });
         auto* form = panel->form();
 
@@ -197,7 +198,7 @@ private Q_SLOTS:
         Studio s(m_dir.filePath("stop"), m_dir.filePath("data"));
         QTRY_VERIFY_WITH_TIMEOUT(s.source.dataset() != nullptr, 20000);
         auto* panel = s.page.sweeps();
-        auto config = smallConfig();
+        auto config = sweepConfig();
         config.numEpochs = 200; // long enough to be stopped mid-run
         panel->setBaseConfig([&] { return config; });
         panel->form()->setSeeds(2);
@@ -262,5 +263,5 @@ private:
     QTemporaryDir m_dir;
 };
 
-QTEST_MAIN(TestSweepPanel)
+STUDIO_TEST_MAIN(TestSweepPanel)
 #include "tst_sweeppanel.moc"

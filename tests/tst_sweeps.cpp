@@ -5,6 +5,7 @@
 #include "runs/Sweeps.h"
 #include "support/RunStoreEdits.h"
 #include "util/StudioError.h"
+#include "support/TestMain.h"
 
 #include <QDir>
 #include <QTemporaryDir>
@@ -270,5 +271,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(TestSweeps)
+STUDIO_TEST_GUILESS_MAIN(TestSweeps)
 #include "tst_sweeps.moc"

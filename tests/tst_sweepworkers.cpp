@@ -6,6 +6,7 @@
 #include "support/SyntheticData.h"
 
 #include "runs/RunStore.h"
+#include "support/TestMain.h"
 
 #include <QDir>
 #include <QElapsedTimer>
@@ -22,11 +23,11 @@ using namespace studio;
 
 namespace {
 
-constexpr int kEpochs = 2;
+constexpr int kSweepRunEpochs = 2;
 
 QStringList createArgs(const QString& grid)
 {
-    return {"sweep",        "create", "--model",        "mlp", "--num-epochs", QString::number(kEpochs),
+    return {"sweep",        "create", "--model",        "mlp", "--num-epochs", QString::number(kSweepRunEpochs),
             "--threads",    "1",      "--grid",         grid,  "--seeds",      "2",
             "--batch-size", "32",     "--val-fraction", "0.2", "--limit-test", "50",
             "--name",       "w"};
@@ -58,7 +59,7 @@ QByteArray readUntil(QProcess& worker, const char* text)
 }
 
 /// Every run of the sweep completed and scored, epochs 1..kEpochs once each, steps contiguous.
-void checkEveryRunComplete(const QString& runs, int expected, int epochCount = kEpochs)
+void checkEveryRunComplete(const QString& runs, int expected, int epochCount = kSweepRunEpochs)
 {
     RunStore store(runs);
     const auto sweepRuns = store.sweepRuns(1);
@@ -273,5 +274,5 @@ private:
     QString m_data;
 };
 
-QTEST_GUILESS_MAIN(TestSweepWorkers)
+STUDIO_TEST_GUILESS_MAIN(TestSweepWorkers)
 #include "tst_sweepworkers.moc"

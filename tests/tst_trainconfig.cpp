@@ -7,6 +7,7 @@
 #include "training/Trainer.h"
 #include "training/TrainConfig.h"
 #include "util/StudioError.h"
+#include "support/TestMain.h"
 
 #include <QJsonDocument>
 
@@ -291,5 +292,5 @@ void TestTrainConfig::bestPresetLearnsAndKeepsTheAverage()
     QVERIFY2(accuracy > 0.8, qPrintable(QString("test accuracy %1 after two epochs").arg(accuracy)));
 }
 
-QTEST_GUILESS_MAIN(TestTrainConfig)
+STUDIO_TEST_GUILESS_MAIN(TestTrainConfig)
 #include "tst_trainconfig.moc"

@@ -8,6 +8,7 @@
 #include "training/OptimizerFactory.h"
 #include "training/Trainer.h"
 #include "util/StudioError.h"
+#include "support/TestMain.h"
 
 #include <QDir>
 #include <QTemporaryDir>
@@ -352,5 +353,5 @@ void TestTrainer::checkpointOfOtherDataIsRefused()
     QCOMPARE(same.data().mean, a.mean);
 }
 
-QTEST_GUILESS_MAIN(TestTrainer)
+STUDIO_TEST_GUILESS_MAIN(TestTrainer)
 #include "tst_trainer.moc"

@@ -10,6 +10,7 @@
 
 #include "runs/RunStore.h"
 #include "support/SyntheticData.h"
+#include "support/TestMain.h"
 
 #include <QComboBox>
 #include <QElapsedTimer>
@@ -114,5 +115,5 @@ void TestTrainProcesses::aWorkerThatCannotStartIsNamedAtOnce()
     QVERIFY(RunStore(runs).runs().empty()); // nothing was made
 }
 
-QTEST_MAIN(TestTrainProcesses)
+STUDIO_TEST_MAIN(TestTrainProcesses)
 #include "tst_trainprocesses.moc"

@@ -8,6 +8,7 @@
 #include "training/Checkpoint.h"
 #include "training/Trainer.h"
 #include "training/WeightAverage.h"
+#include "support/TestMain.h"
 
 #include <QTemporaryDir>
 #include <QTest>
@@ -163,5 +164,5 @@ void TestWeightAverage::resumedRunContinuesTheAverage()
     QVERIFY(sameWeights(*ta, *tb));
 }
 
-QTEST_GUILESS_MAIN(TestWeightAverage)
+STUDIO_TEST_GUILESS_MAIN(TestWeightAverage)
 #include "tst_weightaverage.moc"

@@ -3,8 +3,12 @@
 #include "data/ModelInput.h"
 #include "util/StudioError.h"
 
+#include <QFile>
+#include <QSaveFile>
+
 #include <torch/torch.h>
 
+#include <cstring>
 #include <vector>
 
 namespace studio {
@@ -41,6 +45,68 @@ torch::Tensor penultimateFeatures(ClassifierImpl& model, const torch::Tensor& im
     }
     model.train(training);
     return torch::cat(parts);
+}
+
+torch::Tensor EmbeddingMap::place(const torch::Tensor& query, int k) const
+{
+    torch::NoGradGuard noGrad;
+    const auto q = query.to(torch::kFloat).reshape({-1, features.size(1)});
+    if (!tsne)
+        return pca.project(q).to(torch::kFloat);
+    k = int(std::min<std::int64_t>(k, features.size(0)));
+    const auto distances = torch::cdist(q, features, 2.0, 2); // M×N, exact differences (no matrix-product shortcut)
+    const auto [nearest, which] = distances.topk(k, 1, false, true);
+    // 1/d weights; a zero distance takes all the weight (the vector is a mapped point).
+    auto weights = 1.0 / nearest.clamp_min(1e-12);
+    weights = weights / weights.sum(1, true);
+    const auto places = layout.index({which.flatten()}).reshape({q.size(0), k, 2});
+    return (places * weights.unsqueeze(2)).sum(1);
+}
+
+EmbeddingMap pcaMap(const torch::Tensor& features)
+{
+    EmbeddingMap map;
+    map.features = features.to(torch::kFloat).contiguous();
+    map.pca = fitPca(map.features, 2);
+    map.layout = map.pca.project(map.features).to(torch::kFloat).contiguous();
+    return map;
+}
+
+namespace {
+constexpr char layoutMagic[] = "MNIST-STUDIO-LAYOUT 1\n";
+}
+
+void saveLayout(const QString& path, const torch::Tensor& layout)
+{
+    const auto points = layout.to(torch::kFloat).contiguous();
+    QSaveFile file(path);
+    QByteArray bytes(layoutMagic);
+    const qint64 n = points.size(0);
+    bytes.append(reinterpret_cast<const char*>(&n), sizeof n);
+    bytes.append(reinterpret_cast<const char*>(points.data_ptr<float>()), qsizetype(n * 2 * sizeof(float)));
+    if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.commit())
+        throw StudioError("Cannot write the map layout " + path.toStdString() + ": " +
+                          file.errorString().toStdString());
+}
+
+torch::Tensor loadLayout(const QString& path, std::int64_t points)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return {};
+    const QByteArray bytes = file.readAll();
+    const auto header = qsizetype(sizeof layoutMagic - 1);
+    qint64 n = 0;
+    if (bytes.size() < header + qsizetype(sizeof n) || !bytes.startsWith(layoutMagic))
+        return {};
+    std::memcpy(&n, bytes.constData() + header, sizeof n);
+    if (n != points || bytes.size() != header + qsizetype(sizeof n) + qsizetype(n * 2 * sizeof(float)))
+        return {};
+    auto layout = torch::empty({n, 2}, torch::kFloat);
+    std::memcpy(layout.data_ptr<float>(), bytes.constData() + header + sizeof n, std::size_t(n * 2) * sizeof(float));
+    if (!torch::isfinite(layout).all().item<bool>())
+        return {};
+    return layout;
 }
 
 } // namespace studio

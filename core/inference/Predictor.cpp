@@ -1,6 +1,7 @@
 #include "inference/Predictor.h"
 
 #include "data/ImageTensor.h"
+#include "evaluation/Embedding.h"
 #include "data/ModelInput.h"
 #include "inference/CanvasPreprocessor.h"
 #include "util/StudioError.h"
@@ -69,6 +70,12 @@ void Predictor::setTemperature(double temperature)
     if (!(temperature > 0) || !std::isfinite(temperature))
         throw StudioError("The temperature must be a positive number, not " + std::to_string(temperature) + ".");
     m_temperature = temperature;
+}
+
+torch::Tensor Predictor::features(const cv::Mat& image28) const
+{
+    return penultimateFeatures(*m_loaded.model, tensorFromMat(image28).unsqueeze(0), m_loaded.meta.data.mean,
+                               m_loaded.meta.data.std);
 }
 
 Explanation Predictor::explain(const cv::Mat& image28, int targetClass)

@@ -34,6 +34,10 @@ public:
     std::vector<float> probabilities(const std::vector<cv::Mat>& images28) const;
     int numClasses() const { return m_loaded.meta.data.numClasses; }
 
+    /// What the model's last stage receives for a preprocessed 28×28 CV_8U image (1×D): the
+    /// features an embedding map is made of (penultimateFeatures).
+    torch::Tensor features(const cv::Mat& image28) const;
+
     /// Grad-CAM (or saliency for the MLP) of `targetClass` on a preprocessed 28×28 CV_8U image.
     Explanation explain(const cv::Mat& image28, int targetClass);
 

@@ -4,6 +4,11 @@
 
 namespace studio::test {
 
+QString cliPath()
+{
+    return qEnvironmentVariable("STUDIO_CLI");
+}
+
 CliResult runCli(const QStringList& args, const QString& data, const QString& runs, const QStringList& env)
 {
     QProcess p;
@@ -13,7 +18,7 @@ CliResult runCli(const QStringList& args, const QString& data, const QString& ru
     for (const auto& entry : env)
         e.insert(entry.section('=', 0, 0), entry.section('=', 1));
     p.setProcessEnvironment(e);
-    p.start(qEnvironmentVariable("STUDIO_CLI"), args);
+    p.start(cliPath(), args);
     p.waitForFinished(300000);
     return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, QString::fromUtf8(p.readAllStandardOutput()),
             QString::fromUtf8(p.readAllStandardError())};

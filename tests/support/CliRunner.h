@@ -9,6 +9,9 @@ struct CliResult {
     QString out, err;
 };
 
+/// The CLI under test (CTest passes its path in $STUDIO_CLI).
+QString cliPath();
+
 /// Runs the CLI under test ($STUDIO_CLI, set by CTest) with `args` on the data folder `data` and
 /// the runs folder `runs` ($MNIST_STUDIO_DATA, $MNIST_STUDIO_RUNS), plus `env` ("NAME=value"
 /// entries); waits up to five minutes.

@@ -84,6 +84,7 @@ public:
     void showEpoch(int snapshot);
     bool isBusy() const { return m_busy; }
     const Analysis* current() const { return m_current.get(); }
+    std::shared_ptr<const Analysis> shared() const { return m_current; }
 
 Q_SIGNALS:
     void ready(const studio::ui::Analysis* analysis);

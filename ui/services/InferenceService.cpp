@@ -5,6 +5,7 @@
 
 #include "inference/CanvasPreprocessor.h"
 #include "data/ImageTensor.h"
+#include "evaluation/Embedding.h"
 #include "inference/Predictor.h"
 #include "util/TorchThreads.h"
 
@@ -21,6 +22,7 @@ InferenceService::InferenceService(QObject* parent)
     qRegisterMetaType<CanvasScore>();
     qRegisterMetaType<RobustnessSweep>();
     qRegisterMetaType<WorstCase>();
+    qRegisterMetaType<std::optional<QPointF>>();
     m_thread->setObjectName("inference");
     m_context->moveToThread(m_thread);
     connect(m_thread, &QThread::finished, m_context, &QObject::deleteLater);
@@ -55,6 +57,7 @@ void InferenceService::setCheckpoint(const QString& path)
                                          "classes (%1).")
                                           .arg(classNames.join(", "));
             m_predictor = std::move(predictor);
+            m_checkpoint = path;
             m_lastInput = cv::Mat();
             Q_EMIT modelLoaded(path, description, classNames);
         } catch (const std::exception& e) {
@@ -107,12 +110,37 @@ void InferenceService::runPending()
     }
     Q_EMIT scored(score);
     m_lastInput = result.empty ? cv::Mat() : result.input28.clone();
+    place();
     if (m_sweeping && !result.empty) {
         try {
             Q_EMIT swept(sweepRobustness(*m_predictor, m_lastInput), score.input28);
         } catch (const std::exception& e) {
             Q_EMIT failed(QString::fromStdString(plainMessage(e)));
         }
+    }
+}
+
+void InferenceService::setMap(std::shared_ptr<const EmbeddingMap> map, const QString& checkpoint)
+{
+    QMetaObject::invokeMethod(m_context, [this, map = std::move(map), checkpoint] {
+        m_map = map;
+        m_mapCheckpoint = checkpoint;
+        place();
+    });
+}
+
+void InferenceService::place()
+{
+    if (!m_map || !m_predictor || m_lastInput.empty() || m_mapCheckpoint != m_checkpoint) {
+        Q_EMIT placed(std::nullopt);
+        return;
+    }
+    try {
+        const auto at = m_map->place(m_predictor->features(m_lastInput));
+        Q_EMIT placed(QPointF(at[0][0].item<double>(), -at[0][1].item<double>())); // y up, as the map
+    } catch (const std::exception& e) {
+        Q_EMIT placed(std::nullopt);
+        Q_EMIT failed(QString::fromStdString(plainMessage(e)));
     }
 }
 

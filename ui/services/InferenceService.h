@@ -2,6 +2,7 @@
 #include <QImage>
 #include <QMetaType>
 #include <QObject>
+#include <QPointF>
 #include <QStringList>
 
 #include "inference/Robustness.h"
@@ -10,13 +11,15 @@
 #include <atomic>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <vector>
 
 class QThread;
 
 namespace studio {
 class Predictor;
-}
+struct EmbeddingMap;
+} // namespace studio
 
 namespace studio::ui {
 
@@ -50,6 +53,9 @@ public:
     /// Also sweep each scored drawing over every perturbation (one batched forward more); swept()
     /// follows scored().
     void setSweeping(bool on) { m_sweeping = on; }
+    /// Also place each scored drawing on `map` (an embedding map made with `checkpoint`'s model):
+    /// placed() follows scored() while that checkpoint is the one loaded. Null: no map.
+    void setMap(std::shared_ptr<const EmbeddingMap> map, const QString& checkpoint);
     /// Searches the smallest combined change that flips the last scored drawing; worstCase() follows.
     void findWorstCase();
 
@@ -61,6 +67,9 @@ Q_SIGNALS:
     /// `input28`: the image swept (the one the model saw).
     void swept(const studio::RobustnessSweep& sweep, const QImage& input28);
     void worstCase(const studio::WorstCase& result);
+    /// Where the last drawing falls on the map (map coordinates, y up), or nothing (no ink, no map
+    /// or a map of another model).
+    void placed(std::optional<QPointF> at);
 
 private:
     void runPending();
@@ -70,6 +79,10 @@ private:
     std::unique_ptr<Predictor> m_predictor; ///< used on m_thread only
     std::atomic<bool> m_explaining = false;
     std::atomic<bool> m_sweeping = false;
+    void place(); ///< emits placed() for m_lastInput (m_thread only)
+
+    std::shared_ptr<const EmbeddingMap> m_map; ///< m_thread only, as the two below
+    QString m_mapCheckpoint, m_checkpoint;
     cv::Mat m_lastInput; ///< the last scored drawing as the model saw it (m_thread only; empty: none)
     std::mutex m_mutex;
     QImage m_pending;
@@ -81,3 +94,4 @@ private:
 Q_DECLARE_METATYPE(studio::ui::CanvasScore)
 Q_DECLARE_METATYPE(studio::RobustnessSweep)
 Q_DECLARE_METATYPE(studio::WorstCase)
+Q_DECLARE_METATYPE(std::optional<QPointF>)

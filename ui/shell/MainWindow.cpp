@@ -1,6 +1,7 @@
 #include "MainWindow.h"
 
 #include "AnalyzePage.h"
+#include "EmbeddingPanel.h"
 #include "DataSource.h"
 #include "DatasetPanel.h"
 #include "DrawPage.h"
@@ -77,6 +78,7 @@ void MainWindow::buildPages()
         m_drawPage->checkRobustness(image, checkpoint);
         showPage(Draw);
     });
+    connect(analyze->embedding(), &EmbeddingPanel::mapShown, m_drawPage, &DrawPage::setMap);
     m_analyzePage = analyze;
     m_runsPage = new RunsPage(m_session, m_data, m_runs, m_pages);
     m_pages->addWidget(m_runsPage);

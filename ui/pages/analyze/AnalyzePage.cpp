@@ -3,6 +3,7 @@
 #include "ConfidenceHistogramView.h"
 #include "ConfusionMatrixView.h"
 #include "DataSource.h"
+#include "EmbeddingPanel.h"
 #include "EpochReplayBar.h"
 #include "GalleryModel.h"
 #include "ImageDetailPanel.h"
@@ -38,7 +39,7 @@ AnalyzePage::AnalyzePage(DataSource* data, RunsService* runs, QWidget* parent)
     : QWidget(parent), m_data(data), m_runsService(runs), m_service(new AnalysisService(this)),
       m_runs(new QComboBox(this)), m_split(new QComboBox(this)), m_run(new QPushButton(tr("Analyze"), this)),
       m_status(new QLabel(this)), m_summary(new QLabel(this)), m_replay(new EpochReplayBar(this)),
-      m_gallery(new GalleryModel(this)), m_perClass(new PerClassTable(this))
+      m_gallery(new GalleryModel(this)), m_perClass(new PerClassTable(this)), m_embedding(new EmbeddingPanel(this))
 {
     m_runs->setObjectName("analyzeRun");
     m_runs->setMinimumWidth(320);
@@ -63,6 +64,7 @@ AnalyzePage::AnalyzePage(DataSource* data, RunsService* runs, QWidget* parent)
     tabs->addTab(buildErrorsTab(), tr("Confusion and errors"));
     tabs->addTab(m_perClass, tr("Per class"));
     tabs->addTab(buildCalibrationTab(), tr("Calibration"));
+    tabs->addTab(m_embedding, tr("Embedding map"));
 
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(12, 12, 12, 12);
@@ -140,6 +142,7 @@ void AnalyzePage::showAnalysis(const Analysis* a)
     m_run->setEnabled(true);
     m_gallery->setAnalysis(a); // first: the analysis they showed is gone
     m_detail->show(a, -1);
+    m_embedding->setAnalysis(m_service->shared());
     m_status->setText(tr("%1 split of %2, %L3 images")
                           .arg(QString::fromStdString(a->evaluation.split), a->data)
                           .arg(a->evaluation.scores.size()));

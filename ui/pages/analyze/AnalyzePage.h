@@ -16,6 +16,7 @@ namespace studio::ui {
 class ConfidenceHistogramView;
 class ConfusionMatrixView;
 class DataSource;
+class EmbeddingPanel;
 class EpochReplayBar;
 class RunsService;
 class GalleryModel;
@@ -26,9 +27,9 @@ class ReliabilityDiagram;
 /// A run's results on the test or validation split: summary strip; confusion matrix whose cells
 /// filter the misclassification gallery; most-confused pairs; image detail with probabilities and
 /// Grad-CAM; per-class table; reliability diagram and confidence histograms with temperature
-/// scaling on or off. On the validation split of a run that kept an epoch replay, an epoch slider
-/// replays all of these as they were at each epoch, and the gallery sorts by each image's history.
-/// The evaluation runs off the UI thread.
+/// scaling on or off; an embedding map of the images by the model's features. On the validation split of a run that
+/// kept an epoch replay, an epoch slider replays all of these as they were at each epoch, and the gallery sorts by each
+/// image's history. The evaluation runs off the UI thread.
 class AnalyzePage : public QWidget {
     Q_OBJECT
 public:
@@ -44,6 +45,7 @@ public:
     const Analysis* analysis() const { return m_service->current(); }
     ConfusionMatrixView* confusionView() const { return m_confusion; }
     EpochReplayBar* replayBar() const { return m_replay; }
+    EmbeddingPanel* embedding() const { return m_embedding; }
     GalleryModel* gallery() const { return m_gallery; }
     QString summaryText() const;
     /// Writes the confusion matrix to `path`: .png / .svg as drawn, .csv as counts with totals.
@@ -86,6 +88,7 @@ private:
     QListWidget* m_pairs = nullptr;
     GalleryModel* m_gallery;
     PerClassTable* m_perClass;
+    EmbeddingPanel* m_embedding;
     QListView* m_galleryView = nullptr;
     QComboBox* m_trueFilter = nullptr;
     QComboBox* m_predictedFilter = nullptr;

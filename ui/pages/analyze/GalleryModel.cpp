@@ -32,7 +32,12 @@ void GalleryModel::rebuild()
 {
     beginResetModel();
     m_rows.clear();
-    if (m_analysis)
+    if (m_analysis && m_filter.only) {
+        const auto& images = m_analysis->shownImages();
+        for (int i : *m_filter.only)
+            if (i >= 0 && std::size_t(i) < images.size())
+                m_rows.push_back(images[std::size_t(i)]);
+    } else if (m_analysis)
         for (const auto& s : m_analysis->shownImages()) {
             if (m_filter.errorsOnly && s.correct())
                 continue;

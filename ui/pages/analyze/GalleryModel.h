@@ -5,12 +5,15 @@
 #include <QHash>
 #include <QPixmap>
 
+#include <optional>
+#include <vector>
+
 namespace studio::ui {
 
 struct Analysis;
 
 /// The images of an analysis as a list model for a virtualised thumbnail view: filtered by true
-/// class, predicted class and confidence range (errors only by default), sorted by confidence,
+/// class, predicted class and confidence range (errors only by default) or to a chosen set, sorted by confidence,
 /// loss or index. Thumbnails are made on demand and cached.
 class GalleryModel : public QAbstractListModel {
     Q_OBJECT
@@ -22,6 +25,8 @@ public:
         int predicted = -1;
         bool errorsOnly = true;
         double minConfidence = 0, maxConfidence = 1;
+        /// When set: exactly these images (a selection on the embedding map); the rest is ignored.
+        std::optional<std::vector<int>> only;
     };
 
     explicit GalleryModel(QObject* parent = nullptr);

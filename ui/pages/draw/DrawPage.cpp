@@ -1,6 +1,8 @@
 #include "DrawPage.h"
 
+#include "AnalysisService.h"
 #include "DrawCanvas.h"
+#include "DrawMapPanel.h"
 #include "ProbabilityBars.h"
 #include "RobustnessPanel.h"
 #include "RunsService.h"
@@ -27,10 +29,11 @@ constexpr int kPreviewScale = 8;
 
 DrawPage::DrawPage(RunsService* runs, QWidget* parent)
     : QWidget(parent), m_runs(runs), m_inference(new InferenceService(this)), m_canvas(new DrawCanvas(this)),
-      m_bars(new ProbabilityBars(this)), m_robustness(new RobustnessPanel(this)), m_tabs(new QTabWidget(this)),
-      m_models(new QComboBox(this)), m_modelStatus(new QLabel(this)), m_preview(new QLabel(this)),
-      m_prediction(new QLabel(this)), m_latency(new QLabel(this)), m_penWidth(new QSlider(Qt::Horizontal, this)),
-      m_eraser(new QCheckBox(tr("Eraser"), this)), m_gradCam(new QCheckBox(tr("Grad-CAM"), this))
+      m_bars(new ProbabilityBars(this)), m_robustness(new RobustnessPanel(this)), m_map(new DrawMapPanel(this)),
+      m_tabs(new QTabWidget(this)), m_models(new QComboBox(this)), m_modelStatus(new QLabel(this)),
+      m_preview(new QLabel(this)), m_prediction(new QLabel(this)), m_latency(new QLabel(this)),
+      m_penWidth(new QSlider(Qt::Horizontal, this)), m_eraser(new QCheckBox(tr("Eraser"), this)),
+      m_gradCam(new QCheckBox(tr("Grad-CAM"), this))
 {
     m_gradCam->setObjectName("canvasGradCam");
     m_gradCam->setToolTip(tr("Shade where the model found the evidence for its answer (Grad-CAM of the predicted "
@@ -93,6 +96,7 @@ DrawPage::DrawPage(RunsService* runs, QWidget* parent)
     m_tabs->setObjectName("drawTabs");
     m_tabs->addTab(m_bars, tr("Probabilities"));
     m_tabs->addTab(m_robustness, tr("Robustness"));
+    m_tabs->addTab(m_map, tr("Map"));
 
     auto* right = new QVBoxLayout;
     right->addWidget(modelBox);
@@ -132,10 +136,18 @@ DrawPage::DrawPage(RunsService* runs, QWidget* parent)
                 m_classNames = classNames;
                 m_bars->setClassNames(classNames);
                 m_robustness->setClassNames(classNames);
+                m_map->setCheckpoint(path);
                 m_modelStatus->setText(description + "\n" + QDir::toNativeSeparators(path));
                 m_modelStatus->setStyleSheet({});
                 m_inference->score(m_canvas->image());
             });
+    connect(m_inference, &InferenceService::placed, this, [this](std::optional<QPointF> at) {
+        m_map->showPlacement(
+            at, m_predicted < 0
+                    ? QString()
+                    : tr("your drawing: %1").arg(m_classNames.value(m_predicted, QString::number(m_predicted))));
+    });
+    connect(m_map, &DrawMapPanel::useModel, this, &DrawPage::useCheckpoint);
     connect(m_inference, &InferenceService::failed, this, [this](const QString& message) {
         m_modelStatus->setText(message);
         m_modelStatus->setStyleSheet("color: #c62828;");
@@ -220,6 +232,17 @@ void DrawPage::checkRobustness(const QImage& image, const QString& checkpoint)
 void DrawPage::showRobustness()
 {
     m_tabs->setCurrentWidget(m_robustness);
+}
+
+void DrawPage::setMap(const std::shared_ptr<const MapLayout>& layout)
+{
+    m_map->setMap(layout);
+    m_inference->setMap(layout->map, layout->analysis->checkpoint);
+}
+
+void DrawPage::showMap()
+{
+    m_tabs->setCurrentWidget(m_map);
 }
 
 void DrawPage::chooseModelFile()

@@ -2,6 +2,8 @@
 #include "InferenceService.h"
 
 #include <QStringList>
+
+#include <memory>
 #include <QWidget>
 
 class QCheckBox;
@@ -13,13 +15,15 @@ class QTabWidget;
 namespace studio::ui {
 
 class DrawCanvas;
+class DrawMapPanel;
+struct MapLayout;
 class ProbabilityBars;
 class RobustnessPanel;
 class RunsService;
 
 /// Draw a digit and watch the model's probabilities change as the stroke grows: canvas with pen,
 /// eraser, undo and clear; the 28×28 image the model sees; probability bars or the robustness
-/// sweep (with the worst case); model chooser over the run store's checkpoints.
+/// sweep (with the worst case) or its place on the embedding map; model chooser over the run store's checkpoints.
 class DrawPage : public QWidget {
     Q_OBJECT
 public:
@@ -35,8 +39,13 @@ public:
     void checkRobustness(const QImage& image, const QString& checkpoint);
     /// Shows the robustness tab (the sweep follows each drawing while it is on show).
     void showRobustness();
+    /// Places each drawing on this embedding map (the Map tab) while its model is the one in use.
+    void setMap(const std::shared_ptr<const MapLayout>& layout);
+    /// Shows the Map tab.
+    void showMap();
 
     RobustnessPanel* robustness() const { return m_robustness; }
+    DrawMapPanel* mapPanel() const { return m_map; }
     DrawCanvas* canvas() const { return m_canvas; }
     ProbabilityBars* bars() const { return m_bars; }
     QImage modelInput() const { return m_input; }
@@ -57,6 +66,7 @@ private:
     DrawCanvas* m_canvas;
     ProbabilityBars* m_bars;
     RobustnessPanel* m_robustness;
+    DrawMapPanel* m_map;
     QTabWidget* m_tabs;
     QComboBox* m_models;
     QLabel* m_modelStatus;
