@@ -343,6 +343,19 @@ int main(int argc, char** argv)
         analyze->showCell(-1, -1);
         waitFor([] { return false; }, 500);
         save(&window, out + "/analyze-fashion.png");
+        // Its embedding map (PCA): garments in the legend, coloured by correct / error.
+        embedding->setRequest({});
+        analyze->findChild<QTabWidget*>("analyzeTabs")->setCurrentWidget(embedding);
+        embedding->findChild<QComboBox*>("mapColouring")->setCurrentIndex(2);
+        waitFor(
+            [&] {
+                const auto shown = embedding->service()->current();
+                return shown && shown->analysis->checkpoint == fashionCheckpoint && !shown->request.tsne;
+            },
+            60000);
+        save(&window, out + "/analyze-embedding-fashion.png");
+        embedding->findChild<QComboBox*>("mapColouring")->setCurrentIndex(0);
+        analyze->findChild<QTabWidget*>("analyzeTabs")->setCurrentIndex(0);
     }
     window.showPage(MainWindow::Train);
     QApplication::setPalette(darkPalette());

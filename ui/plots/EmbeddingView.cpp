@@ -239,7 +239,7 @@ void EmbeddingView::paintLegend(QPainter& painter) const
     switch (m_colouring) {
     case Colouring::TrueClass:
     case Colouring::Predicted:
-        for (int k = 0; k < std::max<int>(10, int(m_classNames.size())) && k < 10; ++k)
+        for (int k = 0; k < 10; ++k)
             entries.emplace_back(m_classNames.value(k, QString::number(k)), colors::category(k));
         break;
     case Colouring::Correctness:
@@ -250,7 +250,7 @@ void EmbeddingView::paintLegend(QPainter& painter) const
             entries.emplace_back(tr("%1 %").arg(c), colors::viridis(c / 100.0));
         break;
     }
-    drawLegend(painter, palette(), QPointF(10, 8), entries);
+    drawLegend(painter, palette(), QPointF(10, 8), entries, width() - 10);
 }
 
 void EmbeddingView::paintHover(QPainter& painter) const

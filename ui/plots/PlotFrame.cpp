@@ -64,10 +64,13 @@ double beginPlot(QPainter& painter, const QWidget& widget, const QString& title)
 }
 
 void drawLegend(QPainter& painter, const QPalette& palette, QPointF at,
-                const std::vector<std::pair<QString, QBrush>>& entries)
+                const std::vector<std::pair<QString, QBrush>>& entries, double right)
 {
     const QFontMetrics fm(painter.font());
+    const double left = at.x();
     for (const auto& [label, brush] : entries) {
+        if (right > 0 && at.x() > left && at.x() + 18 + fm.horizontalAdvance(label) > right)
+            at = {left, at.y() + fm.height() + 4}; // wraps onto the next line
         painter.fillRect(QRectF(at.x(), at.y(), 12, 10), brush);
         painter.setPen(palette.color(QPalette::Text));
         painter.drawText(QPointF(at.x() + 18, at.y() + 10), label);

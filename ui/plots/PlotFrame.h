@@ -34,9 +34,10 @@ struct PlotFrame {
 /// returns the y where the legend line starts.
 double beginPlot(QPainter& painter, const QWidget& widget, const QString& title);
 
-/// A row of legend entries (a filled swatch and its label) starting at `at`.
+/// A row of legend entries (a filled swatch and its label) starting at `at`, wrapping before
+/// `right` when it is given.
 void drawLegend(QPainter& painter, const QPalette& palette, QPointF at,
-                const std::vector<std::pair<QString, QBrush>>& entries);
+                const std::vector<std::pair<QString, QBrush>>& entries, double right = 0);
 
 /// 1, 10, 100, … up to the first power of ten above `maximum` (ticks for log count axes).
 std::vector<double> countTicks(double maximum);
