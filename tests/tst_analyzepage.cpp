@@ -237,6 +237,14 @@ void TestAnalyzePage::embeddingMapSelectionFillsTheGallery()
     view->zoom(40, first);
     QVERIFY(view->showsImages());
     view->fitAll();
+    // Unzoomed, the map keeps fitting the view as the window resizes.
+    const int before = view->width();
+    m_page->resize(1100, 760);
+    QTRY_VERIFY(view->width() < before);
+    for (const auto& p : layout->points)
+        QVERIFY(QRectF(view->rect()).contains(view->toWidget(p)));
+    m_page->resize(1400, 900);
+    QTRY_COMPARE(view->width(), before);
 }
 
 void TestAnalyzePage::tsneMapIsCachedCancelsAndPlacesADrawing()

@@ -102,6 +102,7 @@ void EmbeddingView::fitAll()
     m_centre = {(left + right) / 2, (top + bottom) / 2};
     const double w = std::max(right - left, 1e-9), h = std::max(bottom - top, 1e-9);
     m_scale = std::max(1e-9, std::min((width() - 40) / w, (height() - 60) / h));
+    m_fitted = true;
     changed();
 }
 
@@ -109,6 +110,7 @@ void EmbeddingView::zoom(double factor, QPointF about)
 {
     const QPointF fixed = toMap(about);
     m_scale *= factor;
+    m_fitted = false;
     m_centre = fixed - (about - QPointF(width() / 2.0, height() / 2.0)) / m_scale;
     changed();
 }
@@ -329,7 +331,7 @@ void EmbeddingView::paintEvent(QPaintEvent*)
 void EmbeddingView::resizeEvent(QResizeEvent* event)
 {
     QWidget::resizeEvent(event);
-    if (event->oldSize().width() <= 0 || m_scale <= 1e-9)
+    if (m_fitted) // a map nobody has zoomed or panned keeps fitting the view
         fitAll();
     else
         changed();
@@ -375,6 +377,7 @@ void EmbeddingView::mouseMoveEvent(QMouseEvent* event)
 {
     if (m_panning) {
         m_centre -= (event->position() - m_panFrom) / m_scale;
+        m_fitted = false;
         m_panFrom = event->position();
         changed();
     } else if (!m_lasso.isEmpty()) {

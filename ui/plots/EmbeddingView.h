@@ -94,8 +94,9 @@ private:
     mutable QHash<int, QImage> m_images;
     QString m_message;
     Colouring m_colouring = Colouring::TrueClass;
-    QPointF m_centre;   ///< the map point at the widget's centre
-    double m_scale = 1; ///< pixels per map unit
+    QPointF m_centre;     ///< the map point at the widget's centre
+    double m_scale = 1;   ///< pixels per map unit
+    bool m_fitted = true; ///< the view shows all points (not zoomed or panned since)
     std::vector<int> m_selection;
     std::vector<char> m_selected; ///< per point
     std::optional<QPointF> m_marker;
