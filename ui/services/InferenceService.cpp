@@ -110,7 +110,8 @@ void InferenceService::runPending()
     }
     Q_EMIT scored(score);
     m_lastInput = result.empty ? cv::Mat() : result.input28.clone();
-    place();
+    if (m_placing)
+        place();
     if (m_sweeping && !result.empty) {
         try {
             Q_EMIT swept(sweepRobustness(*m_predictor, m_lastInput), score.input28);

@@ -53,9 +53,11 @@ public:
     /// Also sweep each scored drawing over every perturbation (one batched forward more); swept()
     /// follows scored().
     void setSweeping(bool on) { m_sweeping = on; }
-    /// Also place each scored drawing on `map` (an embedding map made with `checkpoint`'s model):
-    /// placed() follows scored() while that checkpoint is the one loaded. Null: no map.
+    /// The embedding map (made with `checkpoint`'s model) drawings are placed on while placing is
+    /// on: placed() follows scored() while that checkpoint is the one loaded. Null: no map.
     void setMap(std::shared_ptr<const EmbeddingMap> map, const QString& checkpoint);
+    /// Also place each scored drawing on the map (a forward pass more per drawing).
+    void setPlacing(bool on) { m_placing = on; }
     /// Searches the smallest combined change that flips the last scored drawing; worstCase() follows.
     void findWorstCase();
 
@@ -79,6 +81,7 @@ private:
     std::unique_ptr<Predictor> m_predictor; ///< used on m_thread only
     std::atomic<bool> m_explaining = false;
     std::atomic<bool> m_sweeping = false;
+    std::atomic<bool> m_placing = false;
     void place(); ///< emits placed() for m_lastInput (m_thread only)
 
     std::shared_ptr<const EmbeddingMap> m_map; ///< m_thread only, as the two below

@@ -126,9 +126,10 @@ DrawPage::DrawPage(RunsService* runs, QWidget* parent)
     connect(m_inference, &InferenceService::worstCase, m_robustness, &RobustnessPanel::showWorstCase);
     connect(m_robustness, &RobustnessPanel::worstCaseWanted, m_inference, &InferenceService::findWorstCase);
     connect(m_tabs, &QTabWidget::currentChanged, this, [this] {
-        const bool sweeping = m_tabs->currentWidget() == m_robustness;
+        const bool sweeping = m_tabs->currentWidget() == m_robustness, placing = m_tabs->currentWidget() == m_map;
         m_inference->setSweeping(sweeping);
-        if (sweeping)
+        m_inference->setPlacing(placing);
+        if (sweeping || placing)
             m_inference->score(m_canvas->image());
     });
     connect(m_inference, &InferenceService::modelLoaded, this,
