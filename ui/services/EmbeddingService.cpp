@@ -19,17 +19,6 @@
 namespace studio::ui {
 namespace {
 
-/// t-SNE runs here, beside torchPool(): a minute of it must not hold up Grad-CAM or an analysis.
-QThreadPool* tsnePool()
-{
-    static QThreadPool* pool = [] {
-        auto* p = new QThreadPool;
-        p->setMaxThreadCount(1);
-        return p;
-    }();
-    return pool;
-}
-
 /// SHA-1 of the weights analysed (names and bytes of every parameter and buffer): the map's cache
 /// key, so a checkpoint rewritten since (latest.pt) never reads another model's map.
 QString weightsHash(torch::nn::Module& model)
