@@ -145,8 +145,9 @@ int run(int argc, char** argv)
         }
         const auto t = percentiles(total), e = percentiles(explain);
         const std::string name = file ? predictor.meta().config.model : what;
-        std::printf("%-22s %7.3f %7.3f %7.3f %7.3f   (accuracy %.1f %%, %d thread(s))\n", (name + " score").c_str(),
-                    t.p50, t.p90, t.p99, t.max, 100.0 * correct / double(canvases.size()), predictor.threads());
+        std::printf("%-22s %7.3f %7.3f %7.3f %7.3f   (accuracy %.1f %%, %d thread(s), %s layout)\n",
+                    (name + " score").c_str(), t.p50, t.p90, t.p99, t.max, 100.0 * correct / double(canvases.size()),
+                    predictor.threads(), predictor.oneDnn() ? "oneDNN" : "LibTorch");
         std::printf("%-22s %7.3f %7.3f %7.3f %7.3f\n", (name + " +grad-cam").c_str(), e.p50, e.p90, e.p99, e.max);
         if (!sweep.empty()) {
             const auto w = percentiles(sweep);

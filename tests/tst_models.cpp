@@ -61,7 +61,6 @@ private Q_SLOTS:
     void channelsLastInputGivesTheSameOutputs();
     void cloneIsIndependentWithIdenticalOutputs_data() { parameterCountsMatchTheSeeds_data(); }
     void cloneIsIndependentWithIdenticalOutputs();
-    void smallBatchConvolutionsMatchLibTorch();
 };
 
 void TestModels::parameterCountsMatchTheSeeds_data()
@@ -301,31 +300,6 @@ void TestModels::cloneIsIndependentWithIdenticalOutputs()
         p.add_(0.01);
     QVERIFY(torch::equal(model->forward(x), before));
     QVERIFY(!torch::equal(copy->forward(x), before));
-}
-
-// layers::Conv2d hands small no-grad batches on more than one thread to oneDNN: the same numbers
-// as LibTorch's own convolution, on one thread or two, in either memory layout; a clone keeps that.
-void TestModels::smallBatchConvolutionsMatchLibTorch()
-{
-    torch::manual_seed(3);
-    auto conv = layers::conv(16, 32, 3, 1, true, 2);
-    const int before = at::get_num_threads();
-    torch::NoGradGuard noGrad;
-    for (int threads : {1, 2}) {
-        at::set_num_threads(threads);
-        for (const auto format : {at::MemoryFormat::Contiguous, at::MemoryFormat::ChannelsLast})
-            for (std::int64_t n : {1, 3, 20}) {
-                const auto x = torch::randn({n, 16, 14, 14}).contiguous(format);
-                const auto want = torch::conv2d(x, conv->weight, conv->bias, 2, 1);
-                const auto got = conv->forward(x);
-                QCOMPARE(got.sizes(), want.sizes());
-                QVERIFY((got - want).abs().max().item<float>() < 1e-5);
-            }
-    }
-    at::set_num_threads(before);
-    const auto copy = conv->clone();
-    QVERIFY(std::dynamic_pointer_cast<layers::Conv2dImpl>(copy));
-    QVERIFY(torch::equal(copy->named_parameters()["weight"], conv->weight));
 }
 
 STUDIO_TEST_GUILESS_MAIN(TestModels)

@@ -42,23 +42,28 @@ public:
     Explanation explain(const cv::Mat& image28, int targetClass);
 
     const CheckpointMeta& meta() const { return m_loaded.meta; }
-    /// Torch threads a drawing is scored with: 1, or 2 when the machine has them and they scored
-    /// a blank image faster at load (deeper-cnn and resnet, whose small-batch convolutions then
-    /// run in oneDNN, layers::Conv2d; the small models are fastest on one thread). Loading sets
-    /// the calling thread's count to it: construct the Predictor on the thread that uses it.
+    /// How a drawing is scored, chosen at load: with the model's batch norms folded into the
+    /// layers before them (layers::foldBatchNorms), on 1 torch thread or 2 (when the machine has
+    /// them), in LibTorch's layout or in oneDNN's with packed weights (layers::packConvolutions;
+    /// only if it gives the same logits) — whichever of these scored an image fastest. Loading sets
+    /// the calling thread's count: construct the Predictor on the thread that uses it. Batches of
+    /// more than one image always run in LibTorch's layout.
     int threads() const { return m_threads; }
+    bool oneDnn() const { return m_oneDnn; }
     /// Divides the logits by `temperature` (> 0) before the softmax: the calibration fitted by
     /// `evaluate` (metrics.json "temperature"). 1 by default; the predicted class never changes.
     void setTemperature(double temperature);
     double temperature() const { return m_temperature; }
 
 private:
-    /// Times the model on 1 and 2 threads and keeps the faster.
-    void chooseThreads();
+    /// Folds, packs, times the ways above and keeps the fastest.
+    void choosePath();
+    torch::Tensor logits(const torch::Tensor& input) const;
 
     LoadedModel m_loaded;
     double m_temperature = 1.0;
     int m_threads = 1;
+    bool m_oneDnn = false;
 };
 
 } // namespace studio

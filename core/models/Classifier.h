@@ -31,9 +31,9 @@ public:
     virtual torch::Tensor forwardTapped(const torch::Tensor& x, LayerTap* tap) = 0;
     /// The stage whose output Grad-CAM explains (last convolutional stage); "" for none.
     virtual std::string camLayer() const { return {}; }
-    /// An independent deep copy (parameters, buffers, training mode, layout) with identical outputs:
-    /// Cloneable's clone() as a classifier.
-    Classifier cloneClassifier() const { return std::dynamic_pointer_cast<ClassifierImpl>(clone()); }
+    /// An independent deep copy (parameters, buffers, training mode, layout, folded batch norms and
+    /// packed convolutions) with identical outputs: Cloneable's clone() as a classifier.
+    Classifier cloneClassifier() const;
 
 protected:
     static torch::Tensor tapped(LayerTap* tap, const char* name, torch::Tensor t)

@@ -12,7 +12,7 @@ torch::nn::Sequential deeperBlock(int in, int out, Activation a, double dropout)
     torch::nn::Sequential s;
     for (int c : {in, out}) {
         s->push_back(layers::conv(c, out, 3, 1, true));
-        s->push_back(torch::nn::BatchNorm2d(out));
+        s->push_back(layers::BatchNorm2d(out));
         layers::addActivation(s, a);
     }
     s->push_back(layers::MaxPool2x2());
@@ -34,11 +34,11 @@ void DeeperCnnImpl::reset()
     m_block1 = register_module("block1", deeperBlock(1, 32, a, p / 2));
     m_block2 = register_module("block2", deeperBlock(32, 64, a, p / 2));
     m_block3 = register_module("block3", deeperBlock(64, 128, a, p / 2));
-    torch::nn::Sequential fc1(torch::nn::Linear(128 * 3 * 3, 192), torch::nn::BatchNorm1d(192));
+    torch::nn::Sequential fc1(layers::Linear(128 * 3 * 3, 192), layers::BatchNorm1d(192));
     layers::addActivation(fc1, a);
     layers::addDropout(fc1, p);
     m_fc1 = register_module("fc1", fc1);
-    m_fc2 = register_module("fc2", torch::nn::Linear(192, options.num_classes()));
+    m_fc2 = register_module("fc2", layers::Linear(192, options.num_classes()));
 }
 
 torch::Tensor DeeperCnnImpl::forwardTapped(const torch::Tensor& x, LayerTap* tap)

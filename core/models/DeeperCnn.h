@@ -1,5 +1,6 @@
 #pragma once
 #include "models/Classifier.h"
+#include "models/Layers.h"
 
 #include <torch/arg.h>
 #include <torch/nn/cloneable.h>
@@ -30,7 +31,7 @@ public:
 
 private:
     torch::nn::Sequential m_block1{nullptr}, m_block2{nullptr}, m_block3{nullptr}, m_fc1{nullptr};
-    torch::nn::Linear m_fc2{nullptr};
+    layers::Linear m_fc2{nullptr};
 };
 TORCH_MODULE(DeeperCnn);
 

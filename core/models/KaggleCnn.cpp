@@ -13,7 +13,7 @@ void addConv(torch::nn::Sequential& s, int in, int out, int kernel, int padding,
 {
     s->push_back(layers::conv(in, out, kernel, padding, true, stride));
     layers::addActivation(s, a);
-    s->push_back(torch::nn::BatchNorm2d(out));
+    s->push_back(layers::BatchNorm2d(out));
 }
 
 torch::nn::Sequential kaggleBlock(int in, int out, Activation a, double dropout)
@@ -44,7 +44,7 @@ void KaggleCnnImpl::reset()
     m_block3 = register_module("block3", block3);
     torch::nn::Sequential head{torch::nn::Flatten()};
     layers::addDropout(head, p);
-    head->push_back(torch::nn::Linear(128, options.num_classes()));
+    head->push_back(layers::Linear(128, options.num_classes()));
     m_head = register_module("head", head);
 }
 

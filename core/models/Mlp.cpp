@@ -11,14 +11,14 @@ MlpImpl::MlpImpl(const MlpOptions& options) : options(options)
 
 void MlpImpl::reset()
 {
-    torch::nn::Sequential fc1(torch::nn::Linear(784, 512));
+    torch::nn::Sequential fc1(layers::Linear(784, 512));
     layers::addActivation(fc1, options.activation());
     layers::addDropout(fc1, options.dropout());
-    torch::nn::Sequential fc2(torch::nn::Linear(512, 256));
+    torch::nn::Sequential fc2(layers::Linear(512, 256));
     layers::addActivation(fc2, options.activation());
     m_fc1 = register_module("fc1", fc1);
     m_fc2 = register_module("fc2", fc2);
-    m_out = register_module("fc3", torch::nn::Linear(256, options.num_classes()));
+    m_out = register_module("fc3", layers::Linear(256, options.num_classes()));
 }
 
 torch::Tensor MlpImpl::forwardTapped(const torch::Tensor& x, LayerTap* tap)

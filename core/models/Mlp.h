@@ -1,5 +1,6 @@
 #pragma once
 #include "models/Classifier.h"
+#include "models/Layers.h"
 
 #include <torch/arg.h>
 #include <torch/nn/cloneable.h>
@@ -26,7 +27,7 @@ public:
 
 private:
     torch::nn::Sequential m_fc1{nullptr}, m_fc2{nullptr};
-    torch::nn::Linear m_out{nullptr};
+    layers::Linear m_out{nullptr};
 };
 TORCH_MODULE(Mlp);
 

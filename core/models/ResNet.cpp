@@ -19,13 +19,13 @@ void ResidualBlockImpl::reset()
 {
     const auto in = options.in(), out = options.out(), stride = options.stride();
     m_conv1 = register_module("conv1", layers::conv(in, out, 3, 1, false, stride));
-    m_bn1 = register_module("bn1", torch::nn::BatchNorm2d(out));
+    m_bn1 = register_module("bn1", layers::BatchNorm2d(out));
     m_conv2 = register_module("conv2", layers::conv(out, out, 3, 1, false));
-    m_bn2 = register_module("bn2", torch::nn::BatchNorm2d(out));
+    m_bn2 = register_module("bn2", layers::BatchNorm2d(out));
     torch::nn::Sequential shortcut;
     if (stride != 1 || in != out) {
         shortcut->push_back(layers::conv(in, out, 1, 0, false, stride));
-        shortcut->push_back(torch::nn::BatchNorm2d(out));
+        shortcut->push_back(layers::BatchNorm2d(out));
     }
     m_shortcut = register_module("shortcut", shortcut);
 }
@@ -52,7 +52,7 @@ torch::nn::Sequential plainLayers(int in, int out, int count, int stride)
     torch::nn::Sequential s;
     for (int i = 0; i < count; ++i) {
         s->push_back(layers::conv(i == 0 ? in : out, out, 3, 1, true, i == 0 ? stride : 1));
-        s->push_back(torch::nn::BatchNorm2d(out));
+        s->push_back(layers::BatchNorm2d(out));
         s->push_back(torch::nn::ReLU());
     }
     return s;
@@ -70,7 +70,7 @@ void ResNetImpl::reset()
     const bool residual = options.residual();
     if (residual) {
         m_stem = register_module("stem", torch::nn::Sequential(layers::conv(1, 32, 3, 1, false),
-                                                               torch::nn::BatchNorm2d(32), torch::nn::ReLU()));
+                                                               layers::BatchNorm2d(32), torch::nn::ReLU()));
         m_layer1 = register_module("layer1", residualStage(32, 32, 1));
         m_layer2 = register_module("layer2", residualStage(32, 64, 2));
         m_layer3 = register_module("layer3", residualStage(64, 128, 2));
@@ -85,7 +85,7 @@ void ResNetImpl::reset()
     // children, which is what ONNX export writes.
     m_pool = register_module("pool", torch::nn::Sequential(torch::nn::AdaptiveAvgPool2d(1), torch::nn::Flatten()));
     m_head = register_module("head", torch::nn::Sequential(torch::nn::Dropout(options.dropout()),
-                                                           torch::nn::Linear(128, options.num_classes())));
+                                                           layers::Linear(128, options.num_classes())));
     if (residual) {
         for (auto& m : modules(/*include_self=*/false)) {
             if (auto* c = m->as<torch::nn::Conv2d>()) {

@@ -31,7 +31,7 @@ public:
 
 private:
     layers::Conv2d m_conv1{nullptr}, m_conv2{nullptr};
-    torch::nn::BatchNorm2d m_bn1{nullptr}, m_bn2{nullptr};
+    layers::BatchNorm2d m_bn1{nullptr}, m_bn2{nullptr};
     torch::nn::Sequential m_shortcut{nullptr};
 };
 TORCH_MODULE(ResidualBlock);

@@ -19,7 +19,7 @@ torch::nn::Sequential convReluPool(int in, int out, int padding, Activation a, i
 
 torch::nn::Sequential denseAct(int in, int out, Activation a, double dropout)
 {
-    torch::nn::Sequential s(torch::nn::Linear(in, out));
+    torch::nn::Sequential s(layers::Linear(in, out));
     layers::addActivation(s, a);
     layers::addDropout(s, dropout);
     return s;
@@ -41,7 +41,7 @@ void SimpleCnnImpl::reset()
     m_conv1 = register_module("conv1", convReluPool(1, int(o.conv1_channels()), p, a, k));
     m_conv2 = register_module("conv2", convReluPool(int(o.conv1_channels()), int(o.conv2_channels()), p, a));
     m_fc1 = register_module("fc1", denseAct(int(o.conv2_channels() * side * side), int(o.hidden()), a, o.dropout()));
-    m_fc2 = register_module("fc2", torch::nn::Linear(o.hidden(), o.num_classes()));
+    m_fc2 = register_module("fc2", layers::Linear(o.hidden(), o.num_classes()));
 }
 
 torch::Tensor SimpleCnnImpl::forwardTapped(const torch::Tensor& x, LayerTap* tap)
@@ -66,7 +66,7 @@ void TfCnnImpl::reset()
     layers::addActivation(c3, a);
     m_conv3 = register_module("conv3", c3);
     m_fc1 = register_module("fc1", denseAct(64 * 3 * 3, 64, a, options.dropout()));
-    m_fc2 = register_module("fc2", torch::nn::Linear(64, options.num_classes()));
+    m_fc2 = register_module("fc2", layers::Linear(64, options.num_classes()));
 }
 
 torch::Tensor TfCnnImpl::forwardTapped(const torch::Tensor& x, LayerTap* tap)

@@ -1,5 +1,6 @@
 #pragma once
 #include "models/Classifier.h"
+#include "models/Layers.h"
 
 #include <torch/arg.h>
 #include <torch/nn/cloneable.h>
@@ -34,7 +35,7 @@ public:
 
 private:
     torch::nn::Sequential m_conv1{nullptr}, m_conv2{nullptr}, m_fc1{nullptr};
-    torch::nn::Linear m_fc2{nullptr};
+    layers::Linear m_fc2{nullptr};
 };
 TORCH_MODULE(SimpleCnn);
 
@@ -60,7 +61,7 @@ public:
 
 private:
     torch::nn::Sequential m_conv1{nullptr}, m_conv2{nullptr}, m_conv3{nullptr}, m_fc1{nullptr};
-    torch::nn::Linear m_fc2{nullptr};
+    layers::Linear m_fc2{nullptr};
 };
 TORCH_MODULE(TfCnn);
 

@@ -15,7 +15,7 @@ namespace {
 /// conv → ReLU → BN → Dropout, seed 003's block order.
 torch::nn::Sequential block(int in, int out, int padding, double dropout)
 {
-    torch::nn::Sequential s(layers::conv(in, out, 3, padding, false), torch::nn::ReLU(), torch::nn::BatchNorm2d(out));
+    torch::nn::Sequential s(layers::conv(in, out, 3, padding, false), torch::nn::ReLU(), layers::BatchNorm2d(out));
     layers::addDropout(s, dropout);
     return s;
 }
@@ -53,7 +53,7 @@ void TinyNetImpl::reset()
     if (version == 1)
         add("head", torch::nn::Sequential(layers::conv(10, options.num_classes(), 1, 0, false), torch::nn::Flatten()));
     else
-        add("head", torch::nn::Sequential(torch::nn::Flatten(), torch::nn::Linear(10, options.num_classes())));
+        add("head", torch::nn::Sequential(torch::nn::Flatten(), layers::Linear(10, options.num_classes())));
 }
 
 torch::Tensor TinyNetImpl::forwardTapped(const torch::Tensor& x, LayerTap* tap)
