@@ -24,6 +24,9 @@ Predictor::Predictor(const QString& checkpointPath) : m_loaded(loadModelFromChec
 
 torch::Tensor Predictor::logits(const torch::Tensor& input) const
 {
+    const int threads = input.size(0) > 1 ? m_batchThreads : m_threads;
+    if (at::get_num_threads() != threads)
+        at::set_num_threads(threads);
     if (!m_oneDnn || input.size(0) != 1)
         return m_loaded.model->forward(input);
     const auto out = m_loaded.model->forward(input.to_mkldnn());
@@ -40,14 +43,15 @@ void Predictor::choosePath()
     struct Way {
         int threads;
         bool oneDnn;
-        double best = 1e9; // seconds for 5 images, the fastest of the rounds
+        double best = 1e9; // seconds for 8 images, the fastest of the rounds
     };
+    m_batchThreads = std::thread::hardware_concurrency() < 2 ? 1 : 2;
     std::vector<Way> ways;
     for (bool oneDnn : {false, true})
-        for (int threads : {1, 2}) {
-            if ((oneDnn && !packed) || (threads == 2 && std::thread::hardware_concurrency() < 2))
+        for (int threads = 1; threads <= m_batchThreads; ++threads) {
+            if (oneDnn && !packed)
                 continue;
-            at::set_num_threads(threads);
+            m_threads = threads;
             m_oneDnn = oneDnn;
             try { // the oneDNN layout must give the same logits (and every layer must take it)
                 const auto got = logits(image);
@@ -57,23 +61,25 @@ void Predictor::choosePath()
             }
         }
     // Rounds taking the ways in turn, each way's fastest round: a busy moment of the machine or a
-    // drift in its speed falls on all of them rather than deciding.
+    // drift in its speed falls on all of them rather than deciding. Each turn starts with untimed
+    // passes (a changed thread count wakes or parks threads; the first round chooses kernels).
     using Clock = std::chrono::steady_clock;
-    for (int round = 0; round < 6; ++round)
+    for (int round = 0; round < 4; ++round)
         for (auto& way : ways) {
-            at::set_num_threads(way.threads);
+            m_threads = way.threads;
             m_oneDnn = way.oneDnn;
-            const auto start = Clock::now();
-            for (int i = 0; i < 5; ++i)
+            for (int i = 0; i < (round == 0 ? 10 : 3); ++i)
                 logits(image);
-            if (round > 0) // the first round wakes threads, chooses kernels, allocates buffers
-                way.best = std::min(way.best, std::chrono::duration<double>(Clock::now() - start).count());
+            const auto start = Clock::now();
+            for (int i = 0; i < 8; ++i)
+                logits(image);
+            way.best = std::min(way.best, std::chrono::duration<double>(Clock::now() - start).count());
         }
     const auto fastest =
         std::min_element(ways.begin(), ways.end(), [](const Way& a, const Way& b) { return a.best < b.best; });
     m_threads = fastest == ways.end() ? 1 : fastest->threads;
     m_oneDnn = fastest != ways.end() && fastest->oneDnn;
-    at::set_num_threads(m_threads);
+    at::set_num_threads(m_threads); // as explain() and features() run
 }
 
 std::vector<float> Predictor::probabilities(const cv::Mat& image28) const

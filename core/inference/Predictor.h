@@ -45,9 +45,10 @@ public:
     /// How a drawing is scored, chosen at load: with the model's batch norms folded into the
     /// layers before them (layers::foldBatchNorms), on 1 torch thread or 2 (when the machine has
     /// them), in LibTorch's layout or in oneDNN's with packed weights (layers::packConvolutions;
-    /// only if it gives the same logits) — whichever of these scored an image fastest. Loading sets
-    /// the calling thread's count: construct the Predictor on the thread that uses it. Batches of
-    /// more than one image always run in LibTorch's layout.
+    /// only if it gives the same logits) — whichever of these scored an image fastest. Batches (the
+    /// robustness sweep, the worst-case search) run in LibTorch's layout on 2 threads when the
+    /// machine has them. Scoring sets the calling thread's torch thread count: use the Predictor
+    /// on one thread.
     int threads() const { return m_threads; }
     bool oneDnn() const { return m_oneDnn; }
     /// Divides the logits by `temperature` (> 0) before the softmax: the calibration fitted by
@@ -62,7 +63,7 @@ private:
 
     LoadedModel m_loaded;
     double m_temperature = 1.0;
-    int m_threads = 1;
+    int m_threads = 1, m_batchThreads = 1;
     bool m_oneDnn = false;
 };
 
