@@ -8,7 +8,7 @@
 #include "models/Layers.h"
 #include "models/ModelRegistry.h"
 #include "support/SyntheticData.h"
-#include "training/Trainer.h"
+#include "support/TrainedRuns.h"
 #include "support/TestMain.h"
 
 #include <ATen/Parallel.h>
@@ -42,18 +42,12 @@ void TestPredictor::scoresAsTheCheckpointsModel()
 {
     QFETCH(QString, arch);
     QTemporaryDir dir;
-    TrainConfig c;
-    c.model = arch.toStdString();
-    c.numEpochs = 1;
-    c.batchSize = 32;
-    c.threads = 1;
     const auto data = test::syntheticDataset(10, 2);
-    Trainer trainer(c, data, dir.path());
-    QCOMPARE(trainer.run().reason, FinishReason::Completed);
-
-    const Predictor predictor(trainer.bestPath());
+    const auto checkpoint = test::trainCheckpoint(arch.toStdString(), data, dir.path());
+    QVERIFY(!checkpoint.isEmpty());
+    const Predictor predictor(checkpoint);
     QVERIFY(predictor.threads() == 1 || predictor.threads() == 2);
-    const auto reference = loadModelFromCheckpoint(trainer.bestPath()); // as trained: no folding, no packing
+    const auto reference = loadModelFromCheckpoint(checkpoint); // as trained: no folding, no packing
     torch::NoGradGuard noGrad;
     std::vector<cv::Mat> images;
     for (int i = 0; i < 6; ++i)

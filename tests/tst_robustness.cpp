@@ -5,7 +5,7 @@
 #include "inference/Robustness.h"
 #include "inference/WorstCase.h"
 #include "support/SyntheticData.h"
-#include "training/Trainer.h"
+#include "support/TrainedRuns.h"
 #include "util/StudioError.h"
 #include "support/TestMain.h"
 
@@ -94,15 +94,10 @@ void TestRobustness::eachPerturbationDoesWhatItSays()
 void TestRobustness::sweepIsOneBatchOfSingleAnswers()
 {
     QTemporaryDir dir;
-    TrainConfig c;
-    c.model = "simple-cnn";
-    c.numEpochs = 1;
-    c.batchSize = 32;
-    c.threads = 1;
     const auto data = test::syntheticDataset(20, 2);
-    Trainer trainer(c, data, dir.path());
-    QCOMPARE(trainer.run().reason, FinishReason::Completed);
-    const Predictor predictor(trainer.bestPath());
+    const auto checkpoint = test::trainCheckpoint("simple-cnn", data, dir.path());
+    QVERIFY(!checkpoint.isEmpty());
+    const Predictor predictor(checkpoint);
     const auto image = matFromTensor(data.test.images[3]);
     const auto sweep = sweepRobustness(predictor, image, 41);
     const auto alone = predictor.probabilities(image);
@@ -206,15 +201,10 @@ void TestRobustness::combinedChangeComposesTheAxes()
 void TestRobustness::worstCaseFlipsWithTheSmallestChangeFound()
 {
     QTemporaryDir dir;
-    TrainConfig c;
-    c.model = "simple-cnn";
-    c.numEpochs = 2;
-    c.batchSize = 32;
-    c.threads = 1;
     const auto data = test::syntheticDataset(40, 4);
-    Trainer trainer(c, data, dir.path());
-    QCOMPARE(trainer.run().reason, FinishReason::Completed);
-    const Predictor predictor(trainer.bestPath());
+    const auto checkpoint = test::trainCheckpoint("simple-cnn", data, dir.path(), 2);
+    QVERIFY(!checkpoint.isEmpty());
+    const Predictor predictor(checkpoint);
     int found = 0;
     for (int index : {0, 1, 2, 3}) {
         const auto image = matFromTensor(data.test.images[index]);

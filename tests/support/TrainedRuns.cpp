@@ -3,6 +3,8 @@
 #include "runs/RunRecorder.h"
 #include "runs/RunStore.h"
 
+#include <QTest>
+
 namespace studio::test {
 
 bool sameWeights(torch::nn::Module& a, torch::nn::Module& b)
@@ -16,6 +18,21 @@ bool sameWeights(torch::nn::Module& a, torch::nn::Module& b)
         if (!bb.contains(x.key()) || !torch::equal(x.value(), bb[x.key()]))
             return false;
     return true;
+}
+
+QString trainCheckpoint(const std::string& arch, const Dataset& data, const QString& folder, int epochs)
+{
+    TrainConfig c;
+    c.model = arch;
+    c.numEpochs = epochs;
+    c.batchSize = 32;
+    c.threads = 1;
+    Trainer trainer(c, data, folder);
+    if (trainer.run().reason != FinishReason::Completed) {
+        QTest::qFail(("training " + arch + " did not complete").c_str(), __FILE__, __LINE__);
+        return {};
+    }
+    return trainer.bestPath();
 }
 
 std::int64_t trainRecordedRun(const QString& runs, const QString& dataFolder, int epochs, int stopAfterEpoch)

@@ -47,6 +47,10 @@ struct StopAtEpoch : TrainingObserver {
 /// Every parameter and buffer of `a` equals (bit for bit) the one of the same name in `b`.
 bool sameWeights(torch::nn::Module& a, torch::nn::Module& b);
 
+/// Trains `arch` for `epochs` on `data` (batch 32, one thread) into `folder`; the best checkpoint's
+/// path. Fails the calling test (and returns "") when the run does not complete.
+QString trainCheckpoint(const std::string& arch, const Dataset& data, const QString& folder, int epochs = 1);
+
 /// A tiny-v1 run (batch 32, one thread) of the dataset in `dataFolder`, trained in this process and
 /// recorded in the store at `runs` as the front ends record one; with `stopAfterEpoch` > 0 it is
 /// stopped (resumable) after that epoch. Returns the run's id.
