@@ -15,7 +15,7 @@ packages=(
   qt6-base-dev qt6-charts-dev qt6-svg-dev libqt6opengl6-dev libxkbcommon-dev libgl-dev libvulkan-dev
   libqt6sql6-sqlite libqt6sql6-psql postgresql qt6-image-formats-plugins
   libopencv-imgproc-dev libopencv-core-dev libopencv-dnn-dev libonnx-dev libprotobuf-dev python3-onnx zlib1g-dev
-  dataset-fashion-mnist fonts-dejavu-core clang-format git
+  dataset-fashion-mnist fonts-dejavu-core clang-format git libclang-rt-14-dev
   help2man desktop-file-utils appstream
 )
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The suite again under AddressSanitizer + UndefinedBehaviorSanitizer, in a second tree
-# (build-sanitize/, cmake -DSTUDIO_SANITIZE=ON), then every fuzz target there for FUZZ_SECONDS
-# (default 60) each. A memory error or undefined behaviour fails the run. Leak detection is off:
+# (build-sanitize/, cmake -DSTUDIO_SANITIZE=ON -DSTUDIO_FUZZ=ON), then every fuzz target there under
+# libFuzzer for FUZZ_SECONDS (default 60) each. A memory error or undefined behaviour fails the run. Leak detection is off:
 # Qt's GUI classes leave allocations behind at exit in the window tests (see README).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -9,10 +9,10 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${MNIST_STUDIO_SANITIZE_BUILD:-$here/build-sanitize}"
 # -O1: instrumented code compiles a third faster than at -O3 and the time goes to libtorch anyway.
 cmake -S "$here" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_FLAGS_RELEASE="-O1 -DNDEBUG" \
-  -DSTUDIO_SANITIZE=ON -DSTUDIO_BUILD_BENCH=OFF
+  -DSTUDIO_SANITIZE=ON -DSTUDIO_FUZZ=ON -DSTUDIO_BUILD_BENCH=OFF
 cmake --build "$build"
 export QT_QPA_PLATFORM=offscreen
 export ASAN_OPTIONS=detect_leaks=0:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 (cd "$build" && ctest --output-on-failure --timeout 900 -j2)
-cd "$build" && "$here/bench/fuzz.sh" "${FUZZ_SECONDS:-40}" "$build"
+cd "$build" && "$here/bench/fuzz.sh" "${FUZZ_SECONDS:-60}" "$build"

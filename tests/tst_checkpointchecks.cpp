@@ -89,6 +89,20 @@ void TestCheckpointChecks::damagedFilesAreRefusedOrLoadUnchanged_data()
         b.replace(at, 4096, QByteArray(4096, '\0'));
         QTest::newRow(qPrintable(QString("zeros at %1").arg(at))) << b;
     }
+    // The zip's own fields (found by libFuzzer): either count of the directory's entries zeroed, the
+    // alignment padding of the first entry (its local header's extra field) overwritten.
+    const auto eocd = m_bytes.lastIndexOf(QByteArray("PK\x05\x06", 4));
+    QVERIFY(eocd > 0);
+    for (const int field : {8, 10}) {
+        auto b = m_bytes;
+        b[eocd + field] = b[eocd + field + 1] = 0;
+        QTest::newRow(qPrintable(QString("directory count at +%1 zeroed").arg(field))) << b;
+    }
+    auto padded = m_bytes;
+    const auto padding = padded.indexOf("ZZZZ");
+    QVERIFY(padding > 0);
+    padded.replace(padding, 4, "\x01\x02\x03\x04");
+    QTest::newRow("padding overwritten") << padded;
     QTest::newRow("cut in half") << m_bytes.left(m_bytes.size() / 2);
     QTest::newRow("empty") << QByteArray();
 }

@@ -1,6 +1,7 @@
 #include "training/CheckpointFile.h"
 
 #include "util/KillPoint.h"
+#include "util/LittleEndian.h"
 #include "util/StudioError.h"
 
 #include <QCryptographicHash>
@@ -11,6 +12,8 @@
 #include <QSaveFile>
 
 #include <algorithm>
+#include <set>
+#include <vector>
 #include <optional>
 #include <cerrno>
 #include <cstring>
@@ -35,24 +38,18 @@ std::string sha256(const char* data, std::size_t size)
 
 constexpr const char* kNotZip = "it is not a LibTorch archive";
 
-std::uint32_t le32(const QByteArray& b, qsizetype at)
-{
-    const auto* p = reinterpret_cast<const unsigned char*>(b.constData()) + at;
-    return std::uint32_t(p[0]) | std::uint32_t(p[1]) << 8 | std::uint32_t(p[2]) << 16 | std::uint32_t(p[3]) << 24;
-}
-std::uint32_t le16(const QByteArray& b, qsizetype at)
-{
-    const auto* p = reinterpret_cast<const unsigned char*>(b.constData()) + at;
-    return std::uint32_t(p[0]) | std::uint32_t(p[1]) << 8;
-}
+struct ZipEntry {
+    QByteArray name, content;
+    std::uint32_t crc = 0;
+};
 
-/// The CRC-32 of a zip entry's content: stored (method 0) or deflated (8, LibTorch's code
-/// entries) into `stored` bytes; a value no CRC has when the deflated data is damaged.
-std::optional<std::uint32_t> entryCrc(const char* data, qsizetype size, std::uint32_t method, qsizetype stored)
+/// A zip entry's content: stored (method 0) or deflated (8, LibTorch's code entries) into `stored`
+/// bytes; nothing when the deflated data is damaged.
+std::optional<QByteArray> entryContent(const char* data, qsizetype size, std::uint32_t method, qsizetype stored)
 {
     if (method == 0)
-        return std::uint32_t(crc32(0, reinterpret_cast<const Bytef*>(data), uInt(size)));
-    std::string out(std::size_t(stored), '\0');
+        return QByteArray(data, size);
+    QByteArray out(stored, Qt::Uninitialized);
     z_stream z{};
     if (inflateInit2(&z, -MAX_WBITS) != Z_OK)
         return std::nullopt;
@@ -65,52 +62,124 @@ std::optional<std::uint32_t> entryCrc(const char* data, qsizetype size, std::uin
     inflateEnd(&z);
     if (!whole)
         return std::nullopt;
-    return std::uint32_t(crc32(0, reinterpret_cast<const Bytef*>(out.data()), uInt(out.size())));
+    return out;
 }
 
-/// A LibTorch archive is a zip of stored entries whose CRC-32s LibTorch does not check, and its
-/// TorchScript importer crashes on some damaged entries (found by tests/fuzz/fuzz_checkpoint): the
-/// zip's structure and every entry's CRC-32 are checked here before LibTorch reads a byte. Returns
-/// what is wrong, or "".
-std::string zipProblem(const QByteArray& b)
+/// A LibTorch archive is a zip whose CRC-32s LibTorch does not check, and its TorchScript importer
+/// crashes on some damaged archives (found by tests/fuzz/fuzz_checkpoint). The zip's directory and
+/// every entry are read here, each entry's content checked against its CRC-32, no two entries may
+/// share a name or bytes. Returns what is wrong, or "" with the entries in `entries`.
+std::string readZip(const QByteArray& b, std::vector<ZipEntry>& entries)
 {
     const qsizetype n = b.size();
     qsizetype eocd = -1; // end of central directory: 22 bytes + a comment of at most 65535
     for (qsizetype at = n - 22; at >= 0 && at >= n - 22 - 65535; --at)
-        if (le32(b, at) == 0x06054b50) {
+        if (readLe32(b, at) == 0x06054b50) {
             eocd = at;
             break;
         }
     if (eocd < 0)
         return kNotZip;
-    const auto entries = le16(b, eocd + 10);
-    const qsizetype cdSize = le32(b, eocd + 12), cdOffset = le32(b, eocd + 16);
-    if (entries == 0xffff || cdOffset == 0xffffffff || cdOffset + cdSize > eocd)
+    // One disk: its number and the directory's both 0, as many entries on it as in all (libFuzzer
+    // zeroed the second count: nothing was checked and LibTorch, reading the first, crashed).
+    const auto count = readLe16(b, eocd + 10);
+    const qsizetype cdSize = readLe32(b, eocd + 12), cdOffset = readLe32(b, eocd + 16);
+    if (readLe16(b, eocd + 4) != 0 || readLe16(b, eocd + 6) != 0 || readLe16(b, eocd + 8) != count || count == 0 ||
+        count == 0xffff)
+        return "its zip directory is damaged";
+    if (cdOffset == 0xffffffff || cdOffset + cdSize > eocd)
         return "its zip directory is out of bounds";
     qsizetype at = cdOffset;
-    for (std::uint32_t i = 0; i < entries; ++i) {
-        if (at + 46 > eocd || le32(b, at) != 0x02014b50)
+    std::set<QByteArray> names;
+    std::vector<std::pair<qsizetype, qsizetype>> spans; // each entry's bytes, local header to data end
+    for (std::uint32_t i = 0; i < count; ++i) {
+        if (at + 46 > eocd || readLe32(b, at) != 0x02014b50)
             return "its zip directory is damaged";
-        const auto method = le16(b, at + 10);
-        const auto crc = le32(b, at + 16);
-        const qsizetype size = le32(b, at + 20), stored = le32(b, at + 24);
-        const qsizetype nameLength = le16(b, at + 28), skip = le16(b, at + 30) + le16(b, at + 32);
-        const qsizetype local = le32(b, at + 42);
+        const auto method = readLe16(b, at + 10);
+        const auto crc = readLe32(b, at + 16);
+        const qsizetype size = readLe32(b, at + 20), stored = readLe32(b, at + 24);
+        const qsizetype nameLength = readLe16(b, at + 28), skip = readLe16(b, at + 30) + readLe16(b, at + 32);
+        const qsizetype local = readLe32(b, at + 42);
         if ((method != 0 && method != 8) || (method == 0 && size != stored) || stored > (qsizetype(1) << 30) ||
             at + 46 + nameLength + skip > eocd)
             return "its zip directory is damaged";
         const QByteArray name = b.mid(at + 46, nameLength);
-        if (local + 30 > n || le32(b, local) != 0x04034b50 || qsizetype(le16(b, local + 26)) != nameLength ||
+        if (!names.insert(name).second)
+            return "the zip entry " + name.toStdString() + " is listed twice";
+        if (local + 30 > n || readLe32(b, local) != 0x04034b50 || qsizetype(readLe16(b, local + 26)) != nameLength ||
             b.mid(local + 30, nameLength) != name)
             return "the zip entry " + name.toStdString() + " is damaged";
-        const qsizetype data = local + 30 + nameLength + le16(b, local + 28);
+        const qsizetype data = local + 30 + nameLength + readLe16(b, local + 28);
         if (data + size > cdOffset)
             return "the zip entry " + name.toStdString() + " is out of bounds";
-        if (entryCrc(b.constData() + data, size, method, stored) != crc)
+        auto content = entryContent(b.constData() + data, size, method, stored);
+        if (!content || crc32(0, reinterpret_cast<const Bytef*>(content->constData()), uInt(content->size())) != crc)
             return "the zip entry " + name.toStdString() + " does not match its CRC-32";
+        entries.push_back({name, std::move(*content), crc});
+        spans.emplace_back(local, data + size);
         at += 46 + nameLength + skip;
     }
+    if (at != cdOffset + cdSize)
+        return "its zip directory is damaged";
+    std::sort(spans.begin(), spans.end());
+    for (std::size_t i = 1; i < spans.size(); ++i)
+        if (spans[i].first < spans[i - 1].second)
+            return "two of its zip entries overlap";
     return {};
+}
+
+/// The entries as a plain zip (stored, no data descriptors, extra fields or comments), so LibTorch
+/// reads exactly the content checked above, whatever else the file's headers, padding and
+/// descriptors say.
+QByteArray plainZip(const std::vector<ZipEntry>& entries)
+{
+    QByteArray zip, directory;
+    for (const auto& e : entries) {
+        const auto offset = std::uint32_t(zip.size());
+        const auto size = std::uint32_t(e.content.size());
+        for (QByteArray* header : {&zip, &directory}) {
+            const bool central = header == &directory;
+            appendLe32(*header, central ? 0x02014b50 : 0x04034b50);
+            if (central)
+                appendLe16(*header, 20);             // made by
+            for (std::uint16_t v : {20, 0, 0, 0, 0}) // needed, flags, method, time, date
+                appendLe16(*header, v);
+            for (std::uint32_t v : {e.crc, size, size})
+                appendLe32(*header, v);
+            appendLe16(*header, std::uint16_t(e.name.size()));
+            appendLe16(*header, 0); // extra field
+            if (central) {
+                for (std::uint16_t v : {0, 0, 0}) // comment, disk, internal attributes
+                    appendLe16(*header, v);
+                appendLe32(*header, 0); // external attributes
+                appendLe32(*header, offset);
+            }
+            header->append(e.name);
+        }
+        zip.append(e.content);
+    }
+    const auto directoryOffset = std::uint32_t(zip.size());
+    zip.append(directory);
+    appendLe32(zip, 0x06054b50);
+    const auto count = std::uint16_t(entries.size());                          // at most 0xfffe, as read
+    for (std::uint16_t v : {std::uint16_t(0), std::uint16_t(0), count, count}) // disks; entries on this one, in all
+        appendLe16(zip, v);
+    appendLe32(zip, std::uint32_t(directory.size()));
+    appendLe32(zip, directoryOffset);
+    appendLe16(zip, 0); // comment
+    return zip;
+}
+
+/// `bytes` as LibTorch may read them: checked and rewritten as a plain zip; throws StudioError naming
+/// `path` when they are not a zip or damaged.
+QByteArray checkedArchive(const QByteArray& bytes, const QString& path)
+{
+    std::vector<ZipEntry> entries;
+    if (const auto problem = readZip(bytes, entries); problem == kNotZip)
+        throw StudioError("Checkpoint " + path.toStdString() + " is not a checkpoint (" + problem + ").");
+    else if (!problem.empty())
+        damaged(path, problem);
+    return plainZip(entries);
 }
 
 } // namespace
@@ -163,11 +232,7 @@ torch::serialize::InputArchive openCheckpointFile(const QString& path)
     if (!file.open(QIODevice::ReadOnly))
         throw StudioError("Checkpoint " + path.toStdString() + " cannot be read: " + file.errorString().toStdString() +
                           ".");
-    const QByteArray bytes = file.readAll();
-    if (const auto problem = zipProblem(bytes); problem == kNotZip)
-        throw StudioError("Checkpoint " + path.toStdString() + " is not a checkpoint (" + problem + ").");
-    else if (!problem.empty())
-        damaged(path, problem);
+    const QByteArray bytes = checkedArchive(file.readAll(), path);
     torch::serialize::InputArchive outer;
     try {
         outer.load_from(bytes.constData(), std::size_t(bytes.size()));
@@ -197,8 +262,9 @@ torch::serialize::InputArchive openCheckpointFile(const QString& path)
         const auto size = std::size_t(payload.numel());
         if (sha256(bytes, size) != expected.toStringRef())
             damaged(path, "its content does not match its SHA-256 checksum");
+        const QByteArray inner = checkedArchive(QByteArray(bytes, qsizetype(size)), path);
         torch::serialize::InputArchive content;
-        content.load_from(bytes, size);
+        content.load_from(inner.constData(), std::size_t(inner.size()));
         return content;
     } catch (const StudioError&) {
         throw;

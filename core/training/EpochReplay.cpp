@@ -1,5 +1,6 @@
 #include "training/EpochReplay.h"
 
+#include "util/LittleEndian.h"
 #include "util/StudioError.h"
 
 #include <c10/util/Half.h>
@@ -49,13 +50,6 @@ std::size_t firstMax(const float* row, std::size_t n)
     return std::size_t(std::max_element(row, row + n) - row);
 }
 
-void put32(QByteArray& out, quint32 v)
-{
-    char b[4];
-    qToLittleEndian(v, b);
-    out.append(b, 4);
-}
-
 } // namespace
 
 QString replayFolder(const QString& runDir)
@@ -72,7 +66,7 @@ void writeReplayEpoch(const QString& runDir, int epoch, const ScoredSet& scores)
     out.reserve(int(kHeaderBytes + n * (1 + 2 * c)));
     out.append(kMagic, sizeof kMagic);
     for (quint32 v : {kVersion, quint32(epoch), quint32(n), quint32(c)})
-        put32(out, v);
+        appendLe32(out, v);
     for (int label : scores.labels)
         out.append(char(std::uint8_t(label)));
     std::vector<float> logProbs(c), rounded(c);
@@ -91,11 +85,8 @@ void writeReplayEpoch(const QString& runDir, int epoch, const ScoredSet& scores)
         const std::size_t top = firstMax(rounded.data(), c);
         if (top != predicted) // rounding made a tie (or passed it): the model's class stays first
             halves[predicted] = nextUp(halves[top]);
-        for (const auto& h : halves) {
-            char b[2];
-            qToLittleEndian(h.x, b);
-            out.append(b, 2);
-        }
+        for (const auto& h : halves)
+            appendLe16(out, h.x);
     }
     const QString path = fileOf(runDir, epoch);
     QDir().mkpath(replayFolder(runDir));
