@@ -13,6 +13,8 @@ cmake -S "$here" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_FLA
 cmake --build "$build"
 export QT_QPA_PLATFORM=offscreen
 export ASAN_OPTIONS=detect_leaks=0:abort_on_error=1
-export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+# abort_on_error: UBSan's own exit skips the death callback libFuzzer registered with ASan's runtime
+# (GCC links the two separately), so only an abort makes libFuzzer keep the input.
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:abort_on_error=1
 (cd "$build" && ctest --output-on-failure --timeout 900 -j2)
 cd "$build" && "$here/bench/fuzz.sh" "${FUZZ_SECONDS:-60}" "$build"

@@ -102,6 +102,9 @@ void TestIdxReader::rejectsMalformedFiles_data()
     QTest::newRow("overflowing dims") << QByteArray("images")
                                       << bytes(header(0x00000803, {0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu}))
                                       << "overflows";
+    QTest::newRow("no images") << QByteArray("images") << bytes(header(0x00000803, {0, 28, 28}))
+                               << "declares no images";
+    QTest::newRow("no labels") << QByteArray("labels") << bytes(header(0x00000801, {0})) << "declares no labels";
     QTest::newRow("label 12") << QByteArray("labels") << bytes(withPayload(header(0x00000801, {4}), 4, 12))
                               << "label 12 at index 0, outside 0..9";
     QTest::newRow("labels with two dims")

@@ -140,6 +140,8 @@ torch::Tensor readIdxImages(const std::string& path)
         fail(path, "has " + std::to_string(dims.size()) + " dimensions; images need 3 (N×28×28)");
     if (dims[1] != 28 || dims[2] != 28)
         fail(path, "holds " + std::to_string(dims[1]) + "×" + std::to_string(dims[2]) + " images; expected 28×28");
+    if (dims[0] == 0) // found by libFuzzer: memcpy into an empty tensor's null data
+        fail(path, "declares no images");
     auto t = torch::empty({dims[0], 28, 28}, torch::kUInt8);
     std::memcpy(t.data_ptr<std::uint8_t>(), bytes.data() + 16, static_cast<std::size_t>(t.numel()));
     return t;
@@ -151,6 +153,8 @@ torch::Tensor readIdxLabels(const std::string& path, int numClasses)
     const auto dims = parseIdx(path, bytes, kIdxLabelsMagic, "a label file (N)");
     if (dims.size() != 1)
         fail(path, "has " + std::to_string(dims.size()) + " dimensions; labels need 1");
+    if (dims[0] == 0)
+        fail(path, "declares no labels");
     auto t = torch::empty({dims[0]}, torch::kInt64);
     auto* out = t.data_ptr<std::int64_t>();
     const std::uint8_t* in = bytes.data() + 8;
