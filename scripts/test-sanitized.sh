@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The suite again under AddressSanitizer + UndefinedBehaviorSanitizer, in a second tree
 # (build-sanitize/, cmake -DSTUDIO_SANITIZE=ON -DSTUDIO_FUZZ=ON), then every fuzz target there under
-# libFuzzer for FUZZ_SECONDS (default 60) each. A memory error or undefined behaviour fails the run. Leak detection is off:
-# Qt's GUI classes leave allocations behind at exit in the window tests (see README).
+# libFuzzer for FUZZ_SECONDS (default 60) each. A memory error or undefined behaviour fails the run.
+# Leak detection is off: Qt's GUI classes leave allocations behind at exit in the window tests (see
+# README).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 "$here/scripts/setup.sh" --no-build
