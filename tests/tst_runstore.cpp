@@ -29,6 +29,7 @@ private Q_SLOTS:
     void deleteRemovesRowsAndFiles();
     void exportsHistoryCsvAndJson();
     void serverProblemsAreOneSentence();
+    void serverStoresSharingAnArtifactsFolderKeepApart();
 };
 
 namespace {
@@ -254,6 +255,31 @@ void TestRunStore::serverProblemsAreOneSentence()
              qPrintable(unreachable));
     QVERIFY(!unreachable.contains('\n'));
     QVERIFY(refusal("postgresql://nohost").contains("is not a PostgreSQL location"));
+}
+
+void TestRunStore::serverStoresSharingAnArtifactsFolderKeepApart()
+{
+    QFETCH_GLOBAL(QString, backend);
+    if (backend != "postgresql" || test::postgresUrl().isEmpty())
+        QSKIP("a PostgreSQL server store only");
+    QTemporaryDir dir;
+    const QString shared = dir.filePath("artifacts");
+    const QString first = test::freshStore(backend, shared);
+    const QString second = test::freshStore(backend, shared); // another database, the same artifacts folder
+    QString firstRun, secondRun;
+    {
+        RunStore a(first), b(second);
+        firstRun = a.runDir(a.createRun(TrainConfig{}, DatasetInfo{.name = "MNIST"}, 1));
+        secondRun = b.runDir(b.createRun(TrainConfig{}, DatasetInfo{.name = "MNIST"}, 1));
+    }
+    QVERIFY2(firstRun != secondRun, qPrintable(firstRun));
+    QVERIFY2(firstRun.startsWith(shared + "/t") && firstRun.endsWith("/run-1"), qPrintable(firstRun));
+    QCOMPARE(RunStore(first).runDir(1), firstRun); // the folder is the store's, on every open
+    // A store that had runs before stores were given folders keeps them at the top.
+    const QString earlier = test::freshStore(backend, shared);
+    RunStore(earlier).createRun(TrainConfig{}, DatasetInfo{.name = "MNIST"}, 1);
+    QCOMPARE(test::execOnStore(earlier, "DROP TABLE artifacts"), 0);
+    QCOMPARE(RunStore(earlier).runDir(1), shared + "/run-1");
 }
 
 STUDIO_TEST_GUILESS_MAIN(TestRunStore)

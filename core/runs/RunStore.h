@@ -61,11 +61,12 @@ struct SweepRecord {
 
 /// The record of every run: a SQLite database (WAL) `runs.sqlite` in the runs folder, or a
 /// PostgreSQL database for several machines (location "postgresql://user@host:port/dbname", the
-/// runs' folders then under $MNIST_STUDIO_ARTIFACTS), with each run's checkpoints in a `run-<id>`
-/// subfolder. Both backends have the same tables and answer the same calls. Each instance owns one connection: use it
-/// on the thread that created it. Opening brings a store of an earlier version up to date (schema version in PRAGMA
-/// user_version) and marks runs whose process is gone as interrupted. Other processes may write to the same store at
-/// the same time (a CLI run beside the studio): changeStamp() and markInterruptedRuns() let a viewer follow them.
+/// runs' folders then in a folder of the store's own under $MNIST_STUDIO_ARTIFACTS), with each run's checkpoints in a
+/// `run-<id>` subfolder. Both backends have the same tables and answer the same calls. Each instance owns one
+/// connection: use it on the thread that created it. Opening brings a store of an earlier version up to date (schema
+/// version in PRAGMA user_version) and marks runs whose process is gone as interrupted. Other processes may write to
+/// the same store at the same time (a CLI run beside the studio): changeStamp() and markInterruptedRuns() let a viewer
+/// follow them.
 class RunStore {
 public:
     /// Opens (creating or bringing up to date) the store at `location`: a folder, or a
@@ -171,6 +172,9 @@ private:
     static QString localHost();
     /// Creates the tables and adds what later schema versions added to a store written by an earlier one.
     void migrate();
+    /// A server store's folder under the artifacts folder, "<database>-<8 hex>" ("" for a store that
+    /// had runs before it was named), recorded in its `artifacts` table on first use.
+    QString artifactsFolder();
     std::int64_t insertRun(const TrainConfig& config, const DatasetInfo& data, std::int64_t parameters,
                            const QString& study, std::int64_t sweep, const QString& status);
     void openReadOnly(const QString& file, const std::string& error);

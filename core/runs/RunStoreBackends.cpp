@@ -5,11 +5,13 @@
 #include "util/StudioError.h"
 
 #include <QDir>
+#include <QRegularExpression>
 #include <QSqlDriver>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QStringList>
 #include <QUrl>
+#include <QUuid>
 
 namespace studio {
 namespace {
@@ -74,7 +76,8 @@ void RunStore::openServer(const QString& location)
     QUrl shown = url;
     shown.setPassword({});
     m_location = shown.toString();
-    // The runs' folders: shared by every machine that trains or opens the runs (a network mount).
+    // The runs' folders: shared by every machine that trains or opens the runs (a network mount); the
+    // store's own folder under it is named in the database (migrate()).
     QString artifacts = qEnvironmentVariable("MNIST_STUDIO_ARTIFACTS");
     if (artifacts.isEmpty()) {
         const QString base = qEnvironmentVariable("XDG_DATA_HOME");
@@ -100,6 +103,8 @@ void RunStore::openServer(const QString& location)
     }
     query("SET client_min_messages = WARNING"); // no NOTICE for tables that exist already
     migrate();
+    if (!QDir().mkpath(m_folder))
+        throw StudioError("Cannot create the artifacts folder " + m_folder.toStdString() + ".");
     subscribe();
     try {
         markInterruptedRuns();
@@ -156,6 +161,28 @@ std::int64_t RunStore::notificationsReceived() const
     return m_notifications->load();
 }
 
+QString RunStore::artifactsFolder()
+{
+    // Chosen once, under the migration lock, and kept in the database so every machine finds it.
+    query("CREATE TABLE IF NOT EXISTS artifacts (folder TEXT NOT NULL)");
+    auto named = query("SELECT folder FROM artifacts");
+    if (named.next())
+        return named.value(0).toString();
+    // A store written before this table has its runs' folders at the top of the artifacts folder;
+    // a new one gets a folder of its own, so two databases given the same artifacts folder never
+    // write into each other's run-<id>.
+    auto runs = query("SELECT COUNT(*) FROM runs");
+    const bool earlier = runs.next() && runs.value(0).toLongLong() > 0;
+    QString folder = QStringLiteral(""); // not a null QString: that would bind as NULL
+    if (!earlier) {
+        const QString database = QUrl(m_location).path().mid(1);
+        folder = QString(database).replace(QRegularExpression("[^A-Za-z0-9_.-]"), "_") + '-' +
+                 QUuid::createUuid().toString(QUuid::Id128).left(8);
+    }
+    query("INSERT INTO artifacts (folder) VALUES (?)", {folder});
+    return folder;
+}
+
 void RunStore::migrate()
 {
     if (m_server) {
@@ -180,6 +207,7 @@ void RunStore::migrate()
                 query("DELETE FROM schema_version");
                 query("INSERT INTO schema_version (version) VALUES (?)", {kSchemaVersion});
             }
+            m_folder = QDir(m_folder).filePath(artifactsFolder());
         } catch (...) {
             query("SELECT pg_advisory_unlock(7242)");
             throw;
