@@ -2,7 +2,8 @@
 // (c10d Gloo over loopback), images/s over one epoch of MNIST images, the all-reduce's milliseconds
 // and bytes per step; then an estimate for W hosts of this size from those measured figures.
 // usage: bench_ddp [IMAGES_SIMPLE_CNN] [IMAGES_RESNET]   (rank 1 runs as: bench_ddp --rank1 PORT MODEL IMAGES)
-#include "data/DataLocator.h"
+#include "BenchMain.h"
+
 #include "data/Dataset.h"
 #include "distributed/World.h"
 #include "training/Trainer.h"
@@ -86,16 +87,11 @@ double speedUp(const Measured& single, double bytes, int hosts, double gbits, do
 
 } // namespace
 
-int main(int argc, char** argv)
+static int run(int argc, char** argv)
 {
     keepFreedMemoryMapped();
     QCoreApplication app(argc, argv);
-    const auto location = locateData();
-    if (!location.found()) {
-        std::fprintf(stderr, "%s\n", location.missingMessage().c_str());
-        return 1;
-    }
-    const auto data = loadDataset(location.folder);
+    const auto data = loadDataset(bench::mnistFolder());
     if (argc == 5 && std::string(argv[1]) == "--rank1") { // the second process of a pair
         std::string payload;
         const auto world = World::join(pairSpec(1, std::atoi(argv[2])), "bench", payload);
@@ -130,4 +126,9 @@ int main(int argc, char** argv)
                         speedUp(single, pair.bytesPerStep, 8, gbits, latency));
     }
     return 0;
+}
+
+int main(int argc, char** argv)
+{
+    return bench::guarded("bench_ddp", [&] { return run(argc, argv); });
 }

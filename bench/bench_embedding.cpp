@@ -3,13 +3,13 @@
 // 10 nearest map neighbours that share its true class. The target: 10,000 points in ≤ 60 s
 // on 2 cores.
 // usage: bench_embedding [CHECKPOINT.pt] [--images N] [--threads T] [--perplexity P] [--iterations I]
-#include "data/DataLocator.h"
+#include "BenchMain.h"
+
 #include "data/Dataset.h"
 #include "evaluation/Embedding.h"
 #include "evaluation/Pca.h"
 #include "evaluation/Tsne.h"
 #include "training/Checkpoint.h"
-#include "util/PlainMessage.h"
 #include "util/TorchThreads.h"
 
 #include <QCoreApplication>
@@ -48,12 +48,7 @@ int run(int argc, char** argv)
             checkpoint = QString::fromLocal8Bit(argv[i]);
     }
     configureTorchThread(threads);
-    const auto location = locateData();
-    if (!location.found()) {
-        std::fprintf(stderr, "%s\n", location.missingMessage().c_str());
-        return 1;
-    }
-    const auto data = loadDataset(location.folder);
+    const auto data = loadDataset(bench::mnistFolder());
     count = std::min(count, data.test.size());
     const auto images = data.test.images.slice(0, 0, count);
     const auto labels = data.test.labels.slice(0, 0, count);
@@ -86,10 +81,5 @@ int run(int argc, char** argv)
 
 int main(int argc, char** argv)
 {
-    try {
-        return run(argc, argv);
-    } catch (const std::exception& e) {
-        std::fprintf(stderr, "bench_embedding: %s\n", plainMessage(e).c_str());
-        return 1;
-    }
+    return bench::guarded("bench_embedding", [&] { return run(argc, argv); });
 }

@@ -1,6 +1,7 @@
 // Evaluation speed: full 10k MNIST test set through a model, best of several runs.
 // usage: bench_eval [ARCH|CHECKPOINT.pt] [THREADS] [REPEATS] [BATCH]
-#include "data/DataLocator.h"
+#include "BenchMain.h"
+
 #include "data/Dataset.h"
 #include "data/ModelInput.h"
 #include "models/Predictions.h"
@@ -17,7 +18,7 @@
 
 using namespace studio;
 
-int main(int argc, char** argv)
+static int run(int argc, char** argv)
 {
     keepFreedMemoryMapped();
     QCoreApplication app(argc, argv);
@@ -26,12 +27,7 @@ int main(int argc, char** argv)
     const int repeats = argc > 3 ? std::atoi(argv[3]) : 5;
     const std::int64_t batch = argc > 4 ? std::atoll(argv[4]) : 128; // predict()'s default
     configureTorchThread(threads);
-    const auto location = locateData();
-    if (!location.found()) {
-        std::fprintf(stderr, "%s\n", location.missingMessage().c_str());
-        return 1;
-    }
-    const auto data = loadDataset(location.folder);
+    const auto data = loadDataset(bench::mnistFolder());
     Classifier model;
     double mean = data.mean, std = data.std;
     if (what.size() > 3 && what.substr(what.size() - 3) == ".pt") {
@@ -96,4 +92,9 @@ int main(int argc, char** argv)
         what.c_str(), threads, static_cast<long long>(batch), static_cast<long long>(p.size()), first, repeats, best,
         static_cast<double>(p.size()) / best, p.accuracy * 100);
     return 0;
+}
+
+int main(int argc, char** argv)
+{
+    return bench::guarded("bench_eval", [&] { return run(argc, argv); });
 }

@@ -2,12 +2,13 @@
 // config trained headless the way the CLI does (Trainer + RunRecorder), alternating A B A B in
 // one process so machine drift hits both. Prints images/s of each run and the overhead.
 // usage: bench_gui_overhead [ARCH] [LIMIT_TRAIN] [EPOCHS] [THREADS] [ROUNDS]
+#include "BenchMain.h"
+
 #include "DataSource.h"
 #include "MainWindow.h"
 #include "TrainPage.h"
 #include "TrainingSession.h"
 
-#include "data/DataLocator.h"
 #include "data/Dataset.h"
 #include "runs/RunRecorder.h"
 #include "runs/RunStore.h"
@@ -116,16 +117,12 @@ double median(std::vector<double> v)
 
 } // namespace
 
-int main(int argc, char** argv)
+static int run(int argc, char** argv)
 {
     keepFreedMemoryMapped();
     qputenv("QT_QPA_PLATFORM", qgetenv("QT_QPA_PLATFORM").isEmpty() ? "offscreen" : qgetenv("QT_QPA_PLATFORM"));
     QApplication app(argc, argv);
-    const auto location = locateData();
-    if (!location.found()) {
-        std::fprintf(stderr, "%s\n", location.missingMessage().c_str());
-        return 1;
-    }
+    const auto folder = bench::mnistFolder();
     TrainConfig config;
     config.model = argc > 1 ? argv[1] : "simple-cnn";
     config.limitTrain = argc > 2 ? std::atoll(argv[2]) : 20000;
@@ -137,7 +134,7 @@ int main(int argc, char** argv)
     QTemporaryDir scratch;
     QSettings::setDefaultFormat(QSettings::IniFormat);
     QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, scratch.filePath("settings"));
-    ui::MainWindow window({QString::fromStdString(location.folder), scratch.filePath("runs")});
+    ui::MainWindow window({QString::fromStdString(folder), scratch.filePath("runs")});
     window.resize(1500, 940);
     window.show();
     while (!window.trainPage()->canStart())
@@ -170,4 +167,9 @@ int main(int argc, char** argv)
     }
     window.close();
     return 0;
+}
+
+int main(int argc, char** argv)
+{
+    return bench::guarded("bench_gui_overhead", [&] { return run(argc, argv); });
 }

@@ -2,7 +2,8 @@
 // scores a stroke (one torch thread). MNIST test digits upscaled onto a 280×280 canvas stand in
 // for drawings. Prints p50 / p90 / p99 / max per model; the target is p99 ≤ 1 ms.
 // usage: bench_inference [ARCH|CHECKPOINT.pt ...] [--images N] [--threads T]
-#include "data/DataLocator.h"
+#include "BenchMain.h"
+
 #include "data/Dataset.h"
 #include "inference/CanvasPreprocessor.h"
 #include "inference/Predictor.h"
@@ -10,7 +11,6 @@
 #include "inference/WorstCase.h"
 #include "training/Trainer.h"
 #include "util/Allocator.h"
-#include "util/PlainMessage.h"
 #include "util/TorchThreads.h"
 
 #include <opencv2/imgproc.hpp>
@@ -89,12 +89,7 @@ int run(int argc, char** argv)
     if (models.empty())
         models = {"simple-cnn", "tf-cnn", "tiny-v3", "mlp", "resnet"};
     configureTorchThread(threads);
-    const auto location = locateData();
-    if (!location.found()) {
-        std::fprintf(stderr, "%s\n", location.missingMessage().c_str());
-        return 1;
-    }
-    const auto data = loadDataset(location.folder);
+    const auto data = loadDataset(bench::mnistFolder());
     count = std::min(count, data.test.size());
     std::vector<cv::Mat> canvases;
     for (std::int64_t i = 0; i < count; ++i)
@@ -170,10 +165,5 @@ int main(int argc, char** argv)
             std::printf("usage: bench_inference [ARCH|CHECKPOINT.pt ...] [--images N] [--threads T]\n");
             return 0;
         }
-    try {
-        return run(argc, argv);
-    } catch (const std::exception& e) {
-        std::fprintf(stderr, "bench_inference: %s\n", plainMessage(e).c_str());
-        return 1;
-    }
+    return bench::guarded("bench_inference", [&] { return run(argc, argv); });
 }

@@ -2,6 +2,8 @@
 // each) in a temporary store, then times opening the page until its table is painted, a refresh,
 // and selecting two runs (curves read and drawn). Issue 6's target: 200 runs open in under 1 s.
 // usage: bench_runs_page [RUNS] [EPOCHS] [BATCHES]   (run with QT_QPA_PLATFORM=offscreen)
+#include "BenchMain.h"
+
 #include "DataSource.h"
 #include "RunHistory.h"
 #include "RunsPage.h"
@@ -21,7 +23,7 @@
 using namespace studio;
 using namespace studio::ui;
 
-int main(int argc, char** argv)
+static int run(int argc, char** argv)
 {
     QApplication app(argc, argv);
     const int runs = argc > 1 ? std::atoi(argv[1]) : 200;
@@ -86,4 +88,9 @@ int main(int argc, char** argv)
     std::printf("select two runs (curves of %d batches each read): %.3f s, then drawn: %.3f s\n", epochs * batches,
                 select, paint);
     return 0;
+}
+
+int main(int argc, char** argv)
+{
+    return bench::guarded("bench_runs_page", [&] { return run(argc, argv); });
 }

@@ -4,9 +4,9 @@
 // better of a 2048² GEMM and a large oneDNN convolution).
 // usage: bench_throughput ARCH EPOCHS AUG(0/1) [THREADS] [BATCH] [IMAGES]
 // Prints one line comparable with shared/peer/seed_recipe.py.
+#include "BenchMain.h"
 #include "Peak.h"
 
-#include "data/DataLocator.h"
 #include "data/Dataset.h"
 #include "models/ModelRegistry.h"
 #include "models/ModelSummary.h"
@@ -30,7 +30,7 @@ struct EpochTimes : TrainingObserver {
 };
 } // namespace
 
-int main(int argc, char** argv)
+static int run(int argc, char** argv)
 {
     keepFreedMemoryMapped();
     QCoreApplication app(argc, argv);
@@ -38,12 +38,7 @@ int main(int argc, char** argv)
         std::fprintf(stderr, "usage: %s ARCH EPOCHS AUG(0/1) [THREADS] [BATCH] [IMAGES]\n", argv[0]);
         return 2;
     }
-    const auto location = locateData();
-    if (!location.found()) {
-        std::fprintf(stderr, "%s\n", location.missingMessage().c_str());
-        return 1;
-    }
-    const auto data = loadDataset(location.folder);
+    const auto data = loadDataset(bench::mnistFolder());
     TrainConfig c;
     c.model = argv[1];
     c.numEpochs = std::atoi(argv[2]);
@@ -83,4 +78,9 @@ int main(int argc, char** argv)
                 imagesPerSecond, evalSeconds, p.accuracy * 100, double(cost.trainingMultiplyAdds) / 1e6, gflops,
                 peak.gemm, peak.convolution, 100.0 * gflops / peak.best());
     return 0;
+}
+
+int main(int argc, char** argv)
+{
+    return bench::guarded("bench_throughput", [&] { return run(argc, argv); });
 }

@@ -4,6 +4,7 @@
 # train_mnist_fast recipe on Debian's python3-torch), interleaved seed by seed so machine drift
 # falls on both; per run, then mean ± sd and min of each, and the ratio of the mean wall times.
 # usage: bench/time_to_accuracy.sh [SEEDS] [PRESET...]   (default: 10 seeds, preset speedrun)
+#        FIRST_SEED=K bench/time_to_accuracy.sh ...        (seeds K..SEEDS: more seeds for a table)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 seeds="${1:-10}"; shift || true
@@ -18,7 +19,7 @@ work="$(mktemp -d)"; trap 'rm -rf "$work"' EXIT
 results="$work/results"  # name seed wall accuracy
 
 now() { date +%s.%N; }
-for seed in $(seq 1 "$seeds"); do
+for seed in $(seq "${FIRST_SEED:-1}" "$seeds"); do
   for preset in "${presets[@]}"; do
     start=$(now)
     out=$("$cli" train --preset "$preset" --seed "$seed" --evaluate --data "$data" --runs "$work/runs" 2>&1)
