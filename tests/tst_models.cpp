@@ -7,6 +7,7 @@
 #include <ATen/Parallel.h>
 #include <torch/csrc/autograd/grad_mode.h>
 
+#include <QLocale>
 #include <QTest>
 
 using namespace studio;
@@ -132,6 +133,9 @@ void TestModels::summaryTotalsAgreeWithTheModel()
     QCOMPARE(s.rows.back().shape, (std::vector<std::int64_t>{1, 10}));
     const auto text = QString::fromStdString(s.toText()).trimmed();
     QCOMPARE(text.split('\n').last(), QString("total params: %1").arg(expected));
+    const QLocale english(QLocale::English); // digits grouped in threes, as the summary prints them
+    QVERIFY2(text.contains("Multiply-adds per image: " + english.toString(qint64(s.multiplyAdds)) + " forward, "),
+             qPrintable(text));
 }
 
 void TestModels::multiplyAddsAreCountedByHand_data()

@@ -11,12 +11,12 @@ namespace studio {
 /// its config.json and every checkpoint carry, so any process that opens the run later can find
 /// the same data (or refuse) and read the model's outputs with the right class names.
 struct DatasetInfo {
-    std::string name;        ///< "MNIST", "Fashion-MNIST" or the folder name
-    std::string folder;      ///< where it was loaded from ("" for data made in memory)
-    std::string fingerprint; ///< BLAKE2b-256 (hex) of the decoded images and labels; "" when unknown
+    std::string name{};        ///< "MNIST", "Fashion-MNIST" or the folder name
+    std::string folder{};      ///< where it was loaded from ("" for data made in memory)
+    std::string fingerprint{}; ///< BLAKE2b-256 (hex) of the decoded images and labels; "" when unknown
     int rows = 28, cols = 28;
     int numClasses = 10;
-    std::vector<std::string> classNames;
+    std::vector<std::string> classNames{};
     std::int64_t trainCount = 0, testCount = 0;
     double mean = 0.1307; ///< normalisation of the training pixels in [0, 1] the model uses
     double std = 0.3081;

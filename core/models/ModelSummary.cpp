@@ -37,9 +37,14 @@ std::string describe(const torch::nn::Module& m)
 
 std::string withThousands(std::int64_t v)
 {
-    auto s = std::to_string(v);
-    for (int i = static_cast<int>(s.size()) - 3; i > (v < 0 ? 1 : 0); i -= 3)
-        s.insert(static_cast<std::size_t>(i), ",");
+    const auto digits = std::to_string(v);
+    const std::size_t sign = v < 0 ? 1 : 0;
+    std::string s;
+    for (std::size_t i = 0; i < digits.size(); ++i) {
+        if (i > sign && (digits.size() - i) % 3 == 0)
+            s += ',';
+        s += digits[i];
+    }
     return s;
 }
 

@@ -13,11 +13,11 @@ namespace studio {
 /// or, with `resumeId` > 0, the continuation of a stopped, interrupted or failed run on the data it
 /// was trained on, found through `search`.
 struct LaunchRequest {
-    TrainConfig config;
-    std::shared_ptr<const Dataset> data;
+    TrainConfig config{};
+    std::shared_ptr<const Dataset> data{};
     std::int64_t resumeId = 0;
-    DataSearch search;
-    QString study;
+    DataSearch search{};
+    QString study{};
     /// After a run that ended well: score its best checkpoint on the test split (the first
     /// limit_test images) and store the result with the run.
     bool evaluateTest = false;

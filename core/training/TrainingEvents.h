@@ -47,7 +47,7 @@ struct EpochRecord {
     /// picks the best epoch and what the run's checkpoints hold.
     double emaValLoss = std::nan(""), emaValAccuracy = std::nan("");
     /// Per class, the validation accuracy of the model the run keeps (empty without validation).
-    std::vector<double> valClassAccuracy;
+    std::vector<double> valClassAccuracy{};
 
     /// Validation of the model the run keeps: the weight average's when there is one.
     double keptValLoss() const { return std::isnan(emaValLoss) ? valLoss : emaValLoss; }

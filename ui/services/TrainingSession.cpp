@@ -9,11 +9,10 @@
 #include <QThread>
 
 namespace studio::ui {
-namespace {
 
 /// Turns trainer events (training thread) into the session's signals; the session lives on the
 /// UI thread, so every connection to it or its listeners is queued.
-class SignalBridge : public TrainingObserver {
+class TrainingSession::SignalBridge : public TrainingObserver {
 public:
     SignalBridge(TrainingSession* session, std::int64_t startStep) : m_session(session), m_lastStep(startStep) {}
 
@@ -40,8 +39,6 @@ private:
     TrainingSession* m_session;
     std::int64_t m_lastStep;
 };
-
-} // namespace
 
 TrainingSession::TrainingSession(const QString& runsFolder, QObject* parent)
     : QObject(parent), m_runsFolder(runsFolder),

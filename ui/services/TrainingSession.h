@@ -83,6 +83,7 @@ Q_SIGNALS:
     void studyFinished(bool completed, const QString& message, const std::vector<studio::AblationRow>& rows);
 
 private:
+    class SignalBridge;
     class StudyBridge;
     /// Starts `job` on a new worker thread.
     void launch(std::function<void()> job, qint64 runId);
