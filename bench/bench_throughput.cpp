@@ -1,7 +1,9 @@
 // Training throughput of the engine: images/s over full epochs of MNIST (no validation split), and
 // what that is in arithmetic: GFLOP/s (2 × the multiply-adds of a training step per image, from the
 // model summary, × images/s) against the machine's measured peak on the same threads (Peak.h: the
-// better of a 2048² GEMM and a large oneDNN convolution).
+// better of a 2048² GEMM and a large oneDNN convolution). The multiply-adds are the direct
+// convolution's: with the Winograd kernels (models/Winograd.h) the figure is an equivalent rate and
+// can pass the peak; MNIST_STUDIO_WINOGRAD=0 measures the direct convolution.
 // usage: bench_throughput ARCH EPOCHS AUG(0/1) [THREADS] [BATCH] [IMAGES]
 // Prints one line comparable with shared/peer/seed_recipe.py.
 #include "BenchMain.h"

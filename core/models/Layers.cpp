@@ -1,5 +1,7 @@
 #include "models/Layers.h"
 
+#include "models/Winograd.h"
+
 #include <ATen/TensorIndexing.h>
 #include <ATen/ops/mkldnn_convolution.h>
 #include <ATen/ops/mkldnn_reorder_conv2d_weight.h>
@@ -27,6 +29,13 @@ torch::Tensor Conv2dImpl::forward(const torch::Tensor& x)
         return at::mkldnn_convolution(x, packed ? m_packed : weight, bias, *padding, options.stride(),
                                       options.dilation(), options.groups());
     }
+    const auto both = [](const torch::ExpandingArray<2>& a, int64_t value) {
+        return a->at(0) == value && a->at(1) == value;
+    };
+    if (winograd::enabled() && padding && both(*padding, 1) && both(options.kernel_size(), 3) &&
+        both(options.stride(), 1) && both(options.dilation(), 1) && options.groups() == 1 &&
+        c10::holds_alternative<torch::enumtype::kZeros>(options.padding_mode()) && winograd::supports(x, weight))
+        return winograd::conv3x3(x, weight, bias);
     const bool small = !c10::GradMode::is_enabled() && at::get_num_threads() > 1 && x.dim() == 4 && x.size(0) < 16 &&
                        x.scalar_type() == torch::kFloat && x.device().is_cpu() && padding &&
                        c10::holds_alternative<torch::enumtype::kZeros>(options.padding_mode());

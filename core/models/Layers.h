@@ -43,7 +43,10 @@ public:
 /// 2.19 and 2.87 ms. Without autograd, on more than one thread and with fewer than 16 images this
 /// calls oneDNN (at::mkldnn_convolution: the same convolution, LibTorch's kernel for larger
 /// inputs): 0.61 and 1.42 ms on two threads. On one thread LibTorch's choice stands (it is the
-/// faster there for the small models). Same parameters, names and checkpoints.
+/// faster there for the small models). Before either, a 3×3 convolution with stride 1 and zero
+/// padding 1 between channel counts that are multiples of 16 (resnet's, deeper-cnn's) runs as
+/// Winograd's F(2×2, 3×3), training and inference alike (models/Winograd.h: 2.25× fewer
+/// multiply-adds, the same numbers to rounding). Same parameters, names and checkpoints.
 class Conv2dImpl : public Subclassed<torch::nn::Conv2dImpl, Conv2dImpl> {
 public:
     using Subclassed::Subclassed;

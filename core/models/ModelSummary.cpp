@@ -1,6 +1,7 @@
 #include "models/ModelSummary.h"
 
 #include "models/ModelRegistry.h"
+#include "models/Winograd.h"
 
 #include <ATen/Parallel.h>
 #include <ATen/record_function.h>
@@ -97,6 +98,7 @@ ModelSummary summarizeModel(ClassifierImpl& model)
     profiler::thread_event_lists events;
     {
         torch::NoGradGuard noGrad;
+        const winograd::Suspend direct; // the model's arithmetic: the direct convolutions' multiply-adds
         using torch::profiler::impl::ProfilerConfig;
         using torch::profiler::impl::ProfilerState;
         // On one thread every convolution is an aten::conv2d, whose multiply-adds the profiler counts

@@ -1,0 +1,401 @@
+#include "models/Winograd.h"
+
+#include <ATen/Parallel.h>
+#include <torch/csrc/autograd/custom_function.h>
+
+#include <immintrin.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cstdlib>
+#include <string_view>
+#include <memory>
+
+// The kernels are compiled for AVX2 + FMA whatever the build's target; available() decides at run time.
+#define STUDIO_AVX2 __attribute__((target("avx2,fma")))
+
+namespace studio::winograd {
+namespace {
+
+/// On unless MNIST_STUDIO_WINOGRAD=0 (the direct convolution everywhere, for comparisons).
+std::atomic<bool> g_enabled{[] {
+    const char* value = std::getenv("MNIST_STUDIO_WINOGRAD");
+    return !value || std::string_view(value) != "0";
+}()};
+thread_local int t_suspended = 0;
+
+/// One convolution's geometry: NHWC input n×h×w×c, output n×h×w×k, tiles of 2×2 outputs whose
+/// 4×4 input tiles start one row and column before them (the zero padding).
+struct Shape {
+    int64_t n, h, w, c, k;
+    int64_t tilesY() const { return (h + 1) / 2; }
+    int64_t tilesX() const { return (w + 1) / 2; }
+    int64_t tiles() const { return n * tilesY() * tilesX(); }
+    /// Tiles per block, a multiple of the micro-kernel's 6 rows: the block's transformed input and
+    /// products (16 × tiles × (c + k) floats) stay within ~384 KB of cache.
+    int64_t block() const { return std::max<int64_t>(6, 6144 / (c + k) / 6 * 6); }
+};
+
+/// c[r][0..16) (+)= Σ_p a[r·ars + p·aps] · b[p·bps + 0..16) for r < R: R rows of 16 columns
+/// in 2R AVX registers, a broadcast and two loads of b per step.
+template <int R>
+STUDIO_AVX2 void micro(int64_t depth, const float* a, int64_t ars, int64_t aps, const float* b, int64_t bps, float* c,
+                       int64_t crs, bool accumulate)
+{
+    __m256 lo[R], hi[R];
+#pragma GCC unroll 6
+    for (int r = 0; r < R; ++r) {
+        lo[r] = accumulate ? _mm256_loadu_ps(c + r * crs) : _mm256_setzero_ps();
+        hi[r] = accumulate ? _mm256_loadu_ps(c + r * crs + 8) : _mm256_setzero_ps();
+    }
+    for (int64_t p = 0; p < depth; ++p, a += aps, b += bps) {
+        const __m256 b0 = _mm256_loadu_ps(b), b1 = _mm256_loadu_ps(b + 8);
+#pragma GCC unroll 6
+        for (int r = 0; r < R; ++r) {
+            const __m256 av = _mm256_broadcast_ss(a + r * ars);
+            lo[r] = _mm256_fmadd_ps(av, b0, lo[r]);
+            hi[r] = _mm256_fmadd_ps(av, b1, hi[r]);
+        }
+    }
+#pragma GCC unroll 6
+    for (int r = 0; r < R; ++r) {
+        _mm256_storeu_ps(c + r * crs, lo[r]);
+        _mm256_storeu_ps(c + r * crs + 8, hi[r]);
+    }
+}
+
+/// micro<R> for rows = R ≤ 6 chosen at run time.
+STUDIO_AVX2 void microRows(int64_t rows, int64_t depth, const float* a, int64_t ars, int64_t aps, const float* b,
+                           int64_t bps, float* c, int64_t crs, bool accumulate)
+{
+    switch (rows) {
+    case 6:
+        return micro<6>(depth, a, ars, aps, b, bps, c, crs, accumulate);
+    case 5:
+        return micro<5>(depth, a, ars, aps, b, bps, c, crs, accumulate);
+    case 4:
+        return micro<4>(depth, a, ars, aps, b, bps, c, crs, accumulate);
+    case 3:
+        return micro<3>(depth, a, ars, aps, b, bps, c, crs, accumulate);
+    case 2:
+        return micro<2>(depth, a, ars, aps, b, bps, c, crs, accumulate);
+    default:
+        return micro<1>(depth, a, ars, aps, b, bps, c, crs, accumulate);
+    }
+}
+
+/// Where tile `t` lies: image, first input row and column (−1 at the top/left edge).
+struct Tile {
+    int64_t image, y, x;
+    Tile(const Shape& s, int64_t t)
+    {
+        const auto perImage = s.tilesY() * s.tilesX(), r = t % perImage;
+        image = t / perImage;
+        y = 2 * (r / s.tilesX()) - 1;
+        x = 2 * (r % s.tilesX()) - 1;
+    }
+};
+
+/// V = Bᵀ d B of `count` tiles from t0, 8 channels at a time, into v[pos][t][c] (T tiles per pos).
+STUDIO_AVX2 void transformInput(const float* in, const Shape& s, int64_t t0, int64_t count, int64_t T, float* v)
+{
+    for (int64_t t = 0; t < count; ++t) {
+        const Tile tile(s, t0 + t);
+        const float* at[4][4];
+        for (int a = 0; a < 4; ++a)
+            for (int b = 0; b < 4; ++b) {
+                const auto y = tile.y + a, x = tile.x + b;
+                const bool inside = y >= 0 && y < s.h && x >= 0 && x < s.w;
+                at[a][b] = inside ? in + ((tile.image * s.h + y) * s.w + x) * s.c : nullptr;
+            }
+        for (int64_t ch = 0; ch < s.c; ch += 8) {
+            __m256 d[4][4], r[4][4];
+            for (int a = 0; a < 4; ++a)
+                for (int b = 0; b < 4; ++b)
+                    d[a][b] = at[a][b] ? _mm256_loadu_ps(at[a][b] + ch) : _mm256_setzero_ps();
+            for (int b = 0; b < 4; ++b) { // Bᵀ d
+                r[0][b] = _mm256_sub_ps(d[0][b], d[2][b]);
+                r[1][b] = _mm256_add_ps(d[1][b], d[2][b]);
+                r[2][b] = _mm256_sub_ps(d[2][b], d[1][b]);
+                r[3][b] = _mm256_sub_ps(d[1][b], d[3][b]);
+            }
+            for (int a = 0; a < 4; ++a) { // (Bᵀ d) B
+                float* o = v + (a * 4 * T + t) * s.c + ch;
+                _mm256_storeu_ps(o, _mm256_sub_ps(r[a][0], r[a][2]));
+                _mm256_storeu_ps(o + T * s.c, _mm256_add_ps(r[a][1], r[a][2]));
+                _mm256_storeu_ps(o + 2 * T * s.c, _mm256_sub_ps(r[a][2], r[a][1]));
+                _mm256_storeu_ps(o + 3 * T * s.c, _mm256_sub_ps(r[a][1], r[a][3]));
+            }
+        }
+    }
+}
+
+/// Y = Aᵀ M A (+ bias) from m[pos][t][k], written to the NHWC output where it lies inside.
+STUDIO_AVX2 void transformOutput(const float* m, const Shape& s, int64_t t0, int64_t count, int64_t T,
+                                 const float* bias, float* out)
+{
+    for (int64_t t = 0; t < count; ++t) {
+        const Tile tile(s, t0 + t);
+        const auto y = tile.y + 1, x = tile.x + 1;
+        const bool down = y + 1 < s.h, right = x + 1 < s.w;
+        float* o = out + ((tile.image * s.h + y) * s.w + x) * s.k;
+        for (int64_t ch = 0; ch < s.k; ch += 8) {
+            __m256 q0[4], q1[4];
+            for (int b = 0; b < 4; ++b) { // Aᵀ M
+                const float* p = m + (b * T + t) * s.k + ch;
+                const auto m0 = _mm256_loadu_ps(p), m1 = _mm256_loadu_ps(p + 4 * T * s.k),
+                           m2 = _mm256_loadu_ps(p + 8 * T * s.k), m3 = _mm256_loadu_ps(p + 12 * T * s.k);
+                q0[b] = _mm256_add_ps(_mm256_add_ps(m0, m1), m2);
+                q1[b] = _mm256_sub_ps(_mm256_sub_ps(m1, m2), m3);
+            }
+            const auto beta = bias ? _mm256_loadu_ps(bias + ch) : _mm256_setzero_ps();
+            // (Aᵀ M) A: the first column q0 + q1 + q2, the second q1 − q2 − q3
+            _mm256_storeu_ps(o + ch, _mm256_add_ps(_mm256_add_ps(_mm256_add_ps(q0[0], q0[1]), q0[2]), beta));
+            if (right)
+                _mm256_storeu_ps(o + s.k + ch, _mm256_add_ps(_mm256_sub_ps(_mm256_sub_ps(q0[1], q0[2]), q0[3]), beta));
+            if (down)
+                _mm256_storeu_ps(o + s.w * s.k + ch,
+                                 _mm256_add_ps(_mm256_add_ps(_mm256_add_ps(q1[0], q1[1]), q1[2]), beta));
+            if (down && right)
+                _mm256_storeu_ps(o + (s.w + 1) * s.k + ch,
+                                 _mm256_add_ps(_mm256_sub_ps(_mm256_sub_ps(q1[1], q1[2]), q1[3]), beta));
+        }
+    }
+}
+
+/// ∂L/∂M = A (∂L/∂Y) Aᵀ of `count` tiles (outputs outside the map count as zero), into g[pos][t][k].
+STUDIO_AVX2 void transformGradOutput(const float* dy, const Shape& s, int64_t t0, int64_t count, int64_t T, float* g)
+{
+    for (int64_t t = 0; t < count; ++t) {
+        const Tile tile(s, t0 + t);
+        const auto y = tile.y + 1, x = tile.x + 1;
+        const bool down = y + 1 < s.h, right = x + 1 < s.w;
+        const float* p = dy + ((tile.image * s.h + y) * s.w + x) * s.k;
+        for (int64_t ch = 0; ch < s.k; ch += 8) {
+            const auto zero = _mm256_setzero_ps();
+            const __m256 y00 = _mm256_loadu_ps(p + ch), y01 = right ? _mm256_loadu_ps(p + s.k + ch) : zero,
+                         y10 = down ? _mm256_loadu_ps(p + s.w * s.k + ch) : zero,
+                         y11 = down && right ? _mm256_loadu_ps(p + (s.w + 1) * s.k + ch) : zero;
+            // A u for u = (u0, u1): (u0, u0 + u1, u0 − u1, −u1), down the rows and then along them
+            const __m256 e[4][2] = {{y00, y01},
+                                    {_mm256_add_ps(y00, y10), _mm256_add_ps(y01, y11)},
+                                    {_mm256_sub_ps(y00, y10), _mm256_sub_ps(y01, y11)},
+                                    {_mm256_sub_ps(zero, y10), _mm256_sub_ps(zero, y11)}};
+            for (int a = 0; a < 4; ++a) {
+                float* o = g + (a * 4 * T + t) * s.k + ch;
+                _mm256_storeu_ps(o, e[a][0]);
+                _mm256_storeu_ps(o + T * s.k, _mm256_add_ps(e[a][0], e[a][1]));
+                _mm256_storeu_ps(o + 2 * T * s.k, _mm256_sub_ps(e[a][0], e[a][1]));
+                _mm256_storeu_ps(o + 3 * T * s.k, _mm256_sub_ps(zero, e[a][1]));
+            }
+        }
+    }
+}
+
+/// U = G g Gᵀ for every (out k, in c) kernel g = weight[k][c], laid out u[pos][k / 16][c][k % 16]
+/// (the micro-kernel's 16-column panels).
+std::vector<float> transformWeights(const torch::Tensor& weight)
+{
+    const auto w = weight.contiguous();
+    const auto k = w.size(0), c = w.size(1);
+    const float* g = w.data_ptr<float>();
+    std::vector<float> u(16 * c * k);
+    for (int64_t o = 0; o < k; ++o)
+        for (int64_t i = 0; i < c; ++i) {
+            const float* f = g + (o * c + i) * 9;
+            float t[4][3]; // G g
+            for (int j = 0; j < 3; ++j) {
+                t[0][j] = f[j];
+                t[1][j] = 0.5f * (f[j] + f[3 + j] + f[6 + j]);
+                t[2][j] = 0.5f * (f[j] - f[3 + j] + f[6 + j]);
+                t[3][j] = f[6 + j];
+            }
+            for (int a = 0; a < 4; ++a) { // (G g) Gᵀ
+                const float row[4] = {t[a][0], 0.5f * (t[a][0] + t[a][1] + t[a][2]),
+                                      0.5f * (t[a][0] - t[a][1] + t[a][2]), t[a][2]};
+                for (int b = 0; b < 4; ++b)
+                    u[((((a * 4 + b) * (k / 16) + o / 16) * c) + i) * 16 + o % 16] = row[b];
+            }
+        }
+    return u;
+}
+
+/// Runs body(first tile, tile count, scratch) over the blocks of `s` on the intra-op threads, each
+/// chunk of blocks with its own scratch of `scratchFloats`.
+template <class Body> void forEachBlock(const Shape& s, int64_t scratchFloats, Body body)
+{
+    const auto T = s.block(), blocks = (s.tiles() + T - 1) / T;
+    at::parallel_for(0, blocks, 1, [&](int64_t first, int64_t last) {
+        const std::unique_ptr<float[]> scratch(new float[scratchFloats]);
+        for (int64_t b = first; b < last; ++b)
+            body(b * T, std::min(T, s.tiles() - b * T), scratch.get());
+    });
+}
+
+Shape shapeOf(const torch::Tensor& x, int64_t k)
+{
+    return {x.size(0), x.size(2), x.size(3), x.size(1), k};
+}
+
+} // namespace
+
+bool available()
+{
+    static const bool ok = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    return ok;
+}
+
+bool supports(const torch::Tensor& x, const torch::Tensor& weight)
+{
+    return available() && x.dim() == 4 && weight.dim() == 4 && x.device().is_cpu() && !x.is_mkldnn() &&
+           x.scalar_type() == torch::kFloat && weight.scalar_type() == torch::kFloat && weight.size(2) == 3 &&
+           weight.size(3) == 3 && x.size(1) == weight.size(1) && x.size(1) % 16 == 0 && weight.size(0) % 16 == 0 &&
+           x.numel() > 0;
+}
+
+torch::Tensor forward(const torch::Tensor& input, const torch::Tensor& weight, const torch::Tensor& bias)
+{
+    const auto x = input.contiguous(at::MemoryFormat::ChannelsLast);
+    const Shape s = shapeOf(x, weight.size(0));
+    auto y = at::empty({s.n, s.k, s.h, s.w}, x.options().memory_format(at::MemoryFormat::ChannelsLast));
+    const auto u = transformWeights(weight);
+    const auto b = bias.defined() ? bias.contiguous() : bias;
+    const float *in = x.data_ptr<float>(), *beta = b.defined() ? b.data_ptr<float>() : nullptr;
+    float* out = y.data_ptr<float>();
+    const auto T = s.block();
+    forEachBlock(s, 16 * T * (s.c + s.k), [&](int64_t t0, int64_t count, float* scratch) {
+        float *v = scratch, *m = scratch + 16 * T * s.c;
+        transformInput(in, s, t0, count, T, v);
+        for (int pos = 0; pos < 16; ++pos)
+            for (int64_t panel = 0; panel < s.k / 16; ++panel) {
+                const float* up = u.data() + (pos * (s.k / 16) + panel) * s.c * 16;
+                for (int64_t r = 0; r < count; r += 6)
+                    microRows(std::min<int64_t>(6, count - r), s.c, v + (pos * T + r) * s.c, s.c, 1, up, 16,
+                              m + (pos * T + r) * s.k + panel * 16, s.k, false);
+            }
+        transformOutput(m, s, t0, count, T, beta, out);
+    });
+    return y;
+}
+
+torch::Tensor backwardInput(const torch::Tensor& gradOutput, const torch::Tensor& weight)
+{
+    // A stride-1, padding-1 3×3 convolution's input gradient is the output gradient convolved
+    // (padding 1) with the kernel rotated by 180° and its channel axes swapped.
+    return forward(gradOutput, weight.flip({2, 3}).transpose(0, 1));
+}
+
+torch::Tensor backwardWeight(const torch::Tensor& gradOutput, const torch::Tensor& input)
+{
+    const auto x = input.contiguous(at::MemoryFormat::ChannelsLast);
+    const auto dy = gradOutput.contiguous(at::MemoryFormat::ChannelsLast);
+    const Shape s = shapeOf(x, dy.size(1));
+    const auto T = s.block(), blocks = (s.tiles() + T - 1) / T;
+    // ∂L/∂U[pos] = Σ_tiles V[pos]ᵀ ∂L/∂M[pos], summed per chunk of blocks and then in chunk order
+    // (the same chunks every run on the same threads: a reproducible sum).
+    const auto chunks = std::min<int64_t>(std::max(1, at::get_num_threads()), blocks);
+    std::vector<std::vector<float>> partial(chunks);
+    const float *in = x.data_ptr<float>(), *g = dy.data_ptr<float>();
+    at::parallel_for(0, chunks, 1, [&](int64_t first, int64_t last) {
+        const std::unique_ptr<float[]> scratch(new float[16 * T * (s.c + s.k)]);
+        float *v = scratch.get(), *m = v + 16 * T * s.c;
+        for (int64_t chunk = first; chunk < last; ++chunk) {
+            auto& du = partial[chunk];
+            du.assign(16 * s.c * s.k, 0.0f);
+            for (int64_t b = blocks * chunk / chunks; b < blocks * (chunk + 1) / chunks; ++b) {
+                const auto t0 = b * T, count = std::min(T, s.tiles() - t0);
+                transformInput(in, s, t0, count, T, v);
+                transformGradOutput(g, s, t0, count, T, m);
+                for (int pos = 0; pos < 16; ++pos)
+                    for (int64_t ch = 0; ch < s.c; ch += 6)
+                        for (int64_t panel = 0; panel < s.k / 16; ++panel)
+                            microRows(std::min<int64_t>(6, s.c - ch), count, v + pos * T * s.c + ch, 1, s.c,
+                                      m + pos * T * s.k + panel * 16, s.k,
+                                      du.data() + (pos * s.c + ch) * s.k + panel * 16, s.k, true);
+            }
+        }
+    });
+    for (int64_t chunk = 1; chunk < chunks; ++chunk)
+        std::transform(partial[0].begin(), partial[0].end(), partial[chunk].begin(), partial[0].begin(),
+                       std::plus<float>());
+    // ∂L/∂g = Gᵀ (∂L/∂U) G per kernel.
+    auto dw = at::empty({s.k, s.c, 3, 3}, x.options().memory_format(at::MemoryFormat::Contiguous));
+    float* out = dw.data_ptr<float>();
+    const auto& du = partial[0];
+    for (int64_t o = 0; o < s.k; ++o)
+        for (int64_t i = 0; i < s.c; ++i) {
+            float h[4][3];
+            for (int a = 0; a < 4; ++a) {
+                const auto at = [&](int b) { return du[((a * 4 + b) * s.c + i) * s.k + o]; };
+                h[a][0] = at(0) + 0.5f * (at(1) + at(2));
+                h[a][1] = 0.5f * (at(1) - at(2));
+                h[a][2] = 0.5f * (at(1) + at(2)) + at(3);
+            }
+            float* f = out + (o * s.c + i) * 9;
+            for (int j = 0; j < 3; ++j) {
+                f[j] = h[0][j] + 0.5f * (h[1][j] + h[2][j]);
+                f[3 + j] = 0.5f * (h[1][j] - h[2][j]);
+                f[6 + j] = 0.5f * (h[1][j] + h[2][j]) + h[3][j];
+            }
+        }
+    return dw;
+}
+
+namespace {
+
+struct Conv3x3Function : torch::autograd::Function<Conv3x3Function> {
+    static torch::Tensor forward(torch::autograd::AutogradContext* ctx, const torch::Tensor& x,
+                                 const torch::Tensor& weight, const torch::Tensor& bias)
+    {
+        // No bias comes as an empty tensor: autograd functions take defined tensors only.
+        ctx->save_for_backward({x, weight});
+        ctx->saved_data["bias"] = bias.numel() > 0;
+        return winograd::forward(x, weight, bias.numel() > 0 ? bias : torch::Tensor());
+    }
+
+    static torch::autograd::variable_list backward(torch::autograd::AutogradContext* ctx,
+                                                   torch::autograd::variable_list grads)
+    {
+        const auto saved = ctx->get_saved_variables();
+        const auto dy = grads[0].contiguous(at::MemoryFormat::ChannelsLast);
+        torch::Tensor dx, dw, db;
+        if (ctx->needs_input_grad(0))
+            dx = backwardInput(dy, saved[1]);
+        if (ctx->needs_input_grad(1))
+            dw = backwardWeight(dy, saved[0]).contiguous(saved[1].suggest_memory_format());
+        if (ctx->saved_data["bias"].toBool() && ctx->needs_input_grad(2))
+            db = dy.sum({0, 2, 3});
+        return {dx, dw, db};
+    }
+};
+
+} // namespace
+
+torch::Tensor conv3x3(const torch::Tensor& x, const torch::Tensor& weight, const c10::optional<torch::Tensor>& bias)
+{
+    if (!c10::GradMode::is_enabled())
+        return forward(x, weight, bias ? *bias : torch::Tensor());
+    return Conv3x3Function::apply(x, weight, bias && bias->defined() ? *bias : at::empty({0}, weight.options()));
+}
+
+void setEnabled(bool enabled)
+{
+    g_enabled = enabled;
+}
+
+bool enabled()
+{
+    return g_enabled && t_suspended == 0;
+}
+
+Suspend::Suspend()
+{
+    ++t_suspended;
+}
+
+Suspend::~Suspend()
+{
+    --t_suspended;
+}
+
+} // namespace studio::winograd

@@ -1,0 +1,47 @@
+#pragma once
+#include <c10/util/Optional.h>
+#include <torch/types.h>
+
+/// 3×3 convolutions (stride 1, zero padding 1, no dilation or groups) by Winograd's minimal
+/// filtering F(2×2, 3×3): each 2×2 block of outputs from its 4×4 input tile with 16 multiplies per
+/// channel pair instead of 36, so 2.25× fewer multiply-adds than the direct convolution LibTorch
+/// runs (oneDNN's). The tiles' transforms are fused with the 16 matrix products block by block
+/// (a few dozen tiles at a time, in cache), on AVX2 + FMA, in the channels-last layout the models
+/// keep. The input gradient is the same convolution with the kernel flipped and transposed; the
+/// weight gradient is Winograd's too (the 16 products reduced over tiles). Results equal the
+/// direct convolution's to single-precision rounding (relative ~1e-6).
+namespace studio::winograd {
+
+/// Whether this machine can run these kernels (AVX2 and FMA).
+bool available();
+
+/// Whether conv3x3 takes a convolution of `x` with `weight` (K×C×3×3): 4-d float CPU tensors, C and
+/// K multiples of 16, this machine available(). Stride, padding and so on are the caller's to check.
+bool supports(const torch::Tensor& x, const torch::Tensor& weight);
+
+/// The convolution with autograd (x, weight and bias get gradients as they require them). The
+/// output is channels-last, x's height and width.
+torch::Tensor conv3x3(const torch::Tensor& x, const torch::Tensor& weight, const c10::optional<torch::Tensor>& bias);
+
+/// The three passes by themselves (no autograd): y = x ⋆ w (+ b), ∂L/∂x from ∂L/∂y, ∂L/∂w from
+/// ∂L/∂y and x.
+torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& weight, const torch::Tensor& bias = {});
+torch::Tensor backwardInput(const torch::Tensor& gradOutput, const torch::Tensor& weight);
+torch::Tensor backwardWeight(const torch::Tensor& gradOutput, const torch::Tensor& x);
+
+/// Process-wide switch for layers::Conv2d's use of these kernels: on unless the environment sets
+/// MNIST_STUDIO_WINOGRAD=0 (benchmarks compare against the direct convolution that way).
+void setEnabled(bool enabled);
+bool enabled();
+
+/// While one lives, this thread's convolutions are LibTorch's (ModelSummary counts their
+/// multiply-adds from the profiler's aten::conv2d events).
+class Suspend {
+public:
+    Suspend();
+    ~Suspend();
+    Suspend(const Suspend&) = delete;
+    Suspend& operator=(const Suspend&) = delete;
+};
+
+} // namespace studio::winograd

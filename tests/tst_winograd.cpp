@@ -1,0 +1,192 @@
+#include "models/Layers.h"
+#include "models/Winograd.h"
+#include "support/TestMain.h"
+
+#include <ATen/Parallel.h>
+#include <torch/csrc/autograd/grad_mode.h>
+
+#include <QTest>
+
+using namespace studio;
+
+namespace {
+
+/// The largest difference between a and b relative to b's largest magnitude.
+double relative(const torch::Tensor& a, const torch::Tensor& b)
+{
+    return ((a - b).abs().max() / b.abs().max().clamp_min(1e-12)).item<double>();
+}
+
+struct Pass {
+    torch::Tensor y, dx, dw, db;
+};
+
+/// y = conv(x, w, b) and the gradients of Σ y·dy, by the given convolution.
+template <class Conv>
+Pass run(Conv conv, const torch::Tensor& x, const torch::Tensor& w, const torch::Tensor& b, const torch::Tensor& dy)
+{
+    const auto xv = x.detach().requires_grad_(), wv = w.detach().requires_grad_();
+    const auto bv = b.defined() ? b.detach().requires_grad_() : b;
+    const auto y = conv(xv, wv, bv);
+    y.backward(dy);
+    return {y.detach(), xv.grad(), wv.grad(), bv.defined() ? bv.grad() : torch::Tensor()};
+}
+
+Pass direct(const torch::Tensor& x, const torch::Tensor& w, const torch::Tensor& b, const torch::Tensor& dy)
+{
+    return run([](auto x, auto w, auto b) { return torch::conv2d(x, w, b, 1, 1); }, x, w, b, dy);
+}
+
+Pass winogradPass(const torch::Tensor& x, const torch::Tensor& w, const torch::Tensor& b, const torch::Tensor& dy)
+{
+    return run(
+        [](auto x, auto w, auto b) {
+            return winograd::conv3x3(x, w, b.defined() ? c10::optional<torch::Tensor>(b) : c10::nullopt);
+        },
+        x, w, b, dy);
+}
+
+} // namespace
+
+class TestWinograd : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void init();
+    void passesMatchTheDirectConvolution_data();
+    void passesMatchTheDirectConvolution();
+    void weightGradientIsReproducible();
+    void layerTakesItForEligibleConvolutionsOnly_data();
+    void layerTakesItForEligibleConvolutionsOnly();
+    void suspendedLayersUseTheDirectConvolution();
+};
+
+void TestWinograd::init()
+{
+    if (!winograd::available())
+        QSKIP("this CPU has no AVX2 + FMA: the direct convolution is used everywhere");
+}
+
+void TestWinograd::passesMatchTheDirectConvolution_data()
+{
+    QTest::addColumn<int>("n");
+    QTest::addColumn<int>("c");
+    QTest::addColumn<int>("k");
+    QTest::addColumn<int>("h");
+    QTest::addColumn<int>("w");
+    QTest::addColumn<bool>("bias");
+    QTest::addColumn<bool>("channelsLast");
+    QTest::addColumn<int>("threads");
+    // resnet's shapes, odd sizes (a last tile half outside), fewer tiles than a block and more,
+    // rows of tiles that are not multiples of the micro-kernel's 6, NCHW inputs, one thread and two
+    QTest::newRow("resnet layer1") << 2 << 32 << 32 << 28 << 28 << false << true << 2;
+    QTest::newRow("resnet layer3, 7x7") << 3 << 128 << 128 << 7 << 7 << false << true << 2;
+    QTest::newRow("16 to 48, bias, 5x3") << 2 << 16 << 48 << 5 << 3 << true << true << 1;
+    QTest::newRow("64 to 16, 1x1 map") << 5 << 64 << 16 << 1 << 1 << true << false << 2;
+    QTest::newRow("32 to 32, 9x2, NCHW") << 7 << 32 << 32 << 9 << 2 << false << false << 2;
+    QTest::newRow("one image 14x14, one thread") << 1 << 64 << 64 << 14 << 14 << true << true << 1;
+}
+
+void TestWinograd::passesMatchTheDirectConvolution()
+{
+    QFETCH(int, n);
+    QFETCH(int, c);
+    QFETCH(int, k);
+    QFETCH(int, h);
+    QFETCH(int, w);
+    QFETCH(bool, bias);
+    QFETCH(bool, channelsLast);
+    QFETCH(int, threads);
+    at::set_num_threads(threads);
+    torch::manual_seed(3);
+    const auto format = channelsLast ? at::MemoryFormat::ChannelsLast : at::MemoryFormat::Contiguous;
+    const auto x = torch::randn({n, c, h, w}).contiguous(format);
+    const auto weight = torch::randn({k, c, 3, 3}) * 0.1;
+    const auto b = bias ? torch::randn({k}) : torch::Tensor();
+    const auto dy = torch::randn({n, k, h, w});
+    QVERIFY(winograd::supports(x, weight));
+    const auto expected = direct(x, weight, b, dy), got = winogradPass(x, weight, b, dy);
+    QCOMPARE(got.y.sizes(), expected.y.sizes());
+    QVERIFY(got.y.is_contiguous(at::MemoryFormat::ChannelsLast));
+    QVERIFY2(relative(got.y, expected.y) < 1e-5, std::to_string(relative(got.y, expected.y)).c_str());
+    QVERIFY2(relative(got.dx, expected.dx) < 1e-5, std::to_string(relative(got.dx, expected.dx)).c_str());
+    QVERIFY2(relative(got.dw, expected.dw) < 1e-4, std::to_string(relative(got.dw, expected.dw)).c_str());
+    QCOMPARE(got.dw.sizes(), weight.sizes());
+    if (bias)
+        QVERIFY(torch::allclose(got.db, expected.db, 1e-4, 1e-4));
+}
+
+void TestWinograd::weightGradientIsReproducible()
+{
+    // The weight gradient is summed per thread and then in a fixed order: the same bits every time.
+    at::set_num_threads(2);
+    torch::manual_seed(4);
+    const auto x = torch::randn({16, 32, 14, 14}).contiguous(at::MemoryFormat::ChannelsLast);
+    const auto dy = torch::randn({16, 64, 14, 14}).contiguous(at::MemoryFormat::ChannelsLast);
+    const auto first = winograd::backwardWeight(dy, x);
+    for (int i = 0; i < 3; ++i)
+        QVERIFY(torch::equal(winograd::backwardWeight(dy, x), first));
+}
+
+void TestWinograd::layerTakesItForEligibleConvolutionsOnly_data()
+{
+    QTest::addColumn<int>("in");
+    QTest::addColumn<int>("out");
+    QTest::addColumn<int>("kernel");
+    QTest::addColumn<int>("padding");
+    QTest::addColumn<int>("stride");
+    QTest::addColumn<bool>("winograd");
+    QTest::newRow("3x3, 32 to 32") << 32 << 32 << 3 << 1 << 1 << true;
+    QTest::newRow("3x3, 64 to 128") << 64 << 128 << 3 << 1 << 1 << true;
+    QTest::newRow("stride 2") << 32 << 64 << 3 << 1 << 2 << false;
+    QTest::newRow("one input channel (stems)") << 1 << 32 << 3 << 1 << 1 << false;
+    QTest::newRow("8 channels") << 8 << 16 << 3 << 1 << 1 << false;
+    QTest::newRow("no padding") << 32 << 32 << 3 << 0 << 1 << false;
+    QTest::newRow("5x5") << 32 << 32 << 5 << 2 << 1 << false;
+    QTest::newRow("1x1 shortcut") << 32 << 64 << 1 << 0 << 1 << false;
+}
+
+void TestWinograd::layerTakesItForEligibleConvolutionsOnly()
+{
+    QFETCH(int, in);
+    QFETCH(int, out);
+    QFETCH(int, kernel);
+    QFETCH(int, padding);
+    QFETCH(int, stride);
+    QFETCH(bool, winograd);
+    torch::manual_seed(6);
+    auto layer = layers::conv(in, out, kernel, padding, true, stride);
+    const auto x = torch::randn({3, in, 12, 12}).contiguous(at::MemoryFormat::ChannelsLast).requires_grad_();
+    const auto y = layer->forward(x);
+    const auto expected = torch::conv2d(x, layer->weight, layer->bias, stride, padding);
+    QCOMPARE(y.sizes(), expected.sizes());
+    QVERIFY(torch::allclose(y, expected, 1e-4, 1e-5));
+    const auto node = y.grad_fn()->name();
+    QCOMPARE(node.find("Conv3x3Function") != std::string::npos, winograd);
+    y.sum().backward(); // the gradients arrive whichever convolution ran
+    QCOMPARE(layer->weight.grad().sizes(), layer->weight.sizes());
+    QCOMPARE(x.grad().sizes(), x.sizes());
+}
+
+void TestWinograd::suspendedLayersUseTheDirectConvolution()
+{
+    torch::manual_seed(7);
+    auto layer = layers::conv(32, 32, 3, 1, false);
+    const auto x = torch::randn({2, 32, 10, 10}).contiguous(at::MemoryFormat::ChannelsLast);
+    torch::NoGradGuard noGrad;
+    const auto expected = torch::conv2d(x, layer->weight, {}, 1, 1);
+    const auto fast = layer->forward(x);
+    QVERIFY(!torch::equal(fast, expected)); // other arithmetic: rounding differs somewhere
+    QVERIFY(torch::allclose(fast, expected, 1e-4, 1e-5));
+    {
+        const winograd::Suspend suspend;
+        QVERIFY(!winograd::enabled());
+        QVERIFY(torch::equal(layer->forward(x), expected));
+    }
+    QVERIFY(winograd::enabled());
+    winograd::setEnabled(false);
+    QVERIFY(torch::equal(layer->forward(x), expected));
+    winograd::setEnabled(true);
+}
+
+STUDIO_TEST_GUILESS_MAIN(TestWinograd)
+#include "tst_winograd.moc"
