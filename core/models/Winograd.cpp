@@ -232,11 +232,6 @@ template <class Body> void forEachBlock(const Shape& s, int64_t scratchFloats, B
     });
 }
 
-Shape shapeOf(const torch::Tensor& x, int64_t k)
-{
-    return {x.size(0), x.size(2), x.size(3), x.size(1), k};
-}
-
 } // namespace
 
 bool available()
@@ -256,7 +251,7 @@ bool supports(const torch::Tensor& x, const torch::Tensor& weight)
 torch::Tensor forward(const torch::Tensor& input, const torch::Tensor& weight, const torch::Tensor& bias)
 {
     const auto x = input.contiguous(at::MemoryFormat::ChannelsLast);
-    const Shape s = shapeOf(x, weight.size(0));
+    const Shape s{x.size(0), x.size(2), x.size(3), x.size(1), weight.size(0)};
     auto y = at::empty({s.n, s.k, s.h, s.w}, x.options().memory_format(at::MemoryFormat::ChannelsLast));
     const auto u = transformWeights(weight);
     const auto b = bias.defined() ? bias.contiguous() : bias;
@@ -289,7 +284,7 @@ torch::Tensor backwardWeight(const torch::Tensor& gradOutput, const torch::Tenso
 {
     const auto x = input.contiguous(at::MemoryFormat::ChannelsLast);
     const auto dy = gradOutput.contiguous(at::MemoryFormat::ChannelsLast);
-    const Shape s = shapeOf(x, dy.size(1));
+    const Shape s{x.size(0), x.size(2), x.size(3), x.size(1), dy.size(1)};
     const auto T = s.block(), blocks = (s.tiles() + T - 1) / T;
     // ∂L/∂U[pos] = Σ_tiles V[pos]ᵀ ∂L/∂M[pos], summed per chunk of blocks and then in chunk order
     // (the same chunks every run on the same threads: a reproducible sum).
