@@ -58,6 +58,7 @@ private Q_SLOTS:
     void layerTakesItForEligibleConvolutionsOnly_data();
     void layerTakesItForEligibleConvolutionsOnly();
     void suspendedLayersUseTheDirectConvolution();
+    void packedLayerKeepsTransformedWeightsUntilTheyChange();
 };
 
 void TestWinograd::init()
@@ -186,6 +187,20 @@ void TestWinograd::suspendedLayersUseTheDirectConvolution()
     winograd::setEnabled(false);
     QVERIFY(torch::equal(layer->forward(x), expected));
     winograd::setEnabled(true);
+}
+
+void TestWinograd::packedLayerKeepsTransformedWeightsUntilTheyChange()
+{
+    torch::manual_seed(9);
+    auto layer = layers::conv(32, 48, 3, 1, true);
+    torch::NoGradGuard noGrad;
+    const auto x = torch::randn({1, 32, 9, 9}).contiguous(at::MemoryFormat::ChannelsLast);
+    QVERIFY(layer->pack());
+    const auto packed = layer->forward(x);
+    QVERIFY(torch::allclose(packed, torch::conv2d(x, layer->weight, layer->bias, 1, 1), 1e-4, 1e-5));
+    QVERIFY(torch::equal(packed, winograd::forward(x, layer->weight, layer->bias)));
+    layer->weight.mul_(-2); // a changed weight: the snapshot is ignored, not used stale
+    QVERIFY(torch::allclose(layer->forward(x), torch::conv2d(x, layer->weight, layer->bias, 1, 1), 1e-4, 1e-5));
 }
 
 STUDIO_TEST_GUILESS_MAIN(TestWinograd)

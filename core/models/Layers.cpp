@@ -24,18 +24,15 @@ torch::Tensor Conv2dImpl::forward(const torch::Tensor& x)
     const auto* padding = c10::get_if<torch::ExpandingArray<2>>(&options.padding());
     const auto bias = this->bias.defined() ? c10::optional<torch::Tensor>(this->bias) : c10::nullopt;
     if (x.is_mkldnn() && padding) { // no autograd for these: inference only
-        const bool packed =
-            m_packed.defined() && m_packedFrom == weight.unsafeGetTensorImpl() && m_packedVersion == weight._version();
+        const bool packed = m_packed.defined() && snapshotCurrent();
         return at::mkldnn_convolution(x, packed ? m_packed : weight, bias, *padding, options.stride(),
                                       options.dilation(), options.groups());
     }
-    const auto both = [](const torch::ExpandingArray<2>& a, int64_t value) {
-        return a->at(0) == value && a->at(1) == value;
-    };
-    if (winograd::enabled() && padding && both(*padding, 1) && both(options.kernel_size(), 3) &&
-        both(options.stride(), 1) && both(options.dilation(), 1) && options.groups() == 1 &&
-        c10::holds_alternative<torch::enumtype::kZeros>(options.padding_mode()) && winograd::supports(x, weight))
+    if (winograd::enabled() && winogradShape() && winograd::supports(x, weight)) {
+        if (!c10::GradMode::is_enabled() && m_winograd.defined() && snapshotCurrent())
+            return winograd::forward(x, weight, bias ? *bias : torch::Tensor(), m_winograd);
         return winograd::conv3x3(x, weight, bias);
+    }
     const bool small = !c10::GradMode::is_enabled() && at::get_num_threads() > 1 && x.dim() == 4 && x.size(0) < 16 &&
                        x.scalar_type() == torch::kFloat && x.device().is_cpu() && padding &&
                        c10::holds_alternative<torch::enumtype::kZeros>(options.padding_mode());
@@ -53,6 +50,22 @@ void Conv2dImpl::addBias()
         torch::zeros({weight.size(0)}, weight.options()).requires_grad_(weight.requires_grad());
 }
 
+bool Conv2dImpl::winogradShape() const
+{
+    const auto both = [](const torch::ExpandingArray<2>& a, int64_t value) {
+        return a->at(0) == value && a->at(1) == value;
+    };
+    const auto* padding = c10::get_if<torch::ExpandingArray<2>>(&options.padding());
+    return padding && both(*padding, 1) && both(options.kernel_size(), 3) && both(options.stride(), 1) &&
+           both(options.dilation(), 1) && options.groups() == 1 &&
+           c10::holds_alternative<torch::enumtype::kZeros>(options.padding_mode());
+}
+
+bool Conv2dImpl::snapshotCurrent() const
+{
+    return m_packedFrom == weight.unsafeGetTensorImpl() && m_packedVersion == weight._version();
+}
+
 bool Conv2dImpl::pack()
 {
     const auto* padding = c10::get_if<torch::ExpandingArray<2>>(&options.padding());
@@ -61,6 +74,9 @@ bool Conv2dImpl::pack()
     torch::NoGradGuard noGrad;
     m_packed = at::mkldnn_reorder_conv2d_weight(weight.contiguous().to_mkldnn(), *padding, options.stride(),
                                                 options.dilation(), options.groups());
+    const auto in = weight.size(1), out = weight.size(0);
+    m_winograd =
+        winogradShape() && in % 16 == 0 && out % 16 == 0 ? winograd::transformWeights(weight) : torch::Tensor();
     m_packedFrom = weight.unsafeGetTensorImpl();
     m_packedVersion = weight._version();
     return true;

@@ -56,11 +56,17 @@ public:
     /// Keeps the weights in oneDNN's own blocked layout for inputs in oneDNN's layout (an
     /// x.to_mkldnn() forward, inference only), so no call reorders them: a snapshot of the weights as
     /// they are now, ignored once they change. False for padding modes oneDNN does not take.
+    /// Also keeps a Winograd convolution's transformed weights (winograd::transformWeights) for
+    /// inference in LibTorch's layout, under the same snapshot rule.
     bool pack();
     bool packed() const { return m_packed.defined(); }
 
 private:
-    torch::Tensor m_packed;
+    /// 3×3, stride 1, zero padding 1, no dilation or groups: the shape the Winograd kernels take.
+    bool winogradShape() const;
+    bool snapshotCurrent() const;
+
+    torch::Tensor m_packed, m_winograd;
     const void* m_packedFrom = nullptr;
     std::int64_t m_packedVersion = -1;
 };

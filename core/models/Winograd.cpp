@@ -192,34 +192,6 @@ STUDIO_AVX2 void transformGradOutput(const float* dy, const Shape& s, int64_t t0
     }
 }
 
-/// U = G g Gᵀ for every (out k, in c) kernel g = weight[k][c], laid out u[pos][k / 16][c][k % 16]
-/// (the micro-kernel's 16-column panels).
-std::vector<float> transformWeights(const torch::Tensor& weight)
-{
-    const auto w = weight.contiguous();
-    const auto k = w.size(0), c = w.size(1);
-    const float* g = w.data_ptr<float>();
-    std::vector<float> u(16 * c * k);
-    for (int64_t o = 0; o < k; ++o)
-        for (int64_t i = 0; i < c; ++i) {
-            const float* f = g + (o * c + i) * 9;
-            float t[4][3]; // G g
-            for (int j = 0; j < 3; ++j) {
-                t[0][j] = f[j];
-                t[1][j] = 0.5f * (f[j] + f[3 + j] + f[6 + j]);
-                t[2][j] = 0.5f * (f[j] - f[3 + j] + f[6 + j]);
-                t[3][j] = f[6 + j];
-            }
-            for (int a = 0; a < 4; ++a) { // (G g) Gᵀ
-                const float row[4] = {t[a][0], 0.5f * (t[a][0] + t[a][1] + t[a][2]),
-                                      0.5f * (t[a][0] - t[a][1] + t[a][2]), t[a][2]};
-                for (int b = 0; b < 4; ++b)
-                    u[((((a * 4 + b) * (k / 16) + o / 16) * c) + i) * 16 + o % 16] = row[b];
-            }
-        }
-    return u;
-}
-
 /// Runs body(first tile, tile count, scratch) over the blocks of `s` on the intra-op threads, each
 /// chunk of blocks with its own scratch of `scratchFloats`.
 template <class Body> void forEachBlock(const Shape& s, int64_t scratchFloats, Body body)
@@ -248,12 +220,40 @@ bool supports(const torch::Tensor& x, const torch::Tensor& weight)
            x.numel() > 0;
 }
 
-torch::Tensor forward(const torch::Tensor& input, const torch::Tensor& weight, const torch::Tensor& bias)
+torch::Tensor transformWeights(const torch::Tensor& weight)
+{
+    const auto w = weight.contiguous();
+    const auto k = w.size(0), c = w.size(1);
+    const float* g = w.data_ptr<float>();
+    auto transformed = at::empty({16 * c * k}, w.options());
+    float* u = transformed.data_ptr<float>();
+    for (int64_t o = 0; o < k; ++o)
+        for (int64_t i = 0; i < c; ++i) {
+            const float* f = g + (o * c + i) * 9;
+            float t[4][3]; // G g
+            for (int j = 0; j < 3; ++j) {
+                t[0][j] = f[j];
+                t[1][j] = 0.5f * (f[j] + f[3 + j] + f[6 + j]);
+                t[2][j] = 0.5f * (f[j] - f[3 + j] + f[6 + j]);
+                t[3][j] = f[6 + j];
+            }
+            for (int a = 0; a < 4; ++a) { // (G g) Gᵀ
+                const float row[4] = {t[a][0], 0.5f * (t[a][0] + t[a][1] + t[a][2]),
+                                      0.5f * (t[a][0] - t[a][1] + t[a][2]), t[a][2]};
+                for (int b = 0; b < 4; ++b)
+                    u[((((a * 4 + b) * (k / 16) + o / 16) * c) + i) * 16 + o % 16] = row[b];
+            }
+        }
+    return transformed;
+}
+
+torch::Tensor forward(const torch::Tensor& input, const torch::Tensor& weight, const torch::Tensor& bias,
+                      const torch::Tensor& transformed)
 {
     const auto x = input.contiguous(at::MemoryFormat::ChannelsLast);
     const Shape s{x.size(0), x.size(2), x.size(3), x.size(1), weight.size(0)};
     auto y = at::empty({s.n, s.k, s.h, s.w}, x.options().memory_format(at::MemoryFormat::ChannelsLast));
-    const auto u = transformWeights(weight);
+    const auto u = transformed.defined() ? transformed : transformWeights(weight);
     const auto b = bias.defined() ? bias.contiguous() : bias;
     const float *in = x.data_ptr<float>(), *beta = b.defined() ? b.data_ptr<float>() : nullptr;
     float* out = y.data_ptr<float>();
@@ -263,7 +263,7 @@ torch::Tensor forward(const torch::Tensor& input, const torch::Tensor& weight, c
         transformInput(in, s, t0, count, T, v);
         for (int pos = 0; pos < 16; ++pos)
             for (int64_t panel = 0; panel < s.k / 16; ++panel) {
-                const float* up = u.data() + (pos * (s.k / 16) + panel) * s.c * 16;
+                const float* up = u.data_ptr<float>() + (pos * (s.k / 16) + panel) * s.c * 16;
                 for (int64_t r = 0; r < count; r += 6)
                     microRows(std::min<int64_t>(6, count - r), s.c, v + (pos * T + r) * s.c, s.c, 1, up, 16,
                               m + (pos * T + r) * s.k + panel * 16, s.k, false);

@@ -23,9 +23,15 @@ bool supports(const torch::Tensor& x, const torch::Tensor& weight);
 /// output is channels-last, x's height and width.
 torch::Tensor conv3x3(const torch::Tensor& x, const torch::Tensor& weight, const c10::optional<torch::Tensor>& bias);
 
+/// The weights as the forward pass multiplies them: U = G g Gᵀ for every kernel g, 16 × C × K
+/// floats laid out u[pos][k / 16][c][k % 16] (the micro-kernel's 16-column panels). A forward
+/// pass transforms them itself unless given them (inference with unchanging weights).
+torch::Tensor transformWeights(const torch::Tensor& weight);
+
 /// The three passes by themselves (no autograd): y = x ⋆ w (+ b), ∂L/∂x from ∂L/∂y, ∂L/∂w from
 /// ∂L/∂y and x.
-torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& weight, const torch::Tensor& bias = {});
+torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& weight, const torch::Tensor& bias = {},
+                      const torch::Tensor& transformed = {});
 torch::Tensor backwardInput(const torch::Tensor& gradOutput, const torch::Tensor& weight);
 torch::Tensor backwardWeight(const torch::Tensor& gradOutput, const torch::Tensor& x);
 
