@@ -126,6 +126,11 @@ void TestWinograd::weightGradientIsReproducible()
     const auto first = winograd::backwardWeight(dy, x);
     for (int i = 0; i < 3; ++i)
         QVERIFY(torch::equal(winograd::backwardWeight(dy, x), first));
+    // An empty batch: no tiles, a zero weight gradient and empty maps, not a crash.
+    const auto none = torch::empty({0, 32, 14, 14}).contiguous(at::MemoryFormat::ChannelsLast);
+    const auto w = torch::randn({64, 32, 3, 3});
+    QVERIFY(torch::equal(winograd::backwardWeight(torch::empty({0, 64, 14, 14}), none), torch::zeros({64, 32, 3, 3})));
+    QCOMPARE(winograd::forward(none, w).sizes(), (std::vector<int64_t>{0, 64, 14, 14}));
 }
 
 void TestWinograd::layerTakesItForEligibleConvolutionsOnly_data()

@@ -288,7 +288,7 @@ torch::Tensor backwardWeight(const torch::Tensor& gradOutput, const torch::Tenso
     const auto T = s.block(), blocks = (s.tiles() + T - 1) / T;
     // ∂L/∂U[pos] = Σ_tiles V[pos]ᵀ ∂L/∂M[pos], summed per chunk of blocks and then in chunk order
     // (the same chunks every run on the same threads: a reproducible sum).
-    const auto chunks = std::min<int64_t>(std::max(1, at::get_num_threads()), blocks);
+    const auto chunks = std::clamp<int64_t>(blocks, 1, std::max(1, at::get_num_threads())); // 1 for no tiles
     std::vector<std::vector<float>> partial(chunks);
     const float *in = x.data_ptr<float>(), *g = dy.data_ptr<float>();
     at::parallel_for(0, chunks, 1, [&](int64_t first, int64_t last) {
