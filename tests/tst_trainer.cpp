@@ -227,14 +227,21 @@ void TestTrainer::pauseFreezesAndResumeContinues()
     };
     trainer.addObserver(&rec);
     std::size_t countDuringPause = 0;
+    bool pausedInTime = false;
     std::thread controller([&] {
+        // Waits for the pause (a sanitizer build on a slow machine takes seconds to its first
+        // step), lets the paused trainer sit, and resumes it whatever happened: never a hang.
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+        while (!trainer.isPaused() && std::chrono::steady_clock::now() < deadline)
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        pausedInTime = trainer.isPaused();
         std::this_thread::sleep_for(std::chrono::milliseconds(400));
         countDuringPause = seen;
-        QVERIFY(trainer.isPaused());
         trainer.resume();
     });
     const auto result = trainer.run();
     controller.join();
+    QVERIFY(pausedInTime);
     QCOMPARE(result.reason, FinishReason::Completed);
     QCOMPARE(countDuringPause, countAtPause.load()); // nothing trained while paused
     QCOMPARE(rec.batches.size(), std::size_t(trainer.batchesPerEpoch()));
