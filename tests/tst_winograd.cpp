@@ -1,4 +1,5 @@
 #include "models/Layers.h"
+#include "models/PatchConv.h"
 #include "models/Winograd.h"
 #include "support/TestMain.h"
 
@@ -46,8 +47,19 @@ Pass winogradPass(const torch::Tensor& x, const torch::Tensor& w, const torch::T
         x, w, b, dy);
 }
 
+Pass patchPass(const torch::Tensor& x, const torch::Tensor& w, const torch::Tensor& b, const torch::Tensor& dy)
+{
+    return run(
+        [](auto x, auto w, auto b) {
+            return patchconv::conv3x3(x, w, b.defined() ? c10::optional<torch::Tensor>(b) : c10::nullopt);
+        },
+        x, w, b, dy);
+}
+
 } // namespace
 
+// The studio's own convolutions: Winograd's for 3×3 layers of 16k channels, patch products for
+// first layers (models/PatchConv.h).
 class TestWinograd : public QObject {
     Q_OBJECT
 private Q_SLOTS:
@@ -55,6 +67,8 @@ private Q_SLOTS:
     void passesMatchTheDirectConvolution_data();
     void passesMatchTheDirectConvolution();
     void weightGradientIsReproducible();
+    void patchConvolutionMatchesTheDirectOne_data();
+    void patchConvolutionMatchesTheDirectOne();
     void layerTakesItForEligibleConvolutionsOnly_data();
     void layerTakesItForEligibleConvolutionsOnly();
     void suspendedLayersUseTheDirectConvolution();
@@ -133,6 +147,53 @@ void TestWinograd::weightGradientIsReproducible()
     QCOMPARE(winograd::forward(none, w).sizes(), (std::vector<int64_t>{0, 64, 14, 14}));
 }
 
+void TestWinograd::patchConvolutionMatchesTheDirectOne_data()
+{
+    QTest::addColumn<int>("n");
+    QTest::addColumn<int>("c");
+    QTest::addColumn<int>("k");
+    QTest::addColumn<int>("h");
+    QTest::addColumn<int>("w");
+    QTest::addColumn<bool>("bias");
+    QTest::addColumn<int>("threads");
+    // resnet's stem, an RGB-like 3 channels with bias on an odd map, more threads than images
+    QTest::newRow("resnet stem") << 4 << 1 << 32 << 28 << 28 << false << 2;
+    QTest::newRow("3 to 48, bias, 5x7") << 3 << 3 << 48 << 5 << 7 << true << 1;
+    QTest::newRow("4 to 16, one image, 1x2") << 1 << 4 << 16 << 1 << 2 << true << 2;
+}
+
+void TestWinograd::patchConvolutionMatchesTheDirectOne()
+{
+    QFETCH(int, n);
+    QFETCH(int, c);
+    QFETCH(int, k);
+    QFETCH(int, h);
+    QFETCH(int, w);
+    QFETCH(bool, bias);
+    QFETCH(int, threads);
+    at::set_num_threads(threads);
+    torch::manual_seed(5);
+    const auto x = torch::randn({n, c, h, w});
+    const auto weight = torch::randn({k, c, 3, 3}) * 0.3;
+    const auto b = bias ? torch::randn({k}) : torch::Tensor();
+    const auto dy = torch::randn({n, k, h, w});
+    QVERIFY(patchconv::supports(x, weight));
+    const auto expected = direct(x, weight, b, dy), got = patchPass(x, weight, b, dy);
+    QCOMPARE(got.y.sizes(), expected.y.sizes());
+    QVERIFY(got.y.is_contiguous(at::MemoryFormat::ChannelsLast));
+    QVERIFY2(relative(got.y, expected.y) < 1e-5, std::to_string(relative(got.y, expected.y)).c_str());
+    QVERIFY2(relative(got.dw, expected.dw) < 1e-5, std::to_string(relative(got.dw, expected.dw)).c_str());
+    QVERIFY(torch::allclose(got.dx, expected.dx, 1e-4, 1e-5)); // LibTorch's own, asked for by the image's grad
+    QCOMPARE(got.dw.sizes(), weight.sizes());
+    if (bias)
+        QVERIFY(torch::allclose(got.db, expected.db, 1e-4, 1e-4));
+    // Summed per thread and then in a fixed order: the same bits every time.
+    const auto again = patchconv::backwardWeight(dy, x);
+    QVERIFY(torch::equal(patchconv::backwardWeight(dy, x), again));
+    QVERIFY(!patchconv::supports(torch::randn({n, 5, h, w}), torch::randn({k, 5, 3, 3})));
+    QVERIFY(!patchconv::supports(x, torch::randn({8, c, 3, 3})));
+}
+
 void TestWinograd::layerTakesItForEligibleConvolutionsOnly_data()
 {
     QTest::addColumn<int>("in");
@@ -140,15 +201,17 @@ void TestWinograd::layerTakesItForEligibleConvolutionsOnly_data()
     QTest::addColumn<int>("kernel");
     QTest::addColumn<int>("padding");
     QTest::addColumn<int>("stride");
-    QTest::addColumn<bool>("winograd");
-    QTest::newRow("3x3, 32 to 32") << 32 << 32 << 3 << 1 << 1 << true;
-    QTest::newRow("3x3, 64 to 128") << 64 << 128 << 3 << 1 << 1 << true;
-    QTest::newRow("stride 2") << 32 << 64 << 3 << 1 << 2 << false;
-    QTest::newRow("one input channel (stems)") << 1 << 32 << 3 << 1 << 1 << false;
-    QTest::newRow("8 channels") << 8 << 16 << 3 << 1 << 1 << false;
-    QTest::newRow("no padding") << 32 << 32 << 3 << 0 << 1 << false;
-    QTest::newRow("5x5") << 32 << 32 << 5 << 2 << 1 << false;
-    QTest::newRow("1x1 shortcut") << 32 << 64 << 1 << 0 << 1 << false;
+    QTest::addColumn<QString>("node"); // the studio's autograd function that runs it, or none
+    QTest::newRow("3x3, 32 to 32") << 32 << 32 << 3 << 1 << 1 << "Conv3x3Function";
+    QTest::newRow("3x3, 64 to 128") << 64 << 128 << 3 << 1 << 1 << "Conv3x3Function";
+    QTest::newRow("stride 2") << 32 << 64 << 3 << 1 << 2 << "";
+    QTest::newRow("one input channel (stems)") << 1 << 32 << 3 << 1 << 1 << "PatchConvFunction";
+    QTest::newRow("one input channel, 8 kernels") << 1 << 8 << 3 << 1 << 1 << "";
+    QTest::newRow("one input channel, stride 2") << 1 << 32 << 3 << 1 << 2 << "";
+    QTest::newRow("8 channels") << 8 << 16 << 3 << 1 << 1 << "";
+    QTest::newRow("no padding") << 32 << 32 << 3 << 0 << 1 << "";
+    QTest::newRow("5x5") << 32 << 32 << 5 << 2 << 1 << "";
+    QTest::newRow("1x1 shortcut") << 32 << 64 << 1 << 0 << 1 << "";
 }
 
 void TestWinograd::layerTakesItForEligibleConvolutionsOnly()
@@ -158,7 +221,7 @@ void TestWinograd::layerTakesItForEligibleConvolutionsOnly()
     QFETCH(int, kernel);
     QFETCH(int, padding);
     QFETCH(int, stride);
-    QFETCH(bool, winograd);
+    QFETCH(QString, node);
     torch::manual_seed(6);
     auto layer = layers::conv(in, out, kernel, padding, true, stride);
     const auto x = torch::randn({3, in, 12, 12}).contiguous(at::MemoryFormat::ChannelsLast).requires_grad_();
@@ -166,8 +229,9 @@ void TestWinograd::layerTakesItForEligibleConvolutionsOnly()
     const auto expected = torch::conv2d(x, layer->weight, layer->bias, stride, padding);
     QCOMPARE(y.sizes(), expected.sizes());
     QVERIFY(torch::allclose(y, expected, 1e-4, 1e-5));
-    const auto node = y.grad_fn()->name();
-    QCOMPARE(node.find("Conv3x3Function") != std::string::npos, winograd);
+    const auto name = y.grad_fn()->name();
+    for (const char* own : {"Conv3x3Function", "PatchConvFunction"})
+        QCOMPARE(name.find(own) != std::string::npos, node == own);
     y.sum().backward(); // the gradients arrive whichever convolution ran
     QCOMPARE(layer->weight.grad().sizes(), layer->weight.sizes());
     QCOMPARE(x.grad().sizes(), x.sizes());

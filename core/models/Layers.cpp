@@ -1,5 +1,6 @@
 #include "models/Layers.h"
 
+#include "models/PatchConv.h"
 #include "models/Winograd.h"
 
 #include <ATen/TensorIndexing.h>
@@ -33,6 +34,8 @@ torch::Tensor Conv2dImpl::forward(const torch::Tensor& x)
             return winograd::forward(x, weight, bias ? *bias : torch::Tensor(), m_winograd);
         return winograd::conv3x3(x, weight, bias);
     }
+    if (winograd::enabled() && winogradShape() && patchconv::supports(x, weight))
+        return patchconv::conv3x3(x, weight, bias);
     const bool small = !c10::GradMode::is_enabled() && at::get_num_threads() > 1 && x.dim() == 4 && x.size(0) < 16 &&
                        x.scalar_type() == torch::kFloat && x.device().is_cpu() && padding &&
                        c10::holds_alternative<torch::enumtype::kZeros>(options.padding_mode());

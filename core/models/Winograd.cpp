@@ -1,9 +1,9 @@
 #include "models/Winograd.h"
 
+#include "models/MicroKernel.h"
+
 #include <ATen/Parallel.h>
 #include <torch/csrc/autograd/custom_function.h>
-
-#include <immintrin.h>
 
 #include <algorithm>
 #include <atomic>
@@ -11,11 +11,9 @@
 #include <string_view>
 #include <memory>
 
-// The kernels are compiled for AVX2 + FMA whatever the build's target; available() decides at run time.
-#define STUDIO_AVX2 __attribute__((target("avx2,fma")))
-
 namespace studio::winograd {
 namespace {
+using kernels::microRows;
 
 /// On unless MNIST_STUDIO_WINOGRAD=0 (the direct convolution everywhere, for comparisons).
 std::atomic<bool> g_enabled{[] {
@@ -35,54 +33,6 @@ struct Shape {
     /// products (16 × tiles × (c + k) floats) stay within ~384 KB of cache.
     int64_t block() const { return std::max<int64_t>(6, 6144 / (c + k) / 6 * 6); }
 };
-
-/// c[r][0..16) (+)= Σ_p a[r·ars + p·aps] · b[p·bps + 0..16) for r < R: R rows of 16 columns
-/// in 2R AVX registers, a broadcast and two loads of b per step.
-template <int R>
-STUDIO_AVX2 void micro(int64_t depth, const float* a, int64_t ars, int64_t aps, const float* b, int64_t bps, float* c,
-                       int64_t crs, bool accumulate)
-{
-    __m256 lo[R], hi[R];
-#pragma GCC unroll 6
-    for (int r = 0; r < R; ++r) {
-        lo[r] = accumulate ? _mm256_loadu_ps(c + r * crs) : _mm256_setzero_ps();
-        hi[r] = accumulate ? _mm256_loadu_ps(c + r * crs + 8) : _mm256_setzero_ps();
-    }
-    for (int64_t p = 0; p < depth; ++p, a += aps, b += bps) {
-        const __m256 b0 = _mm256_loadu_ps(b), b1 = _mm256_loadu_ps(b + 8);
-#pragma GCC unroll 6
-        for (int r = 0; r < R; ++r) {
-            const __m256 av = _mm256_broadcast_ss(a + r * ars);
-            lo[r] = _mm256_fmadd_ps(av, b0, lo[r]);
-            hi[r] = _mm256_fmadd_ps(av, b1, hi[r]);
-        }
-    }
-#pragma GCC unroll 6
-    for (int r = 0; r < R; ++r) {
-        _mm256_storeu_ps(c + r * crs, lo[r]);
-        _mm256_storeu_ps(c + r * crs + 8, hi[r]);
-    }
-}
-
-/// micro<R> for rows = R ≤ 6 chosen at run time.
-STUDIO_AVX2 void microRows(int64_t rows, int64_t depth, const float* a, int64_t ars, int64_t aps, const float* b,
-                           int64_t bps, float* c, int64_t crs, bool accumulate)
-{
-    switch (rows) {
-    case 6:
-        return micro<6>(depth, a, ars, aps, b, bps, c, crs, accumulate);
-    case 5:
-        return micro<5>(depth, a, ars, aps, b, bps, c, crs, accumulate);
-    case 4:
-        return micro<4>(depth, a, ars, aps, b, bps, c, crs, accumulate);
-    case 3:
-        return micro<3>(depth, a, ars, aps, b, bps, c, crs, accumulate);
-    case 2:
-        return micro<2>(depth, a, ars, aps, b, bps, c, crs, accumulate);
-    default:
-        return micro<1>(depth, a, ars, aps, b, bps, c, crs, accumulate);
-    }
-}
 
 /// Where tile `t` lies: image, first input row and column (−1 at the top/left edge).
 struct Tile {
@@ -342,10 +292,12 @@ struct Conv3x3Function : torch::autograd::Function<Conv3x3Function> {
     static torch::Tensor forward(torch::autograd::AutogradContext* ctx, const torch::Tensor& x,
                                  const torch::Tensor& weight, const torch::Tensor& bias)
     {
-        // No bias comes as an empty tensor: autograd functions take defined tensors only.
-        ctx->save_for_backward({x, weight});
+        // No bias comes as an empty tensor: autograd functions take defined tensors only. The input
+        // is kept channels-last (the layout both passes read), converted once if it came otherwise.
+        const auto input = x.contiguous(at::MemoryFormat::ChannelsLast);
+        ctx->save_for_backward({input, weight});
         ctx->saved_data["bias"] = bias.numel() > 0;
-        return winograd::forward(x, weight, bias.numel() > 0 ? bias : torch::Tensor());
+        return winograd::forward(input, weight, bias.numel() > 0 ? bias : torch::Tensor());
     }
 
     static torch::autograd::variable_list backward(torch::autograd::AutogradContext* ctx,
