@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <string_view>
 #include <memory>
+#include <vector>
 
 namespace studio::winograd {
 namespace {
@@ -46,55 +47,58 @@ struct Tile {
     }
 };
 
-/// V = Bᵀ d B of `count` tiles from t0, 8 channels at a time, into v[pos][t][c] (T tiles per pos).
-STUDIO_AVX2 void transformInput(const float* in, const Shape& s, int64_t t0, int64_t count, int64_t T, float* v)
+/// V = Bᵀ d B of `count` tiles from t0, 8 channels at a time, into v: tile t's position pos at
+/// v + t·tileStride + pos·posStride.
+/// Row by row of Bᵀ d (each from two rows of the tile, reloaded from L1): a dozen registers live
+/// instead of the whole tile's 32, which spilled. Taps outside the map read `zeros`.
+STUDIO_AVX2 void transformInput(const float* in, const Shape& s, int64_t t0, int64_t count, const float* zeros,
+                                float* __restrict v, int64_t tileStride, int64_t posStride)
 {
+    const int64_t c = s.c, h = s.h, w = s.w; // locals: v's stores cannot alias them
     for (int64_t t = 0; t < count; ++t) {
         const Tile tile(s, t0 + t);
         const float* at[4][4];
         for (int a = 0; a < 4; ++a)
             for (int b = 0; b < 4; ++b) {
                 const auto y = tile.y + a, x = tile.x + b;
-                const bool inside = y >= 0 && y < s.h && x >= 0 && x < s.w;
-                at[a][b] = inside ? in + ((tile.image * s.h + y) * s.w + x) * s.c : nullptr;
+                const bool inside = y >= 0 && y < h && x >= 0 && x < w;
+                at[a][b] = inside ? in + ((tile.image * h + y) * w + x) * c : zeros;
             }
-        for (int64_t ch = 0; ch < s.c; ch += 8) {
-            __m256 d[4][4], r[4][4];
-            for (int a = 0; a < 4; ++a)
+        // Row a of Bᵀ d is d[i] + sign · d[j] for these rows (i, j) and signs.
+        static constexpr int first[4] = {0, 1, 2, 1}, second[4] = {2, 2, 1, 3};
+        static constexpr float sign[4] = {-1.0f, 1.0f, -1.0f, -1.0f};
+        for (int64_t ch = 0; ch < c; ch += 8)
+            for (int a = 0; a < 4; ++a) {
+                const __m256 k = _mm256_set1_ps(sign[a]);
+                __m256 r[4];
                 for (int b = 0; b < 4; ++b)
-                    d[a][b] = at[a][b] ? _mm256_loadu_ps(at[a][b] + ch) : _mm256_setzero_ps();
-            for (int b = 0; b < 4; ++b) { // Bᵀ d
-                r[0][b] = _mm256_sub_ps(d[0][b], d[2][b]);
-                r[1][b] = _mm256_add_ps(d[1][b], d[2][b]);
-                r[2][b] = _mm256_sub_ps(d[2][b], d[1][b]);
-                r[3][b] = _mm256_sub_ps(d[1][b], d[3][b]);
+                    r[b] = _mm256_fmadd_ps(k, _mm256_loadu_ps(at[second[a]][b] + ch),
+                                           _mm256_loadu_ps(at[first[a]][b] + ch));
+                float* o = v + t * tileStride + a * 4 * posStride + ch; // (Bᵀ d) B
+                _mm256_storeu_ps(o, _mm256_sub_ps(r[0], r[2]));
+                _mm256_storeu_ps(o + posStride, _mm256_add_ps(r[1], r[2]));
+                _mm256_storeu_ps(o + 2 * posStride, _mm256_sub_ps(r[2], r[1]));
+                _mm256_storeu_ps(o + 3 * posStride, _mm256_sub_ps(r[1], r[3]));
             }
-            for (int a = 0; a < 4; ++a) { // (Bᵀ d) B
-                float* o = v + (a * 4 * T + t) * s.c + ch;
-                _mm256_storeu_ps(o, _mm256_sub_ps(r[a][0], r[a][2]));
-                _mm256_storeu_ps(o + T * s.c, _mm256_add_ps(r[a][1], r[a][2]));
-                _mm256_storeu_ps(o + 2 * T * s.c, _mm256_sub_ps(r[a][2], r[a][1]));
-                _mm256_storeu_ps(o + 3 * T * s.c, _mm256_sub_ps(r[a][1], r[a][3]));
-            }
-        }
     }
 }
 
-/// Y = Aᵀ M A (+ bias) from m[pos][t][k], written to the NHWC output where it lies inside.
-STUDIO_AVX2 void transformOutput(const float* m, const Shape& s, int64_t t0, int64_t count, int64_t T,
-                                 const float* bias, float* out)
+/// Y = Aᵀ M A (+ bias) from m[t][pos][k], written to the NHWC output where it lies inside.
+STUDIO_AVX2 void transformOutput(const float* m, const Shape& s, int64_t t0, int64_t count, const float* bias,
+                                 float* __restrict out)
 {
+    const int64_t h = s.h, w = s.w, k = s.k; // locals: the stores cannot alias them
     for (int64_t t = 0; t < count; ++t) {
         const Tile tile(s, t0 + t);
         const auto y = tile.y + 1, x = tile.x + 1;
-        const bool down = y + 1 < s.h, right = x + 1 < s.w;
-        float* o = out + ((tile.image * s.h + y) * s.w + x) * s.k;
-        for (int64_t ch = 0; ch < s.k; ch += 8) {
+        const bool down = y + 1 < h, right = x + 1 < w;
+        float* o = out + ((tile.image * h + y) * w + x) * k;
+        for (int64_t ch = 0; ch < k; ch += 8) {
             __m256 q0[4], q1[4];
             for (int b = 0; b < 4; ++b) { // Aᵀ M
-                const float* p = m + (b * T + t) * s.k + ch;
-                const auto m0 = _mm256_loadu_ps(p), m1 = _mm256_loadu_ps(p + 4 * T * s.k),
-                           m2 = _mm256_loadu_ps(p + 8 * T * s.k), m3 = _mm256_loadu_ps(p + 12 * T * s.k);
+                const float* p = m + (t * 16 + b) * k + ch;
+                const auto m0 = _mm256_loadu_ps(p), m1 = _mm256_loadu_ps(p + 4 * k), m2 = _mm256_loadu_ps(p + 8 * k),
+                           m3 = _mm256_loadu_ps(p + 12 * k);
                 q0[b] = _mm256_add_ps(_mm256_add_ps(m0, m1), m2);
                 q1[b] = _mm256_sub_ps(_mm256_sub_ps(m1, m2), m3);
             }
@@ -102,41 +106,44 @@ STUDIO_AVX2 void transformOutput(const float* m, const Shape& s, int64_t t0, int
             // (Aᵀ M) A: the first column q0 + q1 + q2, the second q1 − q2 − q3
             _mm256_storeu_ps(o + ch, _mm256_add_ps(_mm256_add_ps(_mm256_add_ps(q0[0], q0[1]), q0[2]), beta));
             if (right)
-                _mm256_storeu_ps(o + s.k + ch, _mm256_add_ps(_mm256_sub_ps(_mm256_sub_ps(q0[1], q0[2]), q0[3]), beta));
+                _mm256_storeu_ps(o + k + ch, _mm256_add_ps(_mm256_sub_ps(_mm256_sub_ps(q0[1], q0[2]), q0[3]), beta));
             if (down)
-                _mm256_storeu_ps(o + s.w * s.k + ch,
+                _mm256_storeu_ps(o + w * k + ch,
                                  _mm256_add_ps(_mm256_add_ps(_mm256_add_ps(q1[0], q1[1]), q1[2]), beta));
             if (down && right)
-                _mm256_storeu_ps(o + (s.w + 1) * s.k + ch,
+                _mm256_storeu_ps(o + (w + 1) * k + ch,
                                  _mm256_add_ps(_mm256_sub_ps(_mm256_sub_ps(q1[1], q1[2]), q1[3]), beta));
         }
     }
 }
 
-/// ∂L/∂M = A (∂L/∂Y) Aᵀ of `count` tiles (outputs outside the map count as zero), into g[pos][t][k].
-STUDIO_AVX2 void transformGradOutput(const float* dy, const Shape& s, int64_t t0, int64_t count, int64_t T, float* g)
+/// ∂L/∂M = A (∂L/∂Y) Aᵀ of `count` tiles (outputs outside the map count as zero), into g[pos][t][k]
+/// (T tiles per pos).
+STUDIO_AVX2 void transformGradOutput(const float* dy, const Shape& s, int64_t t0, int64_t count, int64_t T,
+                                     float* __restrict g)
 {
+    const int64_t h = s.h, w = s.w, k = s.k; // locals: the stores cannot alias them
     for (int64_t t = 0; t < count; ++t) {
         const Tile tile(s, t0 + t);
         const auto y = tile.y + 1, x = tile.x + 1;
-        const bool down = y + 1 < s.h, right = x + 1 < s.w;
-        const float* p = dy + ((tile.image * s.h + y) * s.w + x) * s.k;
-        for (int64_t ch = 0; ch < s.k; ch += 8) {
+        const bool down = y + 1 < h, right = x + 1 < w;
+        const float* p = dy + ((tile.image * h + y) * w + x) * k;
+        for (int64_t ch = 0; ch < k; ch += 8) {
             const auto zero = _mm256_setzero_ps();
-            const __m256 y00 = _mm256_loadu_ps(p + ch), y01 = right ? _mm256_loadu_ps(p + s.k + ch) : zero,
-                         y10 = down ? _mm256_loadu_ps(p + s.w * s.k + ch) : zero,
-                         y11 = down && right ? _mm256_loadu_ps(p + (s.w + 1) * s.k + ch) : zero;
+            const __m256 y00 = _mm256_loadu_ps(p + ch), y01 = right ? _mm256_loadu_ps(p + k + ch) : zero,
+                         y10 = down ? _mm256_loadu_ps(p + w * k + ch) : zero,
+                         y11 = down && right ? _mm256_loadu_ps(p + (w + 1) * k + ch) : zero;
             // A u for u = (u0, u1): (u0, u0 + u1, u0 − u1, −u1), down the rows and then along them
             const __m256 e[4][2] = {{y00, y01},
                                     {_mm256_add_ps(y00, y10), _mm256_add_ps(y01, y11)},
                                     {_mm256_sub_ps(y00, y10), _mm256_sub_ps(y01, y11)},
                                     {_mm256_sub_ps(zero, y10), _mm256_sub_ps(zero, y11)}};
             for (int a = 0; a < 4; ++a) {
-                float* o = g + (a * 4 * T + t) * s.k + ch;
+                float* o = g + (a * 4 * T + t) * k + ch;
                 _mm256_storeu_ps(o, e[a][0]);
-                _mm256_storeu_ps(o + T * s.k, _mm256_add_ps(e[a][0], e[a][1]));
-                _mm256_storeu_ps(o + 2 * T * s.k, _mm256_sub_ps(e[a][0], e[a][1]));
-                _mm256_storeu_ps(o + 3 * T * s.k, _mm256_sub_ps(zero, e[a][1]));
+                _mm256_storeu_ps(o + T * k, _mm256_add_ps(e[a][0], e[a][1]));
+                _mm256_storeu_ps(o + 2 * T * k, _mm256_sub_ps(e[a][0], e[a][1]));
+                _mm256_storeu_ps(o + 3 * T * k, _mm256_sub_ps(zero, e[a][1]));
             }
         }
     }
@@ -208,17 +215,18 @@ torch::Tensor forward(const torch::Tensor& input, const torch::Tensor& weight, c
     const float *in = x.data_ptr<float>(), *beta = b.defined() ? b.data_ptr<float>() : nullptr;
     float* out = y.data_ptr<float>();
     const auto T = s.block();
+    const std::vector<float> zeros(s.c, 0.0f);
     forEachBlock(s, 16 * T * (s.c + s.k), [&](int64_t t0, int64_t count, float* scratch) {
         float *v = scratch, *m = scratch + 16 * T * s.c;
-        transformInput(in, s, t0, count, T, v);
+        transformInput(in, s, t0, count, zeros.data(), v, 16 * s.c, s.c); // v[t][pos][c]
         for (int pos = 0; pos < 16; ++pos)
             for (int64_t panel = 0; panel < s.k / 16; ++panel) {
                 const float* up = u.data_ptr<float>() + (pos * (s.k / 16) + panel) * s.c * 16;
                 for (int64_t r = 0; r < count; r += 6)
-                    microRows(std::min<int64_t>(6, count - r), s.c, v + (pos * T + r) * s.c, s.c, 1, up, 16,
-                              m + (pos * T + r) * s.k + panel * 16, s.k, false);
+                    microRows(std::min<int64_t>(6, count - r), s.c, v + (r * 16 + pos) * s.c, 16 * s.c, 1, up, 16,
+                              m + (r * 16 + pos) * s.k + panel * 16, 16 * s.k, false);
             }
-        transformOutput(m, s, t0, count, T, beta, out);
+        transformOutput(m, s, t0, count, beta, out);
     });
     return y;
 }
@@ -240,6 +248,7 @@ torch::Tensor backwardWeight(const torch::Tensor& gradOutput, const torch::Tenso
     // (the same chunks every run on the same threads: a reproducible sum).
     const auto chunks = std::clamp<int64_t>(blocks, 1, std::max(1, at::get_num_threads())); // 1 for no tiles
     std::vector<std::vector<float>> partial(chunks);
+    const std::vector<float> zeros(s.c, 0.0f);
     const float *in = x.data_ptr<float>(), *g = dy.data_ptr<float>();
     at::parallel_for(0, chunks, 1, [&](int64_t first, int64_t last) {
         const std::unique_ptr<float[]> scratch(new float[16 * T * (s.c + s.k)]);
@@ -249,7 +258,7 @@ torch::Tensor backwardWeight(const torch::Tensor& gradOutput, const torch::Tenso
             du.assign(16 * s.c * s.k, 0.0f);
             for (int64_t b = blocks * chunk / chunks; b < blocks * (chunk + 1) / chunks; ++b) {
                 const auto t0 = b * T, count = std::min(T, s.tiles() - t0);
-                transformInput(in, s, t0, count, T, v);
+                transformInput(in, s, t0, count, zeros.data(), v, s.c, T * s.c); // v[pos][t][c]
                 transformGradOutput(g, s, t0, count, T, m);
                 for (int pos = 0; pos < 16; ++pos)
                     for (int64_t ch = 0; ch < s.c; ch += 6)
