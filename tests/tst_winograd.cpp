@@ -8,6 +8,8 @@
 
 #include <QTest>
 
+#include <array>
+
 using namespace studio;
 
 namespace {
@@ -67,6 +69,7 @@ private Q_SLOTS:
     void passesMatchTheDirectConvolution_data();
     void passesMatchTheDirectConvolution();
     void weightGradientIsReproducible();
+    void reluInputMatchesAReluThenTheConvolution();
     void patchConvolutionMatchesTheDirectOne_data();
     void patchConvolutionMatchesTheDirectOne();
     void layerTakesItForEligibleConvolutionsOnly_data();
@@ -145,6 +148,37 @@ void TestWinograd::weightGradientIsReproducible()
     const auto w = torch::randn({64, 32, 3, 3});
     QVERIFY(torch::equal(winograd::backwardWeight(torch::empty({0, 64, 14, 14}), none), torch::zeros({64, 32, 3, 3})));
     QCOMPARE(winograd::forward(none, w).sizes(), (std::vector<int64_t>{0, 64, 14, 14}));
+}
+
+void TestWinograd::reluInputMatchesAReluThenTheConvolution()
+{
+    // conv(relu(x)) with the ReLU inside the convolution: outputs and all three gradients (x's
+    // through the ReLU: zero where x ≤ 0) as LibTorch's relu + conv2d give them; the layer's
+    // forwardRelu the same whichever convolution runs.
+    at::set_num_threads(2);
+    torch::manual_seed(8);
+    for (const auto& [n, c, k, size] : {std::array<int64_t, 4>{3, 32, 32, 14}, {2, 64, 16, 5}}) {
+        const auto x = torch::randn({n, c, size, size}).contiguous(at::MemoryFormat::ChannelsLast);
+        const auto weight = torch::randn({k, c, 3, 3}) * 0.1, b = torch::randn({k});
+        const auto dy = torch::randn({n, k, size, size});
+        const auto expected =
+            run([](auto x, auto w, auto b) { return torch::conv2d(torch::relu(x), w, b, 1, 1); }, x, weight, b, dy);
+        const auto got = run([](auto x, auto w, auto b) { return winograd::conv3x3(x, w, b, true); }, x, weight, b, dy);
+        QVERIFY2(relative(got.y, expected.y) < 1e-5, std::to_string(relative(got.y, expected.y)).c_str());
+        QVERIFY2(relative(got.dx, expected.dx) < 1e-5, std::to_string(relative(got.dx, expected.dx)).c_str());
+        QVERIFY2(relative(got.dw, expected.dw) < 1e-4, std::to_string(relative(got.dw, expected.dw)).c_str());
+        QVERIFY(torch::allclose(got.db, expected.db, 1e-4, 1e-4));
+        QVERIFY(torch::equal(got.dx.masked_select(x <= 0), torch::zeros({(x <= 0).sum().item<int64_t>()})));
+        QVERIFY((x <= 0).sum().item<int64_t>() > 0);
+        torch::NoGradGuard noGrad;
+        QVERIFY(torch::equal(winograd::forward(x, weight, b, {}, true), winograd::forward(torch::relu(x), weight, b)));
+    }
+    torch::manual_seed(10);
+    for (const int channels : {32, 8}) { // Winograd's and LibTorch's convolution
+        auto layer = layers::conv(channels, 16, 3, 1, true);
+        const auto x = torch::randn({2, channels, 6, 6}).contiguous(at::MemoryFormat::ChannelsLast);
+        QVERIFY(torch::allclose(layer->forwardRelu(x), layer->forward(torch::relu(x)), 1e-5, 1e-6));
+    }
 }
 
 void TestWinograd::patchConvolutionMatchesTheDirectOne_data()

@@ -29,11 +29,8 @@ torch::Tensor Conv2dImpl::forward(const torch::Tensor& x)
         return at::mkldnn_convolution(x, packed ? m_packed : weight, bias, *padding, options.stride(),
                                       options.dilation(), options.groups());
     }
-    if (winograd::enabled() && winogradShape() && winograd::supports(x, weight)) {
-        if (!c10::GradMode::is_enabled() && m_winograd.defined() && snapshotCurrent())
-            return winograd::forward(x, weight, bias ? *bias : torch::Tensor(), m_winograd);
-        return winograd::conv3x3(x, weight, bias);
-    }
+    if (winograd::enabled() && winogradShape() && winograd::supports(x, weight))
+        return winogradForward(x, false);
     if (winograd::enabled() && winogradShape() && patchconv::supports(x, weight))
         return patchconv::conv3x3(x, weight, bias);
     const bool small = !c10::GradMode::is_enabled() && at::get_num_threads() > 1 && x.dim() == 4 && x.size(0) < 16 &&
@@ -42,6 +39,21 @@ torch::Tensor Conv2dImpl::forward(const torch::Tensor& x)
     if (!small)
         return torch::nn::Conv2dImpl::forward(x);
     return at::mkldnn_convolution(x, weight, bias, *padding, options.stride(), options.dilation(), options.groups());
+}
+
+torch::Tensor Conv2dImpl::forwardRelu(const torch::Tensor& x)
+{
+    if (winograd::enabled() && winogradShape() && winograd::supports(x, weight))
+        return winogradForward(x, true);
+    return forward(torch::relu(x));
+}
+
+torch::Tensor Conv2dImpl::winogradForward(const torch::Tensor& x, bool reluInput)
+{
+    const auto bias = this->bias.defined() ? c10::optional<torch::Tensor>(this->bias) : c10::nullopt;
+    if (!c10::GradMode::is_enabled() && m_winograd.defined() && snapshotCurrent())
+        return winograd::forward(x, weight, bias ? *bias : torch::Tensor(), m_winograd, reluInput);
+    return winograd::conv3x3(x, weight, bias, reluInput);
 }
 
 void Conv2dImpl::addBias()

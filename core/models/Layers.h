@@ -51,6 +51,9 @@ class Conv2dImpl : public Subclassed<torch::nn::Conv2dImpl, Conv2dImpl> {
 public:
     using Subclassed::Subclassed;
     torch::Tensor forward(const torch::Tensor& x);
+    /// forward(torch::relu(x)); a Winograd convolution clamps its tiles as it reads them instead,
+    /// so neither the ReLU's map nor its backward pass exists (resnet's blocks: ~5 % of a step).
+    torch::Tensor forwardRelu(const torch::Tensor& x);
     /// Gives a bias-free convolution a zero bias (a parameter, and in its options so clones keep it).
     void addBias();
     /// Keeps the weights in oneDNN's own blocked layout for inputs in oneDNN's layout (an
@@ -64,6 +67,7 @@ public:
 private:
     /// 3×3, stride 1, zero padding 1, no dilation or groups: the shape the Winograd kernels take.
     bool winogradShape() const;
+    torch::Tensor winogradForward(const torch::Tensor& x, bool reluInput);
     bool snapshotCurrent() const;
 
     torch::Tensor m_packed, m_winograd;

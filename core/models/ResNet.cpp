@@ -32,8 +32,7 @@ void ResidualBlockImpl::reset()
 
 torch::Tensor ResidualBlockImpl::forward(const torch::Tensor& x)
 {
-    auto out = torch::relu(m_bn1->forward(m_conv1->forward(x)));
-    out = m_bn2->forward(m_conv2->forward(out));
+    auto out = m_bn2->forward(m_conv2->forwardRelu(m_bn1->forward(m_conv1->forward(x))));
     out += m_shortcut->is_empty() ? x : m_shortcut->forward(x);
     return torch::relu(out);
 }

@@ -9,6 +9,7 @@
 #include <atomic>
 #include <cstdlib>
 #include <string_view>
+#include <limits>
 #include <memory>
 #include <vector>
 
@@ -56,10 +57,12 @@ struct Tile {
 /// V = Bᵀ d B of `count` tiles from t0, 8 channels at a time, into v: tile t's position pos at
 /// v + t·tileStride + pos·posStride.
 /// Row by row of Bᵀ d (each from two rows of the tile, reloaded from L1): a dozen registers live
-/// instead of the whole tile's 32, which spilled. Taps outside the map read `zeros`.
+/// instead of the whole tile's 32, which spilled. Taps outside the map read `zeros`. With `relu`,
+/// the tile is max(0, d): the convolution of the ReLU of `in`.
 STUDIO_AVX2 void transformInput(const float* in, const Shape& s, int64_t t0, int64_t count, const float* zeros,
-                                float* __restrict v, int64_t tileStride, int64_t posStride)
+                                float* __restrict v, int64_t tileStride, int64_t posStride, bool relu)
 {
+    const __m256 floor = relu ? _mm256_setzero_ps() : _mm256_set1_ps(-std::numeric_limits<float>::infinity());
     const int64_t c = s.c, h = s.h, w = s.w; // locals: v's stores cannot alias them
     for (int64_t t = 0; t < count; ++t) {
         const Tile tile(s, t0 + t);
@@ -78,8 +81,8 @@ STUDIO_AVX2 void transformInput(const float* in, const Shape& s, int64_t t0, int
                 const __m256 k = _mm256_set1_ps(sign[a]);
                 __m256 r[4];
                 for (int b = 0; b < 4; ++b)
-                    r[b] = _mm256_fmadd_ps(k, _mm256_loadu_ps(at[second[a]][b] + ch),
-                                           _mm256_loadu_ps(at[first[a]][b] + ch));
+                    r[b] = _mm256_fmadd_ps(k, _mm256_max_ps(floor, _mm256_loadu_ps(at[second[a]][b] + ch)),
+                                           _mm256_max_ps(floor, _mm256_loadu_ps(at[first[a]][b] + ch)));
                 float* o = v + t * tileStride + a * 4 * posStride + ch; // (Bᵀ d) B
                 _mm256_storeu_ps(o, _mm256_sub_ps(r[0], r[2]));
                 _mm256_storeu_ps(o + posStride, _mm256_add_ps(r[1], r[2]));
@@ -89,17 +92,29 @@ STUDIO_AVX2 void transformInput(const float* in, const Shape& s, int64_t t0, int
     }
 }
 
+/// Stores `value` at `at`, or zero where `mask` (if any) at the same place is not positive.
+STUDIO_AVX2 inline void store(float* at, const float* mask, __m256 value)
+{
+    if (mask)
+        value = _mm256_and_ps(value, _mm256_cmp_ps(_mm256_loadu_ps(mask), _mm256_setzero_ps(), _CMP_GT_OQ));
+    _mm256_storeu_ps(at, value);
+}
+
 /// Y = Aᵀ M A (+ bias) from m (tile t's position pos at m + t·outputStride + pos·k), written to the
-/// NHWC output where it lies inside.
+/// NHWC output where it lies inside; with a `mask` (an NHWC map of the output's shape), zero where
+/// the mask is not positive: the input gradient through a ReLU of that map.
 STUDIO_AVX2 void transformOutput(const float* m, const Shape& s, int64_t t0, int64_t count, const float* bias,
-                                 float* __restrict out)
+                                 const float* mask, float* __restrict out)
 {
     const int64_t h = s.h, w = s.w, k = s.k, stride = s.outputStride(); // locals: stores cannot alias them
     for (int64_t t = 0; t < count; ++t) {
         const Tile tile(s, t0 + t);
         const auto y = tile.y + 1, x = tile.x + 1;
         const bool down = y + 1 < h, right = x + 1 < w;
-        float* o = out + ((tile.image * h + y) * w + x) * k;
+        const auto offset = ((tile.image * h + y) * w + x) * k;
+        float* o = out + offset;
+        const float* z = mask ? mask + offset : nullptr;
+        const auto at = [&](int64_t step) { return z ? z + step : nullptr; };
         for (int64_t ch = 0; ch < k; ch += 8) {
             __m256 q0[4], q1[4];
             for (int b = 0; b < 4; ++b) { // Aᵀ M
@@ -111,15 +126,15 @@ STUDIO_AVX2 void transformOutput(const float* m, const Shape& s, int64_t t0, int
             }
             const auto beta = bias ? _mm256_loadu_ps(bias + ch) : _mm256_setzero_ps();
             // (Aᵀ M) A: the first column q0 + q1 + q2, the second q1 − q2 − q3
-            _mm256_storeu_ps(o + ch, _mm256_add_ps(_mm256_add_ps(_mm256_add_ps(q0[0], q0[1]), q0[2]), beta));
+            store(o + ch, at(ch), _mm256_add_ps(_mm256_add_ps(_mm256_add_ps(q0[0], q0[1]), q0[2]), beta));
             if (right)
-                _mm256_storeu_ps(o + k + ch, _mm256_add_ps(_mm256_sub_ps(_mm256_sub_ps(q0[1], q0[2]), q0[3]), beta));
+                store(o + k + ch, at(k + ch), _mm256_add_ps(_mm256_sub_ps(_mm256_sub_ps(q0[1], q0[2]), q0[3]), beta));
             if (down)
-                _mm256_storeu_ps(o + w * k + ch,
-                                 _mm256_add_ps(_mm256_add_ps(_mm256_add_ps(q1[0], q1[1]), q1[2]), beta));
+                store(o + w * k + ch, at(w * k + ch),
+                      _mm256_add_ps(_mm256_add_ps(_mm256_add_ps(q1[0], q1[1]), q1[2]), beta));
             if (down && right)
-                _mm256_storeu_ps(o + (w + 1) * k + ch,
-                                 _mm256_add_ps(_mm256_sub_ps(_mm256_sub_ps(q1[1], q1[2]), q1[3]), beta));
+                store(o + (w + 1) * k + ch, at((w + 1) * k + ch),
+                      _mm256_add_ps(_mm256_sub_ps(_mm256_sub_ps(q1[1], q1[2]), q1[3]), beta));
         }
     }
 }
@@ -210,10 +225,14 @@ torch::Tensor transformWeights(const torch::Tensor& weight)
     return transformed;
 }
 
-torch::Tensor forward(const torch::Tensor& input, const torch::Tensor& weight, const torch::Tensor& bias,
-                      const torch::Tensor& transformed)
+namespace {
+
+/// The forward pass, of max(0, input) with `relu`, zeroed where `mask` (if defined) is not positive.
+torch::Tensor convolve(const torch::Tensor& input, const torch::Tensor& weight, const torch::Tensor& bias,
+                       const torch::Tensor& transformed, bool relu, const torch::Tensor& mask)
 {
     const auto x = input.contiguous(at::MemoryFormat::ChannelsLast);
+    const auto z = mask.defined() ? mask.contiguous(at::MemoryFormat::ChannelsLast) : mask;
     const Shape s{x.size(0), x.size(2), x.size(3), x.size(1), weight.size(0)};
     auto y = at::empty({s.n, s.k, s.h, s.w}, x.options().memory_format(at::MemoryFormat::ChannelsLast));
     const auto u = transformed.defined() ? transformed : transformWeights(weight);
@@ -224,7 +243,7 @@ torch::Tensor forward(const torch::Tensor& input, const torch::Tensor& weight, c
     const std::vector<float> zeros(s.c, 0.0f);
     forEachBlock(s, s.scratch(), [&](int64_t t0, int64_t count, float* scratch) {
         float *v = scratch, *m = scratch + T * s.inputStride();
-        transformInput(in, s, t0, count, zeros.data(), v, s.inputStride(), s.c);
+        transformInput(in, s, t0, count, zeros.data(), v, s.inputStride(), s.c, relu);
         for (int pos = 0; pos < 16; ++pos)
             for (int64_t panel = 0; panel < s.k / 16; ++panel) {
                 const float* up = u.data_ptr<float>() + (pos * (s.k / 16) + panel) * s.c * 16;
@@ -233,19 +252,28 @@ torch::Tensor forward(const torch::Tensor& input, const torch::Tensor& weight, c
                               s.inputStride(), 1, up, 16, m + r * s.outputStride() + pos * s.k + panel * 16,
                               s.outputStride(), false);
             }
-        transformOutput(m, s, t0, count, beta, out);
+        transformOutput(m, s, t0, count, beta, z.defined() ? z.data_ptr<float>() : nullptr, out);
     });
     return y;
 }
 
-torch::Tensor backwardInput(const torch::Tensor& gradOutput, const torch::Tensor& weight)
+} // namespace
+
+torch::Tensor forward(const torch::Tensor& input, const torch::Tensor& weight, const torch::Tensor& bias,
+                      const torch::Tensor& transformed, bool reluInput)
 {
-    // A stride-1, padding-1 3×3 convolution's input gradient is the output gradient convolved
-    // (padding 1) with the kernel rotated by 180° and its channel axes swapped.
-    return forward(gradOutput, weight.flip({2, 3}).transpose(0, 1));
+    return convolve(input, weight, bias, transformed, reluInput, {});
 }
 
-torch::Tensor backwardWeight(const torch::Tensor& gradOutput, const torch::Tensor& input)
+torch::Tensor backwardInput(const torch::Tensor& gradOutput, const torch::Tensor& weight, const torch::Tensor& reluOf)
+{
+    // A stride-1, padding-1 3×3 convolution's input gradient is the output gradient convolved
+    // (padding 1) with the kernel rotated by 180° and its channel axes swapped; through a ReLU,
+    // zero where its input was not positive.
+    return convolve(gradOutput, weight.flip({2, 3}).transpose(0, 1), {}, {}, false, reluOf);
+}
+
+torch::Tensor backwardWeight(const torch::Tensor& gradOutput, const torch::Tensor& input, bool reluInput)
 {
     const auto x = input.contiguous(at::MemoryFormat::ChannelsLast);
     const auto dy = gradOutput.contiguous(at::MemoryFormat::ChannelsLast);
@@ -265,7 +293,7 @@ torch::Tensor backwardWeight(const torch::Tensor& gradOutput, const torch::Tenso
             du.assign(16 * s.c * s.k, 0.0f);
             for (int64_t b = blocks * chunk / chunks; b < blocks * (chunk + 1) / chunks; ++b) {
                 const auto t0 = b * T, count = std::min(T, s.tiles() - t0);
-                transformInput(in, s, t0, count, zeros.data(), v, s.inputStride(), s.c);
+                transformInput(in, s, t0, count, zeros.data(), v, s.inputStride(), s.c, reluInput);
                 transformGradOutput(g, s, t0, count, m);
                 for (int pos = 0; pos < 16; ++pos)
                     for (int64_t ch = 0; ch < s.c; ch += 6)
@@ -306,14 +334,15 @@ namespace {
 
 struct Conv3x3Function : torch::autograd::Function<Conv3x3Function> {
     static torch::Tensor forward(torch::autograd::AutogradContext* ctx, const torch::Tensor& x,
-                                 const torch::Tensor& weight, const torch::Tensor& bias)
+                                 const torch::Tensor& weight, const torch::Tensor& bias, bool relu)
     {
         // No bias comes as an empty tensor: autograd functions take defined tensors only. The input
         // is kept channels-last (the layout both passes read), converted once if it came otherwise.
         const auto input = x.contiguous(at::MemoryFormat::ChannelsLast);
         ctx->save_for_backward({input, weight});
         ctx->saved_data["bias"] = bias.numel() > 0;
-        return winograd::forward(input, weight, bias.numel() > 0 ? bias : torch::Tensor());
+        ctx->saved_data["relu"] = relu;
+        return winograd::forward(input, weight, bias.numel() > 0 ? bias : torch::Tensor(), {}, relu);
     }
 
     static torch::autograd::variable_list backward(torch::autograd::AutogradContext* ctx,
@@ -321,24 +350,27 @@ struct Conv3x3Function : torch::autograd::Function<Conv3x3Function> {
     {
         const auto saved = ctx->get_saved_variables();
         const auto dy = grads[0].contiguous(at::MemoryFormat::ChannelsLast);
+        const bool relu = ctx->saved_data["relu"].toBool();
         torch::Tensor dx, dw, db;
         if (ctx->needs_input_grad(0))
-            dx = backwardInput(dy, saved[1]);
+            dx = backwardInput(dy, saved[1], relu ? saved[0] : torch::Tensor());
         if (ctx->needs_input_grad(1))
-            dw = backwardWeight(dy, saved[0]).contiguous(saved[1].suggest_memory_format());
+            dw = backwardWeight(dy, saved[0], relu).contiguous(saved[1].suggest_memory_format());
         if (ctx->saved_data["bias"].toBool() && ctx->needs_input_grad(2))
             db = dy.sum({0, 2, 3});
-        return {dx, dw, db};
+        return {dx, dw, db, torch::Tensor()};
     }
 };
 
 } // namespace
 
-torch::Tensor conv3x3(const torch::Tensor& x, const torch::Tensor& weight, const c10::optional<torch::Tensor>& bias)
+torch::Tensor conv3x3(const torch::Tensor& x, const torch::Tensor& weight, const c10::optional<torch::Tensor>& bias,
+                      bool reluInput)
 {
     if (!c10::GradMode::is_enabled())
-        return forward(x, weight, bias ? *bias : torch::Tensor());
-    return Conv3x3Function::apply(x, weight, bias && bias->defined() ? *bias : at::empty({0}, weight.options()));
+        return forward(x, weight, bias ? *bias : torch::Tensor(), {}, reluInput);
+    return Conv3x3Function::apply(x, weight, bias && bias->defined() ? *bias : at::empty({0}, weight.options()),
+                                  reluInput);
 }
 
 void setEnabled(bool enabled)

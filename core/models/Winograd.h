@@ -20,8 +20,11 @@ bool available();
 bool supports(const torch::Tensor& x, const torch::Tensor& weight);
 
 /// The convolution with autograd (x, weight and bias get gradients as they require them). The
-/// output is channels-last, x's height and width.
-torch::Tensor conv3x3(const torch::Tensor& x, const torch::Tensor& weight, const c10::optional<torch::Tensor>& bias);
+/// output is channels-last, x's height and width. With `reluInput`, the convolution of relu(x)
+/// without a map of relu(x): the tiles are clamped as they are read, and x's gradient is zeroed
+/// where x was not positive as it is written (two passes over the map fewer each way).
+torch::Tensor conv3x3(const torch::Tensor& x, const torch::Tensor& weight, const c10::optional<torch::Tensor>& bias,
+                      bool reluInput = false);
 
 /// The weights as the forward pass multiplies them: U = G g Gᵀ for every kernel g, 16 × C × K
 /// floats laid out u[pos][k / 16][c][k % 16] (the micro-kernel's 16-column panels). A forward
@@ -29,11 +32,12 @@ torch::Tensor conv3x3(const torch::Tensor& x, const torch::Tensor& weight, const
 torch::Tensor transformWeights(const torch::Tensor& weight);
 
 /// The three passes by themselves (no autograd): y = x ⋆ w (+ b), ∂L/∂x from ∂L/∂y, ∂L/∂w from
-/// ∂L/∂y and x.
+/// ∂L/∂y and x; with reluInput / reluOf, of relu(x) (the input gradient zero where reluOf ≤ 0).
 torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& weight, const torch::Tensor& bias = {},
-                      const torch::Tensor& transformed = {});
-torch::Tensor backwardInput(const torch::Tensor& gradOutput, const torch::Tensor& weight);
-torch::Tensor backwardWeight(const torch::Tensor& gradOutput, const torch::Tensor& x);
+                      const torch::Tensor& transformed = {}, bool reluInput = false);
+torch::Tensor backwardInput(const torch::Tensor& gradOutput, const torch::Tensor& weight,
+                            const torch::Tensor& reluOf = {});
+torch::Tensor backwardWeight(const torch::Tensor& gradOutput, const torch::Tensor& x, bool reluInput = false);
 
 /// Process-wide switch for layers::Conv2d's use of these kernels: on unless the environment sets
 /// MNIST_STUDIO_WINOGRAD=0 (benchmarks compare against the direct convolution that way).
