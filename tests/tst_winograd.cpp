@@ -70,8 +70,6 @@ private Q_SLOTS:
     void passesMatchTheDirectConvolution();
     void weightGradientIsReproducible();
     void reluInputMatchesAReluThenTheConvolution();
-    void patchConvolutionMatchesTheDirectOne_data();
-    void patchConvolutionMatchesTheDirectOne();
     void layerTakesItForEligibleConvolutionsOnly_data();
     void layerTakesItForEligibleConvolutionsOnly();
     void suspendedLayersUseTheDirectConvolution();
@@ -94,14 +92,19 @@ void TestWinograd::passesMatchTheDirectConvolution_data()
     QTest::addColumn<bool>("bias");
     QTest::addColumn<bool>("channelsLast");
     QTest::addColumn<int>("threads");
-    // resnet's shapes, odd sizes (a last tile half outside), fewer tiles than a block and more,
-    // rows of tiles that are not multiples of the micro-kernel's 6, NCHW inputs, one thread and two
+    // Winograd: resnet's shapes, odd sizes (a last tile half outside), fewer tiles than a block and
+    // more, rows of tiles that are not multiples of the micro-kernel's 6, NCHW inputs, one thread
+    // and two. Patch products (up to 4 input channels): resnet's stem, 3 channels with bias on an
+    // odd map, more threads than images.
     QTest::newRow("resnet layer1") << 2 << 32 << 32 << 28 << 28 << false << true << 2;
     QTest::newRow("resnet layer3, 7x7") << 3 << 128 << 128 << 7 << 7 << false << true << 2;
     QTest::newRow("16 to 48, bias, 5x3") << 2 << 16 << 48 << 5 << 3 << true << true << 1;
     QTest::newRow("64 to 16, 1x1 map") << 5 << 64 << 16 << 1 << 1 << true << false << 2;
     QTest::newRow("32 to 32, 9x2, NCHW") << 7 << 32 << 32 << 9 << 2 << false << false << 2;
     QTest::newRow("one image 14x14, one thread") << 1 << 64 << 64 << 14 << 14 << true << true << 1;
+    QTest::newRow("patch: resnet stem") << 4 << 1 << 32 << 28 << 28 << false << false << 2;
+    QTest::newRow("patch: 3 to 48, bias, 5x7") << 3 << 3 << 48 << 5 << 7 << true << true << 1;
+    QTest::newRow("patch: 4 to 16, one image, 1x2") << 1 << 4 << 16 << 1 << 2 << true << false << 2;
 }
 
 void TestWinograd::passesMatchTheDirectConvolution()
@@ -121,8 +124,10 @@ void TestWinograd::passesMatchTheDirectConvolution()
     const auto weight = torch::randn({k, c, 3, 3}) * 0.1;
     const auto b = bias ? torch::randn({k}) : torch::Tensor();
     const auto dy = torch::randn({n, k, h, w});
-    QVERIFY(winograd::supports(x, weight));
-    const auto expected = direct(x, weight, b, dy), got = winogradPass(x, weight, b, dy);
+    const bool patch = c <= 4;
+    QVERIFY(patch ? patchconv::supports(x, weight) && !winograd::supports(x, weight) : winograd::supports(x, weight));
+    const auto expected = direct(x, weight, b, dy);
+    const auto got = patch ? patchPass(x, weight, b, dy) : winogradPass(x, weight, b, dy);
     QCOMPARE(got.y.sizes(), expected.y.sizes());
     QVERIFY(got.y.is_contiguous(at::MemoryFormat::ChannelsLast));
     QVERIFY2(relative(got.y, expected.y) < 1e-5, std::to_string(relative(got.y, expected.y)).c_str());
@@ -143,6 +148,9 @@ void TestWinograd::weightGradientIsReproducible()
     const auto first = winograd::backwardWeight(dy, x);
     for (int i = 0; i < 3; ++i)
         QVERIFY(torch::equal(winograd::backwardWeight(dy, x), first));
+    const auto image = torch::randn({16, 1, 14, 14}), patchFirst = patchconv::backwardWeight(dy, image);
+    for (int i = 0; i < 3; ++i)
+        QVERIFY(torch::equal(patchconv::backwardWeight(dy, image), patchFirst));
     // An empty batch: no tiles, a zero weight gradient and empty maps, not a crash.
     const auto none = torch::empty({0, 32, 14, 14}).contiguous(at::MemoryFormat::ChannelsLast);
     const auto w = torch::randn({64, 32, 3, 3});
@@ -179,53 +187,6 @@ void TestWinograd::reluInputMatchesAReluThenTheConvolution()
         const auto x = torch::randn({2, channels, 6, 6}).contiguous(at::MemoryFormat::ChannelsLast);
         QVERIFY(torch::allclose(layer->forwardRelu(x), layer->forward(torch::relu(x)), 1e-5, 1e-6));
     }
-}
-
-void TestWinograd::patchConvolutionMatchesTheDirectOne_data()
-{
-    QTest::addColumn<int>("n");
-    QTest::addColumn<int>("c");
-    QTest::addColumn<int>("k");
-    QTest::addColumn<int>("h");
-    QTest::addColumn<int>("w");
-    QTest::addColumn<bool>("bias");
-    QTest::addColumn<int>("threads");
-    // resnet's stem, an RGB-like 3 channels with bias on an odd map, more threads than images
-    QTest::newRow("resnet stem") << 4 << 1 << 32 << 28 << 28 << false << 2;
-    QTest::newRow("3 to 48, bias, 5x7") << 3 << 3 << 48 << 5 << 7 << true << 1;
-    QTest::newRow("4 to 16, one image, 1x2") << 1 << 4 << 16 << 1 << 2 << true << 2;
-}
-
-void TestWinograd::patchConvolutionMatchesTheDirectOne()
-{
-    QFETCH(int, n);
-    QFETCH(int, c);
-    QFETCH(int, k);
-    QFETCH(int, h);
-    QFETCH(int, w);
-    QFETCH(bool, bias);
-    QFETCH(int, threads);
-    at::set_num_threads(threads);
-    torch::manual_seed(5);
-    const auto x = torch::randn({n, c, h, w});
-    const auto weight = torch::randn({k, c, 3, 3}) * 0.3;
-    const auto b = bias ? torch::randn({k}) : torch::Tensor();
-    const auto dy = torch::randn({n, k, h, w});
-    QVERIFY(patchconv::supports(x, weight));
-    const auto expected = direct(x, weight, b, dy), got = patchPass(x, weight, b, dy);
-    QCOMPARE(got.y.sizes(), expected.y.sizes());
-    QVERIFY(got.y.is_contiguous(at::MemoryFormat::ChannelsLast));
-    QVERIFY2(relative(got.y, expected.y) < 1e-5, std::to_string(relative(got.y, expected.y)).c_str());
-    QVERIFY2(relative(got.dw, expected.dw) < 1e-5, std::to_string(relative(got.dw, expected.dw)).c_str());
-    QVERIFY(torch::allclose(got.dx, expected.dx, 1e-4, 1e-5)); // LibTorch's own, asked for by the image's grad
-    QCOMPARE(got.dw.sizes(), weight.sizes());
-    if (bias)
-        QVERIFY(torch::allclose(got.db, expected.db, 1e-4, 1e-4));
-    // Summed per thread and then in a fixed order: the same bits every time.
-    const auto again = patchconv::backwardWeight(dy, x);
-    QVERIFY(torch::equal(patchconv::backwardWeight(dy, x), again));
-    QVERIFY(!patchconv::supports(torch::randn({n, 5, h, w}), torch::randn({k, 5, 3, 3})));
-    QVERIFY(!patchconv::supports(x, torch::randn({8, c, 3, 3})));
 }
 
 void TestWinograd::layerTakesItForEligibleConvolutionsOnly_data()
