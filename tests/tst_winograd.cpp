@@ -35,9 +35,10 @@ Pass run(Conv conv, const torch::Tensor& x, const torch::Tensor& w, const torch:
     return {y.detach(), xv.grad(), wv.grad(), bv.defined() ? bv.grad() : torch::Tensor()};
 }
 
-Pass direct(const torch::Tensor& x, const torch::Tensor& w, const torch::Tensor& b, const torch::Tensor& dy)
+Pass direct(const torch::Tensor& x, const torch::Tensor& w, const torch::Tensor& b, const torch::Tensor& dy,
+            int64_t stride = 1)
 {
-    return run([](auto x, auto w, auto b) { return torch::conv2d(x, w, b, 1, 1); }, x, w, b, dy);
+    return run([=](auto x, auto w, auto b) { return torch::conv2d(x, w, b, stride, w.size(2) / 2); }, x, w, b, dy);
 }
 
 Pass winogradPass(const torch::Tensor& x, const torch::Tensor& w, const torch::Tensor& b, const torch::Tensor& dy)
@@ -49,22 +50,25 @@ Pass winogradPass(const torch::Tensor& x, const torch::Tensor& w, const torch::T
         x, w, b, dy);
 }
 
-Pass patchPass(const torch::Tensor& x, const torch::Tensor& w, const torch::Tensor& b, const torch::Tensor& dy)
+Pass patchPass(const torch::Tensor& x, const torch::Tensor& w, const torch::Tensor& b, const torch::Tensor& dy,
+               int64_t stride)
 {
     return run(
-        [](auto x, auto w, auto b) {
-            return patchconv::conv3x3(x, w, b.defined() ? c10::optional<torch::Tensor>(b) : c10::nullopt);
+        [=](auto x, auto w, auto b) {
+            return patchconv::conv(x, w, b.defined() ? c10::optional<torch::Tensor>(b) : c10::nullopt, stride);
         },
         x, w, b, dy);
 }
 
 } // namespace
 
-// The studio's own convolutions: Winograd's for 3×3 layers of 16k channels, patch products for
-// first layers (models/PatchConv.h).
+// The studio's own convolutions: Winograd's for 3×3 stride-1 layers of 16k channels, patch
+// products for first layers, stride 2 and 1×1 (models/PatchConv.h).
 class TestWinograd : public QObject {
     Q_OBJECT
 private Q_SLOTS:
+    void initTestCase() { m_enabledByDefault = winograd::enabled(); }
+    void cleanupTestCase() { winograd::setEnabled(m_enabledByDefault); }
     void init();
     void passesMatchTheDirectConvolution_data();
     void passesMatchTheDirectConvolution();
@@ -74,12 +78,16 @@ private Q_SLOTS:
     void layerTakesItForEligibleConvolutionsOnly();
     void suspendedLayersUseTheDirectConvolution();
     void packedLayerKeepsTransformedWeightsUntilTheyChange();
+
+private:
+    bool m_enabledByDefault = true;
 };
 
 void TestWinograd::init()
 {
     if (!winograd::available())
         QSKIP("this CPU has no AVX2 + FMA: the direct convolution is used everywhere");
+    winograd::setEnabled(true); // whatever this CPU's default (off with AVX-512)
 }
 
 void TestWinograd::passesMatchTheDirectConvolution_data()
@@ -92,19 +100,30 @@ void TestWinograd::passesMatchTheDirectConvolution_data()
     QTest::addColumn<bool>("bias");
     QTest::addColumn<bool>("channelsLast");
     QTest::addColumn<int>("threads");
+    QTest::addColumn<int>("kernel");
+    QTest::addColumn<int>("stride");
     // Winograd: resnet's shapes, odd sizes (a last tile half outside), fewer tiles than a block and
     // more, rows of tiles that are not multiples of the micro-kernel's 6, NCHW inputs, one thread
-    // and two. Patch products (up to 4 input channels): resnet's stem, 3 channels with bias on an
-    // odd map, more threads than images.
-    QTest::newRow("resnet layer1") << 2 << 32 << 32 << 28 << 28 << false << true << 2;
-    QTest::newRow("resnet layer3, 7x7") << 3 << 128 << 128 << 7 << 7 << false << true << 2;
-    QTest::newRow("16 to 48, bias, 5x3") << 2 << 16 << 48 << 5 << 3 << true << true << 1;
-    QTest::newRow("64 to 16, 1x1 map") << 5 << 64 << 16 << 1 << 1 << true << false << 2;
-    QTest::newRow("32 to 32, 9x2, NCHW") << 7 << 32 << 32 << 9 << 2 << false << false << 2;
-    QTest::newRow("one image 14x14, one thread") << 1 << 64 << 64 << 14 << 14 << true << true << 1;
-    QTest::newRow("patch: resnet stem") << 4 << 1 << 32 << 28 << 28 << false << false << 2;
-    QTest::newRow("patch: 3 to 48, bias, 5x7") << 3 << 3 << 48 << 5 << 7 << true << true << 1;
-    QTest::newRow("patch: 4 to 16, one image, 1x2") << 1 << 4 << 16 << 1 << 2 << true << false << 2;
+    // and two. Patch products: resnet's stem, 3 channels with bias on an odd map, more threads
+    // than images; resnet's stride-2 convolutions and 1×1 shortcuts (7×7 outputs: a few images
+    // per weight-gradient product, a last group cut short), odd maps at stride 2, a 1×1 stride 1.
+    QTest::newRow("resnet layer1") << 2 << 32 << 32 << 28 << 28 << false << true << 2 << 3 << 1;
+    QTest::newRow("resnet layer3, 7x7") << 3 << 128 << 128 << 7 << 7 << false << true << 2 << 3 << 1;
+    QTest::newRow("16 to 48, bias, 5x3") << 2 << 16 << 48 << 5 << 3 << true << true << 1 << 3 << 1;
+    QTest::newRow("64 to 16, 1x1 map") << 5 << 64 << 16 << 1 << 1 << true << false << 2 << 3 << 1;
+    QTest::newRow("32 to 32, 9x2, NCHW") << 7 << 32 << 32 << 9 << 2 << false << false << 2 << 3 << 1;
+    QTest::newRow("one image 14x14, one thread") << 1 << 64 << 64 << 14 << 14 << true << true << 1 << 3 << 1;
+    QTest::newRow("patch: resnet stem") << 4 << 1 << 32 << 28 << 28 << false << false << 2 << 3 << 1;
+    QTest::newRow("patch: 3 to 48, bias, 5x7") << 3 << 3 << 48 << 5 << 7 << true << true << 1 << 3 << 1;
+    QTest::newRow("patch: 4 to 16, one image, 1x2") << 1 << 4 << 16 << 1 << 2 << true << false << 2 << 3 << 1;
+    QTest::newRow("patch: resnet layer2 stride 2") << 2 << 32 << 64 << 28 << 28 << false << true << 2 << 3 << 2;
+    QTest::newRow("patch: resnet layer3 stride 2") << 3 << 64 << 128 << 14 << 14 << false << true << 2 << 3 << 2;
+    QTest::newRow("patch: 1x1 shortcut stride 2") << 5 << 64 << 128 << 14 << 14 << false << true << 2 << 1 << 2;
+    QTest::newRow("patch: 16 to 32 stride 2, bias, 9x7, NCHW")
+        << 2 << 16 << 32 << 9 << 7 << true << false << 1 << 3 << 2;
+    QTest::newRow("patch: 1x1 stride 2, 5x5") << 3 << 32 << 16 << 5 << 5 << true << true << 2 << 1 << 2;
+    QTest::newRow("patch: 1x1 stride 1") << 2 << 48 << 32 << 6 << 5 << true << true << 2 << 1 << 1;
+    QTest::newRow("patch: one channel stride 2, 7x7") << 2 << 1 << 16 << 7 << 7 << true << true << 2 << 3 << 2;
 }
 
 void TestWinograd::passesMatchTheDirectConvolution()
@@ -117,17 +136,19 @@ void TestWinograd::passesMatchTheDirectConvolution()
     QFETCH(bool, bias);
     QFETCH(bool, channelsLast);
     QFETCH(int, threads);
+    QFETCH(int, kernel);
+    QFETCH(int, stride);
     at::set_num_threads(threads);
     torch::manual_seed(3);
     const auto format = channelsLast ? at::MemoryFormat::ChannelsLast : at::MemoryFormat::Contiguous;
     const auto x = torch::randn({n, c, h, w}).contiguous(format);
-    const auto weight = torch::randn({k, c, 3, 3}) * 0.1;
+    const auto weight = torch::randn({k, c, kernel, kernel}) * 0.1;
     const auto b = bias ? torch::randn({k}) : torch::Tensor();
-    const auto dy = torch::randn({n, k, h, w});
-    const bool patch = c <= 4;
-    QVERIFY(patch ? patchconv::supports(x, weight) && !winograd::supports(x, weight) : winograd::supports(x, weight));
-    const auto expected = direct(x, weight, b, dy);
-    const auto got = patch ? patchPass(x, weight, b, dy) : winogradPass(x, weight, b, dy);
+    const auto dy = torch::randn({n, k, (h - 1) / stride + 1, (w - 1) / stride + 1});
+    const bool patch = c <= 4 || kernel != 3 || stride != 1;
+    QVERIFY(patch ? patchconv::supports(x, weight, stride) : winograd::supports(x, weight));
+    const auto expected = direct(x, weight, b, dy, stride);
+    const auto got = patch ? patchPass(x, weight, b, dy, stride) : winogradPass(x, weight, b, dy);
     QCOMPARE(got.y.sizes(), expected.y.sizes());
     QVERIFY(got.y.is_contiguous(at::MemoryFormat::ChannelsLast));
     QVERIFY2(relative(got.y, expected.y) < 1e-5, std::to_string(relative(got.y, expected.y)).c_str());
@@ -149,8 +170,11 @@ void TestWinograd::weightGradientIsReproducible()
     for (int i = 0; i < 3; ++i)
         QVERIFY(torch::equal(winograd::backwardWeight(dy, x), first));
     const auto image = torch::randn({16, 1, 14, 14}), patchFirst = patchconv::backwardWeight(dy, image);
-    for (int i = 0; i < 3; ++i)
+    const auto map = torch::randn({16, 64, 7, 7}), stridedFirst = patchconv::backwardWeight(map, x, 3, 2);
+    for (int i = 0; i < 3; ++i) {
         QVERIFY(torch::equal(patchconv::backwardWeight(dy, image), patchFirst));
+        QVERIFY(torch::equal(patchconv::backwardWeight(map, x, 3, 2), stridedFirst));
+    }
     // An empty batch: no tiles, a zero weight gradient and empty maps, not a crash.
     const auto none = torch::empty({0, 32, 14, 14}).contiguous(at::MemoryFormat::ChannelsLast);
     const auto w = torch::randn({64, 32, 3, 3});
@@ -199,14 +223,16 @@ void TestWinograd::layerTakesItForEligibleConvolutionsOnly_data()
     QTest::addColumn<QString>("node"); // the studio's autograd function that runs it, or none
     QTest::newRow("3x3, 32 to 32") << 32 << 32 << 3 << 1 << 1 << "Conv3x3Function";
     QTest::newRow("3x3, 64 to 128") << 64 << 128 << 3 << 1 << 1 << "Conv3x3Function";
-    QTest::newRow("stride 2") << 32 << 64 << 3 << 1 << 2 << "";
+    QTest::newRow("stride 2") << 32 << 64 << 3 << 1 << 2 << "PatchConvFunction";
     QTest::newRow("one input channel (stems)") << 1 << 32 << 3 << 1 << 1 << "PatchConvFunction";
     QTest::newRow("one input channel, 8 kernels") << 1 << 8 << 3 << 1 << 1 << "";
-    QTest::newRow("one input channel, stride 2") << 1 << 32 << 3 << 1 << 2 << "";
+    QTest::newRow("one input channel, stride 2") << 1 << 32 << 3 << 1 << 2 << "PatchConvFunction";
+    QTest::newRow("stride 3") << 32 << 64 << 3 << 1 << 3 << "";
     QTest::newRow("8 channels") << 8 << 16 << 3 << 1 << 1 << "";
     QTest::newRow("no padding") << 32 << 32 << 3 << 0 << 1 << "";
     QTest::newRow("5x5") << 32 << 32 << 5 << 2 << 1 << "";
-    QTest::newRow("1x1 shortcut") << 32 << 64 << 1 << 0 << 1 << "";
+    QTest::newRow("1x1 shortcut") << 32 << 64 << 1 << 0 << 2 << "PatchConvFunction";
+    QTest::newRow("1x1 with padding 1") << 32 << 64 << 1 << 1 << 1 << "";
 }
 
 void TestWinograd::layerTakesItForEligibleConvolutionsOnly()

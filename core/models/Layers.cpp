@@ -31,8 +31,8 @@ torch::Tensor Conv2dImpl::forward(const torch::Tensor& x)
     }
     if (winograd::enabled() && winogradShape() && winograd::supports(x, weight))
         return winogradForward(x, false);
-    if (winograd::enabled() && winogradShape() && patchconv::supports(x, weight))
-        return patchconv::conv3x3(x, weight, bias);
+    if (const auto stride = squareStride(); winograd::enabled() && patchconv::supports(x, weight, stride))
+        return patchconv::conv(x, weight, bias, stride);
     const bool small = !c10::GradMode::is_enabled() && at::get_num_threads() > 1 && x.dim() == 4 && x.size(0) < 16 &&
                        x.scalar_type() == torch::kFloat && x.device().is_cpu() && padding &&
                        c10::holds_alternative<torch::enumtype::kZeros>(options.padding_mode());
@@ -65,15 +65,22 @@ void Conv2dImpl::addBias()
         torch::zeros({weight.size(0)}, weight.options()).requires_grad_(weight.requires_grad());
 }
 
-bool Conv2dImpl::winogradShape() const
+int64_t Conv2dImpl::squareStride() const
 {
     const auto both = [](const torch::ExpandingArray<2>& a, int64_t value) {
         return a->at(0) == value && a->at(1) == value;
     };
     const auto* padding = c10::get_if<torch::ExpandingArray<2>>(&options.padding());
-    return padding && both(*padding, 1) && both(options.kernel_size(), 3) && both(options.stride(), 1) &&
-           both(options.dilation(), 1) && options.groups() == 1 &&
-           c10::holds_alternative<torch::enumtype::kZeros>(options.padding_mode());
+    const auto kernel = options.kernel_size()->at(0), stride = options.stride()->at(0);
+    const bool square = padding && both(options.kernel_size(), kernel) && both(*padding, kernel / 2) &&
+                        both(options.stride(), stride) && both(options.dilation(), 1) && options.groups() == 1 &&
+                        c10::holds_alternative<torch::enumtype::kZeros>(options.padding_mode());
+    return square ? stride : 0;
+}
+
+bool Conv2dImpl::winogradShape() const
+{
+    return options.kernel_size()->at(0) == 3 && squareStride() == 1;
 }
 
 bool Conv2dImpl::snapshotCurrent() const

@@ -65,6 +65,8 @@ public:
     bool packed() const { return m_packed.defined(); }
 
 private:
+    /// The stride of a square convolution padded by kernel/2 (zeros, no dilation or groups), else 0.
+    int64_t squareStride() const;
     /// 3×3, stride 1, zero padding 1, no dilation or groups: the shape the Winograd kernels take.
     bool winogradShape() const;
     torch::Tensor winogradForward(const torch::Tensor& x, bool reluInput);

@@ -13,124 +13,207 @@ namespace studio::patchconv {
 namespace {
 
 using kernels::microRows;
+constexpr auto channelsLast = at::MemoryFormat::ChannelsLast;
 
-/// Image `n`'s patches: p[pixel][(a·3 + b)·C + c] = x[n][y + a − 1][x + b − 1][c], zero outside.
-void gatherPatches(const float* x, int64_t n, int64_t h, int64_t w, int64_t c, float* p)
+/// An input of n×c×h×w convolved with k kernels of kernel×kernel at `stride`, padding kernel/2.
+struct Geometry {
+    int64_t n, c, h, w, k, kernel, stride, pad, oh, ow;
+
+    Geometry(at::IntArrayRef input, int64_t kernels, int64_t kernel, int64_t stride)
+        : n(input[0]), c(input[1]), h(input[2]), w(input[3]), k(kernels), kernel(kernel), stride(stride),
+          pad(kernel / 2), oh((h + 2 * pad - kernel) / stride + 1), ow((w + 2 * pad - kernel) / stride + 1)
+    {
+    }
+    int64_t depth() const { return kernel * kernel * c; }
+    int64_t pixels() const { return oh * ow; }
+    int64_t imageSize() const { return h * w * c; }
+};
+
+/// Calls visit(patch entry, image pixel or nullptr outside) for each output pixel's patch
+/// p[pixel][(a·kernel + b)·C .. + C) ↔ image[y·stride + a − pad][x·stride + b − pad][0 .. C).
+template <class Patch, class Pixel, class Visit>
+void forEachPatchEntry(const Geometry& g, Patch* p, Pixel* image, Visit visit)
 {
-    const float* image = x + n * h * w * c;
-    for (int64_t y = 0; y < h; ++y)
-        for (int64_t col = 0; col < w; ++col, p += 9 * c)
-            for (int64_t a = 0; a < 3; ++a)
-                for (int64_t b = 0; b < 3; ++b) {
-                    const auto yy = y + a - 1, xx = col + b - 1;
-                    float* to = p + (a * 3 + b) * c;
-                    if (yy < 0 || yy >= h || xx < 0 || xx >= w)
-                        std::fill(to, to + c, 0.0f);
-                    else
-                        std::copy_n(image + (yy * w + xx) * c, c, to);
+    for (int64_t y = 0; y < g.oh; ++y)
+        for (int64_t x = 0; x < g.ow; ++x)
+            for (int64_t a = 0; a < g.kernel; ++a)
+                for (int64_t b = 0; b < g.kernel; ++b, p += g.c) {
+                    const auto iy = y * g.stride + a - g.pad, ix = x * g.stride + b - g.pad;
+                    const bool inside = iy >= 0 && iy < g.h && ix >= 0 && ix < g.w;
+                    visit(p, inside ? image + (iy * g.w + ix) * g.c : nullptr);
                 }
+}
+
+/// One image's patches, zero outside the image.
+void gatherPatches(const float* image, const Geometry& g, float* p)
+{
+    forEachPatchEntry(g, p, image, [c = g.c](float* to, const float* from) {
+        if (from)
+            std::copy_n(from, c, to);
+        else
+            std::fill(to, to + c, 0.0f);
+    });
+}
+
+/// The inverse for gradients: each patch entry added into the image pixel it came from.
+void scatterPatches(const float* p, const Geometry& g, float* image)
+{
+    std::fill(image, image + g.imageSize(), 0.0f);
+    forEachPatchEntry(g, p, image, [c = g.c](const float* from, float* to) {
+        if (to)
+            std::transform(from, from + c, to, to, std::plus<float>());
+    });
 }
 
 struct PatchConvFunction : torch::autograd::Function<PatchConvFunction> {
     static torch::Tensor forward(torch::autograd::AutogradContext* ctx, const torch::Tensor& x,
-                                 const torch::Tensor& weight, const torch::Tensor& bias)
+                                 const torch::Tensor& weight, const torch::Tensor& bias, int64_t stride)
     {
         // No bias comes as an empty tensor: autograd functions take defined tensors only.
         ctx->save_for_backward({x, weight});
         ctx->saved_data["bias"] = bias.numel() > 0;
-        return patchconv::forward(x, weight, bias.numel() > 0 ? bias : torch::Tensor());
+        ctx->saved_data["stride"] = stride;
+        return patchconv::forward(x, weight, bias.numel() > 0 ? bias : torch::Tensor(), stride);
     }
 
     static torch::autograd::variable_list backward(torch::autograd::AutogradContext* ctx,
                                                    torch::autograd::variable_list grads)
     {
         const auto saved = ctx->get_saved_variables();
-        const auto dy = grads[0].contiguous(at::MemoryFormat::ChannelsLast);
+        const auto &x = saved[0], &weight = saved[1];
+        const auto dy = grads[0].contiguous(channelsLast);
+        const auto stride = ctx->saved_data["stride"].toInt(), kernel = weight.size(2);
         torch::Tensor dx, dw, db;
-        if (ctx->needs_input_grad(0))
-            dx = std::get<0>(at::convolution_backward(dy, saved[0], saved[1], c10::nullopt, {1, 1}, {1, 1}, {1, 1},
-                                                      false, {0, 0}, 1, {true, false, false}));
+        if (ctx->needs_input_grad(0) && weight.size(1) % 16 == 0)
+            dx = backwardInput(dy, weight, x.sizes(), stride);
+        else if (ctx->needs_input_grad(0))
+            dx = std::get<0>(at::convolution_backward(dy, x, weight, c10::nullopt, {stride, stride},
+                                                      {kernel / 2, kernel / 2}, {1, 1}, false, {0, 0}, 1,
+                                                      {true, false, false}));
         if (ctx->needs_input_grad(1))
-            dw = backwardWeight(dy, saved[0]).contiguous(saved[1].suggest_memory_format());
+            dw = backwardWeight(dy, x, kernel, stride).contiguous(weight.suggest_memory_format());
         if (ctx->saved_data["bias"].toBool() && ctx->needs_input_grad(2))
             db = dy.sum({0, 2, 3});
-        return {dx, dw, db};
+        return {dx, dw, db, torch::Tensor()};
     }
 };
 
 } // namespace
 
-bool supports(const torch::Tensor& x, const torch::Tensor& weight)
+bool supports(const torch::Tensor& x, const torch::Tensor& weight, int64_t stride)
 {
-    return winograd::available() && x.dim() == 4 && weight.dim() == 4 && x.device().is_cpu() && !x.is_mkldnn() &&
-           x.scalar_type() == torch::kFloat && weight.scalar_type() == torch::kFloat && weight.size(2) == 3 &&
-           weight.size(3) == 3 && x.size(1) == weight.size(1) && x.size(1) >= 1 && x.size(1) <= 4 &&
-           weight.size(0) % 16 == 0 && x.numel() > 0;
+    if (!winograd::available() || x.dim() != 4 || weight.dim() != 4 || !x.device().is_cpu() || x.is_mkldnn() ||
+        x.scalar_type() != torch::kFloat || weight.scalar_type() != torch::kFloat || x.numel() == 0)
+        return false;
+    const auto c = x.size(1), kernel = weight.size(2);
+    return (kernel == 1 || kernel == 3) && weight.size(3) == kernel && (stride == 1 || stride == 2) &&
+           weight.size(1) == c && (c <= 4 || c % 16 == 0) && weight.size(0) % 16 == 0;
 }
 
-torch::Tensor forward(const torch::Tensor& input, const torch::Tensor& weight, const torch::Tensor& bias)
+torch::Tensor forward(const torch::Tensor& input, const torch::Tensor& weight, const torch::Tensor& bias,
+                      int64_t stride)
 {
-    const auto x = input.contiguous(at::MemoryFormat::ChannelsLast);
-    const int64_t n = x.size(0), c = x.size(1), h = x.size(2), w = x.size(3), k = weight.size(0), depth = 9 * c;
-    // The kernels as the product's right-hand side: wt[(a·3 + b)·C + c][k].
+    const auto x = input.contiguous(channelsLast);
+    const Geometry g(x.sizes(), weight.size(0), weight.size(2), stride);
+    const int64_t k = g.k, depth = g.depth(), pixels = g.pixels();
+    // The kernels as the product's right-hand side: wt[(a·kernel + b)·C + c][k].
     const auto wt = weight.permute({2, 3, 1, 0}).contiguous();
-    auto y = at::empty({n, k, h, w}, x.options().memory_format(at::MemoryFormat::ChannelsLast));
+    auto y = at::empty({g.n, k, g.oh, g.ow}, x.options().memory_format(channelsLast));
     const float *in = x.data_ptr<float>(), *right = wt.data_ptr<float>();
     const float* beta = bias.defined() ? bias.contiguous().data_ptr<float>() : nullptr;
     float* out = y.data_ptr<float>();
-    at::parallel_for(0, n, 1, [&](int64_t first, int64_t last) {
-        std::vector<float> patches(h * w * depth);
+    at::parallel_for(0, g.n, 1, [&](int64_t first, int64_t last) {
+        std::vector<float> patches(pixels * depth);
         for (int64_t image = first; image < last; ++image) {
-            gatherPatches(in, image, h, w, c, patches.data());
-            float* o = out + image * h * w * k;
+            gatherPatches(in + image * g.imageSize(), g, patches.data());
+            float* o = out + image * pixels * k;
             if (beta)
-                for (int64_t p = 0; p < h * w; ++p)
+                for (int64_t p = 0; p < pixels; ++p)
                     std::copy_n(beta, k, o + p * k);
-            for (int64_t p = 0; p < h * w; p += 6)
+            for (int64_t p = 0; p < pixels; p += 6)
                 for (int64_t panel = 0; panel < k / 16; ++panel)
-                    microRows(std::min<int64_t>(6, h * w - p), depth, patches.data() + p * depth, depth, 1,
+                    microRows(std::min<int64_t>(6, pixels - p), depth, patches.data() + p * depth, depth, 1,
                               right + panel * 16, k, o + p * k + panel * 16, k, beta != nullptr);
         }
     });
     return y;
 }
 
-torch::Tensor backwardWeight(const torch::Tensor& gradOutput, const torch::Tensor& input)
+torch::Tensor backwardWeight(const torch::Tensor& gradOutput, const torch::Tensor& input, int64_t kernel,
+                             int64_t stride)
 {
-    const auto x = input.contiguous(at::MemoryFormat::ChannelsLast);
-    const auto dy = gradOutput.contiguous(at::MemoryFormat::ChannelsLast);
-    const int64_t n = x.size(0), c = x.size(1), h = x.size(2), w = x.size(3), k = dy.size(1), depth = 9 * c;
+    const auto x = input.contiguous(channelsLast);
+    const auto dy = gradOutput.contiguous(channelsLast);
+    const Geometry g(x.sizes(), dy.size(1), kernel, stride);
+    const int64_t k = g.k, depth = g.depth(), pixels = g.pixels();
     // ∂L/∂wt[j][k] = Σ_pixels patch[pixel][j] · dy[pixel][k], summed per share of images and then
-    // in share order (the same shares every run on the same threads: a reproducible sum).
-    const auto shares = std::clamp<int64_t>(n, 1, std::max(1, at::get_num_threads()));
+    // in share order (the same shares every run on the same threads: a reproducible sum). Small
+    // maps go a few images at a time (their output gradients are consecutive rows) so that each
+    // product is long enough to be worth its accumulators' loads and stores.
+    const auto shares = std::clamp<int64_t>(g.n, 1, std::max(1, at::get_num_threads()));
+    const auto group = std::max<int64_t>(1, 256 / pixels);
     std::vector<std::vector<float>> partial(shares);
-    const float *in = x.data_ptr<float>(), *g = dy.data_ptr<float>();
+    const float *in = x.data_ptr<float>(), *gradient = dy.data_ptr<float>();
     at::parallel_for(0, shares, 1, [&](int64_t first, int64_t last) {
-        std::vector<float> patches(h * w * depth);
+        std::vector<float> patches(group * pixels * depth);
         for (int64_t share = first; share < last; ++share) {
             auto& sum = partial[share];
             sum.assign(depth * k, 0.0f);
-            for (int64_t image = n * share / shares; image < n * (share + 1) / shares; ++image) {
-                gatherPatches(in, image, h, w, c, patches.data());
+            const auto end = g.n * (share + 1) / shares;
+            for (int64_t image = g.n * share / shares; image < end; image += group) {
+                const auto count = std::min(group, end - image), rows = count * pixels;
+                for (int64_t i = 0; i < count; ++i)
+                    gatherPatches(in + (image + i) * g.imageSize(), g, patches.data() + i * pixels * depth);
                 for (int64_t j = 0; j < depth; j += 6)
                     for (int64_t panel = 0; panel < k / 16; ++panel)
-                        microRows(std::min<int64_t>(6, depth - j), h * w, patches.data() + j, 1, depth,
-                                  g + image * h * w * k + panel * 16, k, sum.data() + j * k + panel * 16, k, true);
+                        microRows(std::min<int64_t>(6, depth - j), rows, patches.data() + j, 1, depth,
+                                  gradient + image * pixels * k + panel * 16, k, sum.data() + j * k + panel * 16, k,
+                                  true);
             }
         }
     });
     for (int64_t share = 1; share < shares; ++share)
         std::transform(partial[0].begin(), partial[0].end(), partial[share].begin(), partial[0].begin(),
                        std::plus<float>());
-    // wt[(a·3 + b)·C + c][k] back to the K×C×3×3 weight's layout.
-    return torch::from_blob(partial[0].data(), {3, 3, c, k}, x.options()).permute({3, 2, 0, 1}).contiguous();
+    // wt[(a·kernel + b)·C + c][k] back to the K×C×kernel×kernel weight's layout.
+    return torch::from_blob(partial[0].data(), {kernel, kernel, g.c, k}, x.options())
+        .permute({3, 2, 0, 1})
+        .contiguous();
 }
 
-torch::Tensor conv3x3(const torch::Tensor& x, const torch::Tensor& weight, const c10::optional<torch::Tensor>& bias)
+torch::Tensor backwardInput(const torch::Tensor& gradOutput, const torch::Tensor& weight, at::IntArrayRef inputSizes,
+                            int64_t stride)
+{
+    const auto dy = gradOutput.contiguous(channelsLast);
+    const Geometry g(inputSizes, weight.size(0), weight.size(2), stride);
+    const int64_t k = g.k, depth = g.depth(), pixels = g.pixels();
+    TORCH_CHECK(depth % 16 == 0, "patchconv::backwardInput needs patches of a multiple of 16 values");
+    // ∂L/∂patch[pixel][j] = Σ_k dy[pixel][k] · w[k][j], then each patch entry back to its pixel.
+    const auto wk = weight.permute({0, 2, 3, 1}).contiguous();
+    auto dx = at::empty(inputSizes, dy.options().memory_format(channelsLast));
+    const float *gradient = dy.data_ptr<float>(), *right = wk.data_ptr<float>();
+    float* out = dx.data_ptr<float>();
+    at::parallel_for(0, g.n, 1, [&](int64_t first, int64_t last) {
+        std::vector<float> patches(pixels * depth);
+        for (int64_t image = first; image < last; ++image) {
+            const float* left = gradient + image * pixels * k;
+            for (int64_t p = 0; p < pixels; p += 6)
+                for (int64_t panel = 0; panel < depth / 16; ++panel)
+                    microRows(std::min<int64_t>(6, pixels - p), k, left + p * k, k, 1, right + panel * 16, depth,
+                              patches.data() + p * depth + panel * 16, depth, false);
+            scatterPatches(patches.data(), g, out + image * g.imageSize());
+        }
+    });
+    return dx;
+}
+
+torch::Tensor conv(const torch::Tensor& x, const torch::Tensor& weight, const c10::optional<torch::Tensor>& bias,
+                   int64_t stride)
 {
     if (!c10::GradMode::is_enabled())
-        return forward(x, weight, bias ? *bias : torch::Tensor());
-    return PatchConvFunction::apply(x, weight, bias && bias->defined() ? *bias : at::empty({0}, weight.options()));
+        return forward(x, weight, bias ? *bias : torch::Tensor(), stride);
+    return PatchConvFunction::apply(x, weight, bias && bias->defined() ? *bias : at::empty({0}, weight.options()),
+                                    stride);
 }
 
 } // namespace studio::patchconv

@@ -17,10 +17,16 @@ namespace studio::winograd {
 namespace {
 using kernels::microRows;
 
-/// On unless MNIST_STUDIO_WINOGRAD=0 (the direct convolution everywhere, for comparisons).
+/// On where these kernels beat LibTorch's convolution: CPUs with AVX2 + FMA and no AVX-512, where
+/// oneDNN's kernels use the same 256-bit registers (Winograd's layers 1.4–2×, the patch products
+/// 1.1–1.2×: bench_convolution with ONEDNN_MAX_CPU_ISA=AVX2 on a Zen 5). With AVX-512, oneDNN's
+/// 512-bit kernels match or beat them (0.65–1.0× the same day), so off. MNIST_STUDIO_WINOGRAD=0 or
+/// 1 sets it either way (comparisons, tests).
 std::atomic<bool> g_enabled{[] {
-    const char* value = std::getenv("MNIST_STUDIO_WINOGRAD");
-    return !value || std::string_view(value) != "0";
+    if (const char* value = std::getenv("MNIST_STUDIO_WINOGRAD"))
+        return std::string_view(value) != "0";
+    __builtin_cpu_init();
+    return !(__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw"));
 }()};
 thread_local int t_suspended = 0;
 

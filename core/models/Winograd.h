@@ -39,8 +39,10 @@ torch::Tensor backwardInput(const torch::Tensor& gradOutput, const torch::Tensor
                             const torch::Tensor& reluOf = {});
 torch::Tensor backwardWeight(const torch::Tensor& gradOutput, const torch::Tensor& x, bool reluInput = false);
 
-/// Process-wide switch for layers::Conv2d's use of these kernels: on unless the environment sets
-/// MNIST_STUDIO_WINOGRAD=0 (benchmarks compare against the direct convolution that way).
+/// Process-wide switch for layers::Conv2d's use of these kernels and the patch products
+/// (PatchConv.h): on where they are the faster — AVX2 + FMA without AVX-512, whose 512-bit oneDNN
+/// kernels win — unless the environment sets MNIST_STUDIO_WINOGRAD=0 or 1 (benchmarks compare the
+/// two that way).
 void setEnabled(bool enabled);
 bool enabled();
 
