@@ -9,6 +9,7 @@
 #include <QTest>
 
 #include <array>
+#include <cstdlib>
 
 using namespace studio;
 
@@ -67,8 +68,7 @@ Pass patchPass(const torch::Tensor& x, const torch::Tensor& w, const torch::Tens
 class TestWinograd : public QObject {
     Q_OBJECT
 private Q_SLOTS:
-    void initTestCase() { m_enabledByDefault = winograd::enabled(); }
-    void cleanupTestCase() { winograd::setEnabled(m_enabledByDefault); }
+    void cleanupTestCase() { winograd::resetEnabled(); }
     void init();
     void passesMatchTheDirectConvolution_data();
     void passesMatchTheDirectConvolution();
@@ -77,10 +77,8 @@ private Q_SLOTS:
     void layerTakesItForEligibleConvolutionsOnly_data();
     void layerTakesItForEligibleConvolutionsOnly();
     void suspendedLayersUseTheDirectConvolution();
+    void byDefaultAFewImagesTakeTheKernels();
     void packedLayerKeepsTransformedWeightsUntilTheyChange();
-
-private:
-    bool m_enabledByDefault = true;
 };
 
 void TestWinograd::init()
@@ -277,6 +275,27 @@ void TestWinograd::suspendedLayersUseTheDirectConvolution()
     winograd::setEnabled(false);
     QVERIFY(torch::equal(layer->forward(x), expected));
     winograd::setEnabled(true);
+}
+
+void TestWinograd::byDefaultAFewImagesTakeTheKernels()
+{
+    // The default (no MNIST_STUDIO_WINOGRAD): a Draw-page-sized batch takes the studio's kernels on
+    // every AVX2 CPU (with AVX-512 a training batch goes to oneDNN's instead); a switch forces it.
+    if (std::getenv("MNIST_STUDIO_WINOGRAD"))
+        QSKIP("MNIST_STUDIO_WINOGRAD is set: the default is not in use");
+    winograd::resetEnabled();
+    torch::manual_seed(11);
+    auto layer = layers::conv(32, 32, 3, 1, false);
+    const auto one = torch::randn({1, 32, 10, 10}).contiguous(at::MemoryFormat::ChannelsLast).requires_grad_();
+    QVERIFY(layer->forward(one).grad_fn()->name().find("Conv3x3Function") != std::string::npos);
+    const auto batch = torch::randn({32, 32, 10, 10}).contiguous(at::MemoryFormat::ChannelsLast);
+    QVERIFY(winograd::preferred(one));
+    QVERIFY(winograd::enabled());
+    winograd::setEnabled(false);
+    QVERIFY(!winograd::preferred(one));
+    winograd::setEnabled(true);
+    QVERIFY(winograd::preferred(batch));
+    winograd::resetEnabled();
 }
 
 void TestWinograd::packedLayerKeepsTransformedWeightsUntilTheyChange()

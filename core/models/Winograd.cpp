@@ -17,17 +17,27 @@ namespace studio::winograd {
 namespace {
 using kernels::microRows;
 
-/// On where these kernels beat LibTorch's convolution: CPUs with AVX2 + FMA and no AVX-512, where
-/// oneDNN's kernels use the same 256-bit registers (Winograd's layers 1.4–2×, the patch products
-/// 1.1–1.2×: bench_convolution with ONEDNN_MAX_CPU_ISA=AVX2 on a Zen 5). With AVX-512, oneDNN's
-/// 512-bit kernels match or beat them (0.65–1.0× the same day), so off. MNIST_STUDIO_WINOGRAD=0 or
-/// 1 sets it either way (comparisons, tests).
-std::atomic<bool> g_enabled{[] {
-    if (const char* value = std::getenv("MNIST_STUDIO_WINOGRAD"))
-        return std::string_view(value) != "0";
-    __builtin_cpu_init();
-    return !(__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw"));
-}()};
+/// Whether layers use these kernels: 1 always, 0 never, −1 where they win (preferred()). Set by
+/// MNIST_STUDIO_WINOGRAD=1 / 0 (comparisons, tests) or setEnabled(); −1 without either.
+int modeFromEnvironment()
+{
+    const char* value = std::getenv("MNIST_STUDIO_WINOGRAD");
+    return !value ? -1 : std::string_view(value) != "0";
+}
+std::atomic<int> g_mode{modeFromEnvironment()};
+
+/// AVX-512, which oneDNN's kernels use 512 bits wide where these are AVX2's 256: measured on a Zen
+/// 5 (bench_convolution, batch 128), oneDNN's training step runs resnet's shapes at 0.65–1.0× these
+/// kernels' times; held to AVX2 (ONEDNN_MAX_CPU_ISA=AVX2, as on an AVX2-only CPU), at 1.1–2×
+/// theirs. For a few images (the Draw page) these still win there: oneDNN's per-call overhead.
+bool wideVectors()
+{
+    static const bool wide = [] {
+        __builtin_cpu_init();
+        return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw");
+    }();
+    return wide;
+}
 thread_local int t_suspended = 0;
 
 /// One convolution's geometry: NHWC input n×h×w×c, output n×h×w×k, tiles of 2×2 outputs whose
@@ -381,12 +391,22 @@ torch::Tensor conv3x3(const torch::Tensor& x, const torch::Tensor& weight, const
 
 void setEnabled(bool enabled)
 {
-    g_enabled = enabled;
+    g_mode = enabled ? 1 : 0;
+}
+
+void resetEnabled()
+{
+    g_mode = modeFromEnvironment();
 }
 
 bool enabled()
 {
-    return g_enabled && t_suspended == 0;
+    return g_mode != 0 && t_suspended == 0;
+}
+
+bool preferred(const torch::Tensor& x)
+{
+    return enabled() && (g_mode == 1 || !wideVectors() || x.dim() == 0 || x.size(0) < 16);
 }
 
 Suspend::Suspend()

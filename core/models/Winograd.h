@@ -39,12 +39,17 @@ torch::Tensor backwardInput(const torch::Tensor& gradOutput, const torch::Tensor
                             const torch::Tensor& reluOf = {});
 torch::Tensor backwardWeight(const torch::Tensor& gradOutput, const torch::Tensor& x, bool reluInput = false);
 
-/// Process-wide switch for layers::Conv2d's use of these kernels and the patch products
-/// (PatchConv.h): on where they are the faster — AVX2 + FMA without AVX-512, whose 512-bit oneDNN
-/// kernels win — unless the environment sets MNIST_STUDIO_WINOGRAD=0 or 1 (benchmarks compare the
-/// two that way).
+/// Process-wide switch for layers::Conv2d's use of these kernels and of the patch products
+/// (PatchConv.h): setEnabled(true) always, setEnabled(false) never — as MNIST_STUDIO_WINOGRAD=1 or
+/// 0 in the environment do (benchmarks compare the two that way) — and by default where they are
+/// the faster: on CPUs without AVX-512, and for fewer than 16 images on those with it (whose 512-bit
+/// oneDNN kernels win for training batches). resetEnabled() returns to the environment's setting.
 void setEnabled(bool enabled);
+void resetEnabled();
+/// Not switched off (nor Suspended on this thread).
 bool enabled();
+/// Whether a layer should convolve `x` with these kernels (enabled() and the default's rule).
+bool preferred(const torch::Tensor& x);
 
 /// While one lives, this thread's convolutions are LibTorch's (ModelSummary counts their
 /// multiply-adds from the profiler's aten::conv2d events).
