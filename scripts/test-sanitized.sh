@@ -14,6 +14,9 @@ cmake -S "$here" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_FLA
   -DSTUDIO_SANITIZE=ON -DSTUDIO_FUZZ=ON -DSTUDIO_BUILD_BENCH=OFF
 cmake --build "$build"
 export QT_QPA_PLATFORM=offscreen
+# Instrumented code runs several times slower: Qt's 300 s watchdog per test function is too short
+# for the sweep workers' longest test (300 epochs through a server restart) on a busy machine.
+export QTEST_FUNCTION_TIMEOUT=900000
 export ASAN_OPTIONS=detect_leaks=0:abort_on_error=1
 # abort_on_error: UBSan's own exit skips the death callback libFuzzer registered with ASan's runtime
 # (GCC links the two separately), so only an abort makes libFuzzer keep the input.

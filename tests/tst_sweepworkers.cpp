@@ -24,6 +24,9 @@ using namespace studio;
 namespace {
 
 constexpr int kSweepRunEpochs = 2;
+/// How long a worker may take over its whole share: a release build needs well under a minute, the
+/// sanitized one (scripts/test-sanitized.sh) several times that on a busy machine.
+constexpr int kWorkerMs = 600000;
 
 QStringList createArgs(const QString& grid)
 {
@@ -118,7 +121,7 @@ private Q_SLOTS:
         QStringList outputs;
         std::vector<int> taken;
         for (auto& w : workers) {
-            QVERIFY(w->waitForFinished(240000));
+            QVERIFY(w->waitForFinished(kWorkerMs));
             QCOMPARE(w->exitCode(), 0);
             outputs << QString::fromUtf8(w->readAllStandardOutput());
             const auto m = QRegularExpression("worker \\d+: (\\d+) runs taken").match(outputs.back());
@@ -151,7 +154,7 @@ private Q_SLOTS:
             QCOMPARE(store.epochs(1).size(), std::size_t(1));
         }
         std::unique_ptr<QProcess> a(startWorker(m_data, runs)), b(startWorker(m_data, runs));
-        QVERIFY(a->waitForFinished(240000) && b->waitForFinished(240000));
+        QVERIFY(a->waitForFinished(kWorkerMs) && b->waitForFinished(kWorkerMs));
         QCOMPARE(a->exitCode(), 0);
         QCOMPARE(b->exitCode(), 0);
         const QStringList outputs{QString::fromUtf8(a->readAllStandardOutput()),
@@ -211,7 +214,7 @@ private Q_SLOTS:
             if (at > 1500 && at < back - 1000)
                 whileDown += lines;
         QVERIFY2(whileDown > 0, out.constData());
-        QVERIFY(worker->waitForFinished(240000));
+        QVERIFY(worker->waitForFinished(kWorkerMs));
         out += worker->readAllStandardOutput();
         QVERIFY2(worker->exitCode() == 0, (out + worker->readAllStandardError()).constData());
         QVERIFY2(out.contains("run 1: the run store was out of reach"), out.constData());
@@ -238,7 +241,7 @@ private Q_SLOTS:
         QVERIFY(outage.waitForFinished(30000));
         QCOMPARE(outage.exitCode(), 0);
         std::unique_ptr<QProcess> next(startWorker(m_data, killedRuns));
-        QVERIFY(next->waitForFinished(240000));
+        QVERIFY(next->waitForFinished(kWorkerMs));
         const QByteArray nextOut = next->readAllStandardOutput();
         QVERIFY2(next->exitCode() == 0, (nextOut + next->readAllStandardError()).constData());
         QVERIFY2(nextOut.contains("continuing at epoch"), nextOut.constData());
