@@ -277,8 +277,14 @@ void TestMainWindow::trainsLivePausesResumesAndStops()
     QTest::mouseClick(page->findChild<QPushButton*>("pauseButton"), Qt::LeftButton);
     QCOMPARE(window->session()->state(), State::Paused);
     QCOMPARE(page->findChild<QPushButton*>("pauseButton")->text(), QString("Resume"));
-    QTest::qWait(300); // the batch in flight lands
-    const int frozen = loss->sampleCount(0);
+    // The batch (or validation pass) in flight still lands: wait for a quiet 600 ms, which a run
+    // that ignored the pause never gives (instrumented builds need more than a fixed 300 ms).
+    int frozen = -1;
+    for (int tries = 0; tries < 20 && frozen != loss->sampleCount(0); ++tries) {
+        frozen = loss->sampleCount(0);
+        QTest::qWait(600);
+    }
+    QCOMPARE(loss->sampleCount(0), frozen);
     QTest::qWait(600);
     QCOMPARE(loss->sampleCount(0), frozen);
 
