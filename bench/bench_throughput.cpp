@@ -37,7 +37,7 @@ static int run(int argc, char** argv)
     keepFreedMemoryMapped();
     QCoreApplication app(argc, argv);
     if (argc < 4) {
-        std::fprintf(stderr, "usage: %s ARCH EPOCHS AUG(0/1) [THREADS] [BATCH] [IMAGES]\n", argv[0]);
+        std::fprintf(stderr, "usage: %s ARCH EPOCHS AUG(0/1) [THREADS] [BATCH] [IMAGES] [PRECISION]\n", argv[0]);
         return 2;
     }
     const auto data = loadDataset(bench::mnistFolder());
@@ -48,6 +48,8 @@ static int run(int argc, char** argv)
     c.threads = argc > 4 ? std::atoi(argv[4]) : 2;
     c.batchSize = argc > 5 ? std::atoll(argv[5]) : 128;
     c.limitTrain = argc > 6 ? std::atoll(argv[6]) : 0;
+    if (argc > 7)
+        setConfigField(c, *findConfigField("precision"), argv[7]);
     c.valFraction = 0.0;
     c.optimizer = OptimizerKind::Adam;
     c.learningRate = 1e-3;
@@ -74,11 +76,12 @@ static int run(int argc, char** argv)
     const double images = static_cast<double>(trainer.trainingSize()) * c.numEpochs;
     const double imagesPerSecond = images / times.seconds;
     const double gflops = 2.0 * double(cost.trainingMultiplyAdds) * imagesPerSecond / 1e9;
-    std::printf("studio arch=%s epochs=%d aug=%d threads=%d s_per_epoch=%.1f img_per_s=%.0f eval_s=%.2f "
+    std::printf("studio arch=%s precision=%s epochs=%d aug=%d threads=%d s_per_epoch=%.1f img_per_s=%.0f eval_s=%.2f "
                 "test_acc=%.2f train_mmacs_per_img=%.2f gflops=%.1f peak_gemm=%.1f peak_conv=%.1f of_peak=%.0f%%\n",
-                c.model.c_str(), c.numEpochs, c.augment.enabled ? 1 : 0, c.threads, times.seconds / c.numEpochs,
-                imagesPerSecond, evalSeconds, p.accuracy * 100, double(cost.trainingMultiplyAdds) / 1e6, gflops,
-                peak.gemm, peak.convolution, 100.0 * gflops / peak.best());
+                c.model.c_str(), c.precision == Precision::BFloat16 ? "bfloat16" : "float32", c.numEpochs,
+                c.augment.enabled ? 1 : 0, c.threads, times.seconds / c.numEpochs, imagesPerSecond, evalSeconds,
+                p.accuracy * 100, double(cost.trainingMultiplyAdds) / 1e6, gflops, peak.gemm, peak.convolution,
+                100.0 * gflops / peak.best());
     return 0;
 }
 

@@ -13,6 +13,7 @@
 #include "TrainingSession.h"
 
 #include "runs/RunStore.h"
+#include "training/MixedPrecision.h"
 #include "training/TrainConfig.h"
 #include "support/SyntheticData.h"
 #include "support/TestMain.h"
@@ -167,6 +168,11 @@ void TestMainWindow::invalidInputShowsItsMessageAndBlocksStart()
     QVERIFY(page->form()->isValid());
     QVERIFY(page->form()->messageFor("learning_rate").isEmpty());
     QVERIFY(start->isEnabled());
+    // bfloat16: offered everywhere, refused where this CPU cannot run it
+    qobject_cast<QComboBox*>(page->form()->editor("precision"))->setCurrentText("bfloat16");
+    QCOMPARE(page->form()->config().precision, Precision::BFloat16);
+    QCOMPARE(start->isEnabled(), bfloat16Native());
+    QCOMPARE(page->form()->messageFor("precision").contains("needs a CPU with AVX-512 BF16"), !bfloat16Native());
 }
 
 void TestMainWindow::irrelevantFieldsAreGreyedOut()

@@ -80,6 +80,7 @@ void TestTrainConfig::seed000ConfigJsonLoadsAsIs()
     QCOMPARE(c.optimizer, OptimizerKind::Sgd);
     QCOMPARE(c.scheduler, SchedulerKind::WarmupCosine);
     QCOMPARE(c.earlyStoppingPatience, 10);
+    QCOMPARE(c.precision, Precision::Float32); // no key (every earlier run's config): as before
 }
 
 void TestTrainConfig::jsonRoundTripKeepsEveryField()
@@ -90,11 +91,13 @@ void TestTrainConfig::jsonRoundTripKeepsEveryField()
     c.earlyStoppingMonitor = Monitor::ValAccuracy;
     c.augment.eraseAreaMax = 0.2;
     c.limitTrain = 1234;
+    c.precision = Precision::BFloat16;
     QTemporaryDir dir;
     saveConfigFile(dir.filePath("c.json"), c);
     QVERIFY(loadConfigFile(dir.filePath("c.json")) == c);
     QCOMPARE(configToJson(c).size(), qsizetype(configFields().size()));
     QCOMPARE(configToJson(c).value("scheduler").toString(), QString("onecycle"));
+    QCOMPARE(configToJson(c).value("precision").toString(), QString("bfloat16"));
 }
 
 void TestTrainConfig::invalidValuesNameTheirField_data()
@@ -161,6 +164,7 @@ void TestTrainConfig::wrongTypesAndChoicesNameTheirField()
     expectError(R"({"batch_size": 12.5})", "batch_size must be a whole number");
     expectError(R"({"optimizer": "rmsprop"})", "optimizer must be one of sgd, adam, adamw, got \"rmsprop\"");
     expectError(R"({"nesterov": "yes"})", "nesterov must be true or false");
+    expectError(R"({"precision": "fp16"})", "precision must be one of float32, bfloat16, got \"fp16\"");
     std::vector<std::string> ignored;
     configFromJson(QJsonDocument::fromJson(R"({"learnin_rate": 0.1, "seed": 3})").object(), &ignored);
     QCOMPARE(ignored, std::vector<std::string>{"learnin_rate"});
@@ -189,6 +193,8 @@ void TestTrainConfig::cliTextSetsFields()
     setConfigField(c, *findConfigField("scheduler"), "OneCycleLR");
     setConfigField(c, *findConfigField("augmentation"), "on");
     setConfigField(c, *findConfigField("batch_size"), "256");
+    setConfigField(c, *findConfigField("precision"), "BF16");
+    QCOMPARE(c.precision, Precision::BFloat16);
     QCOMPARE(c.scheduler, SchedulerKind::OneCycle);
     QVERIFY(c.augment.enabled);
     QCOMPARE(c.batchSize, 256);

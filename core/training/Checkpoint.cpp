@@ -27,7 +27,7 @@ namespace studio {
 namespace {
 
 constexpr const char* kFormat = "mnist-studio-checkpoint";
-constexpr int kVersion = 3; // 2: "data" (dataset record) and "versions"; 3: checksummed (CheckpointFile)
+constexpr int kCheckpointVersion = 3; // 2: "data" (dataset record) and "versions"; 3: checksummed (CheckpointFile)
 
 QJsonValue finiteOrNull(double v)
 {
@@ -48,7 +48,7 @@ std::string metaToJson(const CheckpointMeta& m)
                     {"best_epoch", p.early.bestEpoch},
                     {"epochs_without_improvement", p.early.epochsWithoutImprovement}};
     QJsonObject o{{"format", kFormat},
-                  {"version", kVersion},
+                  {"version", kCheckpointVersion},
                   {"config", configToJson(m.config)},
                   {"position", pos},
                   {"data", toJson(m.data)},
@@ -68,7 +68,7 @@ CheckpointMeta metaFromJson(const QString& path, const std::string& text)
     const auto o = doc.object();
     if (o.value("format").toString() != kFormat)
         throw StudioError("Checkpoint " + path.toStdString() + " is not a MNIST Studio checkpoint.");
-    if (o.value("version").toInt() > kVersion)
+    if (o.value("version").toInt() > kCheckpointVersion)
         throw StudioError("Checkpoint " + path.toStdString() + " was written by a newer MNIST Studio (format " +
                           std::to_string(o.value("version").toInt()) + ").");
     CheckpointMeta m;

@@ -165,6 +165,14 @@ const std::vector<ConfigField>& configFields()
          {},
          INT(limitTest, std::int64_t)},
         {"threads", "Torch threads for training (0: all cores)", K::Integer, 0, 256, {}, INT(threads, int)},
+        {"precision",
+         "Arithmetic of the training step: bfloat16 runs convolutions and matrix products in bfloat16 "
+         "(weights, losses and evaluation stay float32; needs a CPU with AVX-512 BF16)",
+         K::Choice,
+         0,
+         0,
+         {"float32", "bfloat16"},
+         CHOICE(precision, Precision)},
     };
     return fields;
 }

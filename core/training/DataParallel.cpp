@@ -2,6 +2,7 @@
 
 #include "models/Predictions.h"
 #include "training/Checkpoint.h"
+#include "training/MixedPrecision.h"
 #include "util/StudioError.h"
 
 #include <torch/csrc/autograd/grad_mode.h>
@@ -30,15 +31,19 @@ void shareBuffers(World& world, torch::nn::Module& model)
         world.broadcast(buffers);
 }
 
-StepTotals shardStep(World& world, ClassifierImpl& model, const Batch& batch, bool stop)
+StepTotals shardStep(World& world, ClassifierImpl& model, const Batch& batch, Precision precision, bool stop)
 {
     namespace F = torch::nn::functional;
     shareBuffers(world, model);
     double lossSum = 0.0;
     std::int64_t correct = 0;
     if (batch.labels.size(0) > 0) {
-        const auto logits = model.forward(batch.images);
-        const auto loss = F::cross_entropy(logits, batch.labels, F::CrossEntropyFuncOptions().reduction(torch::kSum));
+        torch::Tensor logits, loss;
+        {
+            AutocastScope mixed(precision);
+            logits = model.forward(batch.images);
+            loss = F::cross_entropy(logits, batch.labels, F::CrossEntropyFuncOptions().reduction(torch::kSum));
+        }
         lossSum = loss.item<double>();
         (loss / double(batch.globalSize)).backward();
         correct = logits.argmax(1).eq(batch.labels).sum().item<std::int64_t>();

@@ -4,6 +4,7 @@
 #include "distributed/World.h"
 #include "models/Classifier.h"
 #include "models/ScoredSet.h"
+#include "training/TrainConfig.h"
 
 #include <torch/nn/module.h>
 
@@ -33,8 +34,9 @@ struct StepTotals {
 /// gradient (each rank's loss is its shard's sum over the global batch size, so the summed
 /// gradients are the global batch mean's whatever the shard sizes; a rank without images adds
 /// zeros) together with the loss, the correct count and the stop votes. Buffers follow rank 0's
-/// first. The caller steps the optimizer unless `stop`.
-StepTotals shardStep(World& world, ClassifierImpl& model, const Batch& batch, bool stop);
+/// first. The forward pass runs at `precision` (training/MixedPrecision). The caller steps the
+/// optimizer unless `stop`.
+StepTotals shardStep(World& world, ClassifierImpl& model, const Batch& batch, Precision precision, bool stop);
 
 /// This rank's contiguous share of a set.
 LabeledImages shardOf(const LabeledImages& set, const World& world);

@@ -18,7 +18,7 @@ namespace studio {
 namespace {
 
 constexpr char kMagic[8] = {'M', 'S', 'R', 'E', 'P', 'L', 'A', 'Y'};
-constexpr quint32 kVersion = 1;
+constexpr quint32 kReplayVersion = 1;
 constexpr int kHeaderBytes = 8 + 4 * 4; // magic, version, epoch, images, classes
 
 QString fileOf(const QString& runDir, int epoch)
@@ -65,7 +65,7 @@ void writeReplayEpoch(const QString& runDir, int epoch, const ScoredSet& scores)
     QByteArray out;
     out.reserve(int(kHeaderBytes + n * (1 + 2 * c)));
     out.append(kMagic, sizeof kMagic);
-    for (quint32 v : {kVersion, quint32(epoch), quint32(n), quint32(c)})
+    for (quint32 v : {kReplayVersion, quint32(epoch), quint32(n), quint32(c)})
         appendLe32(out, v);
     for (int label : scores.labels)
         out.append(char(std::uint8_t(label)));
@@ -120,9 +120,9 @@ std::vector<ReplayEpoch> readReplay(const QString& runDir, int lastEpoch)
         const auto version = qFromLittleEndian<quint32>(p), stored = qFromLittleEndian<quint32>(p + 4);
         const auto n = std::size_t(qFromLittleEndian<quint32>(p + 8)),
                    c = std::size_t(qFromLittleEndian<quint32>(p + 12));
-        if (version != kVersion)
+        if (version != kReplayVersion)
             throw damaged("version " + std::to_string(version) + ", this studio reads version " +
-                          std::to_string(kVersion));
+                          std::to_string(kReplayVersion));
         if (int(stored) != epoch || c < 1 || c > 255 || std::size_t(bytes.size()) != kHeaderBytes + n * (1 + 2 * c))
             throw damaged("its header does not match its name or size");
         ReplayEpoch e;

@@ -39,6 +39,8 @@ const std::map<std::string, std::string>& aliases()
         {"plaincnn", "plain-cnn"},
         {"simplecnn", "simple-cnn"},
         {"deepercnn", "deeper-cnn"},
+        {"fp32", "float32"},
+        {"bf16", "bfloat16"},
     };
     return a;
 }

@@ -14,6 +14,7 @@ namespace studio {
 enum class OptimizerKind { Sgd, Adam, AdamW };
 enum class SchedulerKind { Constant, Step, WarmupCosine, OneCycle };
 enum class Monitor { ValLoss, ValAccuracy };
+enum class Precision { Float32, BFloat16 };
 
 /// Everything that defines a training run. Saved as JSON whose keys follow seed 000's
 /// config.json where they overlap, so that file loads as is.
@@ -53,6 +54,9 @@ struct TrainConfig {
     std::int64_t limitTrain = 0; ///< use only the first N training images (0: all)
     std::int64_t limitTest = 0;
     int threads = 0; ///< torch intra-op threads (0: all cores)
+    /// BFloat16: the training step's forward pass under LibTorch's autocast (training/MixedPrecision);
+    /// weights, optimizer state, validation and evaluation stay float32.
+    Precision precision = Precision::Float32;
 
     bool operator==(const TrainConfig&) const = default;
 };

@@ -9,6 +9,7 @@
 #include "training/EarlyStopping.h"
 #include "training/EpochReplay.h"
 #include "training/LrSchedule.h"
+#include "training/MixedPrecision.h"
 #include "training/OptimizerFactory.h"
 #include "util/KillPoint.h"
 #include "util/PlainMessage.h"
@@ -49,6 +50,7 @@ Trainer::Trainer(TrainConfig config, const Dataset& dataset, QString runDir)
     : m_config(std::move(config)), m_data(dataset), m_runDir(std::move(runDir))
 {
     validateConfig(m_config);
+    checkPrecision(m_config.precision); // this machine's side of the config
     auto sets = trainingSets(dataset, m_config.limitTrain, m_config.valFraction, m_config.seed);
     m_train = std::move(sets.train);
     m_validation = std::move(sets.validation);
@@ -273,7 +275,7 @@ FinishedEvent Trainer::train()
             double lossValue = 0.0;
             std::int64_t n = batch->labels.size(0), correct = 0;
             if (m_world) {
-                const auto totals = shardStep(*m_world, *m_model, *batch, m_stop.load());
+                const auto totals = shardStep(*m_world, *m_model, *batch, m_config.precision, m_stop.load());
                 if (totals.stop)
                     return stopNow();
                 n = batch->globalSize;
@@ -282,8 +284,11 @@ FinishedEvent Trainer::train()
             }
             torch::Tensor logits, loss;
             if (!m_world) {
-                logits = m_model->forward(batch->images);
-                loss = F::cross_entropy(logits, batch->labels);
+                {
+                    AutocastScope mixed(m_config.precision);
+                    logits = m_model->forward(batch->images);
+                    loss = F::cross_entropy(logits, batch->labels);
+                }
                 lossValue = loss.item<double>();
             }
             if (!std::isfinite(lossValue)) {

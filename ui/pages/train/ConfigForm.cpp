@@ -1,5 +1,6 @@
 #include "ConfigForm.h"
 
+#include "training/MixedPrecision.h"
 #include "util/StudioError.h"
 
 #include <QCheckBox>
@@ -31,7 +32,8 @@ const QList<Section>& sections()
          {"scheduler", "warmup_epochs", "step_size", "gamma", "max_lr", "pct_start", "div_factor", "final_div_factor"}},
         {QT_TR_NOOP("Early stopping"),
          {"early_stopping_patience", "early_stopping_monitor", "early_stopping_min_delta", "restore_best_weights"}},
-        {QT_TR_NOOP("Data and run"), {"name", "seed", "val_fraction", "limit_train", "limit_test", "threads"}},
+        {QT_TR_NOOP("Data and run"),
+         {"name", "seed", "val_fraction", "limit_train", "limit_test", "threads", "precision"}},
         {QT_TR_NOOP("Augmentation"),
          {"augmentation", "aug_rotation", "aug_translate", "aug_scale_min", "aug_scale_max", "aug_shear", "aug_erase_p",
           "aug_erase_area_min", "aug_erase_area_max"}},
@@ -251,7 +253,13 @@ void ConfigForm::revalidate()
             problems.append(QString::fromUtf8(e.what()));
         }
     }
-    for (const auto& p : configProblems(config)) {
+    auto found = configProblems(config);
+    try {
+        checkPrecision(config.precision); // what this machine cannot run
+    } catch (const StudioError& e) {
+        found.push_back(e.what());
+    }
+    for (const auto& p : found) {
         const QString problem = QString::fromStdString(p);
         const QString key = keyOfProblem(problem);
         if (m_editors.contains(key) && !messages.contains(key))
