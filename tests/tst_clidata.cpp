@@ -59,6 +59,8 @@ void TestCliData::initTestCase()
 
 void TestCliData::commandsUseTheRunsOwnDataOrRefuse()
 {
+    // In-process, tst_rundata runs the same lookups and refusals under the sanitizers.
+    STUDIO_SKIP_WHEN_INSTRUMENTED("a dozen CLI processes, ~1.5 minutes instrumented");
     const QString a = m_dir.filePath("one/blocks"), b = m_dir.filePath("two/blocks"), runs = m_dir.filePath("runs");
     test::writeIdxFolder(m_a, a);
     test::writeIdxFolder(m_b, b, true); // the same display name, "blocks", other images
@@ -150,6 +152,8 @@ void TestCliData::predictNamesTheClassesOfItsData()
 
 void TestCliData::runsOfThePreviousVersionKeepWorking()
 {
+    // In-process, tst_rundata reads the same store under the sanitizers.
+    STUDIO_SKIP_WHEN_INSTRUMENTED("resumes and evaluates in CLI processes, ~2.5 minutes instrumented");
     const QString runs = m_dir.filePath("v1");
     QVERIFY(test::copyFolder(test::fixturePath("store-v1"), runs));
     const QString blocks = runs + "/blocks"; // the data they were trained on, found by name and statistics

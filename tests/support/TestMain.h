@@ -14,6 +14,15 @@ bool registerTest(const char* file, TestRunner run, bool widgets);
 
 } // namespace studio::test
 
+/// In a test function: skips it in the instrumented build (scripts/test-sanitized.sh) with `why`.
+/// For the few functions whose minutes there go to LibTorch's training in child processes and add
+/// no code the rest of that suite does not already run; the release suite runs them as usual.
+#if defined(__SANITIZE_ADDRESS__)
+#define STUDIO_SKIP_WHEN_INSTRUMENTED(why) QSKIP("release suite only: " why)
+#else
+#define STUDIO_SKIP_WHEN_INSTRUMENTED(why) static_cast<void>(0)
+#endif
+
 #define STUDIO_TEST_RUNNER(TestObject)                                                                                 \
     [](int argc, char** argv) {                                                                                        \
         TestObject tc;                                                                                                 \
