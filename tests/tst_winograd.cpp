@@ -2,6 +2,7 @@
 #include "models/PatchConv.h"
 #include "models/Winograd.h"
 #include "support/TestMain.h"
+#include "training/MixedPrecision.h"
 
 #include <ATen/Parallel.h>
 #include <torch/csrc/autograd/grad_mode.h>
@@ -77,7 +78,7 @@ private Q_SLOTS:
     void layerTakesItForEligibleConvolutionsOnly_data();
     void layerTakesItForEligibleConvolutionsOnly();
     void suspendedLayersUseTheDirectConvolution();
-    void byDefaultAFewImagesTakeTheKernels();
+    void byDefaultFloatConvolutionsTakeTheKernels();
     void packedLayerKeepsTransformedWeightsUntilTheyChange();
 };
 
@@ -277,24 +278,35 @@ void TestWinograd::suspendedLayersUseTheDirectConvolution()
     winograd::setEnabled(true);
 }
 
-void TestWinograd::byDefaultAFewImagesTakeTheKernels()
+void TestWinograd::byDefaultFloatConvolutionsTakeTheKernels()
 {
-    // The default (no MNIST_STUDIO_WINOGRAD): a Draw-page-sized batch takes the studio's kernels on
-    // every AVX2 CPU (with AVX-512 a training batch goes to oneDNN's instead); a switch forces it.
+    // The default (no MNIST_STUDIO_WINOGRAD): one image or a training batch takes the studio's
+    // kernels on every AVX2 CPU, with AVX-512 or not; under autocast (precision bfloat16) LibTorch's
+    // bfloat16 convolutions do, unless the switch forces the kernels.
     if (std::getenv("MNIST_STUDIO_WINOGRAD"))
         QSKIP("MNIST_STUDIO_WINOGRAD is set: the default is not in use");
     winograd::resetEnabled();
     torch::manual_seed(11);
     auto layer = layers::conv(32, 32, 3, 1, false);
-    const auto one = torch::randn({1, 32, 10, 10}).contiguous(at::MemoryFormat::ChannelsLast).requires_grad_();
-    QVERIFY(layer->forward(one).grad_fn()->name().find("Conv3x3Function") != std::string::npos);
+    const auto takesKernels = [&](const torch::Tensor& x) {
+        return layer->forward(x).grad_fn()->name().find("Conv3x3Function") != std::string::npos;
+    };
+    const auto one = torch::randn({1, 32, 10, 10}).contiguous(at::MemoryFormat::ChannelsLast);
     const auto batch = torch::randn({32, 32, 10, 10}).contiguous(at::MemoryFormat::ChannelsLast);
-    QVERIFY(winograd::preferred(one));
-    QVERIFY(winograd::enabled());
+    QVERIFY(takesKernels(one));
+    QVERIFY(takesKernels(batch));
+    {
+        const AutocastScope bfloat16(Precision::BFloat16);
+        QVERIFY(!winograd::preferred());
+        QVERIFY(!takesKernels(batch));
+        winograd::setEnabled(true);
+        QVERIFY(takesKernels(batch));
+        winograd::resetEnabled();
+    }
+    QVERIFY(winograd::preferred());
     winograd::setEnabled(false);
-    QVERIFY(!winograd::preferred(one));
-    winograd::setEnabled(true);
-    QVERIFY(winograd::preferred(batch));
+    QVERIFY(!winograd::preferred());
+    QVERIFY(!takesKernels(batch));
     winograd::resetEnabled();
 }
 

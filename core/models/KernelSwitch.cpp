@@ -2,6 +2,8 @@
 // studio's own kernels (Winograd.cpp, PatchConv.cpp) rather than LibTorch's.
 #include "models/Winograd.h"
 
+#include <ATen/autocast_mode.h>
+
 #include <atomic>
 #include <cstdlib>
 #include <string_view>
@@ -18,18 +20,6 @@ int modeFromEnvironment()
 }
 std::atomic<int> g_mode{modeFromEnvironment()};
 
-/// AVX-512, which oneDNN's kernels use 512 bits wide where these are AVX2's 256: measured on a Zen
-/// 5 (bench_convolution, batch 128), oneDNN's training step runs resnet's shapes at 0.65–1.0× these
-/// kernels' times; held to AVX2 (ONEDNN_MAX_CPU_ISA=AVX2, as on an AVX2-only CPU), at 1.1–2×
-/// theirs. For a few images (the Draw page) these still win there: oneDNN's per-call overhead.
-bool wideVectors()
-{
-    static const bool wide = [] {
-        __builtin_cpu_init();
-        return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw");
-    }();
-    return wide;
-}
 thread_local int t_suspended = 0;
 
 } // namespace
@@ -49,9 +39,11 @@ bool enabled()
     return g_mode != 0 && t_suspended == 0;
 }
 
-bool preferred(const torch::Tensor& x)
+bool preferred()
 {
-    return enabled() && (g_mode == 1 || !wideVectors() || x.dim() == 0 || x.size(0) < 16);
+    // Under autocast (precision bfloat16) LibTorch's convolutions take bfloat16, which these
+    // kernels do not: they would hold those layers to float32.
+    return enabled() && (g_mode == 1 || !at::autocast::is_cpu_enabled());
 }
 
 Suspend::Suspend()

@@ -29,9 +29,9 @@ torch::Tensor Conv2dImpl::forward(const torch::Tensor& x)
         return at::mkldnn_convolution(x, packed ? m_packed : weight, bias, *padding, options.stride(),
                                       options.dilation(), options.groups());
     }
-    if (winograd::preferred(x) && winogradShape() && winograd::supports(x, weight))
+    if (winograd::preferred() && winogradShape() && winograd::supports(x, weight))
         return winogradForward(x, false);
-    if (const auto stride = squareStride(); winograd::preferred(x) && patchconv::supports(x, weight, stride))
+    if (const auto stride = squareStride(); winograd::preferred() && patchconv::supports(x, weight, stride))
         return patchconv::conv(x, weight, bias, stride);
     const bool small = !c10::GradMode::is_enabled() && at::get_num_threads() > 1 && x.dim() == 4 && x.size(0) < 16 &&
                        x.scalar_type() == torch::kFloat && x.device().is_cpu() && padding &&
@@ -43,7 +43,7 @@ torch::Tensor Conv2dImpl::forward(const torch::Tensor& x)
 
 torch::Tensor Conv2dImpl::forwardRelu(const torch::Tensor& x)
 {
-    if (winograd::preferred(x) && winogradShape() && winograd::supports(x, weight))
+    if (winograd::preferred() && winogradShape() && winograd::supports(x, weight))
         return winogradForward(x, true);
     return forward(torch::relu(x));
 }

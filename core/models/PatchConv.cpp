@@ -12,7 +12,7 @@
 namespace studio::patchconv {
 namespace {
 
-using kernels::microRows;
+using kernels::microPanels;
 constexpr auto channelsLast = at::MemoryFormat::ChannelsLast;
 
 /// An input of n×c×h×w convolved with k kernels of kernel×kernel at `stride`, padding kernel/2.
@@ -131,9 +131,8 @@ torch::Tensor forward(const torch::Tensor& input, const torch::Tensor& weight, c
                 for (int64_t p = 0; p < pixels; ++p)
                     std::copy_n(beta, k, o + p * k);
             for (int64_t p = 0; p < pixels; p += 6)
-                for (int64_t panel = 0; panel < k / 16; ++panel)
-                    microRows(std::min<int64_t>(6, pixels - p), depth, patches.data() + p * depth, depth, 1,
-                              right + panel * 16, k, o + p * k + panel * 16, k, beta != nullptr);
+                microPanels(std::min<int64_t>(6, pixels - p), k / 16, depth, patches.data() + p * depth, depth, 1,
+                            right, k, 16, o + p * k, k, beta != nullptr);
         }
     });
     return y;
@@ -165,10 +164,8 @@ torch::Tensor backwardWeight(const torch::Tensor& gradOutput, const torch::Tenso
                 for (int64_t i = 0; i < count; ++i)
                     gatherPatches(in + (image + i) * g.imageSize(), g, patches.data() + i * pixels * depth);
                 for (int64_t j = 0; j < depth; j += 6)
-                    for (int64_t panel = 0; panel < k / 16; ++panel)
-                        microRows(std::min<int64_t>(6, depth - j), rows, patches.data() + j, 1, depth,
-                                  gradient + image * pixels * k + panel * 16, k, sum.data() + j * k + panel * 16, k,
-                                  true);
+                    microPanels(std::min<int64_t>(6, depth - j), k / 16, rows, patches.data() + j, 1, depth,
+                                gradient + image * pixels * k, k, 16, sum.data() + j * k, k, true);
             }
         }
     });
@@ -198,9 +195,8 @@ torch::Tensor backwardInput(const torch::Tensor& gradOutput, const torch::Tensor
         for (int64_t image = first; image < last; ++image) {
             const float* left = gradient + image * pixels * k;
             for (int64_t p = 0; p < pixels; p += 6)
-                for (int64_t panel = 0; panel < depth / 16; ++panel)
-                    microRows(std::min<int64_t>(6, pixels - p), k, left + p * k, k, 1, right + panel * 16, depth,
-                              patches.data() + p * depth + panel * 16, depth, false);
+                microPanels(std::min<int64_t>(6, pixels - p), depth / 16, k, left + p * k, k, 1, right, depth, 16,
+                            patches.data() + p * depth, depth, false);
             scatterPatches(patches.data(), g, out + image * g.imageSize());
         }
     });

@@ -12,7 +12,7 @@
 
 namespace studio::winograd {
 namespace {
-using kernels::microRows;
+using kernels::microPanels;
 
 /// One convolution's geometry: NHWC input n×h×w×c, output n×h×w×k, tiles of 2×2 outputs whose
 /// 4×4 input tiles start one row and column before them (the zero padding).
@@ -235,12 +235,12 @@ torch::Tensor convolve(const torch::Tensor& input, const torch::Tensor& weight, 
         float *v = scratch, *m = scratch + T * s.inputStride();
         transformInput(in, s, t0, count, zeros.data(), v, s.inputStride(), s.c, relu);
         for (int pos = 0; pos < 16; ++pos)
-            for (int64_t panel = 0; panel < s.k / 16; ++panel) {
+            for (int64_t panel = 0; panel < s.k / 16; panel += 2) {
                 const float* up = u.data_ptr<float>() + (pos * (s.k / 16) + panel) * s.c * 16;
                 for (int64_t r = 0; r < count; r += 6)
-                    microRows(std::min<int64_t>(6, count - r), s.c, v + r * s.inputStride() + pos * s.c,
-                              s.inputStride(), 1, up, 16, m + r * s.outputStride() + pos * s.k + panel * 16,
-                              s.outputStride(), false);
+                    microPanels(std::min<int64_t>(6, count - r), std::min<int64_t>(2, s.k / 16 - panel), s.c,
+                                v + r * s.inputStride() + pos * s.c, s.inputStride(), 1, up, 16, s.c * 16,
+                                m + r * s.outputStride() + pos * s.k + panel * 16, s.outputStride(), false);
             }
         transformOutput(m, s, t0, count, beta, z.defined() ? z.data_ptr<float>() : nullptr, out);
     });
@@ -287,10 +287,11 @@ torch::Tensor backwardWeight(const torch::Tensor& gradOutput, const torch::Tenso
                 transformGradOutput(g, s, t0, count, m);
                 for (int pos = 0; pos < 16; ++pos)
                     for (int64_t ch = 0; ch < s.c; ch += 6)
-                        for (int64_t panel = 0; panel < s.k / 16; ++panel)
-                            microRows(std::min<int64_t>(6, s.c - ch), count, v + pos * s.c + ch, 1, s.inputStride(),
-                                      m + pos * s.k + panel * 16, s.outputStride(),
-                                      du.data() + (pos * s.c + ch) * s.k + panel * 16, s.k, true);
+                        for (int64_t panel = 0; panel < s.k / 16; panel += 2)
+                            microPanels(std::min<int64_t>(6, s.c - ch), std::min<int64_t>(2, s.k / 16 - panel), count,
+                                        v + pos * s.c + ch, 1, s.inputStride(), m + pos * s.k + panel * 16,
+                                        s.outputStride(), 16, du.data() + (pos * s.c + ch) * s.k + panel * 16, s.k,
+                                        true);
             }
         }
     });
