@@ -5,6 +5,7 @@
 #include <immintrin.h>
 
 #include <cstdint>
+#include <type_traits>
 
 #define STUDIO_AVX2 __attribute__((target("avx2,fma")))
 #define STUDIO_AVX512 __attribute__((target("avx512f,avx2,fma")))
@@ -39,29 +40,9 @@ STUDIO_AVX2 inline void micro(int64_t depth, const float* a, int64_t ars, int64_
     }
 }
 
-/// micro<R> on AVX-512: a row's 16 columns in one 512-bit register, twice the multiply-adds per
-/// instruction (CPUs with AVX-512 run two such FMAs a cycle where AVX2 ran two of 8 lanes).
-template <int R>
-STUDIO_AVX512 inline void micro512(int64_t depth, const float* a, int64_t ars, int64_t aps, const float* b, int64_t bps,
-                                   float* c, int64_t crs, bool accumulate)
-{
-    __m512 acc[R];
-#pragma GCC unroll 6
-    for (int r = 0; r < R; ++r)
-        acc[r] = accumulate ? _mm512_loadu_ps(c + r * crs) : _mm512_setzero_ps();
-    for (int64_t p = 0; p < depth; ++p, a += aps, b += bps) {
-        const __m512 bv = _mm512_loadu_ps(b);
-#pragma GCC unroll 6
-        for (int r = 0; r < R; ++r)
-            acc[r] = _mm512_fmadd_ps(_mm512_set1_ps(a[r * ars]), bv, acc[r]);
-    }
-#pragma GCC unroll 6
-    for (int r = 0; r < R; ++r)
-        _mm512_storeu_ps(c + r * crs, acc[r]);
-}
-
-/// micro512<R> for two panels at once: columns [0, 16) from b, [16, 32) from b + next, into
-/// c[r][0..32): one broadcast of a feeds two multiply-adds.
+/// micro<R> on AVX-512 for two panels at once: columns [0, 16) from b, [16, 32) from b + next,
+/// into c[r][0..32), a row's 16 columns in one 512-bit register — twice the multiply-adds per
+/// instruction, and one broadcast of a feeds two of them.
 template <int R>
 STUDIO_AVX512 inline void micro512x2(int64_t depth, const float* a, int64_t ars, int64_t aps, const float* b,
                                      int64_t bps, int64_t next, float* c, int64_t crs, bool accumulate)
@@ -88,76 +69,34 @@ STUDIO_AVX512 inline void micro512x2(int64_t depth, const float* a, int64_t ars,
     }
 }
 
-/// Whether microRows multiplies with AVX-512 (the CPU has AVX-512F).
+/// Whether microPanels multiplies with AVX-512 (the CPU has AVX-512F).
 inline bool wideMicro()
 {
     static const bool wide = __builtin_cpu_supports("avx512f");
     return wide;
 }
 
-STUDIO_AVX512 inline void microRows512(int64_t rows, int64_t depth, const float* a, int64_t ars, int64_t aps,
-                                       const float* b, int64_t bps, float* c, int64_t crs, bool accumulate)
+/// kernel(std::integral_constant<int, R>{}) for rows = R ≤ 6 chosen at run time.
+template <class Kernel> inline void withRows(int64_t rows, Kernel kernel)
 {
     switch (rows) {
     case 6:
-        return micro512<6>(depth, a, ars, aps, b, bps, c, crs, accumulate);
+        return kernel(std::integral_constant<int, 6>{});
     case 5:
-        return micro512<5>(depth, a, ars, aps, b, bps, c, crs, accumulate);
+        return kernel(std::integral_constant<int, 5>{});
     case 4:
-        return micro512<4>(depth, a, ars, aps, b, bps, c, crs, accumulate);
+        return kernel(std::integral_constant<int, 4>{});
     case 3:
-        return micro512<3>(depth, a, ars, aps, b, bps, c, crs, accumulate);
+        return kernel(std::integral_constant<int, 3>{});
     case 2:
-        return micro512<2>(depth, a, ars, aps, b, bps, c, crs, accumulate);
+        return kernel(std::integral_constant<int, 2>{});
     default:
-        return micro512<1>(depth, a, ars, aps, b, bps, c, crs, accumulate);
+        return kernel(std::integral_constant<int, 1>{});
     }
 }
 
-STUDIO_AVX512 inline void microRows512x2(int64_t rows, int64_t depth, const float* a, int64_t ars, int64_t aps,
-                                         const float* b, int64_t bps, int64_t next, float* c, int64_t crs,
-                                         bool accumulate)
-{
-    switch (rows) {
-    case 6:
-        return micro512x2<6>(depth, a, ars, aps, b, bps, next, c, crs, accumulate);
-    case 5:
-        return micro512x2<5>(depth, a, ars, aps, b, bps, next, c, crs, accumulate);
-    case 4:
-        return micro512x2<4>(depth, a, ars, aps, b, bps, next, c, crs, accumulate);
-    case 3:
-        return micro512x2<3>(depth, a, ars, aps, b, bps, next, c, crs, accumulate);
-    case 2:
-        return micro512x2<2>(depth, a, ars, aps, b, bps, next, c, crs, accumulate);
-    default:
-        return micro512x2<1>(depth, a, ars, aps, b, bps, next, c, crs, accumulate);
-    }
-}
-
-/// micro<R> for rows = R ≤ 6 chosen at run time.
-STUDIO_AVX2 inline void microRows(int64_t rows, int64_t depth, const float* a, int64_t ars, int64_t aps, const float* b,
-                                  int64_t bps, float* c, int64_t crs, bool accumulate)
-{
-    if (wideMicro())
-        return microRows512(rows, depth, a, ars, aps, b, bps, c, crs, accumulate);
-    switch (rows) {
-    case 6:
-        return micro<6>(depth, a, ars, aps, b, bps, c, crs, accumulate);
-    case 5:
-        return micro<5>(depth, a, ars, aps, b, bps, c, crs, accumulate);
-    case 4:
-        return micro<4>(depth, a, ars, aps, b, bps, c, crs, accumulate);
-    case 3:
-        return micro<3>(depth, a, ars, aps, b, bps, c, crs, accumulate);
-    case 2:
-        return micro<2>(depth, a, ars, aps, b, bps, c, crs, accumulate);
-    default:
-        return micro<1>(depth, a, ars, aps, b, bps, c, crs, accumulate);
-    }
-}
-
-/// microRows over `panels` panels of 16 columns, panel j's b at b + j·next and its c at c + 16·j:
-/// on AVX-512 two panels a pass.
+/// micro<rows> over `panels` panels of 16 columns, panel j's b at b + j·next and its c at c + 16·j:
+/// on AVX-512 two panels a pass (micro512x2), an odd last one as on AVX2.
 STUDIO_AVX2 inline void microPanels(int64_t rows, int64_t panels, int64_t depth, const float* a, int64_t ars,
                                     int64_t aps, const float* b, int64_t bps, int64_t next, float* c, int64_t crs,
                                     bool accumulate)
@@ -165,9 +104,13 @@ STUDIO_AVX2 inline void microPanels(int64_t rows, int64_t panels, int64_t depth,
     int64_t j = 0;
     if (wideMicro())
         for (; j + 2 <= panels; j += 2)
-            microRows512x2(rows, depth, a, ars, aps, b + j * next, bps, next, c + 16 * j, crs, accumulate);
+            withRows(rows, [&](auto r) STUDIO_AVX512 {
+                micro512x2<r()>(depth, a, ars, aps, b + j * next, bps, next, c + 16 * j, crs, accumulate);
+            });
     for (; j < panels; ++j)
-        microRows(rows, depth, a, ars, aps, b + j * next, bps, c + 16 * j, crs, accumulate);
+        withRows(rows, [&](auto r) STUDIO_AVX2 {
+            micro<r()>(depth, a, ars, aps, b + j * next, bps, c + 16 * j, crs, accumulate);
+        });
 }
 
 } // namespace studio::kernels
