@@ -267,7 +267,8 @@ private Q_SLOTS:
         const auto action = test::runCli({"sweep", "frobnicate"}, m_data, runs);
         QVERIFY(action.err.contains("Unknown sweep action"));
         const auto worker = test::runCli({"worker", "--sweep", "3"}, m_data, runs);
-        QCOMPARE(worker.code, 1);
+        QVERIFY2(worker.code == 1,
+                 qPrintable(QString("exit code %1: %2%3").arg(worker.code).arg(worker.out, worker.err)));
         QVERIFY(worker.err.contains("No sweep 3"));
         QCOMPARE(test::runCli({"sweep", "list"}, m_data, runs).out.trimmed(),
                  "no sweeps in " + RunStore(runs).location());

@@ -150,8 +150,8 @@ void TestWinograd::passesMatchTheDirectConvolution()
     const auto got = patch ? patchPass(x, weight, b, dy, stride) : winogradPass(x, weight, b, dy);
     QCOMPARE(got.y.sizes(), expected.y.sizes());
     QVERIFY(got.y.is_contiguous(at::MemoryFormat::ChannelsLast));
-    QVERIFY2(relative(got.y, expected.y) < 1e-5, std::to_string(relative(got.y, expected.y)).c_str());
-    QVERIFY2(relative(got.dx, expected.dx) < 1e-5, std::to_string(relative(got.dx, expected.dx)).c_str());
+    QVERIFY2(relative(got.y, expected.y) < 2e-5, std::to_string(relative(got.y, expected.y)).c_str());
+    QVERIFY2(relative(got.dx, expected.dx) < 2e-5, std::to_string(relative(got.dx, expected.dx)).c_str());
     QVERIFY2(relative(got.dw, expected.dw) < 1e-4, std::to_string(relative(got.dw, expected.dw)).c_str());
     QCOMPARE(got.dw.sizes(), weight.sizes());
     if (bias)
@@ -195,8 +195,8 @@ void TestWinograd::reluInputMatchesAReluThenTheConvolution()
         const auto expected =
             run([](auto x, auto w, auto b) { return torch::conv2d(torch::relu(x), w, b, 1, 1); }, x, weight, b, dy);
         const auto got = run([](auto x, auto w, auto b) { return winograd::conv3x3(x, w, b, true); }, x, weight, b, dy);
-        QVERIFY2(relative(got.y, expected.y) < 1e-5, std::to_string(relative(got.y, expected.y)).c_str());
-        QVERIFY2(relative(got.dx, expected.dx) < 1e-5, std::to_string(relative(got.dx, expected.dx)).c_str());
+        QVERIFY2(relative(got.y, expected.y) < 2e-5, std::to_string(relative(got.y, expected.y)).c_str());
+        QVERIFY2(relative(got.dx, expected.dx) < 2e-5, std::to_string(relative(got.dx, expected.dx)).c_str());
         QVERIFY2(relative(got.dw, expected.dw) < 1e-4, std::to_string(relative(got.dw, expected.dw)).c_str());
         QVERIFY(torch::allclose(got.db, expected.db, 1e-4, 1e-4));
         QVERIFY(torch::equal(got.dx.masked_select(x <= 0), torch::zeros({(x <= 0).sum().item<int64_t>()})));
@@ -248,7 +248,7 @@ void TestWinograd::layerTakesItForEligibleConvolutionsOnly()
     const auto y = layer->forward(x);
     const auto expected = torch::conv2d(x, layer->weight, layer->bias, stride, padding);
     QCOMPARE(y.sizes(), expected.sizes());
-    QVERIFY(torch::allclose(y, expected, 1e-4, 1e-5));
+    QVERIFY2(relative(y, expected) < 2e-5, std::to_string(relative(y, expected)).c_str());
     const auto name = y.grad_fn()->name();
     for (const char* own : {"Conv3x3Function", "PatchConvFunction"})
         QCOMPARE(name.find(own) != std::string::npos, node == own);
@@ -266,7 +266,7 @@ void TestWinograd::suspendedLayersUseTheDirectConvolution()
     const auto expected = torch::conv2d(x, layer->weight, {}, 1, 1);
     const auto fast = layer->forward(x);
     QVERIFY(!torch::equal(fast, expected)); // other arithmetic: rounding differs somewhere
-    QVERIFY(torch::allclose(fast, expected, 1e-4, 1e-5));
+    QVERIFY2(relative(fast, expected) < 2e-5, std::to_string(relative(fast, expected)).c_str());
     {
         const winograd::Suspend suspend;
         QVERIFY(!winograd::enabled());
@@ -318,10 +318,12 @@ void TestWinograd::packedLayerKeepsTransformedWeightsUntilTheyChange()
     const auto x = torch::randn({1, 32, 9, 9}).contiguous(at::MemoryFormat::ChannelsLast);
     QVERIFY(layer->pack());
     const auto packed = layer->forward(x);
-    QVERIFY(torch::allclose(packed, torch::conv2d(x, layer->weight, layer->bias, 1, 1), 1e-4, 1e-5));
+    const auto direct = [&] { return torch::conv2d(x, layer->weight, layer->bias, 1, 1); };
+    QVERIFY2(relative(packed, direct()) < 2e-5, std::to_string(relative(packed, direct())).c_str());
     QVERIFY(torch::equal(packed, winograd::forward(x, layer->weight, layer->bias)));
     layer->weight.mul_(-2); // a changed weight: the snapshot is ignored, not used stale
-    QVERIFY(torch::allclose(layer->forward(x), torch::conv2d(x, layer->weight, layer->bias, 1, 1), 1e-4, 1e-5));
+    const auto changed = layer->forward(x);
+    QVERIFY2(relative(changed, direct()) < 2e-5, std::to_string(relative(changed, direct())).c_str());
 }
 
 STUDIO_TEST_GUILESS_MAIN(TestWinograd)

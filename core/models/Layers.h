@@ -45,7 +45,7 @@ public:
 /// inputs): 0.61 and 1.42 ms on two threads. On one thread LibTorch's choice stands (it is the
 /// faster there for the small models). Before either, a 3×3 convolution with stride 1 and zero
 /// padding 1 between channel counts that are multiples of 16 (resnet's, deeper-cnn's) runs as
-/// Winograd's F(2×2, 3×3), training and inference alike (models/Winograd.h: 2.25× fewer
+/// Winograd's F(4×4, 3×3), training and inference alike (models/Winograd.h: up to 4× fewer
 /// multiply-adds, the same numbers to rounding). Same parameters, names and checkpoints.
 class Conv2dImpl : public Subclassed<torch::nn::Conv2dImpl, Conv2dImpl> {
 public:

@@ -4,7 +4,7 @@
 
 /// Convolutions as one matrix product of each output pixel's k×k×C input patch with the kernels,
 /// on the Winograd kernels' AVX2 + FMA micro-kernel, written channels-last (the layout the next
-/// layers keep): the ones Winograd's F(2×2, 3×3) does not take — a model's first layer (one to
+/// layers keep): the ones Winograd's F(4×4, 3×3) does not take — a model's first layer (one to
 /// four channels), resnet's stride-2 3×3 convolutions and its 1×1 stride-2 shortcuts. The weight
 /// gradient is the same product the other way round (patches × output gradient, summed per
 /// thread and then in a fixed order: reproducible); the input gradient is the output gradient ×

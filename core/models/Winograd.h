@@ -3,13 +3,16 @@
 #include <torch/types.h>
 
 /// 3×3 convolutions (stride 1, zero padding 1, no dilation or groups) by Winograd's minimal
-/// filtering F(2×2, 3×3): each 2×2 block of outputs from its 4×4 input tile with 16 multiplies per
-/// channel pair instead of 36, so 2.25× fewer multiply-adds than the direct convolution LibTorch
-/// runs (oneDNN's). The tiles' transforms are fused with the 16 matrix products block by block
-/// (a few dozen tiles at a time, in cache), on AVX2 + FMA (the products 512 bits wide where the CPU
-/// has AVX-512), in the channels-last layout the models keep. The input gradient is the same convolution with the
-/// kernel flipped and transposed; the weight gradient is Winograd's too (the 16 products reduced over tiles). Results
-/// equal the direct convolution's to single-precision rounding (relative ~1e-6).
+/// filtering F(4×4, 3×3) (Lavin and Gray's points 0, ±1, ±2): each 4×4 block of outputs from its
+/// 6×6 input tile with 36 multiplies per channel pair instead of 144, so 4× fewer multiply-adds than
+/// the direct convolution LibTorch runs (oneDNN's; fewer where the map is not a multiple of 4). The
+/// tiles' transforms are fused with the 36 matrix products block by block (a few dozen tiles at a
+/// time, in cache), on AVX2 + FMA (the products 512 bits wide where the CPU has AVX-512), in the
+/// channels-last layout the models keep. The input gradient is the same convolution with the kernel
+/// flipped and transposed; the weight gradient is Winograd's too (the 36 products reduced over
+/// tiles). Results equal the direct convolution's to within ~1e-5 of the largest value (single
+/// precision; the larger tiles round more than F(2×2, 3×3)'s ~1e-6, as in cuDNN's and oneDNN's own
+/// Winograd kernels).
 namespace studio::winograd {
 
 /// Whether this machine can run these kernels (AVX2 and FMA).
@@ -26,7 +29,7 @@ bool supports(const torch::Tensor& x, const torch::Tensor& weight);
 torch::Tensor conv3x3(const torch::Tensor& x, const torch::Tensor& weight, const c10::optional<torch::Tensor>& bias,
                       bool reluInput = false);
 
-/// The weights as the forward pass multiplies them: U = G g Gᵀ for every kernel g, 16 × C × K
+/// The weights as the forward pass multiplies them: U = G g Gᵀ for every kernel g, 36 × C × K
 /// floats laid out u[pos][k / 16][c][k % 16] (the micro-kernel's 16-column panels). A forward
 /// pass transforms them itself unless given them (inference with unchanging weights).
 torch::Tensor transformWeights(const torch::Tensor& weight);
