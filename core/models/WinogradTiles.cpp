@@ -103,7 +103,7 @@ STUDIO_AVX2 void transformOutput(const float* m, const Shape& s, int64_t t0, int
             for (int b = 0; b < 6; ++b) { // Aᵀ M, column b into buffer[a][b]
                 __m256 q[6], r[4];
                 for (int a = 0; a < 6; ++a)
-                    q[a] = _mm256_loadu_ps(m + t * stride + (a * 6 + b) * s.k + ch);
+                    q[a] = _mm256_loadu_ps(m + t * stride + (a * 6 + b) * k + ch);
                 outputRows(q, r);
                 for (int a = 0; a < 4; ++a)
                     _mm256_store_ps(buffer + (a * 6 + b) * 8, r[a]);
@@ -142,7 +142,7 @@ STUDIO_AVX2 void transformGradOutput(const float* dy, const Shape& s, int64_t t0
                 __m256 u[4];
                 for (int b = 0; b < 4; ++b)
                     u[b] = _mm256_load_ps(buffer + (a * 4 + b) * 8);
-                gradRows(u, g + t * stride + a * 6 * s.k + ch, s.k);
+                gradRows(u, g + t * stride + a * 6 * k + ch, k);
             }
         }
     }
