@@ -1,6 +1,7 @@
 #include "models/Layers.h"
 #include "models/PatchConv.h"
 #include "models/Winograd.h"
+#include "support/TensorCompare.h"
 #include "support/TestMain.h"
 #include "training/MixedPrecision.h"
 
@@ -13,14 +14,9 @@
 #include <cstdlib>
 
 using namespace studio;
+using test::relative;
 
 namespace {
-
-/// The largest difference between a and b relative to b's largest magnitude.
-double relative(const torch::Tensor& a, const torch::Tensor& b)
-{
-    return ((a - b).abs().max() / b.abs().max().clamp_min(1e-12)).item<double>();
-}
 
 struct Pass {
     torch::Tensor y, dx, dw, db;

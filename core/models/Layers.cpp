@@ -1,5 +1,6 @@
 #include "models/Layers.h"
 
+#include "models/BatchNorm.h"
 #include "models/PatchConv.h"
 #include "models/Winograd.h"
 
@@ -102,6 +103,22 @@ bool Conv2dImpl::pack()
     m_packedFrom = weight.unsafeGetTensorImpl();
     m_packedVersion = weight._version();
     return true;
+}
+
+torch::Tensor BatchNorm2dImpl::forwardAddRelu(const torch::Tensor& x, const torch::Tensor& residual, bool relu)
+{
+    const bool fused =
+        is_training() && !folded && winograd::enabled() && options.affine() && options.track_running_stats() &&
+        options.momentum() && batchnorm::supports(x) &&
+        (!residual.defined() || (residual.sizes() == x.sizes() && residual.scalar_type() == x.scalar_type()));
+    if (fused)
+        return batchnorm::train(x, weight, bias,
+                                {running_mean, running_var, num_batches_tracked, *options.momentum(), options.eps()},
+                                residual, relu);
+    auto y = folded ? x : torch::nn::BatchNorm2dImpl::forward(x);
+    if (residual.defined())
+        y = y + residual;
+    return relu ? torch::relu(y) : y;
 }
 
 torch::Tensor MaxPool2x2Impl::forward(const torch::Tensor& x)

@@ -32,9 +32,8 @@ void ResidualBlockImpl::reset()
 
 torch::Tensor ResidualBlockImpl::forward(const torch::Tensor& x)
 {
-    auto out = m_bn2->forward(m_conv2->forwardRelu(m_bn1->forward(m_conv1->forward(x))));
-    out += m_shortcut->is_empty() ? x : m_shortcut->forward(x);
-    return torch::relu(out);
+    const auto out = m_conv2->forwardRelu(m_bn1->forward(m_conv1->forward(x)));
+    return m_bn2->forwardAddRelu(out, m_shortcut->is_empty() ? x : m_shortcut->forward(x));
 }
 
 namespace {
