@@ -60,6 +60,7 @@ private Q_SLOTS:
     void matchesLibTorch();
     void sameBitsOnOneThreadAndTwo();
     void layerTakesItWhileTrainingOnly();
+    void chainRunsBatchNormAndReluAsOnePass();
 };
 
 void TestBatchNorm::matchesLibTorch_data()
@@ -163,6 +164,40 @@ void TestBatchNorm::layerTakesItWhileTrainingOnly()
     bn->folded = true;
     QVERIFY(torch::equal(bn->forwardAddRelu(x, r), torch::relu(x + r)));
     QVERIFY(torch::equal(bn->forward(x), x));
+}
+
+void TestBatchNorm::chainRunsBatchNormAndReluAsOnePass()
+{
+    // conv → BN → ReLU → BN (resnet's stem, deeper-cnn's blocks): layers::forwardChain gives what
+    // the Sequential gives, gradients included, with the ReLU inside the first batch norm's pass
+    // (what the last BN's input comes from is that batch norm, not a ReLU).
+    at::set_num_threads(2);
+    torch::manual_seed(8);
+    torch::nn::Sequential chain(layers::conv(1, 16, 3, 1, false), layers::BatchNorm2d(16), torch::nn::ReLU(),
+                                layers::BatchNorm2d(16));
+    const auto x = torch::randn({3, 1, 9, 9}).contiguous(at::MemoryFormat::ChannelsLast);
+    const auto dy = torch::randn({3, 16, 9, 9});
+    const auto gradients = [&](const torch::Tensor& y) {
+        chain->zero_grad();
+        y.backward(dy);
+        std::vector<torch::Tensor> g;
+        for (const auto& p : chain->parameters())
+            g.push_back(p.grad().clone());
+        return g;
+    };
+    const auto plain = chain->forward(x);
+    const auto plainGrads = gradients(plain);
+    const auto chained = layers::forwardChain(*chain, x);
+    const auto before = [](const torch::Tensor& y) { return y.grad_fn()->next_edges()[0].function->name(); };
+    QVERIFY2(before(plain).find("Relu") != std::string::npos, before(plain).c_str());
+    QVERIFY2(before(chained).find("batchnorm") != std::string::npos, before(chained).c_str());
+    const auto chainedGrads = gradients(chained);
+    QVERIFY(relative(chained, plain) < 1e-5);
+    QCOMPARE(chainedGrads.size(), plainGrads.size());
+    for (std::size_t i = 0; i < plainGrads.size(); ++i)
+        QVERIFY2(relative(chainedGrads[i], plainGrads[i]) < 1e-4, std::to_string(i).c_str());
+    chain->eval();
+    QVERIFY(torch::equal(layers::forwardChain(*chain, x), chain->forward(x)));
 }
 
 STUDIO_TEST_GUILESS_MAIN(TestBatchNorm)

@@ -43,9 +43,9 @@ void DeeperCnnImpl::reset()
 
 torch::Tensor DeeperCnnImpl::forwardTapped(const torch::Tensor& x, LayerTap* tap)
 {
-    auto h = tapped(tap, "block1", m_block1->forward(x));
-    h = tapped(tap, "block2", m_block2->forward(h));
-    h = tapped(tap, "block3", m_block3->forward(h));
+    auto h = tapped(tap, "block1", layers::forwardChain(*m_block1, x));
+    h = tapped(tap, "block2", layers::forwardChain(*m_block2, h));
+    h = tapped(tap, "block3", layers::forwardChain(*m_block3, h));
     h = tapped(tap, "fc1", m_fc1->forward(h.flatten(1)));
     return tapped(tap, "fc2", m_fc2->forward(h));
 }

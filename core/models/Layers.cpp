@@ -121,6 +121,22 @@ torch::Tensor BatchNorm2dImpl::forwardAddRelu(const torch::Tensor& x, const torc
     return relu ? torch::relu(y) : y;
 }
 
+torch::Tensor forwardChain(torch::nn::SequentialImpl& chain, torch::Tensor x)
+{
+    const auto end = chain.end();
+    for (auto it = chain.begin(); it != end; ++it) {
+        auto* bn = it->ptr()->as<BatchNorm2dImpl>();
+        const auto next = std::next(it);
+        if (bn && next != end && next->ptr()->as<torch::nn::ReLUImpl>()) {
+            x = bn->forwardAddRelu(x, {}, true);
+            it = next;
+        } else {
+            x = it->forward(x);
+        }
+    }
+    return x;
+}
+
 torch::Tensor MaxPool2x2Impl::forward(const torch::Tensor& x)
 {
     const bool plain = !x.is_mkldnn() && x.dim() == 4 && x.is_contiguous(at::MemoryFormat::ChannelsLast) &&

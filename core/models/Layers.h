@@ -113,6 +113,12 @@ public:
 };
 TORCH_MODULE(BatchNorm1d);
 
+/// What `chain`.forward(x) computes, except that a BatchNorm2d directly followed by a ReLU runs
+/// as BatchNorm2dImpl::forwardAddRelu(x, {}, true): while training, one pass and one map instead
+/// of two (the stems of resnet and plain-cnn, deeper-cnn's blocks). The ReLU stays a child, so
+/// parameter names and the ONNX export do not change.
+torch::Tensor forwardChain(torch::nn::SequentialImpl& chain, torch::Tensor x);
+
 /// Folds every batch norm that directly follows a convolution or linear layer (the next child of
 /// the same module, as in conv → BN → ReLU) into that layer's weights and bias, for inference: the
 /// pair computes the same function (to rounding) with one operation instead of two. The module

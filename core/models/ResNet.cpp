@@ -101,10 +101,10 @@ void ResNetImpl::reset()
 
 torch::Tensor ResNetImpl::forwardTapped(const torch::Tensor& x, LayerTap* tap)
 {
-    auto h = tapped(tap, "stem", m_stem->forward(x));
-    h = tapped(tap, "layer1", m_layer1->forward(h));
-    h = tapped(tap, "layer2", m_layer2->forward(h));
-    h = tapped(tap, "layer3", m_layer3->forward(h));
+    auto h = tapped(tap, "stem", layers::forwardChain(*m_stem, x));
+    h = tapped(tap, "layer1", layers::forwardChain(*m_layer1, h));
+    h = tapped(tap, "layer2", layers::forwardChain(*m_layer2, h));
+    h = tapped(tap, "layer3", layers::forwardChain(*m_layer3, h));
     h = tapped(tap, "pool", m_pool->forward(h));
     return tapped(tap, "head", m_head->forward(h));
 }
