@@ -1,7 +1,9 @@
 // Drawing-canvas latency: canvas preprocessing + one forward pass per drawing, as the Draw page
 // scores a stroke (one torch thread). MNIST test digits upscaled onto a 280×280 canvas stand in
 // for drawings. Prints p50 / p90 / p99 / max per model; the target is p99 ≤ 1 ms.
-// usage: bench_inference [ARCH|CHECKPOINT.pt ...] [--images N] [--threads T]
+// usage: bench_inference [ARCH|CHECKPOINT.pt ...] [--images N] [--threads T] [--pace MS]
+// --pace MS: the machine idles MS milliseconds before each drawing, as between a user's mouse
+// events (~16 at 60 Hz); without it drawings follow each other at once.
 #include "BenchMain.h"
 
 #include "data/Dataset.h"
@@ -21,7 +23,9 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cmath>
 #include <cstring>
+#include <thread>
 
 using namespace studio;
 
@@ -78,11 +82,14 @@ int run(int argc, char** argv)
     std::vector<std::string> models;
     std::int64_t count = 2000;
     int threads = 1;
+    std::chrono::microseconds pace{0};
     for (int i = 1; i < argc; ++i) {
         if (!std::strcmp(argv[i], "--images") && i + 1 < argc)
             count = std::atoll(argv[++i]);
         else if (!std::strcmp(argv[i], "--threads") && i + 1 < argc)
             threads = std::atoi(argv[++i]);
+        else if (!std::strcmp(argv[i], "--pace") && i + 1 < argc)
+            pace = std::chrono::microseconds(std::llround(1000 * std::atof(argv[++i])));
         else
             models.emplace_back(argv[i]);
     }
@@ -102,7 +109,11 @@ int run(int argc, char** argv)
         pre.push_back(ms(t0));
     }
     const auto p = percentiles(pre);
-    std::printf("%zu drawings of 280×280, %d torch thread(s), milliseconds per drawing\n", canvases.size(), threads);
+    std::printf("%zu drawings of 280×280, %d torch thread(s), milliseconds per drawing; ", canvases.size(), threads);
+    if (pace.count() > 0)
+        std::printf("the machine idle %.3g ms before each\n", double(pace.count()) / 1000.0);
+    else
+        std::printf("one after another\n");
     std::printf("%-22s %7s %7s %7s %7s\n", "", "p50", "p90", "p99", "max");
     std::printf("%-22s %7.3f %7.3f %7.3f %7.3f\n", "preprocessing only", p.p50, p.p90, p.p99, p.max);
 
@@ -119,6 +130,8 @@ int run(int argc, char** argv)
         int correct = 0;
         bool batchBefore = false;
         for (std::size_t i = 0; i < canvases.size(); ++i) {
+            if (pace.count() > 0)
+                std::this_thread::sleep_for(pace);
             const auto t0 = Clock::now();
             const auto r = predictor.predict(canvases[i]);
             (batchBefore ? afterBatch : total).push_back(ms(t0));
@@ -173,7 +186,7 @@ int main(int argc, char** argv)
 {
     for (int i = 1; i < argc; ++i)
         if (!std::strcmp(argv[i], "--help") || !std::strcmp(argv[i], "-h")) {
-            std::printf("usage: bench_inference [ARCH|CHECKPOINT.pt ...] [--images N] [--threads T]\n");
+            std::printf("usage: bench_inference [ARCH|CHECKPOINT.pt ...] [--images N] [--threads T] [--pace MS]\n");
             return 0;
         }
     return bench::guarded("bench_inference", [&] { return run(argc, argv); });
