@@ -1,5 +1,7 @@
 #include "support/TestMain.h"
 
+#include "util/Allocator.h"
+
 #include <QApplication>
 #include <QFileInfo>
 
@@ -35,6 +37,7 @@ bool registerTest(const char* file, TestRunner run, bool widgets)
 
 int main(int argc, char** argv)
 {
+    studio::keepFreedMemoryMapped(); // as the studio and the CLI do
     const auto& units = studio::test::units();
     const auto unit = argc > 1 ? units.find(argv[1]) : units.end();
     if (unit == units.end()) {
