@@ -2,6 +2,7 @@
 // page trains on a QThread), counted in the process's page faults (util/Allocator.h).
 #include "models/ModelRegistry.h"
 #include "support/TestMain.h"
+#include "util/Allocator.h"
 #include "util/TorchThreads.h"
 
 #include <QTest>
@@ -10,7 +11,9 @@
 #include <torch/nn/functional/loss.h>
 
 #include <sys/resource.h>
+#include <unistd.h>
 
+#include <fstream>
 #include <numeric>
 #include <thread>
 #include <vector>
@@ -48,12 +51,21 @@ std::vector<long> stepFaultsOnAThread(int steps)
     return faults;
 }
 
+/// The process's resident memory in MB (/proc/self/statm).
+double residentMegabytes()
+{
+    long pages = 0, resident = 0;
+    std::ifstream("/proc/self/statm") >> pages >> resident;
+    return double(resident) * double(sysconf(_SC_PAGESIZE)) / 1e6;
+}
+
 } // namespace
 
 class TestAllocator : public QObject {
     Q_OBJECT
 private Q_SLOTS:
     void laterStepsOnAThreadReuseTheFirstStepsMemory();
+    void freedMemoryIsKeptUntilReturned();
 };
 
 void TestAllocator::laterStepsOnAThreadReuseTheFirstStepsMemory()
@@ -69,6 +81,22 @@ void TestAllocator::laterStepsOnAThreadReuseTheFirstStepsMemory()
     const auto later = std::accumulate(faults.begin() + 2, faults.end(), 0L);
     QVERIFY2(later * 10 < faults[0],
              qPrintable(QString("steps 3-8: %1 page faults, the first step %2").arg(later).arg(faults[0])));
+}
+
+void TestAllocator::freedMemoryIsKeptUntilReturned()
+{
+#if defined(__SANITIZE_ADDRESS__)
+    QSKIP("the instrumented build has its own allocator");
+#endif
+    // What a finished run leaves: its maps freed, kept by the heap until returnFreedMemory().
+    returnFreedMemory(); // what earlier tests left
+    const auto before = residentMegabytes();
+    torch::ones({50'000'000}); // 200 MB written and freed
+    const auto kept = residentMegabytes();
+    QVERIFY2(kept - before > 150, qPrintable(QString("%1 MB resident before, %2 after").arg(before).arg(kept)));
+    returnFreedMemory();
+    const auto returned = residentMegabytes();
+    QVERIFY2(kept - returned > 150, qPrintable(QString("%1 MB resident, %2 after returning").arg(kept).arg(returned)));
 }
 
 STUDIO_TEST_GUILESS_MAIN(TestAllocator)

@@ -17,4 +17,9 @@ void keepFreedMemoryMapped()
     mallopt(M_ARENA_MAX, 1);
 }
 
+void returnFreedMemory()
+{
+    malloc_trim(0);
+}
+
 } // namespace studio

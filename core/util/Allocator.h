@@ -11,4 +11,8 @@ namespace studio {
 /// Call once at the start of main(), before threads start.
 void keepFreedMemoryMapped();
 
+/// Gives the heap's free pages back to the kernel, which keepFreedMemoryMapped() otherwise keeps
+/// for the next batch: for the end of a training run in a process that goes on (the studio).
+void returnFreedMemory();
+
 } // namespace studio

@@ -1,5 +1,6 @@
 #include "TrainingSession.h"
 
+#include "util/Allocator.h"
 #include "util/PlainMessage.h"
 #include "runs/DistributedRun.h"
 #include "runs/RunLauncher.h"
@@ -101,7 +102,10 @@ void TrainingSession::launch(std::function<void()> job, qint64 runId)
         m_pauseRequested = false;
     }
     m_runId = runId;
-    m_thread = QThread::create(std::move(job));
+    m_thread = QThread::create([job = std::move(job)] {
+        job();
+        returnFreedMemory(); // the run's maps, kept by the heap while it trained
+    });
     m_thread->setObjectName(QStringLiteral("training"));
     connect(m_thread, &QThread::finished, this, [this, thread = m_thread] {
         if (thread == m_thread)
