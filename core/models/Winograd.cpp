@@ -48,10 +48,6 @@ bool supports(const torch::Tensor& x, const torch::Tensor& weight)
            x.numel() > 0;
 }
 
-namespace {
-
-} // namespace
-
 torch::Tensor transformWeights(const torch::Tensor& weight)
 {
     const auto k = weight.size(0), c = weight.size(1);
