@@ -1,5 +1,6 @@
-// Memory of one training step reused by the next on a thread that is not main()'s (the Train
-// page trains on a QThread), counted in the process's page faults (util/Allocator.h).
+// The one heap of util/Allocator.h: a training step on a thread that is not main()'s (the Train
+// page trains on a QThread) reuses the previous step's memory, counted in the process's page
+// faults; freed memory stays resident until returnFreedMemory().
 #include "models/ModelRegistry.h"
 #include "support/TestMain.h"
 #include "util/Allocator.h"
@@ -7,7 +8,6 @@
 
 #include <QTest>
 
-#include <ATen/Parallel.h>
 #include <torch/nn/functional/loss.h>
 
 #include <sys/resource.h>
@@ -22,7 +22,7 @@ using namespace studio;
 
 namespace {
 
-long threadPageFaults()
+long processPageFaults()
 {
     rusage usage{};
     getrusage(RUSAGE_SELF, &usage);
@@ -41,10 +41,10 @@ std::vector<long> stepFaultsOnAThread(int steps)
         const auto x = torch::randn({128, 1, 28, 28});
         const auto labels = torch::randint(0, 10, {128});
         for (int step = 0; step < steps; ++step) {
-            const auto before = threadPageFaults();
+            const auto before = processPageFaults();
             model->zero_grad();
             torch::nn::functional::cross_entropy(model->forward(x), labels).backward();
-            faults.push_back(threadPageFaults() - before);
+            faults.push_back(processPageFaults() - before);
         }
     });
     worker.join();
