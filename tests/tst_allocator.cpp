@@ -74,13 +74,13 @@ void TestAllocator::laterStepsOnAThreadReuseTheFirstStepsMemory()
     QSKIP("the instrumented build has its own allocator");
 #endif
     // A step's maps (~350 MB at batch 128) are more than the 64 MB heaps of a thread's own glibc
-    // arena: with such arenas, steps 3-8 faulted in 66k pages between them, nearly as many
-    // as the first step; from one heap kept mapped, a few thousand at most.
-    const auto faults = stepFaultsOnAThread(8);
+    // arena: with such arenas, steps 3-12 faulted in ~90k pages between them, more than the first
+    // step's ~83k; from one heap kept mapped, 0-3k here and 9k in a busy CI run's steps 3-8.
+    const auto faults = stepFaultsOnAThread(12);
     QVERIFY2(faults[0] > 20000, qPrintable(QString("first step: %1 page faults").arg(faults[0])));
     const auto later = std::accumulate(faults.begin() + 2, faults.end(), 0L);
-    QVERIFY2(later * 10 < faults[0],
-             qPrintable(QString("steps 3-8: %1 page faults, the first step %2").arg(later).arg(faults[0])));
+    QVERIFY2(later * 2 < faults[0],
+             qPrintable(QString("steps 3-12: %1 page faults, the first step %2").arg(later).arg(faults[0])));
 }
 
 void TestAllocator::freedMemoryIsKeptUntilReturned()
