@@ -1,4 +1,5 @@
 #include "models/Layers.h"
+#include "models/MicroKernel.h"
 #include "models/PatchConv.h"
 #include "models/Winograd.h"
 #include "support/TensorCompare.h"
@@ -12,6 +13,7 @@
 
 #include <array>
 #include <cstdlib>
+#include <string_view>
 
 using namespace studio;
 using test::relative;
@@ -76,6 +78,7 @@ private Q_SLOTS:
     void suspendedLayersUseTheDirectConvolution();
     void byDefaultFloatConvolutionsTakeTheKernels();
     void packedLayerKeepsTransformedWeightsUntilTheyChange();
+    void kernelWidthFollowsTheCpuAndTheSwitch();
 };
 
 void TestWinograd::init()
@@ -320,6 +323,15 @@ void TestWinograd::packedLayerKeepsTransformedWeightsUntilTheyChange()
     layer->weight.mul_(-2); // a changed weight: the snapshot is ignored, not used stale
     const auto changed = layer->forward(x);
     QVERIFY2(relative(changed, direct()) < 2e-5, std::to_string(relative(changed, direct())).c_str());
+}
+
+void TestWinograd::kernelWidthFollowsTheCpuAndTheSwitch()
+{
+    // CTest runs this unit twice on an AVX-512 machine: as is, and as tst_winograd_avx2 with
+    // MNIST_STUDIO_AVX512=0, where every pass above must have run the kernels' AVX2 code.
+    const char* setting = std::getenv("MNIST_STUDIO_AVX512");
+    const bool switchedOff = setting && std::string_view(setting) == "0";
+    QCOMPARE(kernels::wide(), __builtin_cpu_supports("avx512f") && !switchedOff);
 }
 
 STUDIO_TEST_GUILESS_MAIN(TestWinograd)

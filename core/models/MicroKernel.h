@@ -5,6 +5,8 @@
 #include <immintrin.h>
 
 #include <cstdint>
+#include <cstdlib>
+#include <string_view>
 #include <type_traits>
 
 #define STUDIO_AVX2 __attribute__((target("avx2,fma")))
@@ -69,10 +71,14 @@ STUDIO_AVX512 inline void micro512x2(int64_t depth, const float* a, int64_t ars,
     }
 }
 
-/// Whether microPanels multiplies with AVX-512 (the CPU has AVX-512F).
-inline bool wideMicro()
+/// Whether the kernels (microPanels, the Winograd transforms) use AVX-512: the CPU has AVX-512F and
+/// MNIST_STUDIO_AVX512 is not 0 (which holds them to their AVX2 + FMA code: tests run both widths).
+inline bool wide()
 {
-    static const bool wide = __builtin_cpu_supports("avx512f");
+    static const bool wide = [] {
+        const char* setting = std::getenv("MNIST_STUDIO_AVX512");
+        return __builtin_cpu_supports("avx512f") && !(setting && std::string_view(setting) == "0");
+    }();
     return wide;
 }
 
@@ -102,7 +108,7 @@ STUDIO_AVX2 inline void microPanels(int64_t rows, int64_t panels, int64_t depth,
                                     bool accumulate)
 {
     int64_t j = 0;
-    if (wideMicro())
+    if (wide())
         for (; j + 2 <= panels; j += 2)
             withRows(rows, [&](auto r) STUDIO_AVX512 {
                 micro512x2<r()>(depth, a, ars, aps, b + j * next, bps, next, c + 16 * j, crs, accumulate);

@@ -1,7 +1,8 @@
 #pragma once
 // The tiles of Winograd's F(4×4, 3×3) for Winograd.cpp: where they lie and their transforms (Lavin
 // and Gray's points 0, ±1, ±2; each 2-d transform a 1-d one down a tile's columns and then along its
-// rows, 8 channels or kernels at a time, on AVX2 + FMA whatever the build's target).
+// rows, 16 channels or kernels at a time with AVX-512 and 8 with AVX2 + FMA, whatever the build's
+// target: kernels::wide() chooses).
 #include <algorithm>
 #include <cstdint>
 
