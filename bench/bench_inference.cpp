@@ -90,7 +90,10 @@ int run(int argc, char** argv)
             threads = std::atoi(argv[++i]);
         else if (!std::strcmp(argv[i], "--pace") && i + 1 < argc)
             pace = std::chrono::microseconds(std::llround(1000 * std::atof(argv[++i])));
-        else
+        else if (!std::strncmp(argv[i], "--", 2)) { // not a model: a misspelt option or one without its value
+            std::fprintf(stderr, "bench_inference: unknown option or missing value: %s (see --help)\n", argv[i]);
+            return 2;
+        } else
             models.emplace_back(argv[i]);
     }
     if (models.empty())

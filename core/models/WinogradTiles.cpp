@@ -5,6 +5,7 @@
 #include <xmmintrin.h> // _mm_prefetch
 
 #include <algorithm>
+#include <cstdint>
 #include <limits>
 
 // The helpers below take and return vectors by value but are always inlined into a function of
@@ -116,13 +117,15 @@ STUDIO_INLINE void transformInput(const float* in, const Shape& s, int64_t t0, i
                 const bool inside = y >= 0 && y < h && x >= 0 && x < w;
                 at[a][b] = inside ? in + ((tile.image * h + y) * w + x) * c : zeros;
             }
-        // The next tile along the row reads 4 columns further: ask for them now (a prefetch of an
-        // address outside the map is harmless and ignored).
+        // The next tile along the row reads 4 columns further: ask for them now. A prefetch of an
+        // address outside the map is harmless and ignored (an integer address: no pointer is
+        // formed outside the tensor).
+        const auto first = reinterpret_cast<std::uintptr_t>(in);
         for (int a = 0; a < 6; ++a)
             for (int64_t line = 0; line < 4 * c; line += 16)
-                _mm_prefetch(
-                    reinterpret_cast<const char*>(in + ((tile.image * h + tile.y + a) * w + tile.x + 6) * c + line),
-                    _MM_HINT_T0);
+                _mm_prefetch(reinterpret_cast<const char*>(
+                                 first + (((tile.image * h + tile.y + a) * w + tile.x + 6) * c + line) * sizeof(float)),
+                             _MM_HINT_T0);
         for (int64_t ch = 0; ch < c; ch += L) {
             for (int b = 0; b < 6; ++b) { // Bᵀ d, column b into buffer[a][b]
                 V d[6];
