@@ -4,7 +4,6 @@
 
 #include <xmmintrin.h> // _mm_prefetch
 
-#include <algorithm>
 #include <cstdint>
 #include <limits>
 
