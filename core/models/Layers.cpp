@@ -24,7 +24,7 @@ Conv2d conv(int64_t in, int64_t out, int64_t kernel, int64_t padding, bool bias,
 torch::Tensor Conv2dImpl::forward(const torch::Tensor& x)
 {
     const auto* padding = c10::get_if<torch::ExpandingArray<2>>(&options.padding());
-    const auto bias = this->bias.defined() ? c10::optional<torch::Tensor>(this->bias) : c10::nullopt;
+    const auto bias = optionalBias();
     if (x.is_mkldnn() && padding) { // no autograd for these: inference only
         const bool packed = m_packed.defined() && snapshotCurrent();
         return at::mkldnn_convolution(x, packed ? m_packed : weight, bias, *padding, options.stride(),
@@ -51,10 +51,15 @@ torch::Tensor Conv2dImpl::forwardRelu(const torch::Tensor& x)
 
 torch::Tensor Conv2dImpl::winogradForward(const torch::Tensor& x, bool reluInput)
 {
-    const auto bias = this->bias.defined() ? c10::optional<torch::Tensor>(this->bias) : c10::nullopt;
+    const auto bias = optionalBias();
     if (!c10::GradMode::is_enabled() && m_winograd.defined() && snapshotCurrent())
         return winograd::forward(x, weight, bias ? *bias : torch::Tensor(), m_winograd, reluInput);
     return winograd::conv3x3(x, weight, bias, reluInput);
+}
+
+c10::optional<torch::Tensor> Conv2dImpl::optionalBias() const
+{
+    return bias.defined() ? c10::optional<torch::Tensor>(bias) : c10::nullopt;
 }
 
 void Conv2dImpl::addBias()

@@ -69,6 +69,8 @@ private:
     int64_t squareStride() const;
     /// 3×3, stride 1, zero padding 1, no dilation or groups: the shape the Winograd kernels take.
     bool winogradShape() const;
+    /// The bias, or none for a bias-free convolution (as LibTorch's convolution functions take it).
+    c10::optional<torch::Tensor> optionalBias() const;
     torch::Tensor winogradForward(const torch::Tensor& x, bool reluInput);
     bool snapshotCurrent() const;
 
